@@ -1,0 +1,2 @@
+export { defineRoom } from './defineRoom';
+export type { RoomDefinition, RoomSchema } from './defineRoom';

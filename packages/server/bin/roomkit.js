@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Inside the Roomkit repository the CLI runs from source (no build step); a published
+// install has no src/ and runs the built dist/.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const source = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source);
+} else {
+  await import('../dist/cli.js');
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { TokenError, TokenVerifier, type Identity } from './auth';
+import type { JoinConfig } from './joinConfig';
+import { Outbound } from './Outbound';
+import type { Room, RoomMember } from './Room';
+import type { Connection } from './Connection';
+import type { InboundBinaryBroadcast, InboundMessage } from './serializer';
+
+/** Where a channel is in its life; only `joined` channels receive fan-out. */
+export type ChannelState = 'joining' | 'joined' | 'closed';
+
+const MAX_TIMER_MS = 5 * 60_000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One joined topic on one socket: the server side of a client's `RealtimeChannel`. */
+export class Channel implements RoomMember {
+  state: ChannelState = 'joining';
+  room: Room | null = null;
+  /** Messages that arrived while the join was still being authorized. */
+  readonly pending: (InboundMessage | InboundBinaryBroadcast)[] = [];
+  readonly presenceKey: string;
+  private presenceCalls: number[] = [];
+  private expiryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly connection: Connection,
+    readonly topic: string,
+    readonly joinRef: string | null,
+    readonly config: JoinConfig,
+    public identity: Identity,
+  ) {
+    // An empty key gets a fresh id per join, so an anonymous client is a new key after a rejoin.
+    this.presenceKey = config.presenceKey !== '' ? config.presenceKey : randomUUID();
+  }
+
+  /** The topic without its `realtime:` prefix, as the real server names it in messages. */
+  get subTopic(): string {
+    return this.topic.slice('realtime:'.length);
+  }
+
+  get hub() {
+    return this.connection.hub;
+  }
+
+  deliver(message: Outbound): void {
+    this.connection.sendFrame(message.frameFor(this.connection.vsn));
+  }
+
+  /** Whether this channel's identity may read the topic (part 1: a signed-in or service role). */
+  canRead(): boolean {
+    return !this.config.isPrivate || this.hub.mayUsePrivate(this.identity.claims.role);
+  }
+
+  /** Whether this channel's identity may send to the topic. */
+  canWrite(): boolean {
+    return this.canRead();
+  }
+
+  /** Called once the join is accepted: enters the room and starts the token expiry timer. */
+  enter(room: Room): void {
+    this.state = 'joined';
+    this.room = room;
+    room.members.add(this);
+    this.scheduleTokenCheck();
+  }
+
+  push(event: string, payload: unknown, ref: string | null = null): void {
+    this.connection.push(this.joinRef, ref, this.topic, event, payload);
+  }
+
+  reply(ref: string | null, status: 'ok' | 'error', response: unknown): void {
+    this.connection.push(this.joinRef, ref, this.topic, 'phx_reply', { status, response });
+  }
+
+  /** Pushes a `system` message with the real server's shape. */
+  system(extension: string, status: 'ok' | 'error', message: string): void {
+    this.push('system', { extension, status, message, channel: this.subTopic });
+  }
+
+  /** Stops the channel with a system error, as the real server does for fatal conditions. */
+  shutdown(message: string): void {
+    if (this.state === 'closed') return;
+    this.hub.logger.warn('channel closed', { topic: this.topic, reason: message });
+    this.system('system', 'error', message);
+    this.close();
+  }
+
+  /** Leaves the room and tells the client the channel is closed. */
+  close(): void {
+    if (this.state === 'closed') return;
+    this.detach();
+    this.connection.push(this.joinRef, this.joinRef, this.topic, 'phx_close', {});
+  }
+
+  /** Leaves the room silently (the socket is gone, or the client left). */
+  detach(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.connection.forget(this);
+    if (this.room) this.hub.leaveRoom(this.room, this);
+  }
+
+  /** Handles what arrived while the join was being authorized, in order. */
+  flushPending(): void {
+    for (const message of this.pending.splice(0)) {
+      if (this.state !== 'joined') return;
+      this.handle(message);
+    }
+  }
+
+  handle(message: InboundMessage | InboundBinaryBroadcast): void {
+    if (message.kind === 'broadcast') {
+      this.broadcast(message.ref, message.event, message.payload.length, () =>
+        Outbound.userBroadcast(this.topic, message.event, '', message.json, message.payload, (why) =>
+          this.hub.logger.warn('broadcast not delivered to vsn 1.0.0 sockets', { topic: this.topic, why }),
+        ),
+      );
+      return;
+    }
+    switch (message.event) {
+      case 'broadcast':
+        return this.handleTextBroadcast(message);
+      case 'presence':
+        return this.handlePresence(message);
+      case 'access_token':
+        void this.handleAccessToken(message.payload);
+        return;
+      case 'phx_leave':
+        this.reply(message.ref, 'ok', {});
+        this.close();
+        return;
+      default:
+        this.hub.logger.warn('unknown event on channel', { topic: this.topic, event: message.event });
+    }
+  }
+
+  private handleTextBroadcast(message: InboundMessage): void {
+    const body = message.payload;
+    if (!isRecord(body) || typeof body.event !== 'string') {
+      this.hub.logger.warn('broadcast without an event name dropped', { topic: this.topic });
+      return;
+    }
+    const event = body.event;
+    const payload = body.payload ?? {};
+    const size = Buffer.byteLength(JSON.stringify(payload));
+    this.broadcast(message.ref, event, size, () =>
+      Outbound.text(this.topic, 'broadcast', { type: 'broadcast', event, payload }),
+    );
+  }
+
+  private broadcast(ref: string | null, event: string, size: number, build: () => Outbound): void {
+    if (!this.hub.countEvent()) return this.shutdown('Too many messages per second');
+    // A private channel without write permission drops silently, with no reply even with ack.
+    if (!this.canWrite()) return;
+    if (size > this.hub.maxPayloadBytes) {
+      this.hub.logger.warn('broadcast payload too large', { topic: this.topic, event, size });
+      if (this.config.broadcastAck) this.reply(ref, 'error', 'payload_size_exceeded');
+      return;
+    }
+    this.room?.fanOut(build(), this.config.broadcastSelf ? undefined : this);
+    this.hub.stats.broadcasts++;
+    if (this.config.broadcastAck) this.reply(ref, 'ok', {});
+  }
+
+  private handlePresence(message: InboundMessage): void {
+    const body = isRecord(message.payload) ? message.payload : {};
+    const now = Date.now();
+    const { clientPresenceMaxCalls, presenceWindowMs } = this.hub.limits;
+    this.presenceCalls = this.presenceCalls.filter((at) => now - at < presenceWindowMs);
+    if (this.presenceCalls.length >= clientPresenceMaxCalls) {
+      return this.shutdown('Client presence rate limit exceeded');
+    }
+    this.presenceCalls.push(now);
+    const event = typeof body.event === 'string' ? body.event.toLowerCase() : '';
+    if (event === 'untrack') {
+      this.room?.untrack(this);
+      return this.reply(message.ref, 'ok', {});
+    }
+    if (event !== 'track') {
+      return this.reply(message.ref, 'error', { reason: 'Presence event must be track or untrack' });
+    }
+    const payload = body.payload ?? {};
+    if (!isRecord(payload)) {
+      return this.reply(message.ref, 'error', { reason: 'Presence track payload must be a map' });
+    }
+    if (!this.canWrite()) return this.reply(message.ref, 'error', {});
+    if (Buffer.byteLength(JSON.stringify(payload)) > this.hub.maxPayloadBytes) {
+      return this.shutdown('Track message size exceeded');
+    }
+    this.room?.track(this, this.presenceKey, payload);
+    this.reply(message.ref, 'ok', {});
+  }
+
+  private async handleAccessToken(payload: unknown): Promise<void> {
+    const token = isRecord(payload) ? payload.access_token : undefined;
+    // The real server ignores opaque keys, null and an unchanged token, and never replies.
+    if (typeof token !== 'string' || TokenVerifier.isOpaqueKey(token)) return;
+    if (token === this.identity.token) return;
+    let identity: Identity;
+    try {
+      identity = await this.hub.verifier.verify(token);
+    } catch (error) {
+      if (error instanceof TokenError) return this.shutdown(error.message);
+      throw error;
+    }
+    if (this.state !== 'joined') return;
+    this.identity = identity;
+    if (!this.canRead()) {
+      return this.shutdown(
+        `You no longer have permission to read from this Channel topic: ${this.subTopic}`,
+      );
+    }
+    this.scheduleTokenCheck();
+  }
+
+  /** Re-checks the channel token at its expiry, or every five minutes, like the real server. */
+  private scheduleTokenCheck(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    const msLeft = this.identity.claims.exp * 1000 - Date.now();
+    const wait = Math.max(0, Math.min(MAX_TIMER_MS, msLeft));
+    this.expiryTimer = setTimeout(() => {
+      const secondsAgo = Math.floor(Date.now() / 1000) - this.identity.claims.exp;
+      if (secondsAgo >= 0) this.shutdown(`Token has expired ${secondsAgo} seconds ago`);
+      else this.scheduleTokenCheck();
+    }, wait);
+    this.expiryTimer.unref();
+  }
+}

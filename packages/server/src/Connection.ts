@@ -1,0 +1,157 @@
+import type { RawData, WebSocket } from 'ws';
+import { TokenError, type Identity } from './auth';
+import { Channel } from './Channel';
+import type { Frame } from './Outbound';
+import type { RealtimeHub } from './RealtimeHub';
+import { parseJoinConfig } from './joinConfig';
+import {
+  MalformedFrameError,
+  decodeFrame,
+  encodeText,
+  type InboundMessage,
+  type ProtocolVersion,
+} from './serializer';
+import { bindingIds } from './postgresBindings';
+
+let nextConnectionId = 1;
+
+/** One client WebSocket: decodes frames, routes them to channels and writes replies. */
+export class Connection {
+  readonly id = nextConnectionId++;
+  readonly channels = new Map<string, Channel>();
+  lastSeen = Date.now();
+
+  constructor(
+    readonly hub: RealtimeHub,
+    private readonly socket: WebSocket,
+    readonly vsn: ProtocolVersion,
+    readonly identity: Identity,
+  ) {
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('close', () => this.closed());
+    socket.on('error', (error) => hub.logger.warn('socket error', { id: this.id, error: error.message }));
+  }
+
+  /** Writes one encoded frame, dropping a consumer that stopped reading past the buffer cap. */
+  sendFrame(frame: Frame | null): void {
+    if (frame === null || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.hub.limits.maxBufferedBytes) {
+      this.hub.logger.warn('slow consumer dropped', { id: this.id });
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(frame.data, { binary: frame.binary, compress: false });
+  }
+
+  push(joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown) {
+    const text = encodeText(this.vsn, joinRef, ref, topic, event, payload);
+    this.sendFrame({ data: Buffer.from(text, 'utf8'), binary: false });
+  }
+
+  /** Closes the socket from the server side. */
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  /** Drops a channel from this socket's table if it is still the current one for its topic. */
+  forget(channel: Channel): void {
+    if (this.channels.get(channel.topic) === channel) this.channels.delete(channel.topic);
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    this.lastSeen = Date.now();
+    let message;
+    try {
+      message = decodeFrame(data, isBinary, this.vsn);
+    } catch (error) {
+      if (!(error instanceof MalformedFrameError)) throw error;
+      this.hub.logger.warn('malformed frame dropped', { id: this.id, reason: error.message });
+      return;
+    }
+    if (message.kind === 'message') {
+      if (message.topic === 'phoenix' && message.event === 'heartbeat') {
+        return this.push(null, message.ref, 'phoenix', 'phx_reply', { status: 'ok', response: {} });
+      }
+      if (message.event === 'phx_join') {
+        this.join(message).catch((error: unknown) =>
+          this.hub.logger.error('join failed', { topic: message.topic, error: String(error) }),
+        );
+        return;
+      }
+    }
+    // Like Realtime's Phoenix fork, a missing or stale join_ref still reaches the current channel.
+    const channel = this.channels.get(message.topic);
+    if (!channel) {
+      if (message.kind === 'message' && message.event === 'phx_leave') {
+        return this.push(message.joinRef, message.ref, message.topic, 'phx_reply', {
+          status: 'ok',
+          response: {},
+        });
+      }
+      return this.push(message.joinRef, message.ref, message.topic, 'phx_reply', {
+        status: 'error',
+        response: { reason: 'unmatched topic' },
+      });
+    }
+    if (channel.state === 'joining') channel.pending.push(message);
+    else channel.handle(message);
+  }
+
+  private async join(message: InboundMessage): Promise<void> {
+    const { topic, ref } = message;
+    const joinRef = message.joinRef ?? ref;
+    if (!topic.startsWith('realtime:')) {
+      return this.push(joinRef, ref, topic, 'phx_reply', {
+        status: 'error',
+        response: { reason: 'unmatched topic' },
+      });
+    }
+    // A second join on a topic closes the first channel, then joins afresh.
+    this.channels.get(topic)?.close();
+    const config = parseJoinConfig(message.payload);
+    const channel = new Channel(this, topic, joinRef, config, this.identity);
+    const refuse = (reason: string) => this.refuseJoin(channel, ref, reason);
+    if (channel.subTopic === '') return refuse('TopicNameRequired: You must provide a topic name');
+    if (this.channels.size >= this.hub.limits.maxChannelsPerClient) {
+      return refuse('ChannelRateLimitReached: Too many channels');
+    }
+    this.channels.set(topic, channel);
+    if (config.accessToken !== null && !config.accessToken.startsWith('sb_')) {
+      try {
+        channel.identity = await this.hub.verifier.verify(config.accessToken);
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        return refuse(error.joinReason);
+      }
+    }
+    // The client may have left, rejoined or disconnected while the token was verified.
+    if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
+    if (!channel.canRead()) {
+      return refuse(
+        `Unauthorized: You do not have permissions to read from this Channel topic: ${channel.subTopic}`,
+      );
+    }
+    channel.enter(this.hub.joinRoom(channel));
+    channel.reply(ref, 'ok', { postgres_changes: bindingIds(config.postgresChanges) });
+    if (config.presenceEnabled) channel.push('presence_state', channel.room?.presenceState() ?? {});
+    if (config.postgresChanges.length > 0) this.hub.subscribePostgres(channel);
+    channel.flushPending();
+  }
+
+  private refuseJoin(channel: Channel, ref: string | null, reason: string): void {
+    channel.state = 'closed';
+    this.forget(channel);
+    this.hub.logger.warn('join refused', { topic: channel.topic, reason });
+    // The real server waits before answering a refused join, to brake reconnect storms.
+    const timer = setTimeout(
+      () => channel.reply(ref, 'error', { reason }),
+      this.hub.limits.joinErrorDelayMs,
+    );
+    timer.unref();
+  }
+
+  private closed(): void {
+    for (const channel of [...this.channels.values()]) channel.detach();
+    this.hub.removeConnection(this);
+  }
+}

@@ -1,0 +1,66 @@
+import { encodeText, encodeUserBroadcast, type ProtocolVersion } from './serializer';
+
+/** One encoded frame, ready for `ws.send`. */
+export interface Frame {
+  data: Buffer;
+  binary: boolean;
+}
+
+/**
+ * One message for many sockets. Each protocol version's frame is encoded at most once,
+ * on first use, however many subscribers receive it.
+ */
+export class Outbound {
+  private v1: Frame | null | undefined;
+  private v2: Frame | null | undefined;
+
+  constructor(private readonly encode: (vsn: ProtocolVersion) => Frame | null) {}
+
+  /** The frame for a socket of this version, or null when such a socket cannot receive it. */
+  frameFor(vsn: ProtocolVersion): Frame | null {
+    if (vsn === '2.0.0') {
+      if (this.v2 === undefined) this.v2 = this.encode(vsn);
+      return this.v2;
+    }
+    if (this.v1 === undefined) this.v1 = this.encode(vsn);
+    return this.v1;
+  }
+
+  /** A text message with no join_ref or ref, the shape of every fan-out event. */
+  static text(topic: string, event: string, payload: unknown): Outbound {
+    return new Outbound((vsn) => ({
+      data: Buffer.from(encodeText(vsn, null, null, topic, event, payload), 'utf8'),
+      binary: false,
+    }));
+  }
+
+  /**
+   * A broadcast that arrived as raw bytes (a binary push or the single REST endpoint):
+   * binary kind 4 for vsn 2.0.0; JSON text for vsn 1.0.0, which cannot carry binary payloads.
+   */
+  static userBroadcast(
+    topic: string,
+    event: string,
+    meta: string,
+    json: boolean,
+    payload: Buffer,
+    onUndeliverable: (reason: string) => void,
+  ): Outbound {
+    return new Outbound((vsn) => {
+      if (vsn === '2.0.0') {
+        return { data: encodeUserBroadcast(topic, event, meta, json, payload), binary: true };
+      }
+      if (!json) return null;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(payload.toString('utf8')) as unknown;
+      } catch {
+        onUndeliverable('broadcast payload is not valid JSON');
+        return null;
+      }
+      const body: Record<string, unknown> = { type: 'broadcast', event, payload: parsed };
+      if (meta !== '') body.meta = JSON.parse(meta) as unknown;
+      return { data: Buffer.from(encodeText(vsn, null, null, topic, 'broadcast', body)), binary: false };
+    });
+  }
+}

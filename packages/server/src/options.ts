@@ -1,0 +1,57 @@
+/** Limits enforced per server, with the real Supabase Realtime defaults (a new project's). */
+export interface Limits {
+  /** Channels one socket may have joined at once. @default 100 */
+  maxChannelsPerClient: number;
+  /** Messages per second the whole server accepts, averaged over `eventsWindowSeconds`. @default 100 */
+  maxEventsPerSecond: number;
+  /** The averaging window of `maxEventsPerSecond`, in seconds. @default 60 */
+  eventsWindowSeconds: number;
+  /** Presence pushes (track or untrack) one channel may make per `presenceWindowMs`. @default 5 */
+  clientPresenceMaxCalls: number;
+  /** The window of `clientPresenceMaxCalls`. @default 30000 */
+  presenceWindowMs: number;
+  /** The largest broadcast or presence payload, in KB. @default 3000 */
+  maxPayloadSizeKb: number;
+  /** The largest WebSocket frame; a larger one closes the connection. @default 5000000 */
+  maxFrameBytes: number;
+  /** A socket that sends nothing for this long is closed. @default 60000 */
+  idleTimeoutMs: number;
+  /** A socket whose unsent output grows past this is dropped, like the real server's heap cap. @default 52428800 */
+  maxBufferedBytes: number;
+  /** Delay before a refused WebSocket handshake is answered (the real server's reconnect-storm brake). @default 2000 */
+  connectErrorDelayMs: number;
+  /** Delay before a refused join is answered. @default 5000 */
+  joinErrorDelayMs: number;
+}
+
+/** The real server's defaults for a new project. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxChannelsPerClient: 100,
+  maxEventsPerSecond: 100,
+  eventsWindowSeconds: 60,
+  clientPresenceMaxCalls: 5,
+  presenceWindowMs: 30_000,
+  maxPayloadSizeKb: 3000,
+  maxFrameBytes: 5_000_000,
+  idleTimeoutMs: 60_000,
+  maxBufferedBytes: 50 * 1024 * 1024,
+  connectErrorDelayMs: 2000,
+  joinErrorDelayMs: 5000,
+});
+
+/** A sink for the server's log lines. */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A logger that discards everything. */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** A logger that writes one line per event to stderr. */
+export const consoleLogger: Logger = {
+  info: (message, fields) => console.error(`[roomkit] ${message}`, fields ?? ''),
+  warn: (message, fields) => console.error(`[roomkit] warn: ${message}`, fields ?? ''),
+  error: (message, fields) => console.error(`[roomkit] error: ${message}`, fields ?? ''),
+};

@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TokenError, type Identity } from './auth';
+import { Outbound } from './Outbound';
+import type { RealtimeHub } from './RealtimeHub';
+import { sendJson } from './http';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The REST token: `Authorization: Bearer`, else the `apikey` header, else the `apikey` query. */
+async function authorize(
+  hub: RealtimeHub,
+  request: IncomingMessage,
+  url: URL,
+): Promise<Identity | null> {
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const header = request.headers.apikey;
+  const token = bearer ?? (typeof header === 'string' ? header : url.searchParams.get('apikey'));
+  try {
+    return await hub.verifier.verify(token ?? undefined);
+  } catch (error) {
+    if (error instanceof TokenError) return null;
+    throw error;
+  }
+}
+
+/** `POST /api/broadcast`: a batch of JSON messages, each to its topic's subscribers. */
+export async function batchBroadcast(
+  hub: RealtimeHub,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: Buffer,
+): Promise<void> {
+  const identity = await authorize(hub, request, url);
+  if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return sendJson(response, 400, { message: 'Request body is not valid JSON' });
+  }
+  const messages = isRecord(parsed) ? parsed.messages : undefined;
+  if (!Array.isArray(messages)) {
+    return sendJson(response, 422, { errors: { messages: ["can't be blank"] } });
+  }
+  const valid: { topic: string; event: string; payload: Record<string, unknown>; private: boolean; id?: string }[] = [];
+  for (const [index, message] of messages.entries()) {
+    const errors = validateMessage(hub, message);
+    if (errors) return sendJson(response, 422, { errors: { messages: [{ index, ...errors }] } });
+    valid.push(message as (typeof valid)[number]);
+  }
+  for (const message of valid) {
+    if (!hub.countEvent()) {
+      return sendJson(response, 429, { message: 'You have exceeded your rate limit' });
+    }
+    const isPrivate = message.private === true;
+    // Private messages reach subscribers only when the caller may write; the batch still succeeds.
+    if (isPrivate && !hub.mayUsePrivate(identity.claims.role)) continue;
+    const body: Record<string, unknown> = { type: 'broadcast', event: message.event, payload: message.payload };
+    if (typeof message.id === 'string') body.meta = { id: message.id };
+    const topic = `realtime:${message.topic}`;
+    hub.broadcastTo(topic, isPrivate, Outbound.text(topic, 'broadcast', body));
+  }
+  response.writeHead(202).end();
+}
+
+function validateMessage(hub: RealtimeHub, message: unknown): Record<string, string[]> | null {
+  if (!isRecord(message)) return { message: ['is invalid'] };
+  const errors: Record<string, string[]> = {};
+  if (typeof message.topic !== 'string' || message.topic === '') errors.topic = ["can't be blank"];
+  if (typeof message.event !== 'string' || message.event === '') errors.event = ["can't be blank"];
+  if (!isRecord(message.payload)) errors.payload = ['is invalid'];
+  else if (Buffer.byteLength(JSON.stringify(message.payload)) > hub.maxPayloadBytes) {
+    errors.payload = ['Payload size exceeds tenant limit'];
+  }
+  if (message.private !== undefined && typeof message.private !== 'boolean') errors.private = ['is invalid'];
+  if (message.id !== undefined && typeof message.id !== 'string') errors.id = ['is invalid'];
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
+/** `POST /api/broadcast/:topic/events/:event`: one JSON or binary message. */
+export async function singleBroadcast(
+  hub: RealtimeHub,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: Buffer,
+  subTopic: string,
+  event: string,
+): Promise<void> {
+  const identity = await authorize(hub, request, url);
+  if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const json = contentType === 'application/json';
+  if (!json && contentType !== 'application/octet-stream') {
+    return sendJson(response, 415, {
+      error: 'Unsupported Media Type. Use application/json or application/octet-stream',
+    });
+  }
+  if (json) {
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch {
+      return sendJson(response, 400, { message: 'Request body is not valid JSON' });
+    }
+  }
+  if (body.length > hub.maxPayloadBytes) {
+    return sendJson(response, 422, { errors: { payload: ['Payload size exceeds tenant limit'] } });
+  }
+  const isPrivate = url.searchParams.get('private') === 'true';
+  if (isPrivate && !hub.mayUsePrivate(identity.claims.role)) {
+    return sendJson(response, 403, { message: 'Unauthorized' });
+  }
+  if (!hub.countEvent()) return sendJson(response, 429, { message: 'You have exceeded your rate limit' });
+  const topic = `realtime:${subTopic}`;
+  hub.broadcastTo(
+    topic,
+    isPrivate,
+    Outbound.userBroadcast(topic, event, '', json, body, (why) =>
+      hub.logger.warn('REST broadcast not delivered to vsn 1.0.0 sockets', { topic, why }),
+    ),
+  );
+  response.writeHead(202).end();
+}

@@ -1,0 +1,191 @@
+import type { RawData } from 'ws';
+
+/** The two Phoenix serializer versions the official client speaks. */
+export type ProtocolVersion = '1.0.0' | '2.0.0';
+
+/** A decoded text message from a client, in either protocol version. */
+export interface InboundMessage {
+  kind: 'message';
+  joinRef: string | null;
+  ref: string | null;
+  topic: string;
+  event: string;
+  payload: unknown;
+}
+
+/** A vsn 2.0.0 binary broadcast push (kind 3) from a client. */
+export interface InboundBinaryBroadcast {
+  kind: 'broadcast';
+  joinRef: string | null;
+  ref: string | null;
+  topic: string;
+  event: string;
+  /** The metadata JSON text, or '' when absent. */
+  meta: string;
+  /** True when the payload bytes are JSON text, false for an opaque binary payload. */
+  json: boolean;
+  payload: Buffer;
+}
+
+export type Inbound = InboundMessage | InboundBinaryBroadcast;
+
+/** Why a frame could not be decoded; the frame is dropped and logged, the socket kept. */
+export class MalformedFrameError extends Error {
+  override name = 'MalformedFrameError';
+}
+
+const USER_BROADCAST_PUSH = 3;
+const USER_BROADCAST = 4;
+const PUSH_HEADER_BYTES = 7;
+
+/**
+ * Picks the serializer for a `vsn` query value like Phoenix's `~> 1.0.0` / `~> 2.0.0`
+ * requirements; a missing value means 1.0.0 and anything else is refused.
+ */
+export function negotiateVersion(vsn: string | null): ProtocolVersion | null {
+  if (vsn === null) return '1.0.0';
+  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(vsn);
+  if (!match) return null;
+  if (match[1] === '1' && match[2] === '0') return '1.0.0';
+  if (match[1] === '2' && match[2] === '0') return '2.0.0';
+  return null;
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function refOrNull(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  throw new MalformedFrameError('ref and join_ref must be strings or null');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new MalformedFrameError('frame is not valid JSON');
+  }
+}
+
+/** Decodes one WebSocket frame from a client; throws `MalformedFrameError` on anything invalid. */
+export function decodeFrame(data: RawData, isBinary: boolean, vsn: ProtocolVersion): Inbound {
+  const bytes = toBuffer(data);
+  if (isBinary) {
+    if (vsn === '1.0.0') throw new MalformedFrameError('binary frames need vsn 2.0.0');
+    return decodeBinaryPush(bytes);
+  }
+  const parsed = parseJson(bytes.toString('utf8'));
+  if (vsn === '2.0.0') {
+    if (!Array.isArray(parsed) || parsed.length < 5) {
+      throw new MalformedFrameError('vsn 2.0.0 text frames must be [join_ref, ref, topic, event, payload]');
+    }
+    const [joinRef, ref, topic, event, payload] = parsed as unknown[];
+    return checkMessage(joinRef, ref, topic, event, payload);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new MalformedFrameError('vsn 1.0.0 frames must be JSON objects');
+  }
+  const message = parsed as Record<string, unknown>;
+  return checkMessage(message.join_ref, message.ref, message.topic, message.event, message.payload);
+}
+
+function checkMessage(
+  joinRef: unknown,
+  ref: unknown,
+  topic: unknown,
+  event: unknown,
+  payload: unknown,
+): InboundMessage {
+  if (typeof topic !== 'string' || typeof event !== 'string') {
+    throw new MalformedFrameError('topic and event must be strings');
+  }
+  return { kind: 'message', joinRef: refOrNull(joinRef), ref: refOrNull(ref), topic, event, payload };
+}
+
+function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
+  if (bytes.length < PUSH_HEADER_BYTES) throw new MalformedFrameError('binary frame header is truncated');
+  const kind = bytes[0];
+  if (kind !== USER_BROADCAST_PUSH) {
+    throw new MalformedFrameError(`binary frame kind ${String(kind)} is not a broadcast push`);
+  }
+  const joinRefLen = bytes.readUInt8(1);
+  const refLen = bytes.readUInt8(2);
+  const topicLen = bytes.readUInt8(3);
+  const eventLen = bytes.readUInt8(4);
+  const metaLen = bytes.readUInt8(5);
+  const encoding = bytes.readUInt8(6);
+  if (encoding !== 0 && encoding !== 1) {
+    throw new MalformedFrameError(`binary payload encoding ${encoding} is unknown`);
+  }
+  let offset = PUSH_HEADER_BYTES;
+  const field = (length: number): string => {
+    if (offset + length > bytes.length) throw new MalformedFrameError('binary frame is truncated');
+    const value = bytes.toString('utf8', offset, offset + length);
+    offset += length;
+    return value;
+  };
+  const joinRef = field(joinRefLen);
+  const ref = field(refLen);
+  const topic = field(topicLen);
+  const event = field(eventLen);
+  const meta = field(metaLen);
+  if (meta !== '') {
+    const parsedMeta = parseJson(meta);
+    if (typeof parsedMeta !== 'object' || parsedMeta === null || Array.isArray(parsedMeta)) {
+      throw new MalformedFrameError('binary frame metadata must be a JSON object');
+    }
+  }
+  return {
+    kind: 'broadcast',
+    joinRef: joinRef === '' ? null : joinRef,
+    ref: ref === '' ? null : ref,
+    topic,
+    event,
+    meta,
+    json: encoding === 1,
+    payload: bytes.subarray(offset),
+  };
+}
+
+/** Encodes a text message for a socket of the given version. */
+export function encodeText(
+  vsn: ProtocolVersion,
+  joinRef: string | null,
+  ref: string | null,
+  topic: string,
+  event: string,
+  payload: unknown,
+): string {
+  if (vsn === '2.0.0') return JSON.stringify([joinRef, ref, topic, event, payload]);
+  // Phoenix's V1 serializer sends only topic, event, payload and ref to clients.
+  return JSON.stringify({ topic, event, payload, ref });
+}
+
+/** Encodes a server-to-client binary broadcast (kind 4) for vsn 2.0.0 sockets. */
+export function encodeUserBroadcast(
+  topic: string,
+  event: string,
+  meta: string,
+  json: boolean,
+  payload: Buffer,
+): Buffer {
+  const topicBytes = Buffer.from(topic, 'utf8');
+  const eventBytes = Buffer.from(event, 'utf8');
+  const metaBytes = Buffer.from(meta, 'utf8');
+  if (topicBytes.length > 255 || eventBytes.length > 255 || metaBytes.length > 255) {
+    throw new MalformedFrameError('topic, event and metadata must each fit in 255 bytes');
+  }
+  const header = Buffer.from([
+    USER_BROADCAST,
+    topicBytes.length,
+    eventBytes.length,
+    metaBytes.length,
+    json ? 1 : 0,
+  ]);
+  return Buffer.concat([header, topicBytes, eventBytes, metaBytes, payload]);
+}

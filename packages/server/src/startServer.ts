@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import {
+  DEFAULT_JWT_SECRET,
+  DEFAULT_PUBLISHABLE_KEY,
+  DEFAULT_SECRET_KEY,
+  TokenError,
+  TokenVerifier,
+  mintToken,
+  projectKeys,
+  type MintOptions,
+} from './auth';
+import { Connection } from './Connection';
+import { CORS_HEADERS, readBody, refuseUpgrade, sendJson } from './http';
+import { DEFAULT_LIMITS, consoleLogger, type Limits, type Logger } from './options';
+import { RealtimeHub, type ServerStats } from './RealtimeHub';
+import { batchBroadcast, singleBroadcast } from './restBroadcast';
+import { negotiateVersion } from './serializer';
+
+/** Options of `startServer`, the same as the `roomkit start` flags. */
+export interface ServerOptions {
+  /** The interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** The port; 0 picks a free one. @default 54321 */
+  port?: number;
+  /** The HS256 secret tokens are signed with. @default the Supabase CLI's local secret */
+  jwtSecret?: string;
+  /** The database mode; only `'none'` until database support lands. @default 'none' */
+  db?: 'none';
+  /** Limits, each defaulting to the real server's value for a new project. */
+  limits?: Partial<Limits>;
+  /** Where log lines go. @default stderr */
+  logger?: Logger;
+}
+
+/** A running server. */
+export interface RoomkitServer {
+  /** The base URL to pass to `createClient`, e.g. `http://127.0.0.1:54321`. */
+  url: string;
+  host: string;
+  port: number;
+  /** The anon JWT for this server's secret. */
+  anonKey: string;
+  /** The service_role JWT for this server's secret. */
+  serviceRoleKey: string;
+  /** An `sb_publishable_…` key accepted as anon. */
+  publishableKey: string;
+  /** An `sb_secret_…` key accepted as service_role. */
+  secretKey: string;
+  jwtSecret: string;
+  /** The database URL, or null without a database. */
+  dbUrl: string | null;
+  /** Live counters: connections, joins, broadcasts. */
+  stats: Readonly<ServerStats>;
+  /** The number of WebSocket connections open now. */
+  connectionCount(): number;
+  /** Mints a token signed with this server's secret. */
+  mintToken(options?: Omit<MintOptions, 'secret'>): Promise<string>;
+  /** Closes every WebSocket (code 1012, as a real server restart), leaving the server running. */
+  disconnectAll(): void;
+  /** Stops the server: closes every socket, then the listener. */
+  stop(): Promise<void>;
+}
+
+const SOCKET_PATHS = new Set(['/realtime/v1/websocket', '/socket/websocket']);
+const SINGLE_BROADCAST = /^\/(?:realtime\/v1\/)?api\/broadcast\/([^/]+)\/events\/([^/]+)$/;
+const BATCH_BROADCAST = /^\/(?:realtime\/v1\/)?api\/broadcast$/;
+
+/**
+ * Starts a local server that speaks the Supabase Realtime protocol to the official client.
+ * @example
+ * const server = await startServer({ port: 0 });
+ * const supabase = createClient(server.url, server.anonKey, { realtime: { transport: WebSocket } });
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RoomkitServer> {
+  const host = options.host ?? '127.0.0.1';
+  const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
+  if (options.db !== undefined && options.db !== 'none') {
+    throw new Error(`Unknown database mode "${String(options.db)}": only "none" is available.`);
+  }
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const logger = options.logger ?? consoleLogger;
+  const verifier = new TokenVerifier(jwtSecret, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY);
+  const hub = new RealtimeHub(limits, verifier, logger);
+  const keys = await projectKeys(jwtSecret);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+  });
+
+  const http = createServer((request, response) => {
+    handleRequest(hub, request, response).catch((error: unknown) => {
+      logger.error('request failed', { url: request.url, error: String(error) });
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal server error' });
+      else response.end();
+    });
+  });
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrade(hub, wss, request, socket, head).catch((error: unknown) => {
+      logger.error('upgrade failed', { error: String(error) });
+      refuseUpgrade(socket, 500, { error: 'Error connecting to Realtime' });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 54321, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  const disconnectAll = () => {
+    for (const connection of hub.connections) {
+      for (const channel of connection.channels.values()) {
+        channel.system('system', 'ok', 'Server requested disconnect');
+      }
+      connection.close(1012, 'server restart');
+    }
+  };
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    ...keys,
+    publishableKey: DEFAULT_PUBLISHABLE_KEY,
+    secretKey: DEFAULT_SECRET_KEY,
+    jwtSecret,
+    dbUrl: null,
+    stats: hub.stats,
+    connectionCount: () => hub.connections.size,
+    mintToken: (mint) => mintToken({ ...mint, secret: jwtSecret }),
+    disconnectAll,
+    stop() {
+      stopping ??= (async () => {
+        hub.stop();
+        disconnectAll();
+        for (const client of wss.clients) client.terminate();
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        });
+        wss.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function upgrade(
+  hub: RealtimeHub,
+  wss: WebSocketServer,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (!SOCKET_PATHS.has(url.pathname)) return refuseUpgrade(socket, 404);
+  const vsn = negotiateVersion(url.searchParams.get('vsn'));
+  // Phoenix refuses a serializer it cannot negotiate with a bare 403.
+  if (vsn === null) return refuseUpgrade(socket, 403);
+  const header = request.headers['x-api-key'];
+  const token = typeof header === 'string' ? header : url.searchParams.get('apikey');
+  let identity;
+  try {
+    identity = await hub.verifier.verify(token ?? undefined);
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    hub.logger.warn('connection refused', { reason: error.message });
+    await delay(hub.limits.connectErrorDelayMs);
+    return refuseUpgrade(socket, 401, { error: error.message });
+  }
+  wss.handleUpgrade(request, socket, head, (ws) => {
+    hub.addConnection(new Connection(hub, ws, vsn, identity));
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+async function handleRequest(
+  hub: RealtimeHub,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  for (const [name, value] of Object.entries(CORS_HEADERS)) response.setHeader(name, value);
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (request.method === 'OPTIONS') return void response.writeHead(204).end();
+  if (request.method === 'GET' && (url.pathname === '/' || url.pathname === '/health')) {
+    return sendJson(response, 200, { name: '@roomkit/server', status: 'ok' });
+  }
+  const single = SINGLE_BROADCAST.exec(url.pathname);
+  const isBatch = BATCH_BROADCAST.test(url.pathname);
+  if (!single && !isBatch) return sendJson(response, 404, { message: 'Not found' });
+  if (request.method !== 'POST') return sendJson(response, 405, { message: 'Method not allowed' });
+  const body = await readBody(request, hub.limits.maxFrameBytes);
+  if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
+  if (isBatch) return batchBroadcast(hub, request, response, url, body);
+  const [, topic = '', event = ''] = single ?? [];
+  return singleBroadcast(
+    hub,
+    request,
+    response,
+    url,
+    body,
+    decodeURIComponent(topic),
+    decodeURIComponent(event),
+  );
+}

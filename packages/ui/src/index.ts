@@ -1,0 +1,1 @@
+export { userColor } from './userColor';
