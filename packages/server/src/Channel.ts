@@ -22,7 +22,8 @@ export class Channel implements RoomMember {
   /** Messages that arrived while the join was still being authorized. */
   readonly pending: (InboundMessage | InboundBinaryBroadcast)[] = [];
   readonly presenceKey: string;
-  private presenceCalls: number[] = [];
+  private presenceCalls = 0;
+  private presenceWindowEnds = 0;
   private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -45,8 +46,11 @@ export class Channel implements RoomMember {
     return this.connection.hub;
   }
 
-  deliver(message: Outbound): void {
+  deliver(message: Outbound, counted: boolean): void {
     this.connection.sendFrame(message.frameFor(this.connection.vsn));
+    // Like the real server, the message that finds the project over its rate still arrives;
+    // the channel is closed right after it.
+    if (counted && this.hub.rateLimited) this.shutdown('Too many messages per second');
   }
 
   /** Whether this channel's identity may read the topic (part 1: a signed-in or service role). */
@@ -115,8 +119,17 @@ export class Channel implements RoomMember {
   handle(message: InboundMessage | InboundBinaryBroadcast): void {
     if (message.kind === 'broadcast') {
       this.broadcast(message.ref, message.event, message.payload.length, () =>
-        Outbound.userBroadcast(this.topic, message.event, '', message.json, message.payload, (why) =>
-          this.hub.logger.warn('broadcast not delivered to vsn 1.0.0 sockets', { topic: this.topic, why }),
+        Outbound.userBroadcast(
+          this.topic,
+          message.event,
+          '',
+          message.json,
+          message.payload,
+          (why) =>
+            this.hub.logger.warn('broadcast not delivered to vsn 1.0.0 sockets', {
+              topic: this.topic,
+              why,
+            }),
         ),
       );
       return;
@@ -130,11 +143,18 @@ export class Channel implements RoomMember {
         void this.handleAccessToken(message.payload);
         return;
       case 'phx_leave':
+        // A leave for an older join of this topic raced a server close; Phoenix ignores it.
+        if (message.joinRef !== null && message.joinRef !== this.joinRef) return;
         this.reply(message.ref, 'ok', {});
         this.close();
         return;
       default:
-        this.hub.logger.warn('unknown event on channel', { topic: this.topic, event: message.event });
+        // The real server counts it, logs it and never replies; the client's push times out.
+        this.hub.countEvents();
+        this.hub.logger.info('unexpected message from client', {
+          topic: this.topic,
+          event: message.event,
+        });
     }
   }
 
@@ -153,7 +173,6 @@ export class Channel implements RoomMember {
   }
 
   private broadcast(ref: string | null, event: string, size: number, build: () => Outbound): void {
-    if (!this.hub.countEvent()) return this.shutdown('Too many messages per second');
     // A private channel without write permission drops silently, with no reply even with ack.
     if (!this.canWrite()) return;
     if (size > this.hub.maxPayloadBytes) {
@@ -161,27 +180,26 @@ export class Channel implements RoomMember {
       if (this.config.broadcastAck) this.reply(ref, 'error', 'payload_size_exceeded');
       return;
     }
-    this.room?.fanOut(build(), this.config.broadcastSelf ? undefined : this);
+    const delivered =
+      this.room?.broadcast(build(), this.config.broadcastSelf ? undefined : this) ?? 0;
+    this.hub.countEvents(1 + delivered);
     this.hub.stats.broadcasts++;
     if (this.config.broadcastAck) this.reply(ref, 'ok', {});
   }
 
   private handlePresence(message: InboundMessage): void {
     const body = isRecord(message.payload) ? message.payload : {};
-    const now = Date.now();
-    const { clientPresenceMaxCalls, presenceWindowMs } = this.hub.limits;
-    this.presenceCalls = this.presenceCalls.filter((at) => now - at < presenceWindowMs);
-    if (this.presenceCalls.length >= clientPresenceMaxCalls) {
-      return this.shutdown('Client presence rate limit exceeded');
-    }
-    this.presenceCalls.push(now);
+    // A presence push without an event is a no-op that the real server neither counts nor refuses.
+    if (!('event' in body)) return this.reply(message.ref, 'ok', {});
+    if (!this.takePresenceCall()) return this.shutdown('Client presence rate limit exceeded');
     const event = typeof body.event === 'string' ? body.event.toLowerCase() : '';
     if (event === 'untrack') {
       this.room?.untrack(this);
       return this.reply(message.ref, 'ok', {});
     }
     if (event !== 'track') {
-      return this.reply(message.ref, 'error', { reason: 'Presence event must be track or untrack' });
+      this.hub.logger.warn('UnknownPresenceEvent', { topic: this.topic, event: body.event });
+      return this.reply(message.ref, 'error', {});
     }
     const payload = body.payload ?? {};
     if (!isRecord(payload)) {
@@ -195,6 +213,17 @@ export class Channel implements RoomMember {
     this.reply(message.ref, 'ok', {});
   }
 
+  /** A fixed window from the first call, as the real server counts client presence calls. */
+  private takePresenceCall(): boolean {
+    const now = Date.now();
+    if (now > this.presenceWindowEnds) {
+      this.presenceWindowEnds = now + this.hub.limits.presenceWindowMs;
+      this.presenceCalls = 0;
+    }
+    this.presenceCalls++;
+    return this.presenceCalls <= this.hub.limits.clientPresenceMaxCalls;
+  }
+
   private async handleAccessToken(payload: unknown): Promise<void> {
     const token = isRecord(payload) ? payload.access_token : undefined;
     // The real server ignores opaque keys, null and an unchanged token, and never replies.
@@ -204,14 +233,15 @@ export class Channel implements RoomMember {
     try {
       identity = await this.hub.verifier.verify(token);
     } catch (error) {
-      if (error instanceof TokenError) return this.shutdown(error.message);
-      throw error;
+      if (!(error instanceof TokenError)) throw error;
+      // The real server reports a bad signature here as the raw atom it matched.
+      return this.shutdown(error.code === 'signature' ? ':signature_error' : error.message);
     }
     if (this.state !== 'joined') return;
     this.identity = identity;
     if (!this.canRead()) {
       return this.shutdown(
-        `You no longer have permission to read from this Channel topic: ${this.subTopic}`,
+        `You do not have permissions to read from this Channel topic: ${this.subTopic}`,
       );
     }
     this.scheduleTokenCheck();

@@ -29,7 +29,9 @@ export class Connection {
   ) {
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('close', () => this.closed());
-    socket.on('error', (error) => hub.logger.warn('socket error', { id: this.id, error: error.message }));
+    socket.on('error', (error) =>
+      hub.logger.warn('socket error', { id: this.id, error: error.message }),
+    );
   }
 
   /** Writes one encoded frame, dropping a consumer that stopped reading past the buffer cap. */
@@ -101,7 +103,8 @@ export class Connection {
     const { topic, ref } = message;
     const joinRef = message.joinRef ?? ref;
     if (!topic.startsWith('realtime:')) {
-      return this.push(joinRef, ref, topic, 'phx_reply', {
+      // Phoenix answers a topic no channel route matches with a null join_ref.
+      return this.push(null, ref, topic, 'phx_reply', {
         status: 'error',
         response: { reason: 'unmatched topic' },
       });

@@ -60,7 +60,10 @@ export class Outbound {
       }
       const body: Record<string, unknown> = { type: 'broadcast', event, payload: parsed };
       if (meta !== '') body.meta = JSON.parse(meta) as unknown;
-      return { data: Buffer.from(encodeText(vsn, null, null, topic, 'broadcast', body)), binary: false };
+      return {
+        data: Buffer.from(encodeText(vsn, null, null, topic, 'broadcast', body)),
+        binary: false,
+      };
     });
   }
 }

@@ -1,34 +1,45 @@
 /**
- * Counts events in one-second buckets and reports the average rate over a sliding window,
- * the way the real server averages its per-project message counters.
+ * The real server's per-project message counter: counts accumulate between ticks, each tick
+ * closes a bucket, and the rate is the average over the last `buckets` buckets.
  */
 export class RateCounter {
-  private readonly buckets: number[];
-  private currentSecond = Math.floor(Date.now() / 1000);
-  private total = 0;
+  private readonly history: number[] = [];
+  private current = 0;
+  private readonly timer: NodeJS.Timeout;
+  /** Whether the last tick found the average at or over the limit. */
+  tripped = false;
 
-  constructor(private readonly windowSeconds: number) {
-    this.buckets = new Array<number>(Math.max(1, windowSeconds)).fill(0);
+  constructor(
+    private readonly limitPerSecond: number,
+    private readonly tickMs: number,
+    private readonly buckets: number,
+    private readonly onTrip: (average: number) => void,
+  ) {
+    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer.unref();
   }
 
-  /** Adds `count` events now and returns the average events per second over the window. */
-  add(count = 1): number {
-    this.advance();
-    const index = this.currentSecond % this.buckets.length;
-    this.buckets[index] = (this.buckets[index] ?? 0) + count;
-    this.total += count;
-    return this.total / this.buckets.length;
+  add(count = 1): void {
+    this.current += count;
   }
 
-  private advance(): void {
-    const second = Math.floor(Date.now() / 1000);
-    if (second === this.currentSecond) return;
-    const elapsed = Math.min(second - this.currentSecond, this.buckets.length);
-    for (let i = 1; i <= elapsed; i++) {
-      const index = (this.currentSecond + i) % this.buckets.length;
-      this.total -= this.buckets[index] ?? 0;
-      this.buckets[index] = 0;
-    }
-    this.currentSecond = second;
+  /** The average events per second over the buckets closed so far. */
+  get average(): number {
+    if (this.history.length === 0) return 0;
+    const sum = this.history.reduce((total, count) => total + count, 0);
+    return sum / this.history.length / (this.tickMs / 1000);
+  }
+
+  private tick(): void {
+    this.history.push(this.current);
+    this.current = 0;
+    if (this.history.length > this.buckets) this.history.shift();
+    const wasTripped = this.tripped;
+    this.tripped = this.average >= this.limitPerSecond;
+    if (this.tripped && !wasTripped) this.onTrip(this.average);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 }

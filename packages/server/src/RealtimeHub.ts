@@ -34,7 +34,13 @@ export class RealtimeHub {
     readonly verifier: TokenVerifier,
     readonly logger: Logger,
   ) {
-    this.events = new RateCounter(limits.eventsWindowSeconds);
+    this.events = new RateCounter(
+      limits.maxEventsPerSecond,
+      limits.eventsTickMs,
+      limits.eventsBuckets,
+      (average) =>
+        logger.warn('MessagePerSecondRateLimitReached: Too many messages per second', { average }),
+    );
     const sweepEvery = Math.max(50, Math.min(1000, limits.idleTimeoutMs / 4));
     this.sweeper = setInterval(() => this.closeIdle(), sweepEvery);
     this.sweeper.unref();
@@ -50,9 +56,14 @@ export class RealtimeHub {
     return role === 'authenticated' || role === 'service_role';
   }
 
-  /** Counts one message against the project-wide rate; false once the rate is over the limit. */
-  countEvent(): boolean {
-    return this.events.add() <= this.limits.maxEventsPerSecond;
+  /** Counts messages against the project-wide rate. */
+  countEvents(count = 1): void {
+    this.events.add(count);
+  }
+
+  /** Whether the project-wide message rate is over the limit; receiving channels are then closed. */
+  get rateLimited(): boolean {
+    return this.events.tripped;
   }
 
   addConnection(connection: Connection): void {
@@ -87,10 +98,11 @@ export class RealtimeHub {
 
   /** Fans a broadcast out to a room that may not exist (REST sends); returns the deliveries. */
   broadcastTo(topic: string, isPrivate: boolean, message: Outbound): number {
-    const room = this.rooms.get(roomKey(topic, isPrivate));
-    if (!room) return 0;
     this.stats.broadcasts++;
-    return room.fanOut(message);
+    const room = this.rooms.get(roomKey(topic, isPrivate));
+    const delivered = room ? room.broadcast(message) : 0;
+    this.countEvents(1 + delivered);
+    return delivered;
   }
 
   /** Postgres changes need a database; this mode has none, so the channel is told so. */
@@ -108,12 +120,14 @@ export class RealtimeHub {
     for (const connection of this.connections) {
       if (connection.lastSeen < cutoff) {
         this.logger.info('idle socket closed', { id: connection.id });
-        connection.close(1000, 'idle timeout');
+        // Cowboy's idle timeout closes with 1000 and no reason.
+        connection.close(1000);
       }
     }
   }
 
   stop(): void {
     clearInterval(this.sweeper);
+    this.events.stop();
   }
 }

@@ -4,8 +4,11 @@ import { Outbound } from './Outbound';
 /** What a room needs from a joined channel. */
 export interface RoomMember {
   readonly topic: string;
-  /** Delivers a fan-out message to this member's socket. */
-  deliver(message: Outbound): void;
+  /**
+   * Delivers a fan-out message to this member's socket. `counted` marks user messages, which
+   * count against the project's message rate (presence diffs do not).
+   */
+  deliver(message: Outbound, counted: boolean): void;
 }
 
 /** A presence meta as stored and sent: the client's payload plus Phoenix's refs. */
@@ -39,12 +42,15 @@ export class Room {
     readonly isPrivate: boolean,
   ) {}
 
-  /** Sends one message to every member, optionally skipping one (a broadcast without `self`). */
-  fanOut(message: Outbound, except?: RoomMember): number {
+  /**
+   * Sends a user message to every member, optionally skipping the sender (a broadcast without
+   * `self`); returns how many members it was delivered to.
+   */
+  broadcast(message: Outbound, except?: RoomMember): number {
     let delivered = 0;
     for (const member of this.members) {
       if (member === except) continue;
-      member.deliver(message);
+      member.deliver(message, true);
       delivered++;
     }
     return delivered;
@@ -97,6 +103,7 @@ export class Room {
   }
 
   private presenceDiff(joins: PresenceEntries, leaves: PresenceEntries): void {
-    this.fanOut(Outbound.text(this.topic, 'presence_diff', { joins, leaves }));
+    const diff = Outbound.text(this.topic, 'presence_diff', { joins, leaves });
+    for (const member of this.members) member.deliver(diff, false);
   }
 }

@@ -18,12 +18,7 @@ export interface Claims extends JWTPayload {
 
 /** Which check a token failed, with the real server's message. */
 export type TokenErrorCode =
-  | 'missing'
-  | 'expired'
-  | 'claims'
-  | 'malformed'
-  | 'signature'
-  | 'invalid_api_key';
+  'missing' | 'expired' | 'claims' | 'malformed' | 'signature' | 'invalid_api_key';
 
 /** A token that was refused; `message` is the text the real server sends. */
 export class TokenError extends Error {
@@ -107,7 +102,8 @@ export class TokenVerifier {
     // A gateway-less server maps the project's opaque keys to the claims the gateway would mint.
     const role =
       token === this.publishableKey ? 'anon' : token === this.secretKey ? 'service_role' : null;
-    if (role === null) throw new TokenError('invalid_api_key', 'The token provided is not a valid JWT');
+    if (role === null)
+      throw new TokenError('invalid_api_key', 'The token provided is not a valid JWT');
     const exp = nowSeconds() + 10 * 365 * 24 * 3600;
     return { claims: { role, exp, iss: 'supabase' }, token };
   }

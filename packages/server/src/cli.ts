@@ -19,7 +19,8 @@ function fail(message: string): never {
 function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) fail(`--${name} must be a whole number, got "${value}".`);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    fail(`--${name} must be a whole number, got "${value}".`);
   return parsed;
 }
 
@@ -37,7 +38,8 @@ async function start(args: string[]): Promise<void> {
   });
   const port = integer(values.port, 'port', 54321);
   if (port > 65535) fail(`--port must be at most 65535, got ${port}.`);
-  if (values.db !== 'none') fail(`--db "${values.db}" is not available: this version supports --db none.`);
+  if (values.db !== 'none')
+    fail(`--db "${values.db}" is not available: this version supports --db none.`);
   let server: RoomkitServer;
   try {
     server = await startServer({
@@ -49,7 +51,9 @@ async function start(args: string[]): Promise<void> {
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      fail(`Port ${port} on ${values.host} is already in use. Stop what uses it, or pass --port 0 for a free port.`);
+      fail(
+        `Port ${port} on ${values.host} is already in use. Stop what uses it, or pass --port 0 for a free port.`,
+      );
     }
     throw error;
   }
@@ -143,10 +147,15 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     process.stderr.write(`roomkit: ${(error as Error).message}\n\n${USAGE}\n`);
     process.exit(2);
   }
-  process.stderr.write(`roomkit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `roomkit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

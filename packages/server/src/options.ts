@@ -2,10 +2,16 @@
 export interface Limits {
   /** Channels one socket may have joined at once. @default 100 */
   maxChannelsPerClient: number;
-  /** Messages per second the whole server accepts, averaged over `eventsWindowSeconds`. @default 100 */
+  /**
+   * Messages per second the whole server accepts (each broadcast in, each delivery out, each REST
+   * message), averaged over `eventsBuckets` ticks; over it, channels receiving messages are closed.
+   * @default 100
+   */
   maxEventsPerSecond: number;
-  /** The averaging window of `maxEventsPerSecond`, in seconds. @default 60 */
-  eventsWindowSeconds: number;
+  /** How often the message rate is sampled. @default 5000 */
+  eventsTickMs: number;
+  /** How many samples the message rate averages (12 × 5 s = one minute). @default 12 */
+  eventsBuckets: number;
   /** Presence pushes (track or untrack) one channel may make per `presenceWindowMs`. @default 5 */
   clientPresenceMaxCalls: number;
   /** The window of `clientPresenceMaxCalls`. @default 30000 */
@@ -28,7 +34,8 @@ export interface Limits {
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxChannelsPerClient: 100,
   maxEventsPerSecond: 100,
-  eventsWindowSeconds: 60,
+  eventsTickMs: 5000,
+  eventsBuckets: 12,
   clientPresenceMaxCalls: 5,
   presenceWindowMs: 30_000,
   maxPayloadSizeKb: 3000,

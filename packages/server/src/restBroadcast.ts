@@ -8,17 +8,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The REST token: `Authorization: Bearer`, else the `apikey` header, else the `apikey` query. */
-async function authorize(
-  hub: RealtimeHub,
-  request: IncomingMessage,
-  url: URL,
-): Promise<Identity | null> {
+/** The REST token: `Authorization: Bearer`, else the `apikey` header (never the query). */
+async function authorize(hub: RealtimeHub, request: IncomingMessage): Promise<Identity | null> {
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
   const header = request.headers.apikey;
-  const token = bearer ?? (typeof header === 'string' ? header : url.searchParams.get('apikey'));
+  const token = bearer ?? (typeof header === 'string' ? header : undefined);
   try {
-    return await hub.verifier.verify(token ?? undefined);
+    return await hub.verifier.verify(token);
   } catch (error) {
     if (error instanceof TokenError) return null;
     throw error;
@@ -30,10 +26,9 @@ export async function batchBroadcast(
   hub: RealtimeHub,
   request: IncomingMessage,
   response: ServerResponse,
-  url: URL,
   body: Buffer,
 ): Promise<void> {
-  const identity = await authorize(hub, request, url);
+  const identity = await authorize(hub, request);
   if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
   let parsed: unknown;
   try {
@@ -45,20 +40,22 @@ export async function batchBroadcast(
   if (!Array.isArray(messages)) {
     return sendJson(response, 422, { errors: { messages: ["can't be blank"] } });
   }
-  const valid: { topic: string; event: string; payload: Record<string, unknown>; private: boolean; id?: string }[] = [];
-  for (const [index, message] of messages.entries()) {
-    const errors = validateMessage(hub, message);
-    if (errors) return sendJson(response, 422, { errors: { messages: [{ index, ...errors }] } });
-    valid.push(message as (typeof valid)[number]);
+  // Like the real changeset, every message gets an entry; valid ones are `{}`.
+  const errors = messages.map((message) => validateMessage(hub, message));
+  if (errors.some((entry) => Object.keys(entry).length > 0)) {
+    return sendJson(response, 422, { errors: { messages: errors } });
   }
-  for (const message of valid) {
-    if (!hub.countEvent()) {
-      return sendJson(response, 429, { message: 'You have exceeded your rate limit' });
-    }
+  if (hub.rateLimited)
+    return sendJson(response, 429, { message: 'You have exceeded your rate limit' });
+  for (const message of messages as BatchMessage[]) {
     const isPrivate = message.private === true;
     // Private messages reach subscribers only when the caller may write; the batch still succeeds.
     if (isPrivate && !hub.mayUsePrivate(identity.claims.role)) continue;
-    const body: Record<string, unknown> = { type: 'broadcast', event: message.event, payload: message.payload };
+    const body: Record<string, unknown> = {
+      type: 'broadcast',
+      event: message.event,
+      payload: message.payload,
+    };
     if (typeof message.id === 'string') body.meta = { id: message.id };
     const topic = `realtime:${message.topic}`;
     hub.broadcastTo(topic, isPrivate, Outbound.text(topic, 'broadcast', body));
@@ -66,18 +63,29 @@ export async function batchBroadcast(
   response.writeHead(202).end();
 }
 
-function validateMessage(hub: RealtimeHub, message: unknown): Record<string, string[]> | null {
+interface BatchMessage {
+  topic: string;
+  event: string;
+  payload: Record<string, unknown>;
+  private?: boolean;
+  id?: string;
+}
+
+function validateMessage(hub: RealtimeHub, message: unknown): Record<string, string[]> {
   if (!isRecord(message)) return { message: ['is invalid'] };
   const errors: Record<string, string[]> = {};
   if (typeof message.topic !== 'string' || message.topic === '') errors.topic = ["can't be blank"];
   if (typeof message.event !== 'string' || message.event === '') errors.event = ["can't be blank"];
-  if (!isRecord(message.payload)) errors.payload = ['is invalid'];
+  if (message.payload === undefined || message.payload === null)
+    errors.payload = ["can't be blank"];
+  else if (!isRecord(message.payload)) errors.payload = ['is invalid'];
   else if (Buffer.byteLength(JSON.stringify(message.payload)) > hub.maxPayloadBytes) {
     errors.payload = ['Payload size exceeds tenant limit'];
   }
-  if (message.private !== undefined && typeof message.private !== 'boolean') errors.private = ['is invalid'];
+  if (message.private !== undefined && typeof message.private !== 'boolean')
+    errors.private = ['is invalid'];
   if (message.id !== undefined && typeof message.id !== 'string') errors.id = ['is invalid'];
-  return Object.keys(errors).length > 0 ? errors : null;
+  return errors;
 }
 
 /** `POST /api/broadcast/:topic/events/:event`: one JSON or binary message. */
@@ -90,8 +98,6 @@ export async function singleBroadcast(
   subTopic: string,
   event: string,
 ): Promise<void> {
-  const identity = await authorize(hub, request, url);
-  if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   const json = contentType === 'application/json';
   if (!json && contentType !== 'application/octet-stream') {
@@ -99,6 +105,8 @@ export async function singleBroadcast(
       error: 'Unsupported Media Type. Use application/json or application/octet-stream',
     });
   }
+  const identity = await authorize(hub, request);
+  if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
   if (json) {
     try {
       JSON.parse(body.toString('utf8'));
@@ -113,7 +121,8 @@ export async function singleBroadcast(
   if (isPrivate && !hub.mayUsePrivate(identity.claims.role)) {
     return sendJson(response, 403, { message: 'Unauthorized' });
   }
-  if (!hub.countEvent()) return sendJson(response, 429, { message: 'You have exceeded your rate limit' });
+  if (hub.rateLimited)
+    return sendJson(response, 429, { message: 'You have exceeded your rate limit' });
   const topic = `realtime:${subTopic}`;
   hub.broadcastTo(
     topic,

@@ -82,7 +82,9 @@ export function decodeFrame(data: RawData, isBinary: boolean, vsn: ProtocolVersi
   const parsed = parseJson(bytes.toString('utf8'));
   if (vsn === '2.0.0') {
     if (!Array.isArray(parsed) || parsed.length < 5) {
-      throw new MalformedFrameError('vsn 2.0.0 text frames must be [join_ref, ref, topic, event, payload]');
+      throw new MalformedFrameError(
+        'vsn 2.0.0 text frames must be [join_ref, ref, topic, event, payload]',
+      );
     }
     const [joinRef, ref, topic, event, payload] = parsed as unknown[];
     return checkMessage(joinRef, ref, topic, event, payload);
@@ -104,11 +106,19 @@ function checkMessage(
   if (typeof topic !== 'string' || typeof event !== 'string') {
     throw new MalformedFrameError('topic and event must be strings');
   }
-  return { kind: 'message', joinRef: refOrNull(joinRef), ref: refOrNull(ref), topic, event, payload };
+  return {
+    kind: 'message',
+    joinRef: refOrNull(joinRef),
+    ref: refOrNull(ref),
+    topic,
+    event,
+    payload,
+  };
 }
 
 function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
-  if (bytes.length < PUSH_HEADER_BYTES) throw new MalformedFrameError('binary frame header is truncated');
+  if (bytes.length < PUSH_HEADER_BYTES)
+    throw new MalformedFrameError('binary frame header is truncated');
   const kind = bytes[0];
   if (kind !== USER_BROADCAST_PUSH) {
     throw new MalformedFrameError(`binary frame kind ${String(kind)} is not a broadcast push`);

@@ -203,7 +203,7 @@ async function handleRequest(
   if (request.method !== 'POST') return sendJson(response, 405, { message: 'Method not allowed' });
   const body = await readBody(request, hub.limits.maxFrameBytes);
   if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
-  if (isBatch) return batchBroadcast(hub, request, response, url, body);
+  if (isBatch) return batchBroadcast(hub, request, response, body);
   const [, topic = '', event = ''] = single ?? [];
   return singleBroadcast(
     hub,

@@ -18,7 +18,9 @@ describe.each(VERSIONS)('broadcast on vsn %s', (vsn) => {
 
   it('echoes to the sender with self: true', async () => {
     const server = await testServer();
-    const a = client(server, { vsn }).channel('room-self', { config: { broadcast: { self: true } } });
+    const a = client(server, { vsn }).channel('room-self', {
+      config: { broadcast: { self: true } },
+    });
     const toA = collect(a, 'ping');
     await joined(a);
     await a.send({ type: 'broadcast', event: 'ping', payload: { n: 1 } });
@@ -62,7 +64,11 @@ describe('broadcast across protocol versions', () => {
     const probe = collect(v1, 'probe');
     await joined(v2);
     await joined(v1);
-    await sender.send({ type: 'broadcast', event: 'blob', payload: new Uint8Array([1, 2, 3, 255]).buffer });
+    await sender.send({
+      type: 'broadcast',
+      event: 'blob',
+      payload: new Uint8Array([1, 2, 3, 255]).buffer,
+    });
     await sender.send({ type: 'broadcast', event: 'probe', payload: {} });
     await until(() => toV2.length === 1 && probe.length === 1, 3000, 'binary delivery');
     expect(toV2[0]?.payload).toBeInstanceOf(ArrayBuffer);

@@ -55,7 +55,8 @@ export function subscribe(
 /** Subscribes and fails the test unless the channel reaches SUBSCRIBED. */
 export async function joined(channel: RealtimeChannel): Promise<RealtimeChannel> {
   const { status, error } = await subscribe(channel);
-  if (status !== 'SUBSCRIBED') throw new Error(`expected SUBSCRIBED, got ${status}: ${String(error)}`);
+  if (status !== 'SUBSCRIBED')
+    throw new Error(`expected SUBSCRIBED, got ${status}: ${String(error)}`);
   return channel;
 }
 
@@ -67,7 +68,11 @@ export function collect<T = unknown>(channel: RealtimeChannel, event: string): T
 }
 
 /** Waits until `check` returns true, polling every 10 ms. */
-export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => boolean,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -1,0 +1,72 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Dependencies point one way: server stands alone; react never imports ui; ui uses only react's public entry. */
+const layering = {
+  'packages/server/**': [
+    {
+      group: [
+        '@roomkit/react',
+        '@roomkit/react/*',
+        '@roomkit/ui',
+        '@roomkit/ui/*',
+        'react',
+        'react-dom',
+      ],
+      message: '@roomkit/server shares nothing with the client packages.',
+    },
+  ],
+  'packages/react/**': [
+    {
+      group: ['@roomkit/ui', '@roomkit/ui/*'],
+      message: '@roomkit/react must not depend on @roomkit/ui.',
+    },
+    {
+      group: ['@roomkit/server', '@roomkit/server/*'],
+      message: 'Only tests may use @roomkit/server.',
+    },
+  ],
+  'packages/ui/**': [
+    {
+      group: ['@roomkit/react/*', '../../react/*', '../../react/**'],
+      message: '@roomkit/ui imports only the public entry of @roomkit/react.',
+    },
+    {
+      group: ['@roomkit/server', '@roomkit/server/*'],
+      message: 'Only tests may use @roomkit/server.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/storybook-static/**',
+      '**/node_modules/**',
+      '**/.roomkit/**',
+      '**/coverage/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  reactHooks.configs.flat.recommended,
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  ...Object.entries(layering).map(([glob, patterns]) => ({
+    files: [glob],
+    ignores: ['**/__tests__/**', '**/*.test.*', '**/*.stories.*'],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+);

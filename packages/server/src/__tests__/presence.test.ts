@@ -1,0 +1,149 @@
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import { describe, expect, it } from 'vitest';
+import { VERSIONS, client, joined, sleep, testServer, until } from './helpers';
+
+type State = Record<string, { presence_ref: string; [key: string]: unknown }[]>;
+
+function keysOf(channel: RealtimeChannel): string[] {
+  return Object.keys(channel.presenceState() as State).sort();
+}
+
+describe.each(VERSIONS)('presence on vsn %s', (vsn) => {
+  it('syncs, joins and leaves across three clients', async () => {
+    const server = await testServer();
+    const channels = ['a', 'b', 'c'].map((key) =>
+      client(server, { vsn }).channel('lobby', { config: { presence: { key } } }),
+    );
+    const [a, b, c] = channels as [RealtimeChannel, RealtimeChannel, RealtimeChannel];
+    const joinsSeenByA: string[] = [];
+    const leavesSeenByA: string[] = [];
+    a.on('presence', { event: 'join' }, ({ key }) => joinsSeenByA.push(key));
+    a.on('presence', { event: 'leave' }, ({ key }) => leavesSeenByA.push(key));
+    for (const channel of channels) {
+      channel.on('presence', { event: 'sync' }, () => {});
+      await joined(channel);
+      expect(await channel.track({ name: channel.params.config.presence?.key })).toBe('ok');
+    }
+    await until(() => channels.every((channel) => keysOf(channel).length === 3), 3000, 'sync');
+    expect(keysOf(b)).toEqual(['a', 'b', 'c']);
+    expect((b.presenceState() as State).c?.[0]).toMatchObject({ name: 'c' });
+    expect(joinsSeenByA.sort()).toEqual(['a', 'b', 'c']);
+
+    await c.unsubscribe();
+    await until(() => keysOf(a).length === 2, 3000, 'c to leave');
+    expect(leavesSeenByA).toEqual(['c']);
+    expect(keysOf(b)).toEqual(['a', 'b']);
+  });
+
+  it('shows a key tracked from two sockets once, with two metas, until one closes', async () => {
+    const server = await testServer();
+    const observer = client(server, { vsn }).channel('tabs');
+    observer.on('presence', { event: 'sync' }, () => {});
+    await joined(observer);
+    const tab1 = await joined(
+      client(server, { vsn }).channel('tabs', { config: { presence: { key: 'ann' } } }),
+    );
+    const tab2Client = client(server, { vsn });
+    const tab2 = await joined(tab2Client.channel('tabs', { config: { presence: { key: 'ann' } } }));
+    await tab1.track({ tab: 1 });
+    await tab2.track({ tab: 2 });
+    await until(() => (observer.presenceState() as State).ann?.length === 2, 3000, 'two metas');
+    expect(keysOf(observer)).toEqual(['ann']);
+
+    tab2Client.realtime.disconnect();
+    await until(() => (observer.presenceState() as State).ann?.length === 1, 3000, 'one meta');
+    expect((observer.presenceState() as State).ann?.[0]).toMatchObject({ tab: 1 });
+  });
+
+  it('sends an update as one diff with the new meta and the old one leaving', async () => {
+    const server = await testServer();
+    const a = await joined(
+      client(server, { vsn }).channel('upd', { config: { presence: { key: 'a' } } }),
+    );
+    const b = client(server, { vsn }).channel('upd');
+    const events: string[] = [];
+    b.on('presence', { event: 'join' }, ({ newPresences }) =>
+      events.push(`join:${String(newPresences[0]?.status)}`),
+    );
+    b.on('presence', { event: 'leave' }, ({ leftPresences }) =>
+      events.push(`leave:${String(leftPresences[0]?.status)}`),
+    );
+    await joined(b);
+    await a.track({ status: 'online' });
+    await until(() => events.length === 1, 3000, 'first join');
+    await a.track({ status: 'away' });
+    await until(() => events.length === 3, 3000, 'update');
+    expect(events).toEqual(['join:online', 'join:away', 'leave:online']);
+    expect((b.presenceState() as State).a).toHaveLength(1);
+  });
+
+  it('treats a repeated identical track as a no-op', async () => {
+    const server = await testServer();
+    const a = await joined(
+      client(server, { vsn }).channel('same', { config: { presence: { key: 'a' } } }),
+    );
+    const b = client(server, { vsn }).channel('same');
+    let joins = 0;
+    b.on('presence', { event: 'join' }, () => joins++);
+    await joined(b);
+    await a.track({ x: 1 });
+    await until(() => joins === 1, 3000, 'join');
+    expect(await a.track({ x: 1 })).toBe('ok');
+    await sleep(150);
+    expect(joins).toBe(1);
+  });
+
+  it('removes an untracked user', async () => {
+    const server = await testServer();
+    const a = await joined(
+      client(server, { vsn }).channel('untrack', { config: { presence: { key: 'a' } } }),
+    );
+    const b = client(server, { vsn }).channel('untrack');
+    b.on('presence', { event: 'sync' }, () => {});
+    await joined(b);
+    await a.track({});
+    await until(() => keysOf(b).length === 1, 3000, 'track');
+    expect(await a.untrack()).toBe('ok');
+    await until(() => keysOf(b).length === 0, 3000, 'untrack');
+  });
+
+  it('gives a client without a key a fresh key per join', async () => {
+    const server = await testServer();
+    const a = client(server, { vsn }).channel('anon');
+    a.on('presence', { event: 'sync' }, () => {});
+    await joined(a);
+    await a.track({ who: 'anonymous' });
+    await until(() => keysOf(a).length === 1, 3000, 'own join');
+    expect(keysOf(a)[0]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('presence rate limit', () => {
+  it('closes a channel that makes a sixth presence call within 30 s, with the real text', async () => {
+    const server = await testServer();
+    const supabase = client(server);
+    const channel = supabase.channel('limited', { config: { presence: { key: 'a' } } });
+    const system: { message: string; status: string }[] = [];
+    const statuses: string[] = [];
+    channel.on('system', {}, (payload: { message: string; status: string }) => system.push(payload));
+    channel.subscribe((status) => statuses.push(status));
+    await until(() => statuses.includes('SUBSCRIBED'), 3000, 'subscribe');
+    for (let i = 1; i <= 5; i++) expect(await channel.track({ i })).toBe('ok');
+    void channel.track({ i: 6 });
+    await until(() => statuses.includes('CLOSED'), 3000, 'close');
+    expect(system).toContainEqual(
+      expect.objectContaining({ status: 'error', message: 'Client presence rate limit exceeded' }),
+    );
+  });
+
+  it('allows five calls again once the window has passed', async () => {
+    const server = await testServer({ limits: { presenceWindowMs: 300 } });
+    const channel = await joined(
+      client(server).channel('window', { config: { presence: { key: 'a' } } }),
+    );
+    for (let i = 1; i <= 5; i++) expect(await channel.track({ i })).toBe('ok');
+    await sleep(350);
+    for (let i = 6; i <= 10; i++) expect(await channel.track({ i })).toBe('ok');
+    expect(channel.state).toBe('joined');
+  });
+});
