@@ -1,0 +1,108 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { decodeJwt } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { client, joined } from './helpers';
+import type { RoomkitServer } from '../startServer';
+
+const BIN = fileURLToPath(new URL('../../bin/roomkit.js', import.meta.url));
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const newline = buffer.indexOf('\n');
+      if (newline >= 0) resolve(buffer.slice(0, newline));
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${String(code)} before printing`)));
+  });
+}
+
+describe('roomkit CLI', () => {
+  it('starts with --json, prints exactly one JSON line, serves the client, and stops on SIGTERM', async () => {
+    const { child, exited, output } = run(['start', '--port', '0', '--json']);
+    const ready = JSON.parse(await firstLine(child)) as Record<string, unknown>;
+    expect(Object.keys(ready).sort()).toEqual([
+      'anonKey',
+      'dbUrl',
+      'jwtSecret',
+      'serviceRoleKey',
+      'url',
+    ]);
+    expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(decodeJwt(String(ready.anonKey)).role).toBe('anon');
+    const server = { url: ready.url, anonKey: ready.anonKey } as RoomkitServer;
+    const channel = await joined(client(server).channel('from-cli'));
+    expect(channel.state).toBe('joined');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output().stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('prints a banner with the URL and both keys', async () => {
+    const { child, exited, output } = run(['start', '--port', '0']);
+    await firstLine(child);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const { stdout } = output();
+    expect(stdout).toMatch(/API URL\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toMatch(/anon key\s+eyJ/);
+    expect(stdout).toMatch(/service_role key\s+eyJ/);
+  });
+
+  it('says clearly when the port is taken, and exits non-zero', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const { exited, output } = run(['start', '--port', String(port)]);
+      expect(await exited).toBe(2);
+      expect(output().stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('mints a dev token with the given sub, role and claims', async () => {
+    const { exited, output } = run([
+      'token',
+      '--sub',
+      'user-7',
+      '--role',
+      'authenticated',
+      '--claims',
+      '{"team":"blue"}',
+    ]);
+    expect(await exited).toBe(0);
+    const claims = decodeJwt(output().stdout.trim());
+    expect(claims).toMatchObject({ sub: 'user-7', role: 'authenticated', team: 'blue' });
+    expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('refuses --claims that are not a JSON object', async () => {
+    const { exited, output } = run(['token', '--sub', 'u', '--claims', '[1]']);
+    expect(await exited).toBe(2);
+    expect(output().stderr).toContain('--claims must be a JSON object');
+  });
+});
