@@ -34,7 +34,8 @@ describe('limits', () => {
     receiver.subscribe((status) => statuses.push(status));
     await until(() => statuses.includes('SUBSCRIBED'), 3000, 'subscribe');
     // 10 messages in + 10 deliveries within one 100 ms tick is 200/s, over the limit of 20/s.
-    for (let i = 0; i < 10; i++) await sender.send({ type: 'broadcast', event: 'tick', payload: { i } });
+    for (let i = 0; i < 10; i++)
+      await sender.send({ type: 'broadcast', event: 'tick', payload: { i } });
     await until(() => received.length === 10, 3000, 'first burst');
     await sleep(250);
     await sender.send({ type: 'broadcast', event: 'tick', payload: { i: 10 } });
@@ -46,14 +47,16 @@ describe('limits', () => {
 
   it('answers an oversized broadcast with an error reply when ack is on', async () => {
     const server = await testServer({ limits: { maxPayloadSizeKb: 1 } });
-    const a = await joined(
-      client(server).channel('big', { config: { broadcast: { ack: true } } }),
-    );
+    const a = await joined(client(server).channel('big', { config: { broadcast: { ack: true } } }));
     const b = client(server).channel('big');
     const received = collect(b, 'blob');
     await joined(b);
-    expect(await a.send({ type: 'broadcast', event: 'blob', payload: { text: 'x'.repeat(2000) } })).toBe('error');
-    expect(await a.send({ type: 'broadcast', event: 'blob', payload: { text: 'small' } })).toBe('ok');
+    expect(
+      await a.send({ type: 'broadcast', event: 'blob', payload: { text: 'x'.repeat(2000) } }),
+    ).toBe('error');
+    expect(await a.send({ type: 'broadcast', event: 'blob', payload: { text: 'small' } })).toBe(
+      'ok',
+    );
     await until(() => received.length === 1, 3000, 'small message');
     expect(received[0]).toMatchObject({ payload: { text: 'small' } });
   });

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const INSTALL = 'apt-get update && apt-get install -y chromium';
+
+/** Flags that keep Chromium from reaching for the network or a GPU in CI. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * Finds a system Chromium (tests never download browsers). When none is found and we run as
+ * root on Debian, installs Debian's `chromium`; otherwise stops with the exact command to run.
+ */
+export function ensureChromium(): string {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured && existsSync(configured)) return configured;
+  const found = CANDIDATES.find((path) => existsSync(path));
+  if (found) return found;
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    throw new Error(
+      `No Chromium found for the browser tests. Install it with:\n  sudo sh -c '${INSTALL}'\n` +
+        'or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+    );
+  }
+  process.stderr.write(`No Chromium found; installing Debian's chromium (${INSTALL})…\n`);
+  execFileSync('sh', ['-c', `${INSTALL} >/dev/null`], { stdio: 'inherit', timeout: 600_000 });
+  if (!existsSync('/usr/bin/chromium'))
+    throw new Error(`"${INSTALL}" did not install /usr/bin/chromium.`);
+  return '/usr/bin/chromium';
+}
