@@ -125,7 +125,9 @@ describe('presence rate limit', () => {
     const channel = supabase.channel('limited', { config: { presence: { key: 'a' } } });
     const system: { message: string; status: string }[] = [];
     const statuses: string[] = [];
-    channel.on('system', {}, (payload: { message: string; status: string }) => system.push(payload));
+    channel.on('system', {}, (payload: { message: string; status: string }) =>
+      system.push(payload),
+    );
     channel.subscribe((status) => statuses.push(status));
     await until(() => statuses.includes('SUBSCRIBED'), 3000, 'subscribe');
     for (let i = 1; i <= 5; i++) expect(await channel.track({ i })).toBe('ok');
