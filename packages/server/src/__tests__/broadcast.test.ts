@@ -83,10 +83,15 @@ describe('broadcast across protocol versions', () => {
     const privateSupabase = client(server);
     await privateSupabase.realtime.setAuth(token);
     const privateB = privateSupabase.channel('split', { config: { private: true } });
-    const toPrivate = collect(privateB, 'e');
+    const toPrivate = collect<{ payload: { from: string } }>(privateB, 'e');
     await joined(privateB);
-    await publicA.send({ type: 'broadcast', event: 'e', payload: {} });
+    const privateSender = client(server);
+    await privateSender.realtime.setAuth(token);
+    const privateC = await joined(privateSender.channel('split', { config: { private: true } }));
+    await publicA.send({ type: 'broadcast', event: 'e', payload: { from: 'public' } });
+    await privateC.send({ type: 'broadcast', event: 'e', payload: { from: 'private' } });
+    await until(() => toPrivate.length >= 1, 3000, 'private delivery');
     await sleep(150);
-    expect(toPrivate).toHaveLength(0);
+    expect(toPrivate.map((message) => message.payload.from)).toEqual(['private']);
   });
 });
