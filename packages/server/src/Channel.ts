@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TokenError, TokenVerifier, type Identity } from './auth';
+import type { Extension } from './authorization';
 import type { JoinConfig } from './joinConfig';
 import { Outbound } from './Outbound';
 import type { Room, RoomMember } from './Room';
@@ -19,8 +20,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export class Channel implements RoomMember {
   state: ChannelState = 'joining';
   room: Room | null = null;
-  /** Messages that arrived while the join was still being authorized. */
+  /** Messages that arrived while the join or a write check was still being authorized. */
   readonly pending: (InboundMessage | InboundBinaryBroadcast)[] = [];
+  /** Set while a write authorization is being asked; messages queue behind it. */
+  waiting: Promise<void> | null = null;
+  private readonly writeAccess = new Map<Extension, boolean>();
   readonly presenceKey: string;
   private presenceCalls = 0;
   private presenceWindowEnds = 0;
@@ -53,14 +57,41 @@ export class Channel implements RoomMember {
     if (counted && this.hub.rateLimited) this.shutdown('Too many messages per second');
   }
 
-  /** Whether this channel's identity may read the topic (part 1: a signed-in or service role). */
-  canRead(): boolean {
-    return !this.config.isPrivate || this.hub.mayUsePrivate(this.identity.claims.role);
+  /**
+   * Whether this channel may send on its topic as `extension`. Public channels always may; a
+   * private channel's answer comes from the RLS policies on `realtime.messages`, asked on first
+   * use and cached, as the real server does. Null while the answer is being fetched.
+   */
+  private mayWrite(extension: Extension): boolean | null {
+    if (!this.config.isPrivate) return true;
+    const known = this.writeAccess.get(extension);
+    if (known !== undefined) return known;
+    this.waiting = this.hub
+      .authorizeWrite(this.identity.claims, this.subTopic, extension)
+      .catch((error: unknown) => {
+        this.hub.logger.warn('write authorization failed', {
+          topic: this.topic,
+          error: String(error),
+        });
+        return false;
+      })
+      .then((allowed) => {
+        this.writeAccess.set(extension, allowed);
+        this.waiting = null;
+        this.flushPending();
+      });
+    return null;
   }
 
-  /** Whether this channel's identity may send to the topic. */
-  canWrite(): boolean {
-    return this.canRead();
+  /** Sends one postgres change, whose `data` is already JSON, with this channel's binding ids. */
+  deliverChange(ids: number[], data: string): void {
+    const topic = JSON.stringify(this.topic);
+    const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
+    const text =
+      this.connection.vsn === '2.0.0'
+        ? `[null,null,${topic},"postgres_changes",${payload}]`
+        : `{"topic":${topic},"event":"postgres_changes","payload":${payload},"ref":null}`;
+    this.connection.sendFrame({ data: Buffer.from(text, 'utf8'), binary: false });
   }
 
   /** Called once the join is accepted: enters the room and starts the token expiry timer. */
@@ -99,24 +130,49 @@ export class Channel implements RoomMember {
     this.connection.push(this.joinRef, this.joinRef, this.topic, 'phx_close', {});
   }
 
+  /** Errors the channel (Phoenix's `phx_error`); the client rejoins it with its backoff. */
+  fail(): void {
+    if (this.state === 'closed') return;
+    this.system(
+      'postgres_changes',
+      'error',
+      'Realtime was unable to connect to the project database',
+    );
+    this.detach();
+    this.connection.push(this.joinRef, this.joinRef, this.topic, 'phx_error', {
+      reason: 'channel_crash',
+    });
+  }
+
   /** Leaves the room silently (the socket is gone, or the client left). */
   detach(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.connection.forget(this);
+    this.hub.postgres?.unsubscribe(this);
     if (this.room) this.hub.leaveRoom(this.room, this);
   }
 
   /** Handles what arrived while the join was being authorized, in order. */
   flushPending(): void {
-    for (const message of this.pending.splice(0)) {
-      if (this.state !== 'joined') return;
-      this.handle(message);
+    while (this.pending.length > 0 && this.state === 'joined' && this.waiting === null) {
+      const message = this.pending.shift();
+      if (message) this.handle(message);
     }
   }
 
-  handle(message: InboundMessage | InboundBinaryBroadcast): void {
+  /** Handles a message now, or queues it behind a pending authorization. */
+  receive(message: InboundMessage | InboundBinaryBroadcast): void {
+    if (this.state === 'joining' || this.waiting !== null) this.pending.push(message);
+    else this.handle(message);
+  }
+
+  private handle(message: InboundMessage | InboundBinaryBroadcast): void {
+    if (this.needsWriteCheck(message)) {
+      this.pending.unshift(message);
+      return;
+    }
     if (message.kind === 'broadcast') {
       this.broadcast(message.ref, message.event, message.payload.length, () =>
         Outbound.userBroadcast(
@@ -158,6 +214,20 @@ export class Channel implements RoomMember {
     }
   }
 
+  /** True when the message must wait for a write authorization that is now being fetched. */
+  private needsWriteCheck(message: InboundMessage | InboundBinaryBroadcast): boolean {
+    if (!this.config.isPrivate) return false;
+    const extension: Extension | null =
+      message.kind === 'broadcast' || message.event === 'broadcast'
+        ? 'broadcast'
+        : message.event === 'presence' &&
+            isRecord(message.payload) &&
+            message.payload.event === 'track'
+          ? 'presence'
+          : null;
+    return extension !== null && this.mayWrite(extension) === null;
+  }
+
   private handleTextBroadcast(message: InboundMessage): void {
     const body = message.payload;
     if (!isRecord(body) || typeof body.event !== 'string') {
@@ -174,7 +244,7 @@ export class Channel implements RoomMember {
 
   private broadcast(ref: string | null, event: string, size: number, build: () => Outbound): void {
     // A private channel without write permission drops silently, with no reply even with ack.
-    if (!this.canWrite()) return;
+    if (this.writeAccess.get('broadcast') === false && this.config.isPrivate) return;
     if (size > this.hub.maxPayloadBytes) {
       this.hub.logger.warn('broadcast payload too large', { topic: this.topic, event, size });
       if (this.config.broadcastAck) this.reply(ref, 'error', 'payload_size_exceeded');
@@ -205,7 +275,9 @@ export class Channel implements RoomMember {
     if (!isRecord(payload)) {
       return this.reply(message.ref, 'error', { reason: 'Presence track payload must be a map' });
     }
-    if (!this.canWrite()) return this.reply(message.ref, 'error', {});
+    if (this.config.isPrivate && this.writeAccess.get('presence') === false) {
+      return this.reply(message.ref, 'error', {});
+    }
     if (Buffer.byteLength(JSON.stringify(payload)) > this.hub.maxPayloadBytes) {
       return this.shutdown('Track message size exceeded');
     }
@@ -239,12 +311,15 @@ export class Channel implements RoomMember {
     }
     if (this.state !== 'joined') return;
     this.identity = identity;
-    if (!this.canRead()) {
+    // Policies are asked again with the new claims, as the real server re-evaluates them.
+    this.writeAccess.clear();
+    if (this.config.isPrivate && !(await this.hub.authorizeRead(this))) {
       return this.shutdown(
-        `You do not have permissions to read from this Channel topic: ${this.subTopic}`,
+        `You no longer have permission to read from this Channel topic: ${this.subTopic}`,
       );
     }
     this.scheduleTokenCheck();
+    this.hub.resubscribePostgres(this);
   }
 
   /** Re-checks the channel token at its expiry, or every five minutes, like the real server. */

@@ -95,8 +95,7 @@ export class Connection {
         response: { reason: 'unmatched topic' },
       });
     }
-    if (channel.state === 'joining') channel.pending.push(message);
-    else channel.handle(message);
+    channel.receive(message);
   }
 
   private async join(message: InboundMessage): Promise<void> {
@@ -119,6 +118,10 @@ export class Connection {
       return refuse('ChannelRateLimitReached: Too many channels');
     }
     this.channels.set(topic, channel);
+    const needsDatabase = config.isPrivate || config.postgresChanges.length > 0;
+    if (needsDatabase && !this.hub.databaseUp) {
+      return refuse('Realtime was unable to connect to the project database');
+    }
     if (config.accessToken !== null && !config.accessToken.startsWith('sb_')) {
       try {
         channel.identity = await this.hub.verifier.verify(config.accessToken);
@@ -129,7 +132,15 @@ export class Connection {
     }
     // The client may have left, rejoined or disconnected while the token was verified.
     if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
-    if (!channel.canRead()) {
+    let readable: boolean;
+    try {
+      readable = await this.hub.authorizeRead(channel);
+    } catch (error) {
+      this.hub.logger.error('read authorization failed', { topic, error: String(error) });
+      return refuse('Realtime was unable to connect to the project database');
+    }
+    if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
+    if (!readable) {
       return refuse(
         `Unauthorized: You do not have permissions to read from this Channel topic: ${channel.subTopic}`,
       );

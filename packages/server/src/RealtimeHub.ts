@@ -1,8 +1,12 @@
 import type { Channel } from './Channel';
 import type { Connection } from './Connection';
-import type { TokenVerifier } from './auth';
+import type { Claims, TokenVerifier } from './auth';
+import { mayRead, mayWrite, type Extension } from './authorization';
+import type { RowChange } from './ChangeStream';
+import type { Database } from './Database';
+import { Outbound } from './Outbound';
+import type { PostgresChanges } from './PostgresChanges';
 import type { Limits, Logger } from './options';
-import type { Outbound } from './Outbound';
 import { RateCounter } from './RateCounter';
 import { Room, type RoomMember } from './Room';
 
@@ -51,9 +55,35 @@ export class RealtimeHub {
     return this.limits.maxPayloadSizeKb * 1024 + 500;
   }
 
+  /** The database, when the server runs with one. */
+  database: Database | null = null;
+  /** Postgres Changes, when the server runs with a database. */
+  postgres: PostgresChanges | null = null;
+
   /** Without a database, private topics are open to signed-in users and the service role. */
-  mayUsePrivate(role: string): boolean {
+  private roleMayUsePrivate(role: string): boolean {
     return role === 'authenticated' || role === 'service_role';
+  }
+
+  /**
+   * Whether a joining channel may read its topic. Private channels ask the RLS policies on
+   * `realtime.messages` (broadcast read, and presence read when presence is enabled).
+   */
+  async authorizeRead(channel: Channel): Promise<boolean> {
+    if (!channel.config.isPrivate) return true;
+    const { claims } = channel.identity;
+    if (!this.database) return this.roleMayUsePrivate(claims.role);
+    const extensions: Extension[] = channel.config.presenceEnabled
+      ? ['broadcast', 'presence']
+      : ['broadcast'];
+    const read = await mayRead(this.database, claims, channel.subTopic, extensions);
+    return read.broadcast || read.presence;
+  }
+
+  /** Whether these claims may send on a private topic as `extension` (an INSERT policy). */
+  async authorizeWrite(claims: Claims, subTopic: string, extension: Extension): Promise<boolean> {
+    if (!this.database) return this.roleMayUsePrivate(claims.role);
+    return mayWrite(this.database, claims, subTopic, extension);
   }
 
   /** Counts messages against the project-wide rate. */
@@ -105,13 +135,86 @@ export class RealtimeHub {
     return delivered;
   }
 
-  /** Postgres changes need a database; this mode has none, so the channel is told so. */
+  /** Installs a joined channel's postgres_changes bindings (without a database, says why not). */
   subscribePostgres(channel: Channel): void {
-    channel.system(
-      'postgres_changes',
-      'error',
-      'Realtime was unable to connect to the project database: this server runs with --db none',
-    );
+    if (!this.postgres) {
+      channel.system(
+        'postgres_changes',
+        'error',
+        'Realtime was unable to connect to the project database: this server runs with --db none',
+      );
+      return;
+    }
+    this.postgres.subscribe(channel, channel.config.postgresChanges).catch((error: unknown) => {
+      this.logger.error('postgres_changes subscription failed', {
+        topic: channel.topic,
+        error: String(error),
+      });
+      channel.system(
+        'postgres_changes',
+        'error',
+        'Realtime was unable to connect to the project database',
+      );
+    });
+  }
+
+  /** After a token change, subscriptions are made again with the new claims. */
+  resubscribePostgres(channel: Channel): void {
+    if (channel.config.postgresChanges.length > 0) this.subscribePostgres(channel);
+  }
+
+  /** Every channel with postgres_changes bindings (to re-subscribe after the database returns). */
+  *postgresChannels(): Generator<Channel> {
+    for (const connection of this.connections) {
+      for (const channel of connection.channels.values()) {
+        if (channel.state === 'joined' && channel.config.postgresChanges.length > 0) yield channel;
+      }
+    }
+  }
+
+  /**
+   * The database went away or came back. Channels that depend on it (postgres_changes bindings,
+   * private topics) are errored so the official client rejoins them by itself; the rejoin
+   * succeeds, and re-subscribes, once the database is back.
+   */
+  databaseStatus(up: boolean): void {
+    this.databaseUp = up;
+    if (up) return;
+    for (const connection of this.connections) {
+      for (const channel of [...connection.channels.values()]) {
+        if (channel.config.postgresChanges.length > 0 || channel.config.isPrivate) channel.fail();
+      }
+    }
+  }
+
+  /** Whether the database is reachable (always true without one). */
+  databaseUp = true;
+
+  /** Routes committed changes: `realtime.messages` rows are broadcasts, the rest postgres changes. */
+  onChanges(changes: RowChange[]): void {
+    for (const change of changes) {
+      if (change.schema === 'realtime' && change.table === 'messages') this.broadcastStored(change);
+    }
+    this.postgres
+      ?.dispatch(changes)
+      .catch((error: unknown) =>
+        this.logger.error('postgres changes not dispatched', { error: String(error) }),
+      );
+  }
+
+  /** A row inserted into `realtime.messages` (by `realtime.send()`) becomes a broadcast. */
+  private broadcastStored(change: RowChange): void {
+    const row = change.record;
+    if (change.type !== 'INSERT' || !row || row.extension !== 'broadcast') return;
+    if (typeof row.topic !== 'string' || typeof row.event !== 'string') return;
+    const topic = `realtime:${row.topic}`;
+    const body = {
+      type: 'broadcast',
+      event: row.event,
+      payload: row.payload ?? {},
+      meta: { id: row.id },
+    };
+    this.broadcastTo(topic, row.private === true, Outbound.text(topic, 'broadcast', body));
   }
 
   /** Closes sockets that sent nothing within the idle timeout, like Phoenix's transport. */

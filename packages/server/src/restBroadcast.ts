@@ -50,7 +50,8 @@ export async function batchBroadcast(
   for (const message of messages as BatchMessage[]) {
     const isPrivate = message.private === true;
     // Private messages reach subscribers only when the caller may write; the batch still succeeds.
-    if (isPrivate && !hub.mayUsePrivate(identity.claims.role)) continue;
+    if (isPrivate && !(await hub.authorizeWrite(identity.claims, message.topic, 'broadcast')))
+      continue;
     const body: Record<string, unknown> = {
       type: 'broadcast',
       event: message.event,
@@ -118,7 +119,7 @@ export async function singleBroadcast(
     return sendJson(response, 422, { errors: { payload: ['Payload size exceeds tenant limit'] } });
   }
   const isPrivate = url.searchParams.get('private') === 'true';
-  if (isPrivate && !hub.mayUsePrivate(identity.claims.role)) {
+  if (isPrivate && !(await hub.authorizeWrite(identity.claims, subTopic, 'broadcast'))) {
     return sendJson(response, 403, { message: 'Unauthorized' });
   }
   if (hub.rateLimited)

@@ -12,7 +12,10 @@ import {
   projectKeys,
   type MintOptions,
 } from './auth';
+import { ChangeStream } from './ChangeStream';
 import { Connection } from './Connection';
+import { Database, DatabaseError, type DatabaseMode } from './Database';
+import { PostgresChanges } from './PostgresChanges';
 import { CORS_HEADERS, readBody, refuseUpgrade, sendJson } from './http';
 import { DEFAULT_LIMITS, consoleLogger, type Limits, type Logger } from './options';
 import { RealtimeHub, type ServerStats } from './RealtimeHub';
@@ -27,8 +30,18 @@ export interface ServerOptions {
   port?: number;
   /** The HS256 secret tokens are signed with. @default the Supabase CLI's local secret */
   jwtSecret?: string;
-  /** The database mode; only `'none'` until database support lands. @default 'none' */
-  db?: 'none';
+  /**
+   * The database: `'embedded'` (a real PostgreSQL from npm, data under `.roomkit/`), a
+   * `postgres://` URL of an existing server with `wal_level=logical`, or `'none'`.
+   * @default 'embedded'
+   */
+  db?: DatabaseMode;
+  /** With the embedded database, use a throw-away data directory. @default false */
+  ephemeral?: boolean;
+  /** The embedded database's data folder. @default '.roomkit/db' */
+  dataDir?: string;
+  /** A folder of `.sql` migrations applied in name order, each once. */
+  migrations?: string;
   /** Limits, each defaulting to the real server's value for a new project. */
   limits?: Partial<Limits>;
   /** Where log lines go. @default stderr */
@@ -52,6 +65,8 @@ export interface RoomkitServer {
   jwtSecret: string;
   /** The database URL, or null without a database. */
   dbUrl: string | null;
+  /** The embedded PostgreSQL's process id (tests kill it to check recovery). */
+  dbPid(): number | undefined;
   /** Live counters: connections, joins, broadcasts. */
   stats: Readonly<ServerStats>;
   /** The number of WebSocket connections open now. */
@@ -77,14 +92,18 @@ const BATCH_BROADCAST = /^\/(?:realtime\/v1\/)?api\/broadcast$/;
 export async function startServer(options: ServerOptions = {}): Promise<RoomkitServer> {
   const host = options.host ?? '127.0.0.1';
   const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
-  if (options.db !== undefined && options.db !== 'none') {
-    throw new Error(`Unknown database mode "${String(options.db)}": only "none" is available.`);
+  const db = options.db ?? 'embedded';
+  if (db !== 'none' && db !== 'embedded' && !/^postgres(ql)?:\/\//.test(db)) {
+    throw new DatabaseError(
+      `Unknown database "${String(db)}": use embedded, none or a postgres:// URL.`,
+    );
   }
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? consoleLogger;
   const verifier = new TokenVerifier(jwtSecret, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY);
   const hub = new RealtimeHub(limits, verifier, logger);
   const keys = await projectKeys(jwtSecret);
+  const data = db === 'none' ? null : await openDatabase(hub, db, options);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
@@ -133,7 +152,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
     publishableKey: DEFAULT_PUBLISHABLE_KEY,
     secretKey: DEFAULT_SECRET_KEY,
     jwtSecret,
-    dbUrl: null,
+    dbUrl: data?.database.url ?? null,
+    dbPid: () => data?.database.embeddedPid,
     stats: hub.stats,
     connectionCount: () => hub.connections.size,
     mintToken: (mint) => mintToken({ ...mint, secret: jwtSecret }),
@@ -148,10 +168,43 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
           http.closeAllConnections();
         });
         wss.close();
+        await data?.stream.stop();
+        await data?.database.close();
       })();
       return stopping;
     },
   };
+}
+
+/** Opens the database, then streams its changes into the hub. */
+async function openDatabase(
+  hub: RealtimeHub,
+  mode: Exclude<DatabaseMode, 'none'>,
+  options: ServerOptions,
+) {
+  const database = await Database.open({
+    mode,
+    ephemeral: options.ephemeral,
+    dataDir: options.dataDir,
+    migrations: options.migrations,
+    logger: hub.logger,
+  });
+  hub.database = database;
+  hub.postgres = new PostgresChanges(database, hub.logger);
+  const stream = new ChangeStream(
+    database.url,
+    database.pool,
+    hub.logger,
+    (changes) => hub.onChanges(changes),
+    (up) => hub.databaseStatus(up),
+  );
+  try {
+    await stream.start();
+  } catch (error) {
+    await database.close();
+    throw new DatabaseError(`Logical replication could not start: ${(error as Error).message}`);
+  }
+  return { database, stream };
 }
 
 async function upgrade(

@@ -12,13 +12,18 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A server on a free port with no error delays; stopped after the test. */
+/**
+ * A server on a free port with no error delays; stopped after the test. Without a database
+ * unless `db` says otherwise (`'embedded'` gives an ephemeral one).
+ */
 export async function testServer(
   options: ServerOptions & { limits?: Partial<Limits> } = {},
 ): Promise<RoomkitServer> {
   const server = await startServer({
     port: 0,
     logger: silentLogger,
+    db: 'none',
+    ephemeral: true,
     ...options,
     limits: { connectErrorDelayMs: 0, joinErrorDelayMs: 0, ...options.limits },
   });

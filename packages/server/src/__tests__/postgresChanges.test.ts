@@ -1,0 +1,223 @@
+import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../options';
+import { startServer, type RoomkitServer } from '../startServer';
+import { VERSIONS, client, joined, sleep, until } from './helpers';
+
+type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
+
+let server: RoomkitServer;
+let db: pg.Client;
+
+beforeAll(async () => {
+  server = await startServer({ port: 0, db: 'embedded', ephemeral: true, logger: silentLogger });
+  db = new pg.Client({ connectionString: server.dbUrl ?? '' });
+  await db.connect();
+  await db.query(`
+    create table public.todos (id serial primary key, title text not null, done boolean default false,
+      tags text[], meta jsonb, created_at timestamptz default now());
+    create table public.notes (id bigint primary key, body text);
+    alter table public.notes replica identity full;
+    create table public.unpublished (id int primary key);
+    alter publication supabase_realtime add table public.todos, public.notes;
+  `);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.end();
+  await server?.stop();
+});
+
+/** Subscribes a channel and waits for the server's `Subscribed to PostgreSQL`. */
+async function subscribed(
+  channel: RealtimeChannel,
+): Promise<{ message: string; status: string }[]> {
+  const system: { message: string; status: string; extension: string }[] = [];
+  channel.on('system', {}, (payload: { message: string; status: string; extension: string }) =>
+    system.push(payload),
+  );
+  await joined(channel);
+  await until(
+    () => system.some((entry) => entry.extension === 'postgres_changes'),
+    5000,
+    'postgres system message',
+  );
+  return system;
+}
+
+describe.each(VERSIONS)('postgres changes on vsn %s', (vsn) => {
+  it('delivers inserts, updates and deletes with typed records', async () => {
+    const changes: Change[] = [];
+    const channel = client(server, { vsn })
+      .channel(`todos-${vsn}`)
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'todos' }, (change) =>
+        changes.push(change),
+      );
+    const system = await subscribed(channel);
+    expect(system).toContainEqual(
+      expect.objectContaining({ status: 'ok', message: 'Subscribed to PostgreSQL' }),
+    );
+
+    const { rows } = await db.query<{ id: number }>(
+      `insert into todos (title, tags, meta) values ('write tests', '{a,b}', '{"n":1}') returning id`,
+    );
+    const id = rows[0]?.id;
+    await db.query('update todos set done = true where id = $1', [id]);
+    await db.query('delete from todos where id = $1', [id]);
+    await until(() => changes.length === 3, 5000, 'three changes');
+
+    const [insert, update, remove] = changes;
+    expect(insert).toMatchObject({
+      eventType: 'INSERT',
+      schema: 'public',
+      table: 'todos',
+      new: { id, title: 'write tests', done: false, tags: ['a', 'b'], meta: { n: 1 } },
+      old: {},
+      errors: null,
+    });
+    expect(insert?.commit_timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect((insert?.new as { created_at: string }).created_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(update).toMatchObject({ eventType: 'UPDATE', new: { id, done: true }, old: { id } });
+    expect(Object.keys(update?.old ?? {})).toEqual(['id']);
+    expect(remove).toMatchObject({ eventType: 'DELETE', new: {}, old: { id } });
+  });
+});
+
+describe('postgres changes bindings', () => {
+  it('sends only the subscribed event type', async () => {
+    const inserts: Change[] = [];
+    const channel = client(server)
+      .channel('only-inserts')
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'todos' }, (c) =>
+        inserts.push(c),
+      );
+    await subscribed(channel);
+    const { rows } = await db.query<{ id: number }>(
+      `insert into todos (title) values ('x') returning id`,
+    );
+    await db.query(`update todos set title = 'y' where id = $1`, [rows[0]?.id]);
+    await until(() => inserts.length === 1, 5000, 'insert');
+    await sleep(200);
+    expect(inserts.map((c) => c.eventType)).toEqual(['INSERT']);
+  });
+
+  it('applies eq, in and gt filters', async () => {
+    const seen: Record<string, number[]> = { eq: [], in: [], gt: [] };
+    const channel = client(server)
+      .channel('filters')
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'notes', filter: 'body=eq.hello' },
+        (c) => seen.eq?.push(Number(c.new.id)),
+      )
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'notes', filter: 'id=in.(2,3)' },
+        (c) => seen.in?.push(Number(c.new.id)),
+      )
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'notes', filter: 'id=gt.3' },
+        (c) => seen.gt?.push(Number(c.new.id)),
+      );
+    await subscribed(channel);
+    await db.query(`insert into notes values (1, 'hello'), (2, 'hi'), (3, 'hello'), (4, 'yo')`);
+    await until(
+      () => (seen.gt?.length ?? 0) === 1 && (seen.in?.length ?? 0) === 2,
+      5000,
+      'filtered changes',
+    );
+    await sleep(200);
+    expect(seen).toEqual({ eq: [1, 3], in: [2, 3], gt: [4] });
+    await db.query('delete from notes');
+  });
+
+  it('streams a whole schema with table *', async () => {
+    const tables: string[] = [];
+    const channel = client(server)
+      .channel('schema-wide')
+      .on('postgres_changes', { event: 'INSERT', schema: 'public' }, (c) => tables.push(c.table));
+    await subscribed(channel);
+    await db.query(`insert into todos (title) values ('a')`);
+    await db.query(`insert into notes values (10, 'b')`);
+    await until(() => tables.length === 2, 5000, 'two tables');
+    expect(tables.sort()).toEqual(['notes', 'todos']);
+    await db.query('delete from notes');
+  });
+
+  it('gives the full old row with REPLICA IDENTITY FULL', async () => {
+    const changes: Change[] = [];
+    const channel = client(server)
+      .channel('full-identity')
+      .on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'notes' }, (c) =>
+        changes.push(c),
+      );
+    await subscribed(channel);
+    await db.query(`insert into notes values (20, 'before')`);
+    await db.query(`update notes set body = 'after' where id = 20`);
+    await until(() => changes.length === 1, 5000, 'update');
+    expect(changes[0]?.old).toEqual({ id: 20, body: 'before' });
+    expect(changes[0]?.new).toEqual({ id: 20, body: 'after' });
+    await db.query('delete from notes');
+  });
+
+  it('says so when the table is unknown or not published', async () => {
+    for (const table of ['doesnotexist', 'unpublished']) {
+      const channel = client(server)
+        .channel(`missing-${table}`)
+        .on('postgres_changes', { event: '*', schema: 'public', table }, () => {});
+      const system = await subscribed(channel);
+      expect(system[0]).toMatchObject({ status: 'error' });
+      expect(system[0]?.message).toContain('Unable to subscribe to changes with given parameters');
+      expect(system[0]?.message).toContain(`table: ${table}`);
+    }
+  });
+
+  it('refuses a filter that cannot be parsed or names no column, and keeps the channel', async () => {
+    const channel = client(server)
+      .channel('bad-filter')
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'todos', filter: 'title=wrong' },
+        () => {},
+      );
+    const system = await subscribed(channel);
+    expect(system[0]).toMatchObject({
+      status: 'error',
+      message: 'Error parsing `filter` params: ["title=wrong"]',
+    });
+    expect(channel.state).toBe('joined');
+
+    const other = client(server)
+      .channel('no-column')
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'todos', filter: 'nope=eq.1' },
+        () => {},
+      );
+    const otherSystem = await subscribed(other);
+    expect(otherSystem[0]?.message).toContain('invalid column for filter nope');
+  });
+
+  it('never lets a SQL-ish filter value reach SQL', async () => {
+    const seen: Change[] = [];
+    const channel = client(server)
+      .channel('injection')
+      .on(
+        'postgres_changes',
+        {
+          event: 'INSERT',
+          schema: 'public',
+          table: 'todos',
+          filter: "title=eq.x'; drop table todos; --",
+        },
+        (c) => seen.push(c),
+      );
+    await subscribed(channel);
+    await db.query(`insert into todos (title) values ($1)`, ["x'; drop table todos; --"]);
+    await until(() => seen.length === 1, 5000, 'the matching row');
+    const { rows } = await db.query(`select to_regclass('public.todos') as t`);
+    expect(rows[0]?.t).toBe('todos');
+  });
+});

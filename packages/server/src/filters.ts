@@ -1,0 +1,219 @@
+import { textToJson } from './pgValues';
+
+/** The filter operators the real server accepts in `postgres_changes` bindings. */
+export const FILTER_OPERATORS = [
+  'eq',
+  'neq',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'in',
+  'like',
+  'ilike',
+  'is',
+  'match',
+  'imatch',
+  'isdistinct',
+] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+/** One parsed condition of a `column=op.value` filter. */
+export interface Filter {
+  column: string;
+  op: FilterOperator;
+  negate: boolean;
+  /** The literal as text; for `in`, each listed value. */
+  value: string | string[];
+}
+
+/** A filter that cannot be parsed; the message is the real server's. */
+export class FilterParseError extends Error {
+  override name = 'FilterParseError';
+}
+
+/** Splits on `sep` outside parentheses and double quotes. */
+function splitOutside(text: string, sep: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charAt(i);
+    if (char === '\\' && quoted) {
+      current += char + text.charAt(i + 1);
+      i++;
+      continue;
+    }
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && char === '(') depth++;
+    else if (!quoted && char === ')') depth = Math.max(0, depth - 1);
+    if (char === sep && depth === 0 && !quoted) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
+/** PostgREST-style quoting: `"a,b"` → `a,b`, with `\` escapes. */
+function unquote(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
+    return trimmed.slice(1, -1).replace(/\\(.)/g, '$1');
+  }
+  return trimmed;
+}
+
+/**
+ * Parses a binding's `filter` string (`col=op.value`, comma-separated conditions joined by AND,
+ * `not.` to negate). An empty filter means no conditions.
+ */
+export function parseFilter(filter: unknown): Filter[] {
+  if (filter === undefined || filter === null) return [];
+  if (typeof filter !== 'string')
+    throw new FilterParseError(
+      `Error parsing \`filter\` params: ${JSON.stringify([String(filter)])}`,
+    );
+  if (filter.trim() === '') return [];
+  return splitOutside(filter, ',').map((condition) => {
+    const fail = () =>
+      new FilterParseError(`Error parsing \`filter\` params: ${JSON.stringify([condition])}`);
+    const equals = condition.indexOf('=');
+    if (equals <= 0) throw fail();
+    const column = condition.slice(0, equals).trim();
+    let rest = condition.slice(equals + 1);
+    let negate = false;
+    if (rest.startsWith('not.')) {
+      negate = true;
+      rest = rest.slice(4);
+    }
+    const dot = rest.indexOf('.');
+    if (dot <= 0) throw fail();
+    const op = rest.slice(0, dot) as FilterOperator;
+    if (!FILTER_OPERATORS.includes(op)) throw fail();
+    const raw = rest.slice(dot + 1);
+    if (op === 'in') {
+      const inner = /^\((.*)\)$/s.exec(raw.trim());
+      if (!inner) throw fail();
+      const values =
+        (inner[1] ?? '').trim() === '' ? [] : splitOutside(inner[1] ?? '', ',').map(unquote);
+      if (values.length > 100) throw fail();
+      return { column, op, negate, value: values };
+    }
+    if (op === 'is' && !['null', 'true', 'false', 'unknown'].includes(raw.trim().toLowerCase()))
+      throw fail();
+    return { column, op, negate, value: unquote(raw) };
+  });
+}
+
+function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern.charAt(i);
+    if (char === '\\' && i + 1 < pattern.length)
+      source += pattern.charAt(++i).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (char === '%' || char === '*') source += '[\\s\\S]*';
+    else if (char === '_') source += '[\\s\\S]';
+    else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '');
+}
+
+function compare(left: unknown, right: unknown): number {
+  if (typeof left === 'number' && typeof right === 'number') return left - right;
+  const a = String(typeof left === 'object' ? JSON.stringify(left) : left);
+  const b = String(typeof right === 'object' ? JSON.stringify(right) : right);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function same(left: unknown, right: unknown): boolean {
+  if (typeof left === 'object' || typeof right === 'object')
+    return JSON.stringify(left) === JSON.stringify(right);
+  if (typeof left === 'string' && typeof right === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(left)) {
+    const a = Date.parse(left);
+    const b = Date.parse(right);
+    if (!Number.isNaN(a) && !Number.isNaN(b)) return a === b;
+  }
+  return left === right;
+}
+
+/**
+ * Whether a record passes one filter, comparing as the column's type. A column missing from
+ * the record (e.g. not in a DELETE's replica identity) fails closed, as on the real server.
+ */
+export function matchesFilter(
+  filter: Filter,
+  record: Record<string, unknown>,
+  typname: string,
+): boolean {
+  if (!(filter.column in record)) return false;
+  const actual = record[filter.column];
+  const literal = (text: string) => textToJson(text, typname);
+  let result: boolean;
+  switch (filter.op) {
+    case 'eq':
+      result = actual !== null && same(actual, literal(filter.value as string));
+      break;
+    case 'neq':
+      result = actual !== null && !same(actual, literal(filter.value as string));
+      break;
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte': {
+      if (actual === null) return false;
+      const order = compare(actual, literal(filter.value as string));
+      result =
+        filter.op === 'lt'
+          ? order < 0
+          : filter.op === 'lte'
+            ? order <= 0
+            : filter.op === 'gt'
+              ? order > 0
+              : order >= 0;
+      break;
+    }
+    case 'in':
+      result =
+        actual !== null && (filter.value as string[]).some((value) => same(actual, literal(value)));
+      break;
+    case 'like':
+    case 'ilike':
+      result =
+        typeof actual === 'string' &&
+        likeToRegExp(filter.value as string, filter.op === 'ilike').test(actual);
+      break;
+    case 'match':
+    case 'imatch':
+      try {
+        result =
+          typeof actual === 'string' &&
+          new RegExp(filter.value as string, filter.op === 'imatch' ? 'i' : '').test(actual);
+      } catch {
+        result = false;
+      }
+      break;
+    case 'is': {
+      const expected = (filter.value as string).toLowerCase();
+      result =
+        expected === 'null' || expected === 'unknown'
+          ? actual === null
+          : actual === (expected === 'true');
+      break;
+    }
+    case 'isdistinct': {
+      const other = literal(filter.value as string);
+      result = actual === null ? other !== null : !same(actual, other);
+      break;
+    }
+    default:
+      return filter.op satisfies never;
+  }
+  // SQL three-valued logic: a null comparison is never true, negated or not.
+  if (actual === null && filter.op !== 'is' && filter.op !== 'isdistinct') return false;
+  return filter.negate ? !result : result;
+}
