@@ -90,7 +90,8 @@ export class Connection {
           response: {},
         });
       }
-      return this.push(message.joinRef, message.ref, message.topic, 'phx_reply', {
+      // Phoenix builds this reply without a join_ref.
+      return this.push(null, message.ref, message.topic, 'phx_reply', {
         status: 'error',
         response: { reason: 'unmatched topic' },
       });

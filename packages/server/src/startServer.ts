@@ -228,7 +228,7 @@ async function upgrade(
     if (!(error instanceof TokenError)) throw error;
     hub.logger.warn('connection refused', { reason: error.message });
     await delay(hub.limits.connectErrorDelayMs);
-    return refuseUpgrade(socket, 401, { error: error.message });
+    return refuseUpgrade(socket, 401, { error: error.connectMessage });
   }
   wss.handleUpgrade(request, socket, head, (ws) => {
     hub.addConnection(new Connection(hub, ws, vsn, identity));
