@@ -50,7 +50,11 @@ export class Channel implements RoomMember {
     return this.connection.hub;
   }
 
+  /** Ids of replayed messages; their live copies are not delivered again. */
+  replayed: Set<string> | null = null;
+
   deliver(message: Outbound, counted: boolean): void {
+    if (message.messageId !== null && this.replayed?.has(message.messageId)) return;
     this.connection.sendFrame(message.frameFor(this.connection.vsn));
     // Like the real server, the message that finds the project over its rate still arrives;
     // the channel is closed right after it.

@@ -121,7 +121,20 @@ export class Connection {
     this.channels.set(topic, channel);
     const needsDatabase = config.isPrivate || config.postgresChanges.length > 0;
     if (needsDatabase && !this.hub.databaseUp) {
-      return refuse('Realtime was unable to connect to the project database');
+      return refuse(
+        'UnableToConnectToProject: Realtime was unable to connect to the project database',
+      );
+    }
+    const replay = config.replay;
+    if (replay) {
+      if (!config.isPrivate)
+        return refuse('UnableToReplayMessages: Replay is not allowed for public channels');
+      if (
+        !Number.isInteger(replay.since) ||
+        (replay.limit !== undefined && !Number.isInteger(replay.limit))
+      ) {
+        return refuse('UnableToReplayMessages: Replay params are not valid');
+      }
     }
     if (config.accessToken !== null && !config.accessToken.startsWith('sb_')) {
       try {
@@ -138,7 +151,9 @@ export class Connection {
       readable = await this.hub.authorizeRead(channel);
     } catch (error) {
       this.hub.logger.error('read authorization failed', { topic, error: String(error) });
-      return refuse('Realtime was unable to connect to the project database');
+      return refuse(
+        'UnableToConnectToProject: Realtime was unable to connect to the project database',
+      );
     }
     if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
     if (!readable) {
@@ -146,8 +161,30 @@ export class Connection {
         `Unauthorized: You do not have permissions to read from this Channel topic: ${channel.subTopic}`,
       );
     }
+    // Replayed ids are known before the channel enters the room, so no live copy slips through.
+    const replayed =
+      replay && typeof replay.since === 'number'
+        ? await this.hub
+            .replay(channel, replay.since, typeof replay.limit === 'number' ? replay.limit : 25)
+            .catch((error: unknown) => {
+              this.hub.logger.error('replay failed', { topic, error: String(error) });
+              return null;
+            })
+        : undefined;
+    if (replayed === null)
+      return refuse('UnableToReplayMessages: Realtime was unable to replay messages');
+    if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
+    channel.replayed = replayed ? new Set(replayed.map((message) => message.id)) : null;
     channel.enter(this.hub.joinRoom(channel));
     channel.reply(ref, 'ok', { postgres_changes: bindingIds(config.postgresChanges) });
+    for (const message of replayed ?? []) {
+      channel.push('broadcast', {
+        type: 'broadcast',
+        event: message.event,
+        payload: message.payload ?? {},
+        meta: { replayed: true, id: message.id },
+      });
+    }
     if (config.presenceEnabled) channel.push('presence_state', channel.room?.presenceState() ?? {});
     if (config.postgresChanges.length > 0) this.hub.subscribePostgres(channel);
     channel.flushPending();

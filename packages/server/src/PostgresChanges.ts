@@ -2,7 +2,13 @@ import type { Channel } from './Channel';
 import type { RowChange } from './ChangeStream';
 import type { Claims } from './auth';
 import type { Database } from './Database';
-import { FilterParseError, matchesFilter, parseFilter, type Filter } from './filters';
+import {
+  FilterCheckError,
+  FilterParseError,
+  matchesFilter,
+  parseFilter,
+  type Filter,
+} from './filters';
 import type { PostgresBinding } from './joinConfig';
 import type { Logger } from './options';
 import { bindingId } from './postgresBindings';
@@ -31,18 +37,32 @@ function eventOf(value: unknown): EventFilter {
   return upper === 'INSERT' || upper === 'UPDATE' || upper === 'DELETE' ? upper : '*';
 }
 
+/** The bracket part of the real server's messages: Elixir keyword-list style, filters as tuples. */
 function describe(
   binding: { event: string; schema: string; table: string },
   filters: Filter[],
 ): string {
-  const printed = filters.map(
-    (f) => `{${JSON.stringify(f.column)}, ${JSON.stringify(f.op)}, ${JSON.stringify(f.value)}}`,
-  );
-  return `[event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}, filters: [${printed.join(', ')}]]`;
+  const printed = filters.map((f) => {
+    const value = Array.isArray(f.value) ? `{${f.value.join(',')}}` : f.value;
+    return `{${JSON.stringify(f.column)}, ${JSON.stringify(f.op)}, ${JSON.stringify(value)}, ${String(f.negate)}}`;
+  });
+  return `[event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}, filters: [${printed.join(', ')}], select: nil]`;
 }
 
 /** A binding that cannot be subscribed, with the system message the real server sends. */
 class SubscribeError extends Error {}
+
+/** The real server's message when its subscription insert raised a database error. */
+function exception(
+  binding: { event: string; schema: string; table: string },
+  filters: Filter[],
+  detail: string,
+): SubscribeError {
+  return new SubscribeError(
+    'Unable to subscribe to changes with given parameters. An exception happened so please ' +
+      `check your connect parameters: ${describe(binding, filters)}. Exception: ${detail}`,
+  );
+}
 
 /**
  * Postgres Changes: validates each channel's bindings against the database, then matches every
@@ -53,10 +73,13 @@ export class PostgresChanges {
   private readonly subscribers = new Map<Channel, Binding[]>();
   private readonly tables = new Map<string, TableInfo>();
   private readonly bypass = new Map<string, boolean>();
+  private readonly selectable = new Map<string, { columns: Set<string>; checkedAt: number }>();
 
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
+    /** Changes larger than this keep only their fields of at most 64 bytes. */
+    private readonly maxRecordBytes: number,
   ) {}
 
   get channelCount(): number {
@@ -87,8 +110,14 @@ export class PostgresChanges {
       typeof params.schema === 'string' && params.schema !== '' ? params.schema : 'public';
     const table = typeof params.table === 'string' && params.table !== '' ? params.table : '*';
     const event = eventOf(params.event);
-    const filters = parseFilter(params.filter);
     const shown = { event: typeof params.event === 'string' ? params.event : '*', schema, table };
+    let filters: Filter[];
+    try {
+      filters = parseFilter(params.filter);
+    } catch (error) {
+      if (!(error instanceof FilterCheckError)) throw error;
+      throw exception(shown, [], `ERROR P0001 (raise_exception) ${error.message}`);
+    }
     const unable = () =>
       new SubscribeError(
         'Unable to subscribe to changes with given parameters. Please check Realtime is enabled ' +
@@ -107,10 +136,10 @@ export class PostgresChanges {
       for (const filter of filters) {
         const column = info.columns.get(filter.column);
         if (!column) {
-          throw new SubscribeError(
-            'Unable to subscribe to changes with given parameters. An exception happened so please ' +
-              `check your connect parameters: ${describe(shown, filters)}. Exception: ERROR P0001 ` +
-              `(raise_exception) invalid column for filter ${filter.column}`,
+          throw exception(
+            shown,
+            filters,
+            `ERROR P0001 (raise_exception) invalid column for filter ${filter.column}`,
           );
         }
         const values = Array.isArray(filter.value) ? filter.value : [filter.value];
@@ -128,10 +157,10 @@ export class PostgresChanges {
             [value, column.sqlType],
           );
           if (!rows[0]?.valid) {
-            throw new SubscribeError(
-              'Unable to subscribe to changes with given parameters. An exception happened so please ' +
-                `check your connect parameters: ${describe(shown, filters)}. Exception: ERROR 22P02 ` +
-                `(invalid_text_representation) invalid input syntax for type ${column.sqlType}: "${value}"`,
+            throw exception(
+              shown,
+              filters,
+              `ERROR 22P02 (invalid_text_representation) invalid input syntax for type ${column.sqlType}: "${value}"`,
             );
           }
         }
@@ -213,9 +242,14 @@ export class PostgresChanges {
       const claims = channel.identity.claims;
       const role = claims.role;
       const bypass = await this.bypassesRls(role);
+      const selectable = await this.selectableColumns(role, change.schema, change.table);
+      const keysReadable = change.keyColumns.every((key) => selectable.has(key));
+      let problem: string | null = null;
+      if (change.type !== 'DELETE' && change.keyColumns.length === 0)
+        problem = 'Error 400: Bad Request, no primary key';
+      else if (change.type !== 'DELETE' && !keysReadable) problem = 'Error 401: Unauthorized';
       // The real server checks RLS for inserts and updates only; deletes carry just the key.
-      const check = info.rls && !bypass && change.type !== 'DELETE';
-      if (check) {
+      if (problem === null && info.rls && !bypass && change.type !== 'DELETE') {
         const key = JSON.stringify(claims);
         let visible = visibility.get(key);
         if (!visible) {
@@ -227,14 +261,50 @@ export class PostgresChanges {
         }
         if (!(await visible)) continue;
       }
-      const shape = info.rls && !bypass && change.type === 'DELETE' ? 'keys' : 'full';
-      let data = payloads.get(shape);
+      const keysOnly = info.rls && !bypass && change.type === 'DELETE';
+      const cacheKey = `${role}|${keysOnly}|${problem ?? ''}`;
+      let data = payloads.get(cacheKey);
       if (data === undefined) {
-        data = JSON.stringify(this.data(change, shape));
-        payloads.set(shape, data);
+        data = JSON.stringify(
+          problem ? this.errorData(change, problem) : this.data(change, selectable, keysOnly),
+        );
+        payloads.set(cacheKey, data);
       }
       channel.deliverChange(ids, data);
     }
+  }
+
+  /** The columns a role may SELECT, cached briefly (grants can change while the server runs). */
+  private async selectableColumns(
+    role: string,
+    schema: string,
+    table: string,
+  ): Promise<Set<string>> {
+    const key = `${role}|${schema}.${table}`;
+    const cached = this.selectable.get(key);
+    if (cached && Date.now() - cached.checkedAt < CACHE_MS) return cached.columns;
+    const { rows } = await this.database.pool.query<{ attname: string }>(
+      `select a.attname from pg_attribute a
+        where a.attrelid = (quote_ident($2) || '.' || quote_ident($3))::regclass
+          and a.attnum > 0 and not a.attisdropped
+          and exists (select 1 from pg_roles where rolname = $1)
+          and has_column_privilege($1, a.attrelid, a.attname, 'SELECT')`,
+      [role, schema, table],
+    );
+    const columns = new Set(rows.map((row) => row.attname));
+    this.selectable.set(key, { columns, checkedAt: Date.now() });
+    return columns;
+  }
+
+  private errorData(change: RowChange, error: string): Record<string, unknown> {
+    return {
+      schema: change.schema,
+      table: change.table,
+      type: change.type,
+      columns: [],
+      record: {},
+      errors: [error],
+    };
   }
 
   private passesFilters(filters: Filter[], change: RowChange, types: Map<string, string>): boolean {
@@ -249,23 +319,41 @@ export class PostgresChanges {
     );
   }
 
-  private data(change: RowChange, shape: 'full' | 'keys'): Record<string, unknown> {
-    const pick = (record: Record<string, unknown> | null) => {
-      if (!record || shape === 'full') return record ?? {};
-      return Object.fromEntries(
-        change.keyColumns.filter((k) => k in record).map((k) => [k, record[k]]),
+  /** The `data` a role receives: only columns it may SELECT; keys only for RLS deletes. */
+  private data(
+    change: RowChange,
+    selectable: Set<string>,
+    keysOnly: boolean,
+  ): Record<string, unknown> {
+    const pick = (record: Record<string, unknown> | null, onlyKeys: boolean) =>
+      Object.fromEntries(
+        Object.entries(record ?? {}).filter(
+          ([name]) => selectable.has(name) && (!onlyKeys || change.keyColumns.includes(name)),
+        ),
       );
-    };
     const data: Record<string, unknown> = {
       schema: change.schema,
       table: change.table,
       commit_timestamp: change.commitTimestamp,
       type: change.type,
-      columns: change.columns,
+      columns: change.columns.filter((column) => selectable.has(column.name)),
       errors: null,
     };
-    if (change.type !== 'DELETE') data.record = change.record ?? {};
-    if (change.type !== 'INSERT') data.old_record = pick(change.oldRecord);
+    if (change.type !== 'DELETE') data.record = pick(change.record, false);
+    if (change.type !== 'INSERT') data.old_record = pick(change.oldRecord, keysOnly);
+    // Like the real server: a change over the record limit keeps only its small fields.
+    const size = Buffer.byteLength(JSON.stringify([data.record, data.old_record]));
+    if (size > this.maxRecordBytes) {
+      const small = (record: unknown) =>
+        Object.fromEntries(
+          Object.entries(record as Record<string, unknown>).filter(
+            ([, value]) => Buffer.byteLength(JSON.stringify(value) ?? '') <= 64,
+          ),
+        );
+      if (data.record) data.record = small(data.record);
+      if (data.old_record) data.old_record = small(data.old_record);
+      data.errors = ['Error 413: Payload Too Large'];
+    }
     return data;
   }
 

@@ -187,6 +187,33 @@ export class RealtimeHub {
     }
   }
 
+  /**
+   * Stored private broadcasts of a topic since `since` (ms), oldest first, at most 25, for
+   * `broadcast.replay`.
+   */
+  async replay(
+    channel: Channel,
+    since: number,
+    limit: number,
+  ): Promise<{ id: string; event: string; payload: unknown }[]> {
+    if (!this.database) return [];
+    const { rows } = await this.database.pool.query<{
+      id: string;
+      event: string;
+      payload: unknown;
+    }>(
+      `select id::text, event, payload from (
+         select id, event, payload, inserted_at from realtime.messages
+          where topic = $1 and private and extension = 'broadcast'
+            and inserted_at >= to_timestamp($2::double precision / 1000) at time zone 'utc'
+            and inserted_at < (now() at time zone 'utc') + interval '1 minute'
+          order by inserted_at desc limit $3) recent
+        order by inserted_at`,
+      [channel.subTopic, since, Math.min(25, Math.max(1, limit))],
+    );
+    return rows;
+  }
+
   /** Whether the database is reachable (always true without one). */
   databaseUp = true;
 

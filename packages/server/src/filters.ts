@@ -32,6 +32,11 @@ export class FilterParseError extends Error {
   override name = 'FilterParseError';
 }
 
+/** A parsed filter the database refuses (the real server's check trigger raises these). */
+export class FilterCheckError extends Error {
+  override name = 'FilterCheckError';
+}
+
 /** Splits on `sep` outside parentheses and double quotes. */
 function splitOutside(text: string, sep: string): string[] {
   const parts: string[] = [];
@@ -80,10 +85,17 @@ export function parseFilter(filter: unknown): Filter[] {
     );
   if (filter.trim() === '') return [];
   return splitOutside(filter, ',').map((condition) => {
-    const fail = () =>
-      new FilterParseError(`Error parsing \`filter\` params: ${JSON.stringify([condition])}`);
+    // The real server names the piece it could not read: the condition, the text after `=`, or
+    // the unknown operator with its value.
+    const fail = (...parts: string[]) =>
+      new FilterParseError(`Error parsing \`filter\` params: ${JSON.stringify(parts)}`);
+    if (condition.trim() === '') {
+      throw new FilterParseError(
+        'Error parsing `filter` params: filter must not contain empty segments (check for extra commas)',
+      );
+    }
     const equals = condition.indexOf('=');
-    if (equals <= 0) throw fail();
+    if (equals <= 0) throw fail(condition);
     const column = condition.slice(0, equals).trim();
     let rest = condition.slice(equals + 1);
     let negate = false;
@@ -92,20 +104,28 @@ export function parseFilter(filter: unknown): Filter[] {
       rest = rest.slice(4);
     }
     const dot = rest.indexOf('.');
-    if (dot <= 0) throw fail();
+    if (dot <= 0) throw fail(rest);
     const op = rest.slice(0, dot) as FilterOperator;
-    if (!FILTER_OPERATORS.includes(op)) throw fail();
+    if (!FILTER_OPERATORS.includes(op)) throw fail(op, rest.slice(dot + 1));
     const raw = rest.slice(dot + 1);
     if (op === 'in') {
       const inner = /^\((.*)\)$/s.exec(raw.trim());
-      if (!inner) throw fail();
+      if (!inner) {
+        throw new FilterParseError(
+          'Error parsing `filter` params: `in` filter value must be wrapped by parentheses',
+        );
+      }
       const values =
         (inner[1] ?? '').trim() === '' ? [] : splitOutside(inner[1] ?? '', ',').map(unquote);
-      if (values.length > 100) throw fail();
+      if (values.length > 100)
+        throw new FilterCheckError('too many values for `in` filter. Maximum 100');
       return { column, op, negate, value: values };
     }
-    if (op === 'is' && !['null', 'true', 'false', 'unknown'].includes(raw.trim().toLowerCase()))
-      throw fail();
+    if (op === 'is' && !['null', 'true', 'false', 'unknown'].includes(raw.trim())) {
+      throw new FilterCheckError(
+        'invalid value for is filter: must be null, true, false, or unknown',
+      );
+    }
     return { column, op, negate, value: unquote(raw) };
   });
 }

@@ -12,6 +12,8 @@ export interface JoinConfig {
   postgresChanges: PostgresBinding[];
   /** The channel token from `access_token` (or its alias `user_token`), when given. */
   accessToken: string | null;
+  /** `broadcast.replay` as sent (validated at join), or null. */
+  replay: Record<string, unknown> | null;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -52,5 +54,11 @@ export function parseJoinConfig(payload: unknown): JoinConfig {
         )
       : [],
     accessToken: typeof token === 'string' && token.length > 0 ? token : null,
+    replay:
+      typeof broadcast.replay === 'object' &&
+      broadcast.replay !== null &&
+      !Array.isArray(broadcast.replay)
+        ? (broadcast.replay as Record<string, unknown>)
+        : null,
   };
 }

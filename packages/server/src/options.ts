@@ -18,6 +18,8 @@ export interface Limits {
   presenceWindowMs: number;
   /** The largest broadcast or presence payload, in KB. @default 3000 */
   maxPayloadSizeKb: number;
+  /** A postgres change larger than this keeps only fields of at most 64 bytes, with `Error 413`. @default 1048576 */
+  maxRecordBytes: number;
   /** The largest WebSocket frame; a larger one closes the connection. @default 5000000 */
   maxFrameBytes: number;
   /** A socket that sends nothing for this long is closed. @default 60000 */
@@ -39,6 +41,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   clientPresenceMaxCalls: 5,
   presenceWindowMs: 30_000,
   maxPayloadSizeKb: 3000,
+  maxRecordBytes: 1024 * 1024,
   maxFrameBytes: 5_000_000,
   idleTimeoutMs: 60_000,
   maxBufferedBytes: 50 * 1024 * 1024,

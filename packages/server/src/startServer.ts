@@ -190,7 +190,7 @@ async function openDatabase(
     logger: hub.logger,
   });
   hub.database = database;
-  hub.postgres = new PostgresChanges(database, hub.logger);
+  hub.postgres = new PostgresChanges(database, hub.logger, hub.limits.maxRecordBytes);
   const stream = new ChangeStream(
     database.url,
     database.pool,
