@@ -185,7 +185,7 @@ describe('postgres changes bindings', () => {
     const system = await subscribed(channel);
     expect(system[0]).toMatchObject({
       status: 'error',
-      message: 'Error parsing `filter` params: ["title=wrong"]',
+      message: 'Error parsing `filter` params: ["wrong"]',
     });
     expect(channel.state).toBe('joined');
 
