@@ -41,7 +41,7 @@ export class ChangeStream {
     private readonly url: string,
     private readonly pool: pg.Pool,
     private readonly logger: Logger,
-    private readonly onChanges: (changes: RowChange[]) => void,
+    private readonly onChanges: (changes: RowChange[]) => Promise<void>,
     private readonly onStatus: (up: boolean) => void,
   ) {}
 
@@ -190,7 +190,7 @@ export class ChangeStream {
         replicaIdentity: relation.replicaIdentity,
       });
     }
-    if (changes.length > 0) this.onChanges(changes);
+    if (changes.length > 0) await this.onChanges(changes);
   }
 
   private async resolveTypes(relation: Relation): Promise<void> {

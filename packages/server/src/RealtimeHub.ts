@@ -218,11 +218,12 @@ export class RealtimeHub {
   databaseUp = true;
 
   /** Routes committed changes: `realtime.messages` rows are broadcasts, the rest postgres changes. */
-  onChanges(changes: RowChange[]): void {
+  async onChanges(changes: RowChange[]): Promise<void> {
     for (const change of changes) {
       if (change.schema === 'realtime' && change.table === 'messages') this.broadcastStored(change);
     }
-    this.postgres
+    // Awaited by the stream, so changes reach clients in commit order.
+    await this.postgres
       ?.dispatch(changes)
       .catch((error: unknown) =>
         this.logger.error('postgres changes not dispatched', { error: String(error) }),
