@@ -220,4 +220,37 @@ describe('postgres changes bindings', () => {
     const { rows } = await db.query(`select to_regclass('public.todos') as t`);
     expect(rows[0]?.t).toBe('todos');
   });
+
+  it('treats a SQL-ish table or schema name as a name, never as SQL', async () => {
+    for (const [schema, table] of [
+      ['public', 'todos; drop table public.todos; --'],
+      ["public' or '1'='1", 'todos'],
+    ] as const) {
+      const channel = client(server)
+        .channel(`evil-${table.length}-${schema.length}`)
+        .on('postgres_changes', { event: '*', schema, table }, () => {});
+      const system = await subscribed(channel);
+      expect(system[0]?.message).toContain('Unable to subscribe to changes with given parameters');
+    }
+    const { rows } = await db.query(`select to_regclass('public.todos') as t`);
+    expect(rows[0]?.t).toBe('todos');
+  });
+
+  it('sends an oversized row with only its small fields and Error 413', async () => {
+    const changes: Change[] = [];
+    const channel = client(server)
+      .channel('oversized')
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (c) =>
+        changes.push(c),
+      );
+    await subscribed(channel);
+    await db.query('insert into notes values ($1, $2)', [500, 'x'.repeat(1_100_000)]);
+    await db.query('insert into notes values ($1, $2)', [501, 'small']);
+    await until(() => changes.length === 2, 5000, 'both rows');
+    expect(changes[0]?.errors).toEqual(['Error 413: Payload Too Large']);
+    expect(changes[0]?.new).toEqual({ id: 500 });
+    expect(changes[1]?.errors).toBeNull();
+    expect(changes[1]?.new).toEqual({ id: 501, body: 'small' });
+    await db.query('delete from notes');
+  });
 });
