@@ -1,6 +1,7 @@
 import type { Channel } from './Channel';
 import type { Connection } from './Connection';
 import type { Claims, TokenVerifier } from './auth';
+import type { AuthApi } from './authApi';
 import { mayRead, mayWrite, type Extension } from './authorization';
 import type { RowChange } from './ChangeStream';
 import type { Database } from './Database';
@@ -57,6 +58,8 @@ export class RealtimeHub {
 
   /** The database, when the server runs with one. */
   database: Database | null = null;
+  /** The local auth API, when the server runs with a database. */
+  auth: AuthApi | null = null;
   /** Postgres Changes, when the server runs with a database. */
   postgres: PostgresChanges | null = null;
 

@@ -12,7 +12,9 @@ import {
   projectKeys,
   type MintOptions,
 } from './auth';
+import { AuthApi } from './authApi';
 import { ChangeStream } from './ChangeStream';
+import { dataApi } from './dataApi';
 import { Connection } from './Connection';
 import { Database, DatabaseError, type DatabaseMode } from './Database';
 import { PostgresChanges } from './PostgresChanges';
@@ -103,7 +105,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
   const verifier = new TokenVerifier(jwtSecret, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY);
   const hub = new RealtimeHub(limits, verifier, logger);
   const keys = await projectKeys(jwtSecret);
-  const data = db === 'none' ? null : await openDatabase(hub, db, options);
+  let publicUrl = '';
+  const data = db === 'none' ? null : await openDatabase(hub, db, options, () => publicUrl);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
@@ -133,6 +136,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
   });
   const { port } = http.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  publicUrl = `http://${urlHost}:${port}`;
 
   const disconnectAll = () => {
     for (const connection of hub.connections) {
@@ -145,7 +149,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
 
   let stopping: Promise<void> | null = null;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: publicUrl,
     host,
     port,
     ...keys,
@@ -181,6 +185,7 @@ async function openDatabase(
   hub: RealtimeHub,
   mode: Exclude<DatabaseMode, 'none'>,
   options: ServerOptions,
+  publicUrl: () => string,
 ) {
   const database = await Database.open({
     mode,
@@ -190,6 +195,12 @@ async function openDatabase(
     logger: hub.logger,
   });
   hub.database = database;
+  hub.auth = new AuthApi({
+    database,
+    verifier: hub.verifier,
+    url: publicUrl,
+    jwtExpiry: 3600,
+  });
   hub.postgres = new PostgresChanges(database, hub.logger, hub.limits.maxRecordBytes);
   const stream = new ChangeStream(
     database.url,
@@ -249,6 +260,26 @@ async function handleRequest(
   if (request.method === 'OPTIONS') return void response.writeHead(204).end();
   if (request.method === 'GET' && (url.pathname === '/' || url.pathname === '/health')) {
     return sendJson(response, 200, { name: '@roomkit/server', status: 'ok' });
+  }
+  const api = /^\/(auth|rest)\/v1\/(.*)$/.exec(url.pathname);
+  if (api) {
+    if (!hub.database || !hub.auth) {
+      return sendJson(response, 503, {
+        message: 'This server runs with --db none; auth and the data API need a database.',
+      });
+    }
+    const body = await readBody(request, hub.limits.maxFrameBytes);
+    if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
+    const path = api[2] ?? '';
+    if (api[1] === 'auth') return hub.auth.handle(request, response, url, body, path);
+    return dataApi(
+      { database: hub.database, verifier: hub.verifier },
+      request,
+      response,
+      url,
+      body,
+      path,
+    );
   }
   const single = SINGLE_BROADCAST.exec(url.pathname);
   const isBatch = BATCH_BROADCAST.test(url.pathname);
