@@ -1,4 +1,5 @@
 import { textToJson } from './pgValues';
+import { splitExpression, splitTopLevel, unquote } from './postgrestSyntax';
 
 /** The filter operators the real server accepts in `postgres_changes` bindings. */
 export const FILTER_OPERATORS = [
@@ -37,42 +38,6 @@ export class FilterCheckError extends Error {
   override name = 'FilterCheckError';
 }
 
-/** Splits on `sep` outside parentheses and double quotes. */
-function splitOutside(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charAt(i);
-    if (char === '\\' && quoted) {
-      current += char + text.charAt(i + 1);
-      i++;
-      continue;
-    }
-    if (char === '"') quoted = !quoted;
-    else if (!quoted && char === '(') depth++;
-    else if (!quoted && char === ')') depth = Math.max(0, depth - 1);
-    if (char === sep && depth === 0 && !quoted) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += char;
-    }
-  }
-  parts.push(current);
-  return parts;
-}
-
-/** PostgREST-style quoting: `"a,b"` → `a,b`, with `\` escapes. */
-function unquote(value: string): string {
-  const trimmed = value.trim();
-  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
-    return trimmed.slice(1, -1).replace(/\\(.)/g, '$1');
-  }
-  return trimmed;
-}
-
 /**
  * Parses a binding's `filter` string (`col=op.value`, comma-separated conditions joined by AND,
  * `not.` to negate). An empty filter means no conditions.
@@ -84,7 +49,10 @@ export function parseFilter(filter: unknown): Filter[] {
       `Error parsing \`filter\` params: ${JSON.stringify([String(filter)])}`,
     );
   if (filter.trim() === '') return [];
-  return splitOutside(filter, ',').map((condition) => {
+  const conditions = splitTopLevel(filter);
+  if (conditions === null)
+    throw new FilterParseError(`Error parsing \`filter\` params: ${JSON.stringify([filter])}`);
+  return conditions.map((condition) => {
     // The real server names the piece it could not read: the condition, the text after `=`, or
     // the unknown operator with its value.
     const fail = (...parts: string[]) =>
@@ -97,17 +65,11 @@ export function parseFilter(filter: unknown): Filter[] {
     const equals = condition.indexOf('=');
     if (equals <= 0) throw fail(condition);
     const column = condition.slice(0, equals).trim();
-    let rest = condition.slice(equals + 1);
-    let negate = false;
-    if (rest.startsWith('not.')) {
-      negate = true;
-      rest = rest.slice(4);
-    }
-    const dot = rest.indexOf('.');
-    if (dot <= 0) throw fail(rest);
-    const op = rest.slice(0, dot) as FilterOperator;
-    if (!FILTER_OPERATORS.includes(op)) throw fail(op, rest.slice(dot + 1));
-    const raw = rest.slice(dot + 1);
+    const expression = splitExpression(condition.slice(equals + 1));
+    if (!expression) throw fail(condition.slice(equals + 1).replace(/^not\./, ''));
+    const { negate, value: raw } = expression;
+    const op = expression.op as FilterOperator;
+    if (!FILTER_OPERATORS.includes(op)) throw fail(op, raw);
     if (op === 'in') {
       const inner = /^\((.*)\)$/s.exec(raw.trim());
       if (!inner) {
@@ -115,8 +77,9 @@ export function parseFilter(filter: unknown): Filter[] {
           'Error parsing `filter` params: `in` filter value must be wrapped by parentheses',
         );
       }
-      const values =
-        (inner[1] ?? '').trim() === '' ? [] : splitOutside(inner[1] ?? '', ',').map(unquote);
+      const listed = (inner[1] ?? '').trim() === '' ? [] : splitTopLevel(inner[1] ?? '');
+      if (listed === null) throw fail(raw);
+      const values = listed.map((value) => unquote(value.trim()));
       if (values.length > 100)
         throw new FilterCheckError('too many values for `in` filter. Maximum 100');
       return { column, op, negate, value: values };
@@ -126,7 +89,7 @@ export function parseFilter(filter: unknown): Filter[] {
         'invalid value for is filter: must be null, true, false, or unknown',
       );
     }
-    return { column, op, negate, value: unquote(raw) };
+    return { column, op, negate, value: unquote(raw.trim()) };
   });
 }
 
@@ -136,7 +99,7 @@ function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
     const char = pattern.charAt(i);
     if (char === '\\' && i + 1 < pattern.length)
       source += pattern.charAt(++i).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (char === '%' || char === '*') source += '[\\s\\S]*';
+    else if (char === '%') source += '[\\s\\S]*';
     else if (char === '_') source += '[\\s\\S]';
     else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }

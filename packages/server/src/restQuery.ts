@@ -1,3 +1,5 @@
+import { splitExpression, splitTopLevel, unquote } from './postgrestSyntax';
+
 /** An error the data API reports in PostgREST's JSON shape and status. */
 export class RestError extends Error {
   override name = 'RestError';
@@ -49,38 +51,11 @@ const COMPARISONS: Record<string, string> = {
   lte: '<=',
 };
 
-/** Splits on commas outside parentheses and double quotes. */
+/** Splits a comma list, or answers PostgREST's parse error for unbalanced input. */
 function splitTop(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charAt(i);
-    if (quoted && char === '\\') {
-      current += char + text.charAt(i + 1);
-      i++;
-      continue;
-    }
-    // A quote opens only at the start of an element, as in PostgREST; elsewhere it is a character.
-    if (char === '"' && (quoted || current === '' || /[(,]$/.test(current))) quoted = !quoted;
-    if (!quoted && char === '(') depth++;
-    if (!quoted && char === ')') depth--;
-    if (depth < 0) throw badFilter(text);
-    if (char === ',' && depth === 0 && !quoted) {
-      parts.push(current);
-      current = '';
-    } else current += char;
-  }
-  if (depth !== 0 || quoted) throw badFilter(text);
-  parts.push(current);
+  const parts = splitTopLevel(text);
+  if (parts === null) throw badFilter(text);
   return parts;
-}
-
-function unquote(value: string): string {
-  return value.length >= 2 && value.startsWith('"') && value.endsWith('"')
-    ? value.slice(1, -1).replace(/\\(.)/g, '$1')
-    : value;
 }
 
 function badFilter(text: string): RestError {
@@ -95,16 +70,9 @@ function badFilter(text: string): RestError {
 
 /** One `column=op.value` condition (with optional `not.`) as SQL. */
 function condition(column: string, expression: string, params: Params): string {
-  let rest = expression;
-  let negate = false;
-  if (rest.startsWith('not.')) {
-    negate = true;
-    rest = rest.slice(4);
-  }
-  const dot = rest.indexOf('.');
-  if (dot <= 0) throw badFilter(expression);
-  const op = rest.slice(0, dot);
-  const value = rest.slice(dot + 1);
+  const parsed = splitExpression(expression);
+  if (!parsed) throw badFilter(expression);
+  const { negate, op, value } = parsed;
   const col = ident(column);
   let sql: string;
   if (op in COMPARISONS) sql = `${col} ${COMPARISONS[op]} ${params.add(unquote(value))}`;
