@@ -12,8 +12,10 @@ export interface RowChange {
   commitTimestamp: string;
   /** Every column in attnum order, with its type name. */
   columns: { name: string; type: string }[];
-  /** The primary-key (replica identity key) column names. */
+  /** The table's primary-key column names (not the replica identity, which FULL widens). */
   keyColumns: string[];
+  /** The committing transaction, to wait until queries can see it. */
+  xid: number;
   record: Record<string, unknown> | null;
   oldRecord: Record<string, unknown> | null;
   replicaIdentity: string;
@@ -32,6 +34,8 @@ export class ChangeStream {
   readonly slot = `roomkit_${randomBytes(6).toString('hex')}`;
   private service: LogicalReplicationService | null = null;
   private readonly typeNames = new Map<number, string>();
+  private readonly primaryKeys = new Map<number, string[]>();
+  private xid = 0;
   private pending: Pgoutput.Message[] = [];
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -115,9 +119,11 @@ export class ChangeStream {
       case 'relation':
         // Keep PostgreSQL's text output; values are typed the way to_jsonb types them.
         for (const column of message.columns) column.parser = (raw: unknown) => raw;
+        this.primaryKeys.delete(message.relationOid);
         return;
       case 'begin':
         this.pending = [];
+        this.xid = message.xid;
         return;
       case 'insert':
       case 'update':
@@ -126,11 +132,12 @@ export class ChangeStream {
         return;
       case 'commit': {
         const messages = this.pending;
+        const xid = this.xid;
         this.pending = [];
         const timestamp = new Date(Number(message.commitTime) / 1000).toISOString();
         // Type names are looked up asynchronously; the queue keeps transactions in commit order.
         this.queue = this.queue
-          .then(() => this.emit(messages, timestamp))
+          .then(() => this.emit(messages, timestamp, xid))
           .catch((error: unknown) =>
             this.logger.error('change not delivered', { error: String(error) }),
           );
@@ -141,7 +148,11 @@ export class ChangeStream {
     }
   }
 
-  private async emit(messages: Pgoutput.Message[], commitTimestamp: string): Promise<void> {
+  private async emit(
+    messages: Pgoutput.Message[],
+    commitTimestamp: string,
+    xid: number,
+  ): Promise<void> {
     const changes: RowChange[] = [];
     for (const message of messages) {
       if (message.tag !== 'insert' && message.tag !== 'update' && message.tag !== 'delete')
@@ -166,6 +177,7 @@ export class ChangeStream {
       const type =
         message.tag === 'insert' ? 'INSERT' : message.tag === 'update' ? 'UPDATE' : 'DELETE';
       const keys = relation.keyColumns;
+      const primaryKey = await this.primaryKey(relation);
       // With the default replica identity the old row is only its key: for an UPDATE that did not
       // change the key, PostgreSQL sends no old tuple, and the key equals the new row's.
       const oldRecord =
@@ -184,13 +196,31 @@ export class ChangeStream {
         type,
         commitTimestamp,
         columns,
-        keyColumns: relation.keyColumns,
+        keyColumns: primaryKey,
+        xid,
         record: message.tag === 'delete' ? null : convert(message.new),
         oldRecord,
         replicaIdentity: relation.replicaIdentity,
       });
     }
     if (changes.length > 0) await this.onChanges(changes);
+  }
+
+  /** The real primary key, cached per relation until its next `relation` message. */
+  private async primaryKey(relation: Relation): Promise<string[]> {
+    const cached = this.primaryKeys.get(relation.relationOid);
+    if (cached) return cached;
+    const { rows } = await this.pool.query<{ attname: string }>(
+      `select a.attname from pg_index i
+         cross join lateral unnest(i.indkey) with ordinality as k(attnum, position)
+         join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+        where i.indrelid = $1::oid and i.indisprimary
+        order by k.position`,
+      [relation.relationOid],
+    );
+    const keys = rows.map((row) => row.attname);
+    this.primaryKeys.set(relation.relationOid, keys);
+    return keys;
   }
 
   private async resolveTypes(relation: Relation): Promise<void> {

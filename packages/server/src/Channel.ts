@@ -53,12 +53,19 @@ export class Channel implements RoomMember {
   /** Ids of replayed messages; their live copies are not delivered again. */
   replayed: Set<string> | null = null;
 
-  deliver(message: Outbound, counted: boolean): void {
+  /** What this channel may read of a private topic (everything on a public one). */
+  reads: Record<Extension, boolean> = { broadcast: true, presence: true };
+
+  deliver(message: Outbound, extension: Extension): void {
+    // Private members get only what their read policies allow, as the real dispatcher does.
+    if (!this.reads[extension]) return;
     if (message.messageId !== null && this.replayed?.has(message.messageId)) return;
     this.connection.sendFrame(message.frameFor(this.connection.vsn));
     // Like the real server, the message that finds the project over its rate still arrives;
     // the channel is closed right after it.
-    if (counted && this.hub.rateLimited) this.shutdown('Too many messages per second');
+    if (extension === 'broadcast' && this.hub.rateLimited) {
+      this.shutdown('Too many messages per second');
+    }
   }
 
   /**
@@ -317,10 +324,24 @@ export class Channel implements RoomMember {
     this.identity = identity;
     // Policies are asked again with the new claims, as the real server re-evaluates them.
     this.writeAccess.clear();
-    if (this.config.isPrivate && !(await this.hub.authorizeRead(this))) {
-      return this.shutdown(
-        `You no longer have permission to read from this Channel topic: ${this.subTopic}`,
-      );
+    if (this.config.isPrivate) {
+      const reads = await this.hub.authorizeRead(this);
+      if (this.state !== 'joined') return;
+      const wanted = this.config.presenceEnabled
+        ? (['broadcast', 'presence'] as const)
+        : (['broadcast'] as const);
+      // No read left is refused like a join; losing one of two reads is a revocation.
+      if (!wanted.some((extension) => reads[extension])) {
+        return this.shutdown(
+          `You do not have permissions to read from this Channel topic: ${this.subTopic}`,
+        );
+      }
+      if (wanted.some((extension) => this.reads[extension] && !reads[extension])) {
+        return this.shutdown(
+          `You no longer have permission to read from this Channel topic: ${this.subTopic}`,
+        );
+      }
+      this.reads = reads;
     }
     this.scheduleTokenCheck();
     this.hub.resubscribePostgres(this);

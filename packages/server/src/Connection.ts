@@ -146,9 +146,9 @@ export class Connection {
     }
     // The client may have left, rejoined or disconnected while the token was verified.
     if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
-    let readable: boolean;
+    let reads: Awaited<ReturnType<RealtimeHub['authorizeRead']>>;
     try {
-      readable = await this.hub.authorizeRead(channel);
+      reads = await this.hub.authorizeRead(channel);
     } catch (error) {
       this.hub.logger.error('read authorization failed', { topic, error: String(error) });
       return refuse(
@@ -156,7 +156,8 @@ export class Connection {
       );
     }
     if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
-    if (!readable) {
+    channel.reads = reads;
+    if (!reads.broadcast && !reads.presence) {
       return refuse(
         `Unauthorized: You do not have permissions to read from this Channel topic: ${channel.subTopic}`,
       );
@@ -185,7 +186,9 @@ export class Connection {
         meta: { replayed: true, id: message.id },
       });
     }
-    if (config.presenceEnabled) channel.push('presence_state', channel.room?.presenceState() ?? {});
+    if (config.presenceEnabled && reads.presence) {
+      channel.push('presence_state', channel.room?.presenceState() ?? {});
+    }
     if (config.postgresChanges.length > 0) this.hub.subscribePostgres(channel);
     channel.flushPending();
   }

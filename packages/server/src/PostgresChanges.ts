@@ -261,7 +261,8 @@ export class PostgresChanges {
         }
         if (!(await visible)) continue;
       }
-      const keysOnly = info.rls && !bypass && change.type === 'DELETE';
+      // With RLS on, a delete carries only the primary key, for every role (as apply_rls does).
+      const keysOnly = info.rls && change.type === 'DELETE';
       const cacheKey = `${role}|${keysOnly}|${problem ?? ''}`;
       let data = payloads.get(cacheKey);
       if (data === undefined) {
@@ -297,14 +298,17 @@ export class PostgresChanges {
   }
 
   private errorData(change: RowChange, error: string): Record<string, unknown> {
-    return {
+    const data: Record<string, unknown> = {
       schema: change.schema,
       table: change.table,
       type: change.type,
+      commit_timestamp: null,
       columns: [],
       record: {},
       errors: [error],
     };
+    if (change.type === 'UPDATE') data.old_record = {};
+    return data;
   }
 
   private passesFilters(filters: Filter[], change: RowChange, types: Map<string, string>): boolean {
@@ -357,10 +361,29 @@ export class PostgresChanges {
     return data;
   }
 
+  /**
+   * Waits until a transaction that replication already reported is visible to new queries:
+   * the commit reaches the stream a moment before other sessions can see it, and an RLS check
+   * in that moment would wrongly withhold the row.
+   */
+  private async committed(xid: number): Promise<void> {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      const { rows } = await this.database.pool.query<{ visible: boolean }>(
+        `select pg_visible_in_snapshot(
+           (((pg_snapshot_xmax(pg_current_snapshot())::text::bigint >> 32) << 32) | $1::bigint)::text::xid8,
+           pg_current_snapshot()) as visible`,
+        [xid],
+      );
+      if (rows[0]?.visible) return;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
   /** Whether a subscriber with these claims may SELECT the changed row now. */
   private async visible(change: RowChange, claims: Claims): Promise<boolean> {
     const record = change.record;
     if (!record || change.keyColumns.length === 0) return false;
+    await this.committed(change.xid);
     const client = await this.database.pool.connect();
     try {
       const lit = (value: unknown) =>

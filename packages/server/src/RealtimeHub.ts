@@ -72,15 +72,17 @@ export class RealtimeHub {
    * Whether a joining channel may read its topic. Private channels ask the RLS policies on
    * `realtime.messages` (broadcast read, and presence read when presence is enabled).
    */
-  async authorizeRead(channel: Channel): Promise<boolean> {
-    if (!channel.config.isPrivate) return true;
+  async authorizeRead(channel: Channel): Promise<Record<Extension, boolean>> {
+    if (!channel.config.isPrivate) return { broadcast: true, presence: true };
     const { claims } = channel.identity;
-    if (!this.database) return this.roleMayUsePrivate(claims.role);
+    if (!this.database) {
+      const allowed = this.roleMayUsePrivate(claims.role);
+      return { broadcast: allowed, presence: allowed };
+    }
     const extensions: Extension[] = channel.config.presenceEnabled
       ? ['broadcast', 'presence']
       : ['broadcast'];
-    const read = await mayRead(this.database, claims, channel.subTopic, extensions);
-    return read.broadcast || read.presence;
+    return mayRead(this.database, claims, channel.subTopic, extensions);
   }
 
   /** Whether these claims may send on a private topic as `extension` (an INSERT policy). */
@@ -245,7 +247,8 @@ export class RealtimeHub {
       payload: row.payload ?? {},
       meta: { id: row.id },
     };
-    this.broadcastTo(topic, row.private === true, Outbound.text(topic, 'broadcast', body));
+    const id = typeof row.id === 'string' ? row.id : null;
+    this.broadcastTo(topic, row.private === true, Outbound.text(topic, 'broadcast', body, id));
   }
 
   /** Closes sockets that sent nothing within the idle timeout, like Phoenix's transport. */

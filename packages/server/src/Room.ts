@@ -5,10 +5,10 @@ import { Outbound } from './Outbound';
 export interface RoomMember {
   readonly topic: string;
   /**
-   * Delivers a fan-out message to this member's socket. `counted` marks user messages, which
-   * count against the project's message rate (presence diffs do not).
+   * Delivers a fan-out message to this member's socket. Broadcasts count against the project's
+   * message rate; presence diffs do not. A private member gets only what it may read.
    */
-  deliver(message: Outbound, counted: boolean): void;
+  deliver(message: Outbound, extension: 'broadcast' | 'presence'): void;
 }
 
 /** A presence meta as stored and sent: the client's payload plus Phoenix's refs. */
@@ -50,7 +50,7 @@ export class Room {
     let delivered = 0;
     for (const member of this.members) {
       if (member === except) continue;
-      member.deliver(message, true);
+      member.deliver(message, 'broadcast');
       delivered++;
     }
     return delivered;
@@ -104,6 +104,6 @@ export class Room {
 
   private presenceDiff(joins: PresenceEntries, leaves: PresenceEntries): void {
     const diff = Outbound.text(this.topic, 'presence_diff', { joins, leaves });
-    for (const member of this.members) member.deliver(diff, false);
+    for (const member of this.members) member.deliver(diff, 'presence');
   }
 }
