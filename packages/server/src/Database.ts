@@ -44,10 +44,11 @@ export class Database {
     const url = embedded ? embedded.url : options.mode;
     const pool = new pg.Pool({ connectionString: url, max: 8, idleTimeoutMillis: 10_000 });
     // A pooled connection that breaks (the database restarted) must not crash the process.
-    pool.on('error', (error) =>
-      options.logger.warn('database connection lost', { error: error.message }),
-    );
     const database = new Database(url, pool, embedded);
+    pool.on('error', (error) => {
+      if (!database.closing)
+        options.logger.warn('database connection lost', { error: error.message });
+    });
     try {
       await database.check();
       await pool.query(BOOTSTRAP_SQL);
@@ -129,7 +130,11 @@ export class Database {
     );
   }
 
+  /** Set while closing, when lost connections are expected. */
+  closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     await this.pool.end().catch(() => undefined);
     await this.embedded?.stop();
   }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -63,6 +63,27 @@ async function checkReachable(folder: string): Promise<void> {
     }
     if (dirname(dir) === dir) return;
   }
+}
+
+/**
+ * Stops a postmaster whose parent process is gone (it was orphaned when a server was killed).
+ * Returns whether it stopped. Linux only (it reads /proc); elsewhere nothing is stopped.
+ */
+async function stopOrphan(pid: number): Promise<boolean> {
+  let parent: number;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return false;
+  }
+  if (parent !== 1) return false;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!existsSync(`/proc/${pid}`)) return true;
+  }
+  return false;
 }
 
 async function freePort(): Promise<number> {
@@ -137,7 +158,7 @@ export class EmbeddedDatabase {
   }
 
   /** Starts the cluster; a restart reuses the port so handed-out connection strings stay valid. */
-  private async launch(port?: number): Promise<void> {
+  private async launch(port?: number, retried = false): Promise<void> {
     const chosenPort = port ?? (await freePort());
     const cluster = await this.createCluster(chosenPort);
     if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
@@ -148,6 +169,14 @@ export class EmbeddedDatabase {
       await cluster.start();
     } catch {
       const holder = /another postmaster \(PID (\d+)\)/.exec(this.log)?.[1];
+      // A PostgreSQL left behind by a killed server (its parent gone) is stopped and replaced.
+      if (holder && !retried && (await stopOrphan(Number(holder)))) {
+        this.options.logger.warn('stopped a PostgreSQL left running by an earlier server', {
+          pid: holder,
+        });
+        this.log = '';
+        return this.launch(port, true);
+      }
       if (holder) {
         throw new DatabaseError(
           `The database folder ${this.dataDir} is in use by another PostgreSQL (PID ${holder}). ` +
