@@ -1,5 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,8 +16,8 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-function run(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' });
+function run(args: string[], cwd?: string) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', cwd });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -39,7 +43,7 @@ async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string>
 
 describe('roomkit CLI', () => {
   it('starts with --json, prints exactly one JSON line, serves the client, and stops on SIGTERM', async () => {
-    const { child, exited, output } = run(['start', '--port', '0', '--json']);
+    const { child, exited, output } = run(['start', '--port', '0', '--json', '--db', 'none']);
     const ready = JSON.parse(await firstLine(child)) as Record<string, unknown>;
     expect(Object.keys(ready).sort()).toEqual([
       'anonKey',
@@ -59,7 +63,7 @@ describe('roomkit CLI', () => {
   });
 
   it('prints a banner with the URL and both keys', async () => {
-    const { child, exited, output } = run(['start', '--port', '0']);
+    const { child, exited, output } = run(['start', '--port', '0', '--db', 'none']);
     await firstLine(child);
     await new Promise((resolve) => setTimeout(resolve, 100));
     child.kill('SIGINT');
@@ -105,4 +109,31 @@ describe('roomkit CLI', () => {
     expect(await exited).toBe(2);
     expect(output().stderr).toContain('--claims must be a JSON object');
   });
+
+  it('keeps the embedded data under .roomkit and starts again after being killed with SIGKILL', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'roomkit-cli-'));
+    await chmod(cwd, 0o755);
+    try {
+      const first = run(['start', '--port', '0', '--json'], cwd);
+      const ready = JSON.parse(await firstLine(first.child)) as { dbUrl: string };
+      const db = new pg.Client({ connectionString: ready.dbUrl });
+      await db.connect();
+      await db.query("create table kept (note text); insert into kept values ('still here')");
+      await db.end();
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      const second = run(['start', '--port', '0', '--json'], cwd);
+      const again = JSON.parse(await firstLine(second.child)) as { dbUrl: string };
+      const check = new pg.Client({ connectionString: again.dbUrl });
+      await check.connect();
+      const { rows } = await check.query('select note from kept');
+      await check.end();
+      expect(rows).toEqual([{ note: 'still here' }]);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
