@@ -1,10 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `query` holds the hooks that import react-query; `testing` starts @roomkit/server.
+  entry: { index: 'src/index.ts', query: 'src/query.ts', testing: 'src/testing.ts' },
   format: ['esm'],
   target: 'es2022',
   dts: true,
   sourcemap: true,
   clean: true,
+  external: ['@roomkit/server', 'ws'],
+  // Bundling drops the per-file directives; the hooks and provider are client-only in RSC apps.
+  banner: { js: "'use client';" },
 });

@@ -1,3 +1,5 @@
+import type { StandardSchemaV1 } from './core/standardSchema';
+
 /** The shape of a room's typed events and presence state. */
 export interface RoomSchema {
   /** Broadcast event names mapped to their payload types. */
@@ -6,25 +8,64 @@ export interface RoomSchema {
   presence?: Record<string, unknown>;
 }
 
+/** The event map of a schema, or any event when it declares none. */
+export type SchemaEvents<S> = S extends { events: infer E extends Record<string, unknown> }
+  ? E
+  : Record<string, unknown>;
+
+/** The presence state of a schema, or any map when it declares none. */
+export type SchemaPresence<S> = S extends { presence: infer P extends Record<string, unknown> }
+  ? P
+  : Record<string, unknown>;
+
+/** Optional runtime validators (zod, valibot, any Standard Schema) for a room's incoming data. */
+export interface RoomValidators<S extends RoomSchema> {
+  /** One schema per event; an incoming payload that fails is dropped with a development warning. */
+  events?: { [E in keyof SchemaEvents<S>]?: StandardSchemaV1<unknown, SchemaEvents<S>[E]> };
+}
+
 /** A room name that carries its event and presence types to every hook it is passed to. */
 export interface RoomDefinition<S extends RoomSchema = RoomSchema> {
   /** The channel name, without the `realtime:` prefix. */
   readonly name: string;
   /** Whether the room is a private channel, authorized by RLS on `realtime.messages`. */
   readonly private: boolean;
+  /** Runtime validators for incoming payloads. */
+  readonly validate?: RoomValidators<S>;
   /** Type-only marker; never set at runtime. */
   readonly __schema?: S;
 }
 
+/** What the hooks accept as a room: a plain name or a {@link defineRoom} definition. */
+export type RoomInput = string | RoomDefinition<RoomSchema>;
+
+/** The event names of a room input. */
+export type RoomEventName<R> =
+  R extends RoomDefinition<infer S> ? keyof SchemaEvents<S> & string : string;
+
+/** The payload type of one event of a room input. */
+export type RoomEventPayload<R, E extends string> =
+  R extends RoomDefinition<infer S> ? SchemaEvents<S>[E] : unknown;
+
+/** The presence state type of a room input. */
+export type RoomPresenceState<R> =
+  R extends RoomDefinition<infer S> ? SchemaPresence<S> : Record<string, unknown>;
+
 /**
- * Declares a room once so its events and presence are typed end to end.
+ * Declares a room once so its events and presence are typed end to end, optionally validated.
  * @example
  * const lobby = defineRoom<{ events: { message: { text: string } } }>('chat:lobby');
  */
 export function defineRoom<S extends RoomSchema = RoomSchema>(
   name: string,
-  options: { private?: boolean } = {},
+  options: { private?: boolean; validate?: RoomValidators<S> } = {},
 ): RoomDefinition<S> {
-  if (name.length === 0) throw new Error('defineRoom needs a non-empty room name.');
-  return Object.freeze({ name, private: options.private ?? false });
+  return { name, private: options.private ?? false, validate: options.validate };
+}
+
+/** Reads a room input: its name, private flag (an explicit option wins) and validators. */
+export function resolveRoom(room: RoomInput, isPrivate?: boolean) {
+  return typeof room === 'string'
+    ? { name: room, isPrivate: isPrivate ?? false, validate: undefined }
+    : { name: room.name, isPrivate: isPrivate ?? room.private, validate: room.validate };
 }

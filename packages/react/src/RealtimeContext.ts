@@ -1,0 +1,22 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { QueryClient } from '@tanstack/react-query';
+import { createContext, useContext } from 'react';
+import type { RealtimeStore } from './createRealtimeStore';
+
+/** What a provider shares with its hooks. */
+export interface RealtimeContextValue extends RealtimeStore {
+  /** The Supabase client whose socket carries every channel. */
+  client: SupabaseClient;
+  /** The provider's query client, if it was given one. */
+  queryClient: QueryClient | undefined;
+}
+
+/** The provider's context; null outside a provider. */
+export const RealtimeContext = createContext<RealtimeContextValue | null>(null);
+
+/** Reads the provider, or throws one sentence naming the hook and the provider. */
+export function useRealtimeContext(hook: string): RealtimeContextValue {
+  const value = useContext(RealtimeContext);
+  if (!value) throw new Error(`\`${hook}\` must be used within \`<RealtimeProvider>\``);
+  return value;
+}

@@ -1,0 +1,48 @@
+'use client';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { QueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { RateLimit } from './core/presenceTracker';
+import { createRealtimeStore } from './createRealtimeStore';
+import { RealtimeContext, type RealtimeContextValue } from './RealtimeContext';
+
+/** Props of {@link RealtimeProvider}. */
+export interface RealtimeProviderProps {
+  /** The Supabase client; its one realtime socket carries every channel. */
+  client: SupabaseClient;
+  /** The query client tied queries refetch in. @default the nearest QueryClientProvider (for `useRealtimeQuery`) */
+  queryClient?: QueryClient;
+  /** How long a channel stays joined after its last consumer unmounts. @default 1000 */
+  lingerMs?: number;
+  /** How long a user who dropped is still listed by presence hooks. @default 5000 */
+  presenceGraceMs?: number;
+  /** The server's per-channel presence limit. @default { maxCalls: 5, windowMs: 30000 } */
+  presenceLimit?: RateLimit;
+  /**
+   * Which queries refetch when a channel returns after a gap: those tied to it (`'tied'`), or
+   * every active query of `queryClient` (`'all'`). Read once, when the provider mounts.
+   * @default 'tied'
+   */
+  refetchOnReconnect?: 'tied' | 'all';
+  /** The app. */
+  children?: ReactNode;
+}
+
+/**
+ * Shares one realtime connection, one store and one channel registry with every hook below it.
+ * @example
+ * <RealtimeProvider client={supabase} queryClient={queryClient}>
+ *   <App />
+ * </RealtimeProvider>
+ */
+export function RealtimeProvider(props: RealtimeProviderProps) {
+  const { client, queryClient, children } = props;
+  // Created once per provider; the registry joins nothing until a hook subscribes.
+  const [realtime] = useState(() => createRealtimeStore(props));
+  useEffect(() => realtime.attach(), [realtime]);
+  const value = useMemo<RealtimeContextValue>(
+    () => ({ ...realtime, client, queryClient }),
+    [realtime, client, queryClient],
+  );
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+}

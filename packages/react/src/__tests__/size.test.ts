@@ -1,0 +1,74 @@
+// @vitest-environment node
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('..', import.meta.url));
+const PEERS = [
+  'react',
+  'react-dom',
+  'react/jsx-runtime',
+  '@supabase/supabase-js',
+  '@tanstack/react-query',
+];
+
+/** Bundles `code` the way an app's bundler would (ESM, minified, production), peers external. */
+async function measure(code: string) {
+  const result = await build({
+    stdin: { contents: code, resolveDir: src, loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    external: PEERS,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return {
+    min: output.byteLength,
+    gzip: gzipSync(output, { level: 9 }).byteLength,
+    // Modules that put at least one byte into the bundle (tree-shaken ones are listed with 0).
+    inputs: Object.values(result.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
+    ),
+  };
+}
+
+const PROVIDER_AND_HOOKS = `
+  export {
+    RealtimeProvider, useConnectionStatus, useLostConnectionListener, useChannelStatus, useBroadcast,
+    usePresence, usePresenceSelector, usePostgresChanges, useRealtime,
+  } from './index';
+  export { useRealtimeQuery } from './query';
+`;
+
+describe('bundle size', () => {
+  it('keeps the provider and every hook within 5 KB min+gzip', async () => {
+    const hooks = await measure(PROVIDER_AND_HOOKS);
+    const everything = await measure(`export * from './index'; export * from './query';`);
+    console.info(
+      `provider + all hooks: ${hooks.min} B min, ${hooks.gzip} B min+gzip; ` +
+        `every export: ${everything.min} B min, ${everything.gzip} B min+gzip`,
+    );
+    expect(hooks.gzip).toBeLessThanOrEqual(5 * 1024);
+    expect(everything.inputs.some((input) => input.includes('packages/server'))).toBe(false);
+  });
+
+  it('tree-shakes down to less for useBroadcast alone', async () => {
+    const hooks = await measure(PROVIDER_AND_HOOKS);
+    const broadcast = await measure(`export { RealtimeProvider, useBroadcast } from './index';`);
+    const hookOnly = await measure(`export { useBroadcast } from './index';`);
+    console.info(
+      `RealtimeProvider + useBroadcast: ${broadcast.gzip} B; useBroadcast alone: ${hookOnly.gzip} B`,
+    );
+    expect(broadcast.gzip).toBeLessThan(hooks.gzip);
+    expect(hookOnly.gzip).toBeLessThan(broadcast.gzip);
+    expect(hookOnly.inputs.some((input) => input.includes('syncQueriesWithRealtime'))).toBe(false);
+  });
+});

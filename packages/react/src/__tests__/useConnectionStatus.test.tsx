@@ -1,0 +1,111 @@
+import { renderHook, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { useBroadcast } from '../useBroadcast';
+import { useConnectionStatus } from '../useConnectionStatus';
+import { useLostConnectionListener } from '../useLostConnectionListener';
+import { provider, sleep, testRealtime } from './helpers';
+
+describe('useConnectionStatus', () => {
+  it('goes from connecting to open and reports the heartbeat latency', async () => {
+    const realtime = await testRealtime();
+    const statuses: string[] = [];
+    const alice = await realtime.user('alice');
+    const { result } = renderHook(
+      () => {
+        useBroadcast('room', 'event', { onMessage: () => {} });
+        const connection = useConnectionStatus();
+        statuses.push(connection.status);
+        return connection;
+      },
+      { wrapper: provider(alice) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('open'));
+    expect(result.current.latencyMs).toBeNull();
+    // The client's own heartbeat (every 25 s by default), sent now.
+    await alice.realtime.sendHeartbeat();
+    await waitFor(() => expect(result.current.latencyMs).toEqual(expect.any(Number)));
+    expect(result.current).toMatchObject({ status: 'open', error: null });
+    expect([...new Set(statuses)]).toEqual(['closed', 'connecting', 'open']);
+  });
+
+  it('reports reconnecting with the reason when the server drops the socket, then open', async () => {
+    const realtime = await testRealtime();
+    const seen: string[] = [];
+    const { result } = renderHook(
+      () => {
+        useBroadcast('room', 'event');
+        const connection = useConnectionStatus();
+        if (seen.at(-1) !== connection.status) seen.push(connection.status);
+        return connection;
+      },
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('open'));
+    realtime.server.disconnectAll();
+    await waitFor(() => expect(result.current.status).toBe('reconnecting'));
+    expect(result.current.error?.message).toBe('socket closed: 1012 (server restart)');
+    await waitFor(() => expect(result.current.status).toBe('open'));
+    expect(result.current.error).toBeNull();
+    expect(seen.slice(-3)).toEqual(['open', 'reconnecting', 'open']);
+  });
+
+  it('keeps the snapshot the same object while nothing changes', async () => {
+    const realtime = await testRealtime();
+    const { result, rerender } = renderHook(() => useConnectionStatus(), {
+      wrapper: provider(await realtime.user('alice')),
+    });
+    const first = result.current;
+    rerender();
+    expect(result.current).toBe(first);
+  });
+});
+
+describe('useLostConnectionListener', () => {
+  it('ignores a drop shorter than the delay', async () => {
+    const realtime = await testRealtime();
+    const events: string[] = [];
+    const { result } = renderHook(
+      () => {
+        useBroadcast('room', 'event');
+        useLostConnectionListener({
+          delayMs: 2000,
+          onLost: () => events.push('lost'),
+          onRestored: () => events.push('restored'),
+        });
+        return useConnectionStatus().status;
+      },
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current).toBe('open'));
+    realtime.server.disconnectAll();
+    await waitFor(() => expect(result.current).toBe('reconnecting'));
+    await waitFor(() => expect(result.current).toBe('open'));
+    await sleep(100);
+    expect(events).toEqual([]);
+  });
+
+  it('calls onLost after the delay and onRestored when the server is back', async () => {
+    const realtime = await testRealtime();
+    const events: string[] = [];
+    const { result } = renderHook(
+      () => {
+        useBroadcast('room', 'event');
+        useLostConnectionListener({
+          delayMs: 200,
+          onLost: () => events.push('lost'),
+          onRestored: () => events.push('restored'),
+        });
+        return useConnectionStatus().status;
+      },
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current).toBe('open'));
+    const port = realtime.server.port;
+    await realtime.server.stop();
+    await waitFor(() => expect(events).toEqual(['lost']));
+    await realtime.restart();
+    expect(realtime.server.port).toBe(port);
+    await waitFor(() => expect(result.current).toBe('open'), { timeout: 5000 });
+    expect(events).toEqual(['lost', 'restored']);
+  });
+});

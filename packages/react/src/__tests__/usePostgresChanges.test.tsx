@@ -1,0 +1,279 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render, renderHook, waitFor } from '@testing-library/react';
+import pg from 'pg';
+import { useState, type ReactNode } from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RealtimeProvider } from '../RealtimeProvider';
+import { startTestRealtime, type TestRealtime } from '../testing';
+import { useChannelStatus } from '../useChannelStatus';
+import { useConnectionStatus } from '../useConnectionStatus';
+import { usePostgresChanges } from '../usePostgresChanges';
+import { useRealtimeQuery } from '../useRealtimeQuery';
+import { sleep } from './helpers';
+
+type Todo = { id: number; title: string };
+
+let realtime: TestRealtime;
+let db: pg.Client;
+
+beforeAll(async () => {
+  realtime = await startTestRealtime({ db: 'embedded' });
+  db = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
+  await db.connect();
+  await db.query(`
+    create table public.todos (id serial primary key, title text not null);
+    create table public.notes (id serial primary key, body text not null);
+    create table public.items (id serial primary key, name text not null);
+    create table public.tags (id serial primary key, name text not null);
+    alter publication supabase_realtime add table public.todos, public.notes, public.items, public.tags;
+  `);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.end();
+  await realtime?.stop();
+});
+
+function queryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+}
+
+function wrapper(client: Awaited<ReturnType<TestRealtime['user']>>, queries: QueryClient) {
+  return function Wrapper({ children }: { children?: ReactNode }) {
+    return (
+      <RealtimeProvider client={client} queryClient={queries}>
+        {children}
+      </RealtimeProvider>
+    );
+  };
+}
+
+async function rows<T>(sql: string): Promise<T[]> {
+  return (await db.query(sql)).rows as T[];
+}
+
+describe('usePostgresChanges', () => {
+  it('merges inserts, updates and deletes into the cached rows in the query order', async () => {
+    const queries = queryClient();
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus('db:public.todos'),
+        todos: useRealtimeQuery<Todo>(
+          {
+            queryKey: ['todos', 'desc'],
+            queryFn: () => rows<Todo>('select * from todos order by id desc'),
+          },
+          { table: 'todos', apply: 'merge', order: { column: 'id', ascending: false } },
+        ),
+      }),
+      { wrapper: wrapper(await realtime.user('alice'), queries) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.todos.data).toEqual([]));
+    await sleep(300);
+    await db.query(`insert into todos (title) values ('one'), ('two')`);
+    await waitFor(() =>
+      expect(result.current.todos.data?.map((t) => t.title)).toEqual(['two', 'one']),
+    );
+    const [two, one] = result.current.todos.data ?? [];
+    await db.query(`update todos set title = 'uno' where id = $1`, [one?.id]);
+    await waitFor(() =>
+      expect(result.current.todos.data?.map((t) => t.title)).toEqual(['two', 'uno']),
+    );
+    await db.query(`delete from todos where id = $1`, [two?.id]);
+    await waitFor(() => expect(result.current.todos.data?.map((t) => t.title)).toEqual(['uno']));
+  });
+
+  it('invalidates the query on a change by default, and calls onChange', async () => {
+    const queries = queryClient();
+    let fetches = 0;
+    const changes: string[] = [];
+    const { result } = renderHook(
+      () => {
+        usePostgresChanges<{ id: number; body: string }>({
+          table: 'notes',
+          queryKey: ['notes'],
+          onChange: (change) => changes.push(change.eventType),
+        });
+        return {
+          status: useChannelStatus('db:public.notes'),
+          notes: useRealtimeQuery(
+            { queryKey: ['notes'], queryFn: () => (fetches++, rows('select * from notes')) },
+            { table: 'notes' },
+          ),
+        };
+      },
+      { wrapper: wrapper(await realtime.user('alice'), queries) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.notes.isSuccess).toBe(true));
+    await sleep(300);
+    expect(fetches).toBe(1);
+    await db.query(`insert into notes (body) values ('hello')`);
+    await waitFor(() => expect(result.current.notes.data).toHaveLength(1));
+    expect(changes).toEqual(['INSERT']);
+    expect(fetches).toBe(2);
+  });
+
+  it('finds the query client of the nearest QueryClientProvider for useRealtimeQuery', async () => {
+    const queries = queryClient();
+    const client = await realtime.user('alice');
+    const { result } = renderHook(
+      () =>
+        useRealtimeQuery(
+          { queryKey: ['tags'], queryFn: () => rows('select * from tags') },
+          { table: 'tags' },
+        ),
+      {
+        wrapper: ({ children }) => (
+          <QueryClientProvider client={queries}>
+            <RealtimeProvider client={client}>{children}</RealtimeProvider>
+          </QueryClientProvider>
+        ),
+      },
+    );
+    await waitFor(() => expect(result.current.data).toEqual([]));
+  });
+});
+
+describe('refetch on reconnect', () => {
+  it('refetches each tied query exactly once after a server restart and merges without duplicates', async () => {
+    const queries = queryClient();
+    const fetches = { todos: 0, notes: 0 };
+    const connection: string[] = [];
+    const todoQuery = {
+      queryKey: ['todos', 'asc'],
+      queryFn: () => (fetches.todos++, rows<Todo>('select * from todos order by id')),
+    };
+    const { result } = renderHook(
+      () => {
+        const status = useConnectionStatus().status;
+        if (connection.at(-1) !== status) connection.push(status);
+        // Three hooks on one key: still one fetch per return.
+        const todos = useRealtimeQuery<Todo>(todoQuery, {
+          table: 'todos',
+          apply: 'merge',
+          order: { column: 'id' },
+        });
+        useRealtimeQuery<Todo>(todoQuery, {
+          table: 'todos',
+          apply: 'merge',
+          order: { column: 'id' },
+        });
+        usePostgresChanges<Todo>({
+          table: 'todos',
+          queryKey: ['todos', 'asc'],
+          apply: 'merge',
+          order: { column: 'id' },
+        });
+        const notes = useRealtimeQuery(
+          {
+            queryKey: ['notes', 'restart'],
+            queryFn: () => (fetches.notes++, rows('select * from notes')),
+          },
+          { table: 'notes' },
+        );
+        return {
+          todos,
+          notes,
+          todosChannel: useChannelStatus('db:public.todos'),
+          notesChannel: useChannelStatus('db:public.notes'),
+        };
+      },
+      { wrapper: wrapper(await realtime.user('alice'), queries) },
+    );
+    await waitFor(() => expect(result.current.todosChannel).toBe('joined'));
+    await waitFor(() => expect(result.current.notesChannel).toBe('joined'));
+    await waitFor(() =>
+      expect(result.current.todos.isSuccess && result.current.notes.isSuccess).toBe(true),
+    );
+    await sleep(300);
+    expect(fetches).toEqual({ todos: 1, notes: 1 });
+
+    await db.query(`insert into todos (title) values ('before')`);
+    await waitFor(() => expect(result.current.todos.data?.at(-1)?.title).toBe('before'));
+
+    const port = realtime.server.port;
+    await realtime.server.stop();
+    await waitFor(() => expect(connection.at(-1)).toBe('reconnecting'));
+    // Made while nobody streams: only the refetch can bring it.
+    await db.query(`insert into todos (title) values ('during')`);
+    await realtime.restart();
+    expect(realtime.server.port).toBe(port);
+    await waitFor(() => expect(connection.at(-1)).toBe('open'), { timeout: 10_000 });
+    await waitFor(() => expect(result.current.todosChannel).toBe('joined'), { timeout: 10_000 });
+    await waitFor(() => expect(result.current.notesChannel).toBe('joined'), { timeout: 10_000 });
+    await waitFor(() => expect(fetches).toEqual({ todos: 2, notes: 2 }), { timeout: 10_000 });
+    await waitFor(() => expect(result.current.todos.data?.at(-1)?.title).toBe('during'));
+
+    await db.query(`insert into todos (title) values ('after')`);
+    await waitFor(() => expect(result.current.todos.data?.at(-1)?.title).toBe('after'));
+    await sleep(500);
+    expect(fetches).toEqual({ todos: 2, notes: 2 });
+    expect(connection.slice(-3)).toEqual(['open', 'reconnecting', 'open']);
+    const ids = (result.current.todos.data ?? []).map((todo) => todo.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const titles = (result.current.todos.data ?? []).map((todo) => todo.title);
+    expect(titles.filter((title) => ['before', 'during', 'after'].includes(title))).toEqual([
+      'before',
+      'during',
+      'after',
+    ]);
+  }, 30_000);
+
+  it('rejoins transparently when a later consumer needs a new binding, refetching the tied query once', async () => {
+    const queries = queryClient();
+    let fetches = 0;
+    const joinsBefore = realtime.server.stats.joins;
+    function Later() {
+      const [names, setNames] = useState<string[]>([]);
+      usePostgresChanges<{ id: number; name: string }>({
+        table: 'tags',
+        room: 'inventory',
+        onChange: (change) =>
+          setNames((list) => [
+            ...list,
+            String(change.new && 'name' in change.new ? change.new.name : ''),
+          ]),
+      });
+      return <span data-testid="tags">{names.join(',')}</span>;
+    }
+    function Page() {
+      const [later, setLater] = useState(false);
+      const items = useRealtimeQuery(
+        {
+          queryKey: ['items'],
+          queryFn: () => (
+            fetches++,
+            rows<{ id: number; name: string }>('select * from items order by id')
+          ),
+        },
+        { table: 'items', room: 'inventory', apply: 'merge' },
+      );
+      return (
+        <>
+          <span data-testid="status">{useChannelStatus('inventory')}</span>
+          <span data-testid="items">{(items.data ?? []).map((item) => item.name).join(',')}</span>
+          <button onClick={() => setLater(true)}>more</button>
+          {later && <Later />}
+        </>
+      );
+    }
+    const page = render(<Page />, { wrapper: wrapper(await realtime.user('alice'), queries) });
+    await waitFor(() => expect(page.getByTestId('status').textContent).toBe('joined'));
+    await waitFor(() => expect(fetches).toBe(1));
+    await sleep(300);
+    expect(realtime.server.stats.joins - joinsBefore).toBe(1);
+    act(() => page.getByText('more').click());
+    await waitFor(() => expect(realtime.server.stats.joins - joinsBefore).toBe(2));
+    await waitFor(() => expect(page.getByTestId('status').textContent).toBe('joined'));
+    await waitFor(() => expect(fetches).toBe(2));
+    await db.query(`insert into items (name) values ('bolt')`);
+    await db.query(`insert into tags (name) values ('metal')`);
+    await waitFor(() => expect(page.getByTestId('items').textContent).toBe('bolt'));
+    await waitFor(() => expect(page.getByTestId('tags').textContent).toBe('metal'));
+    await sleep(300);
+    expect(fetches).toBe(2);
+  });
+});

@@ -1,0 +1,205 @@
+import { act, render, renderHook, waitFor } from '@testing-library/react';
+import { useState } from 'react';
+import { RealtimeChannel } from '@supabase/supabase-js';
+import { describe, expect, it, vi } from 'vitest';
+import { useChannelStatus } from '../useChannelStatus';
+import { usePresence } from '../usePresence';
+import { usePresenceSelector } from '../usePresenceSelector';
+import { provider, sleep, testRealtime } from './helpers';
+
+type Me = { name: string; x?: number };
+
+describe('usePresence', () => {
+  it('shows B the user A tracks, with their state', async () => {
+    const realtime = await testRealtime();
+    renderHook(() => usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice' } }), {
+      wrapper: provider(await realtime.user('alice')),
+    });
+    const b = renderHook(() => usePresence<Me>('doc', { key: 'bob', state: { name: 'Bob' } }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(b.result.current.others).toHaveLength(1));
+    expect(b.result.current.others[0]).toEqual({
+      key: 'alice',
+      state: { name: 'Alice' },
+      connections: 1,
+    });
+    await waitFor(() => expect(b.result.current.me?.state).toEqual({ name: 'Bob' }));
+    expect(b.result.current.users.map((user) => user.key).sort()).toEqual(['alice', 'bob']);
+  });
+
+  it('shows one user with two connections for two tabs of one key', async () => {
+    const realtime = await testRealtime();
+    for (const tab of [1, 2]) {
+      renderHook(() => usePresence<Me>('doc', { key: 'alice', state: { name: `tab ${tab}` } }), {
+        wrapper: provider(await realtime.user('alice')),
+      });
+    }
+    const b = renderHook(() => usePresence<Me>('doc', { key: 'bob' }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(b.result.current.others[0]?.connections).toBe(2));
+    expect(b.result.current.others).toHaveLength(1);
+    expect(b.result.current.others[0]?.key).toBe('alice');
+  });
+
+  it('keeps the result the same object across renders when nobody changed', async () => {
+    const realtime = await testRealtime();
+    const { result, rerender } = renderHook(
+      () => usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice' } }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current.me).toBeDefined());
+    const first = result.current;
+    rerender();
+    expect(result.current).toBe(first);
+    expect(result.current.update).toBe(first.update);
+  });
+
+  it('stays within the presence limit when update is called 100 times in a second', async () => {
+    const limit = { maxCalls: 5, windowMs: 3000 };
+    const realtime = await testRealtime({
+      limits: { clientPresenceMaxCalls: limit.maxCalls, presenceWindowMs: limit.windowMs },
+    });
+    const a = renderHook(
+      () => ({
+        status: useChannelStatus('canvas'),
+        ...usePresence<Me>('canvas', { key: 'alice', state: { name: 'A', x: 0 } }),
+      }),
+      { wrapper: provider(await realtime.user('alice'), { presenceLimit: limit }) },
+    );
+    const b = renderHook(() => usePresence<Me>('canvas', { key: 'bob' }), {
+      wrapper: provider(await realtime.user('bob'), { presenceLimit: limit }),
+    });
+    await waitFor(() => expect(a.result.current.status).toBe('joined'));
+    const statuses = new Set<string>();
+    for (let x = 1; x <= 100; x++) {
+      act(() => a.result.current.update({ name: 'A', x }));
+      statuses.add(a.result.current.status);
+      await sleep(10);
+    }
+    await waitFor(() => expect(b.result.current.others[0]?.state.x).toBe(100), { timeout: 5000 });
+    await sleep(limit.windowMs);
+    // The server closes a channel that goes over the limit; this one never left 'joined'.
+    expect([...statuses]).toEqual(['joined']);
+    expect(a.result.current.status).toBe('joined');
+    expect(realtime.server.stats.joins).toBe(2);
+  });
+
+  it('keeps a user who dropped for the grace period, then removes them', async () => {
+    const realtime = await testRealtime();
+    function Alice() {
+      usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice' } });
+      return null;
+    }
+    function Page() {
+      const [shown, setShown] = useState(true);
+      return (
+        <>
+          <button onClick={() => setShown(false)}>leave</button>
+          {shown && <Alice />}
+        </>
+      );
+    }
+    const a = render(<Page />, {
+      wrapper: provider(await realtime.user('alice'), { lingerMs: 0 }),
+    });
+    const b = renderHook(() => usePresence<Me>('doc', { key: 'bob' }), {
+      wrapper: provider(await realtime.user('bob'), { presenceGraceMs: 800 }),
+    });
+    await waitFor(() => expect(b.result.current.others).toHaveLength(1));
+    const alice = b.result.current.others[0];
+    const left = Date.now();
+    act(() => a.getByText('leave').click());
+    await sleep(400);
+    expect(b.result.current.others[0]).toBe(alice);
+    await waitFor(() => expect(b.result.current.others).toHaveLength(0));
+    expect(Date.now() - left).toBeGreaterThanOrEqual(800);
+  });
+
+  it('does not flicker a user across a reconnect shorter than the grace period', async () => {
+    const realtime = await testRealtime();
+    renderHook(() => usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice' } }), {
+      wrapper: provider(await realtime.user('alice')),
+    });
+    let seen: number[] = [];
+    const b = renderHook(
+      () => {
+        const result = usePresence<Me>('doc', { key: 'bob' });
+        seen.push(result.others.length);
+        return result;
+      },
+      { wrapper: provider(await realtime.user('bob')) },
+    );
+    await waitFor(() => expect(b.result.current.others).toHaveLength(1));
+    seen = [];
+    realtime.server.disconnectAll();
+    await sleep(1500);
+    expect(b.result.current.others).toHaveLength(1);
+    expect(seen).not.toContain(0);
+  });
+});
+
+describe('usePresence on pagehide', () => {
+  it('untracks before the client closes its socket, so others see the tab leave at once', async () => {
+    const realtime = await testRealtime();
+    const alice = renderHook(
+      () => usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice' } }),
+      {
+        wrapper: provider(await realtime.user('alice')),
+      },
+    );
+    await waitFor(() => expect(alice.result.current.me).toBeDefined());
+    const untrack = vi.spyOn(RealtimeChannel.prototype, 'untrack');
+    const opened = realtime.server.stats.connectionsOpened;
+    window.dispatchEvent(new Event('pagehide'));
+    expect(untrack).toHaveBeenCalledTimes(1);
+    untrack.mockRestore();
+    // A newcomer (its socket opened after the page hid) finds nobody in the room.
+    const bob = renderHook(() => usePresence<Me>('doc', { key: 'bob', state: { name: 'Bob' } }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(bob.result.current.me).toBeDefined());
+    expect(realtime.server.stats.connectionsOpened).toBeGreaterThan(opened);
+    expect(bob.result.current.others).toEqual([]);
+  });
+});
+
+describe('usePresenceSelector', () => {
+  it('does not render when another user moves', async () => {
+    const realtime = await testRealtime();
+    const alice = renderHook(
+      () => usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice', x: 0 } }),
+      {
+        wrapper: provider(await realtime.user('alice')),
+      },
+    );
+    const carol = renderHook(
+      () => usePresence<Me>('doc', { key: 'carol', state: { name: 'Carol', x: 0 } }),
+      {
+        wrapper: provider(await realtime.user('carol')),
+      },
+    );
+    let renders = 0;
+    const b = renderHook(
+      () => {
+        renders++;
+        return usePresenceSelector('doc', (users: readonly { key: string; state: Me }[]) =>
+          users.find((user) => user.key === 'alice'),
+        );
+      },
+      { wrapper: provider(await realtime.user('bob')) },
+    );
+    await waitFor(() => expect(b.result.current?.state.x).toBe(0));
+    await sleep(300);
+    const selected = b.result.current;
+    const before = renders;
+    act(() => carol.result.current.update({ name: 'Carol', x: 5 }));
+    await sleep(300);
+    expect(renders).toBe(before);
+    expect(b.result.current).toBe(selected);
+    act(() => alice.result.current.update({ name: 'Alice', x: 9 }));
+    await waitFor(() => expect(b.result.current?.state.x).toBe(9));
+    expect(renders).toBe(before + 1);
+  });
+});

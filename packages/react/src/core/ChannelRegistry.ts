@@ -1,0 +1,277 @@
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import type {
+  BroadcastMessage,
+  ChannelNeeds,
+  ChannelRegistry,
+  ChannelRegistryOptions,
+  ChannelStatus,
+  PostgresBinding,
+  PostgresChange,
+  RoomChannel,
+  SendStatus,
+} from './channelTypes';
+import { devWarn } from './devWarn';
+import { createPresenceTracker, PRESENCE_LIMIT } from './presenceTracker';
+import { createPresenceUsers } from './presenceUsers';
+
+export type * from './channelTypes';
+
+// Module-scoped, so it needs no Node types. Bundlers replace `process.env.NODE_ENV`, which drops
+// the development warnings (and their text) from production builds.
+declare const process: { env: { NODE_ENV?: string } };
+
+/** The registry key of a room. */
+export const roomKey = (name: string, isPrivate: boolean): string =>
+  `${isPrivate ? 'private' : 'public'}:${name}`;
+
+const bindingKey = (b: PostgresBinding): string =>
+  `${b.event}|${b.schema}|${b.table}|${b.filter ?? ''}`;
+
+/** A postgres-ready system message may never come (an old server); do not wait forever. */
+const POSTGRES_READY_TIMEOUT_MS = 5000;
+
+/**
+ * Creates the registry that shares one Supabase channel per room across every consumer.
+ * @example
+ * const registry = createChannelRegistry({ client: supabase });
+ * const room = registry.room('chat', false);
+ * const release = room.retain({});
+ */
+export function createChannelRegistry(options: ChannelRegistryOptions): ChannelRegistry {
+  const { client, onStatus, onPresence, lingerMs = 1000, presenceGraceMs = 5000 } = options;
+  const rooms = new Map<string, RoomChannel & { close(): void; untrack(): void }>();
+  const returnListeners = new Set<(key: string) => void>();
+
+  const create = (name: string, isPrivate: boolean) => {
+    const key = roomKey(name, isPrivate);
+    let refs = 0;
+    // The live channel, and the needs it joined with: its join payload is fixed at subscribe.
+    let channel: RealtimeChannel | undefined;
+    let joinedWith = '';
+    let lastChannel: RealtimeChannel | undefined;
+    let joinedOnce = false;
+    let gap = false;
+    let postgresReady = false;
+    let awaitingReturn: ReturnType<typeof setTimeout> | undefined;
+    let scheduled = false;
+    let linger: ReturnType<typeof setTimeout> | undefined;
+    let reopen: ReturnType<typeof setTimeout> | undefined;
+    let closes = 0;
+    let wantPresence = false;
+    let presenceKey: string | undefined;
+    let ack = false;
+    const bindings = new Map<string, PostgresBinding>();
+    const presenceHolders = new Set<object>();
+    // Listeners by `b:<event>` (broadcast), `s:<event>` (this client's own sends) and
+    // `p:<binding>` (postgres changes): one socket message reaches only its own listeners.
+    const listeners = new Map<string, Set<(message: never) => void>>();
+    const emit = (id: string, message: unknown): void => {
+      for (const listener of listeners.get(id) ?? []) listener(message as never);
+    };
+    let users: ReturnType<typeof createPresenceUsers> | undefined;
+    const tracker = createPresenceTracker(options.presenceLimit ?? PRESENCE_LIMIT, (state) => {
+      if (channel) void (state ? channel.track(state) : channel.untrack());
+    });
+
+    const setStatus = (next: ChannelStatus): void => onStatus?.(key, next);
+
+    const needs = (): string =>
+      [wantPresence, presenceKey, ack, ...[...bindings.keys()].sort()].join('\n');
+
+    const emitReturn = (): void => {
+      clearTimeout(awaitingReturn);
+      awaitingReturn = undefined;
+      for (const listener of returnListeners) listener(key);
+    };
+
+    // Forgets the current join: no pending return, nothing tracked, postgres not ready.
+    const detach = (): void => {
+      postgresReady = false;
+      clearTimeout(awaitingReturn);
+      awaitingReturn = undefined;
+      tracker.left();
+    };
+
+    const onSubscribe = (from: RealtimeChannel, state: string): void => {
+      if (from !== channel) return;
+      if (state === 'SUBSCRIBED') {
+        const returning = joinedOnce && gap;
+        joinedOnce = true;
+        gap = false;
+        closes = 0;
+        setStatus('joined');
+        tracker.joined();
+        // After a gap, tied queries refetch once the server streams changes again, or a change
+        // made in between would be in neither the refetch nor the stream.
+        if (returning && bindings.size > 0 && !postgresReady) {
+          awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
+        } else if (returning) emitReturn();
+        return;
+      }
+      gap ||= joinedOnce;
+      detach();
+      if (state !== 'CLOSED') return setStatus('errored');
+      // The server closed the channel (a limit, an expired token); realtime-js will not rejoin.
+      channel = undefined;
+      setStatus('closed');
+      // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
+      if (refs > 0) reopen = setTimeout(open, client.realtime.reconnectAfterMs(++closes));
+    };
+
+    const open = (): void => {
+      clearTimeout(reopen);
+      reopen = undefined;
+      if (refs === 0) return;
+      const next = client.channel(name, {
+        config: {
+          private: isPrivate,
+          broadcast: { self: false, ack },
+          presence: { key: presenceKey ?? '', enabled: wantPresence },
+        },
+      });
+      // Someone else subscribed this topic on the client; realtime-js keeps one channel per topic.
+      if (next.joinedOnce) return setStatus('errored');
+      next.on('broadcast', { event: '*' }, (message) => emit(`b:${message.event}`, message));
+      for (const [id, binding] of bindings) {
+        next.on('postgres_changes', { ...binding }, (change) => emit(`p:${id}`, change));
+      }
+      if (wantPresence) {
+        users ??= createPresenceUsers(presenceGraceMs, (list) => onPresence?.(key, list));
+        next.on('presence', { event: 'sync' }, () => {
+          if (next === channel) users?.sync(next.presenceState());
+        });
+      }
+      next.on('system', {}, (payload: { extension?: string }) => {
+        if (next !== channel || payload.extension !== 'postgres_changes') return;
+        postgresReady = true;
+        if (awaitingReturn !== undefined) emitReturn();
+      });
+      channel = lastChannel = next;
+      joinedWith = needs();
+      setStatus('joining');
+      next.subscribe((state) => onSubscribe(next, state));
+    };
+
+    const leave = (): void => {
+      const old = channel;
+      channel = undefined;
+      detach();
+      if (old) void client.removeChannel(old);
+    };
+
+    // Consumers of one commit mount one after another; joining a tick later gathers all their
+    // bindings into a single join instead of one join and a rejoin per consumer.
+    const schedule = (): void => {
+      if (scheduled) return;
+      scheduled = true;
+      setTimeout(() => {
+        scheduled = false;
+        if (refs === 0 || (channel && joinedWith === needs())) return;
+        if (channel) {
+          // A binding the live channel lacks: rejoin, and treat the gap like a reconnect.
+          gap ||= joinedOnce;
+          leave();
+        } else if (reopen !== undefined) return;
+        open();
+      }, 0);
+    };
+
+    const add = (id: string, listener: (message: never) => void): (() => void) => {
+      let set = listeners.get(id);
+      if (!set) listeners.set(id, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id);
+      };
+    };
+
+    const room = {
+      key,
+      retain(want: ChannelNeeds): () => void {
+        refs++;
+        clearTimeout(linger);
+        const holder = {};
+        if (want.presence || want.presenceKey !== undefined) wantPresence = true;
+        if (want.presenceKey !== undefined) {
+          presenceHolders.add(holder);
+          presenceKey ??= want.presenceKey;
+          if (presenceKey !== want.presenceKey && process.env.NODE_ENV !== 'production') {
+            devWarn(`Room "${name}" already tracks presence as "${presenceKey}".`);
+          }
+        }
+        ack ||= !!want.ack;
+        if (want.postgres) bindings.set(bindingKey(want.postgres), want.postgres);
+        schedule();
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          refs--;
+          if (presenceHolders.delete(holder) && presenceHolders.size === 0) tracker.set(null);
+          // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
+          if (refs === 0) linger = setTimeout(room.close, lingerMs);
+        };
+      },
+      onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self = false) {
+        const off = add(`b:${event}`, listener);
+        const offSelf = self ? add(`s:${event}`, listener) : undefined;
+        return () => {
+          off();
+          offSelf?.();
+        };
+      },
+      onPostgres: (binding: PostgresBinding, listener: (change: PostgresChange) => void) =>
+        add(`p:${bindingKey(binding)}`, listener),
+      async send(event: string, payload: unknown, rest = false): Promise<SendStatus> {
+        const deliverSelf = (): void => emit(`s:${event}`, { event, payload });
+        // realtime-js posts over REST when the channel cannot push; only ever push from here.
+        if (channel?.state === 'joined' && client.realtime.isConnected()) {
+          deliverSelf();
+          const result = await channel.send({ type: 'broadcast', event, payload });
+          return result === 'ok' || result === 'timed out' ? (result as SendStatus) : 'error';
+        }
+        if (!rest || !lastChannel) return 'error';
+        try {
+          await lastChannel.httpSend(event, payload);
+          deliverSelf();
+          return 'ok';
+        } catch {
+          return 'error';
+        }
+      },
+      track: (state: Record<string, unknown> | null) => tracker.set(state),
+      close(): void {
+        if (refs > 0) return;
+        rooms.delete(key);
+        clearTimeout(reopen);
+        leave();
+        users?.stop();
+        onStatus?.(key, undefined);
+        onPresence?.(key, undefined);
+      },
+      untrack(): void {
+        if (channel?.state === 'joined' && tracker.tracking()) void channel.untrack();
+      },
+    };
+    return room;
+  };
+
+  return {
+    room(name, isPrivate) {
+      const key = roomKey(name, isPrivate);
+      let room = rooms.get(key);
+      if (!room) rooms.set(key, (room = create(name, isPrivate)));
+      return room;
+    },
+    find: (name, isPrivate) => rooms.get(roomKey(name, isPrivate)),
+    onReturn(listener) {
+      returnListeners.add(listener);
+      return () => void returnListeners.delete(listener);
+    },
+    active: () => rooms.size > 0,
+    untrackAll() {
+      for (const room of rooms.values()) room.untrack();
+    },
+  };
+}

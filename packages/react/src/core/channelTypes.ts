@@ -1,0 +1,96 @@
+import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
+import type { RateLimit } from './presenceTracker';
+import type { PresenceUser } from './presenceUsers';
+
+/** A shared channel's state, as `useChannelStatus` reports it. */
+export type ChannelStatus = 'idle' | 'joining' | 'joined' | 'errored' | 'closed';
+
+/** What `send` resolves to, as Supabase reports it. */
+export type SendStatus = 'ok' | 'error' | 'timed out';
+
+/** The row events a postgres-changes binding listens to. */
+export type PostgresEvent = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
+
+/** One postgres-changes binding; it must be in the join payload, so it is known before joining. */
+export interface PostgresBinding {
+  event: PostgresEvent;
+  schema: string;
+  table: string;
+  filter?: string;
+}
+
+/** A change as the client delivers it. */
+export type PostgresChange<Row extends Record<string, unknown> = Record<string, unknown>> =
+  RealtimePostgresChangesPayload<Row>;
+
+/** A broadcast as the client delivers it. */
+export interface BroadcastMessage<T = unknown> {
+  event: string;
+  payload: T;
+  meta?: { replayed?: boolean; id: string };
+}
+
+/** What one consumer needs in the join payload. */
+export interface ChannelNeeds {
+  /** Receive presence (a presence binding before the join). */
+  presence?: boolean;
+  /** The key to track presence under; implies `presence`. */
+  presenceKey?: string;
+  /** Ask the server to acknowledge each broadcast. */
+  ack?: boolean;
+  /** A postgres-changes binding. */
+  postgres?: PostgresBinding;
+}
+
+/** Options of {@link createChannelRegistry}. */
+export interface ChannelRegistryOptions {
+  /** The Supabase client whose one socket carries every channel. */
+  client: SupabaseClient;
+  /** How long a channel stays joined after its last consumer leaves. @default 1000 */
+  lingerMs?: number;
+  /** How long a user who dropped is still listed. @default 5000 */
+  presenceGraceMs?: number;
+  /** The server's presence limit per channel. @default { maxCalls: 5, windowMs: 30000 } */
+  presenceLimit?: RateLimit;
+  /** Called when a channel's status changes (undefined once it is gone). */
+  onStatus?: (key: string, status: ChannelStatus | undefined) => void;
+  /** Called with a channel's users (undefined once it is gone). */
+  onPresence?: (key: string, users: readonly PresenceUser[] | undefined) => void;
+}
+
+/** One shared channel: ref-counted consumers, listeners by event, presence and status. */
+export interface RoomChannel {
+  readonly key: string;
+  /** Registers a consumer's needs; returns its release. */
+  retain(needs: ChannelNeeds): () => void;
+  /** Listens to one broadcast event. */
+  onBroadcast(
+    event: string,
+    listener: (message: BroadcastMessage) => void,
+    self?: boolean,
+  ): () => void;
+  /** Listens to one postgres-changes binding. */
+  onPostgres(binding: PostgresBinding, listener: (change: PostgresChange) => void): () => void;
+  /** Sends a broadcast on the socket; over REST only when `rest` allows it. */
+  send(event: string, payload: unknown, rest?: boolean): Promise<SendStatus>;
+  /** Sets the tracked presence state (null leaves), coalesced under the rate limit. */
+  track(state: Record<string, unknown> | null): void;
+}
+
+/** The provider's registry of shared channels, keyed by room name and private flag. */
+export interface ChannelRegistry {
+  /** The channel for a room, created (not joined) on first use. */
+  room(name: string, isPrivate: boolean): RoomChannel;
+  /** The channel for a room if a consumer holds it. */
+  find(name: string, isPrivate: boolean): RoomChannel | undefined;
+  /**
+   * Called with a room's key each time its channel is SUBSCRIBED again after a gap (socket
+   * drop, heartbeat timeout, channel error, timeout, server restart, transparent rejoin), never
+   * on its first join.
+   */
+  onReturn(listener: (key: string) => void): () => void;
+  /** Whether any channel is in use. */
+  active(): boolean;
+  /** Leaves presence at once, ahead of the page going away. */
+  untrackAll(): void;
+}

@@ -1,0 +1,91 @@
+import { stableHash } from './stableHash';
+
+/** How many presence calls (track or untrack) one channel may make per window. */
+export interface RateLimit {
+  /** Calls allowed per window. @default 5 */
+  maxCalls: number;
+  /** The window, in milliseconds. @default 30000 */
+  windowMs: number;
+}
+
+/** Supabase Realtime closes a channel that makes a sixth presence call within 30 s. */
+export const PRESENCE_LIMIT: RateLimit = { maxCalls: 5, windowMs: 30_000 };
+
+/** What the tracker sends: a state to track, or null to untrack. */
+export type PresenceSend = (state: Record<string, unknown> | null) => void;
+
+/**
+ * Holds the presence state a channel should show and sends only the latest one, within the
+ * channel's rate limit: a leading send when a token is free, then one trailing send of whatever
+ * was asked last. A state equal to the one already sent costs nothing.
+ *
+ * The limit is a token bucket sized so that no window of `windowMs` ever holds more than
+ * `maxCalls` sends, however the window is placed: `burst` tokens up front plus one every
+ * `windowMs / (maxCalls - burst)`, padded by 2 % against clock and network skew.
+ */
+export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: PresenceSend) {
+  const burst = Math.max(1, Math.min(2, maxCalls - 1));
+  const period = (windowMs / Math.max(1, maxCalls - burst)) * 1.02;
+  let tokens = burst;
+  let refilledAt = 0;
+  let desired: Record<string, unknown> | null = null;
+  let sent: string | null = null;
+  let joined = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = (): void => {
+    if (!joined || timer !== undefined) return;
+    const hash = desired === null ? null : stableHash(desired);
+    if (hash === sent) return;
+    const now = Date.now();
+    const gained = Math.floor((now - refilledAt) / period);
+    if (gained > 0) {
+      tokens = Math.min(burst, tokens + gained);
+      refilledAt = tokens === burst ? now : refilledAt + gained * period;
+    }
+    if (tokens === 0) {
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          flush();
+        },
+        Math.ceil(refilledAt + period - now),
+      );
+      return;
+    }
+    tokens--;
+    sent = hash;
+    send(desired);
+  };
+
+  const stop = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+
+  return {
+    /** Asks for a state (or null to leave); coalesced with any send still waiting. */
+    set(state: Record<string, unknown> | null): void {
+      desired = state;
+      flush();
+    },
+    /** The channel joined afresh: the server forgot the old track and counts from zero. */
+    joined(): void {
+      stop();
+      joined = true;
+      sent = null;
+      tokens = burst;
+      refilledAt = Date.now();
+      flush();
+    },
+    /** The channel is not joined; nothing can be sent until it is. */
+    left(): void {
+      stop();
+      joined = false;
+    },
+    /** Whether a state is tracked (or about to be). */
+    tracking(): boolean {
+      return desired !== null;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+
+type Realtime = SupabaseClient['realtime'];
+type HeartbeatListener = (status: string, latency?: number) => void;
+
+/** The socket's state, as `useConnectionStatus` reports it. */
+export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** The connection snapshot kept in the store. */
+export interface ConnectionSnapshot {
+  /** Where the socket is. */
+  readonly status: ConnectionStatus;
+  /** The round trip of the last heartbeat, or null before the first one. */
+  readonly latencyMs: number | null;
+  /** Why the socket last dropped, until it is open again. */
+  readonly error: Error | null;
+}
+
+// realtime-js keeps one heartbeat callback per client; several providers (or StrictMode's second
+// mount) on one client share a single installed callback that fans out to each of them.
+const heartbeatHubs = new WeakMap<Realtime, Set<HeartbeatListener>>();
+
+let nextRef = 0;
+
+/** The snapshot before any connection, and on the server. */
+export const CLOSED: ConnectionSnapshot = { status: 'closed', latencyMs: null, error: null };
+
+/**
+ * Follows the client's one socket: open and close through its public state-change callbacks,
+ * latency through its heartbeat callback. `wanted` says whether any channel needs
+ * the socket, which tells a drop ('reconnecting') from a deliberate close ('closed').
+ * `publish` receives a new snapshot only when something in it changed.
+ */
+export function watchConnection(
+  realtime: Realtime,
+  wanted: () => boolean,
+  publish: (snapshot: ConnectionSnapshot) => void,
+): { refresh(): void; stop(): void } {
+  let everOpen = false;
+  let snapshot = CLOSED;
+  let error: Error | null = null;
+
+  const set = (patch: Partial<ConnectionSnapshot>): void => {
+    const next = { ...snapshot, ...patch };
+    if (
+      next.status === snapshot.status &&
+      next.latencyMs === snapshot.latencyMs &&
+      next.error === snapshot.error
+    )
+      return;
+    publish((snapshot = next));
+  };
+
+  const refresh = (): void => {
+    const state = realtime.connectionState();
+    if (state === 'open') {
+      everOpen = true;
+      error = null;
+    } else if (!wanted() && state !== 'connecting') everOpen = false;
+    set({
+      status:
+        state === 'open'
+          ? 'open'
+          : everOpen
+            ? 'reconnecting'
+            : wanted() || state === 'connecting'
+              ? 'connecting'
+              : 'closed',
+      error,
+    });
+  };
+
+  // A failed attempt reports an error and then a close; the close carries the code.
+  const closed = ({ code, reason }: { code?: number; reason?: string } = {}): void => {
+    if (wanted()) error ??= new Error(`socket closed: ${code}${reason ? ` (${reason})` : ''}`);
+    refresh();
+  };
+
+  const ref = `roomkit-${++nextRef}`;
+  const callbacks = realtime.stateChangeCallbacks;
+  callbacks.open.push([ref, refresh]);
+  callbacks.close.push([ref, closed]);
+
+  let listeners = heartbeatHubs.get(realtime);
+  if (!listeners) {
+    const fanOut = new Set<HeartbeatListener>();
+    heartbeatHubs.set(realtime, (listeners = fanOut));
+    // The app's own `heartbeatCallback` keeps receiving every status.
+    const previous = realtime.heartbeatCallback;
+    realtime.onHeartbeat((status, latency) => {
+      previous(status, latency);
+      for (const listener of fanOut) listener(status, latency);
+    });
+  }
+  // A heartbeat timeout needs no case here: the client then closes with reason "heartbeat timeout".
+  const onHeartbeat: HeartbeatListener = (status, latency) => {
+    if (status === 'ok' && latency !== undefined) set({ latencyMs: latency });
+  };
+  listeners.add(onHeartbeat);
+
+  refresh();
+  return {
+    refresh,
+    stop() {
+      listeners.delete(onHeartbeat);
+      for (const kind of ['open', 'close'] as const) {
+        callbacks[kind] = callbacks[kind].filter(([each]) => each !== ref);
+      }
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { QueryClient } from '@tanstack/react-query';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import {
+  createChannelRegistry,
+  type ChannelRegistry,
+  type ChannelRegistryOptions,
+  type ChannelStatus,
+} from './core/ChannelRegistry';
+import type { PresenceUser } from './core/presenceUsers';
+import { CLOSED, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
+import { scheduleRefetch } from './syncQueriesWithRealtime';
+
+/** Everything the hooks read, in one immutable snapshot per change. */
+export interface RealtimeState {
+  /** The socket. */
+  connection: ConnectionSnapshot;
+  /** Each shared channel's status, by room key. */
+  channels: Readonly<Record<string, ChannelStatus>>;
+  /** Each presence channel's users, by room key. */
+  presence: Readonly<Record<string, readonly PresenceUser[]>>;
+}
+
+/** A provider's store, its channel registry, and the switch that connects them to the client. */
+export interface RealtimeStore {
+  /** The zustand store the hooks select from. */
+  store: StoreApi<RealtimeState>;
+  /** The shared channels. */
+  registry: ChannelRegistry;
+  /** Starts following the socket and the page; returns the stop. Call from an effect. */
+  attach(): () => void;
+}
+
+/** Options of {@link createRealtimeStore}: the client plus the registry's tuning. */
+export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'onPresence'> & {
+  client: SupabaseClient;
+  /** With `refetchOnReconnect: 'all'`, the query client whose active queries refetch. */
+  queryClient?: QueryClient;
+  /** Refetch every active query of `queryClient` when any channel returns after a gap. */
+  refetchOnReconnect?: 'tied' | 'all';
+};
+
+/** A copy of `record` with `key` set to `value`, or removed when it is undefined. */
+function put<T>(record: Readonly<Record<string, T>>, key: string, value: T | undefined) {
+  const next = { ...record };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+}
+
+/**
+ * Creates the per-provider store and registry; nothing connects until `attach` and a consumer.
+ * @example
+ * const [realtime] = useState(() => createRealtimeStore({ client: supabase }));
+ * useEffect(() => realtime.attach(), [realtime]);
+ */
+export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStore {
+  const store = createStore<RealtimeState>()(() => ({
+    connection: CLOSED,
+    channels: {},
+    presence: {},
+  }));
+  let refresh = (): void => {};
+  const registry = createChannelRegistry({
+    ...options,
+    onStatus(key, status) {
+      store.setState((state) => ({ channels: put(state.channels, key, status) }));
+      refresh();
+    },
+    onPresence(key, users) {
+      store.setState((state) => ({ presence: put(state.presence, key, users) }));
+    },
+  });
+
+  return {
+    store,
+    registry,
+    attach() {
+      const watcher = watchConnection(
+        options.client.realtime,
+        () => registry.active(),
+        (connection) => store.setState({ connection }),
+      );
+      refresh = watcher.refresh;
+      const { queryClient } = options;
+      const offReturn =
+        options.refetchOnReconnect === 'all' && queryClient
+          ? registry.onReturn(() => scheduleRefetch(queryClient, 'all'))
+          : undefined;
+      // Capture runs before realtime-js's own pagehide handler closes the socket, so the leave
+      // reaches the server at once instead of after its idle timeout.
+      const onPageHide = (): void => registry.untrackAll();
+      const target = typeof window === 'undefined' ? undefined : window;
+      target?.addEventListener('pagehide', onPageHide, { capture: true });
+      return () => {
+        target?.removeEventListener('pagehide', onPageHide, { capture: true });
+        watcher.stop();
+        offReturn?.();
+        refresh = () => {};
+      };
+    },
+  };
+}

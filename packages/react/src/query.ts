@@ -1,0 +1,2 @@
+export { useRealtimeQuery } from './useRealtimeQuery';
+export type { RealtimeQueryOptions } from './useRealtimeQuery';

@@ -1,0 +1,94 @@
+'use client';
+import { useCallback, useEffect, useMemo } from 'react';
+import type { BroadcastMessage, SendStatus } from './core/ChannelRegistry';
+import { validateIncoming } from './core/standardSchema';
+import {
+  resolveRoom,
+  type RoomEventName,
+  type RoomEventPayload,
+  type RoomInput,
+} from './defineRoom';
+import { useRealtimeContext } from './RealtimeContext';
+import { useLatest } from './useLatest';
+
+/** Options of {@link useBroadcast}. */
+export interface BroadcastOptions<T> {
+  /** Called with each payload of the event sent by others (and by this client with `self`). */
+  onMessage?: (payload: T, message: BroadcastMessage<T>) => void;
+  /** Also receive what this client sends. @default false */
+  self?: boolean;
+  /** Resolve `send` only when the server acknowledged it (joins the channel with `ack`). @default false */
+  ack?: boolean;
+  /** Use the room's private channel. @default false, or the room definition's flag */
+  private?: boolean;
+  /** When the channel is not joined, send over REST instead of resolving `'error'`. @default false */
+  rest?: boolean;
+}
+
+/** What {@link useBroadcast} returns. */
+export interface Broadcaster<T> {
+  /** Sends one payload (JSON or binary); the function is stable across renders. */
+  send(payload: T): Promise<SendStatus>;
+}
+
+/**
+ * Sends and receives one broadcast event on a shared room channel, typed by the room.
+ * @example
+ * const chat = defineRoom<{ events: { message: { text: string } } }>('chat');
+ * const { send } = useBroadcast(chat, 'message', { onMessage: (m) => console.log(m.text) });
+ */
+export function useBroadcast<R extends RoomInput, E extends RoomEventName<R>>(
+  room: R,
+  event: E,
+  options?: BroadcastOptions<RoomEventPayload<R, E>>,
+): Broadcaster<RoomEventPayload<R, E>>;
+/**
+ * Sends and receives one broadcast event of a plain room name, typed by `T`.
+ * @example
+ * const { send } = useBroadcast<{ x: number }>('canvas', 'cursor');
+ */
+export function useBroadcast<T>(
+  room: string,
+  event: string,
+  options?: BroadcastOptions<T>,
+): Broadcaster<T>;
+export function useBroadcast(
+  room: RoomInput,
+  event: string,
+  options: BroadcastOptions<unknown> = {},
+): Broadcaster<unknown> {
+  const { registry } = useRealtimeContext('useBroadcast');
+  const { name, isPrivate, validate } = resolveRoom(room, options.private);
+  const { self = false, ack = false, rest = false } = options;
+  const schema = validate?.events?.[event];
+  const onMessage = useLatest(options.onMessage);
+  const listening = options.onMessage !== undefined;
+  useEffect(() => {
+    const channel = registry.room(name, isPrivate);
+    const release = channel.retain({ ack });
+    const off = listening
+      ? channel.onBroadcast(
+          event,
+          // The unvalidated path is the hot one (cursors): no allocation per message.
+          schema
+            ? (message) =>
+                validateIncoming(schema, message.payload, event, (payload) =>
+                  onMessage.current?.(payload, { ...message, payload }),
+                )
+            : (message) => onMessage.current?.(message.payload, message),
+          self,
+        )
+      : undefined;
+    return () => {
+      off?.();
+      release();
+    };
+  }, [registry, name, isPrivate, event, ack, self, listening, schema, onMessage]);
+  const send = useCallback(
+    (payload: unknown) =>
+      registry.find(name, isPrivate)?.send(event, payload, rest) ??
+      Promise.resolve<SendStatus>('error'),
+    [registry, name, isPrivate, event, rest],
+  );
+  return useMemo(() => ({ send }), [send]);
+}

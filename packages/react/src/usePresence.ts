@@ -1,0 +1,82 @@
+'use client';
+import { useCallback, useEffect, useMemo } from 'react';
+import { useStore } from 'zustand';
+import type { PresenceUser } from './core/presenceUsers';
+import {
+  type RoomDefinition,
+  type RoomInput,
+  type RoomPresenceState,
+  type RoomSchema,
+} from './defineRoom';
+import { usePresenceChannel } from './usePresenceChannel';
+
+/** Options of {@link usePresence}. */
+export interface PresenceOptions<S> {
+  /** This user's presence key; tabs sharing a key show as one user. */
+  key: string;
+  /** The state to show; re-sent (coalesced under the rate limit) whenever it changes. */
+  state?: S;
+  /** Use the room's private channel. @default false, or the room definition's flag */
+  private?: boolean;
+}
+
+/** What {@link usePresence} returns; the same object until the users change. */
+export interface PresenceResult<S> {
+  /** Everyone in the room, one entry per key, in the order they arrived. */
+  users: readonly PresenceUser<S>[];
+  /** This user (all their tabs), once the server has shown them. */
+  me: PresenceUser<S> | undefined;
+  /** Everyone but this user. */
+  others: readonly PresenceUser<S>[];
+  /** Shows a new state; safe to call on every render or mouse move. Stable. */
+  update(state: S): void;
+}
+
+const NO_USERS: readonly PresenceUser[] = [];
+
+/**
+ * Joins a room's presence as `key` and lists who is there.
+ * @example
+ * const { others, update } = usePresence('doc:1', { key: user.id, state: { name: user.name } });
+ */
+export function usePresence<R extends RoomDefinition<RoomSchema>>(
+  room: R,
+  options: PresenceOptions<RoomPresenceState<R>>,
+): PresenceResult<RoomPresenceState<R>>;
+/**
+ * Joins the presence of a plain room name, with the state typed by `S`.
+ * @example
+ * const { users } = usePresence<{ name: string }>('doc:1', { key: 'u1', state: { name: 'Ann' } });
+ */
+export function usePresence<S extends Record<string, unknown> = Record<string, unknown>>(
+  room: string,
+  options: PresenceOptions<S>,
+): PresenceResult<S>;
+export function usePresence<S extends Record<string, unknown>>(
+  room: RoomInput,
+  options: PresenceOptions<S>,
+): PresenceResult<S> {
+  const { key, state } = options;
+  const { registry, store, name, isPrivate, roomId } = usePresenceChannel(
+    'usePresence',
+    room,
+    options.private,
+    key,
+  );
+  // Runs after every render that passes a new state object; the tracker drops equal states.
+  useEffect(() => {
+    if (state !== undefined) registry.find(name, isPrivate)?.track(state);
+  }, [registry, name, isPrivate, state]);
+  const update = useCallback(
+    (next: S) => registry.find(name, isPrivate)?.track(next),
+    [registry, name, isPrivate],
+  );
+  const users = useStore(
+    store,
+    (s) => s.presence[roomId] ?? NO_USERS,
+  ) as readonly PresenceUser<S>[];
+  return useMemo(() => {
+    const me = users.find((user) => user.key === key);
+    return { users, me, others: me ? users.filter((user) => user !== me) : users, update };
+  }, [users, key, update]);
+}

@@ -1,0 +1,24 @@
+'use client';
+import { useEffect } from 'react';
+import { roomKey } from './core/ChannelRegistry';
+import { resolveRoom, type RoomInput } from './defineRoom';
+import { useRealtimeContext } from './RealtimeContext';
+
+/**
+ * Holds a room's presence for a presence hook: a binding before the join, under `key` when the
+ * hook tracks. Returns the provider and the room's resolved name and store key.
+ */
+export function usePresenceChannel(
+  hook: string,
+  room: RoomInput,
+  isPrivateOption: boolean | undefined,
+  key?: string,
+) {
+  const { registry, store } = useRealtimeContext(hook);
+  const { name, isPrivate } = resolveRoom(room, isPrivateOption);
+  useEffect(
+    () => registry.room(name, isPrivate).retain({ presence: true, presenceKey: key }),
+    [registry, name, isPrivate, key],
+  );
+  return { registry, store, name, isPrivate, roomId: roomKey(name, isPrivate) };
+}
