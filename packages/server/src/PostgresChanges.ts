@@ -236,38 +236,56 @@ export class PostgresChanges {
     }
     if (matches.size === 0) return;
     const info = await this.table(change.schema, change.table);
-    const visibility = new Map<string, Promise<boolean>>();
+    // Per role: whether it bypasses RLS and which columns it may read (both cached).
+    const roles = new Map<string, { bypass: boolean; selectable: Set<string> }>();
+    for (const channel of matches.keys()) {
+      const role = channel.identity.claims.role;
+      if (roles.has(role)) continue;
+      roles.set(role, {
+        bypass: await this.bypassesRls(role),
+        selectable: await this.selectableColumns(role, change.schema, change.table),
+      });
+    }
+    const problemFor = (selectable: Set<string>): string | null => {
+      if (change.type === 'DELETE') return null;
+      if (change.keyColumns.length === 0) return 'Error 400: Bad Request, no primary key';
+      return change.keyColumns.every((key) => selectable.has(key))
+        ? null
+        : 'Error 401: Unauthorized';
+    };
+    // The real server checks RLS for inserts and updates only; deletes carry just the key.
+    const checked = new Map<string, Claims>();
+    if (info.rls && change.type !== 'DELETE') {
+      for (const channel of matches.keys()) {
+        const { claims } = channel.identity;
+        const facts = roles.get(claims.role);
+        if (facts && !facts.bypass && problemFor(facts.selectable) === null) {
+          checked.set(JSON.stringify(claims), claims);
+        }
+      }
+    }
+    const visible =
+      checked.size > 0
+        ? await this.visibleTo(change, [...checked.values()]).catch((error: unknown) => {
+            this.logger.warn('RLS check failed; change withheld', { error: String(error) });
+            return new Set<string>();
+          })
+        : new Set<string>();
     const payloads = new Map<string, string>();
     for (const [channel, ids] of matches) {
-      const claims = channel.identity.claims;
-      const role = claims.role;
-      const bypass = await this.bypassesRls(role);
-      const selectable = await this.selectableColumns(role, change.schema, change.table);
-      const keysReadable = change.keyColumns.every((key) => selectable.has(key));
-      let problem: string | null = null;
-      if (change.type !== 'DELETE' && change.keyColumns.length === 0)
-        problem = 'Error 400: Bad Request, no primary key';
-      else if (change.type !== 'DELETE' && !keysReadable) problem = 'Error 401: Unauthorized';
-      // The real server checks RLS for inserts and updates only; deletes carry just the key.
-      if (problem === null && info.rls && !bypass && change.type !== 'DELETE') {
-        const key = JSON.stringify(claims);
-        let visible = visibility.get(key);
-        if (!visible) {
-          visible = this.visible(change, claims).catch((error: unknown) => {
-            this.logger.warn('RLS check failed; change withheld', { error: String(error) });
-            return false;
-          });
-          visibility.set(key, visible);
-        }
-        if (!(await visible)) continue;
-      }
+      const { claims } = channel.identity;
+      const facts = roles.get(claims.role);
+      if (!facts) continue;
+      const problem = problemFor(facts.selectable);
+      const claimsKey = checked.size > 0 ? JSON.stringify(claims) : '';
+      if (checked.has(claimsKey) && !visible.has(claimsKey)) continue;
       // With RLS on, a delete carries only the primary key, for every role (as apply_rls does).
       const keysOnly = info.rls && change.type === 'DELETE';
-      const cacheKey = `${role}|${keysOnly}|${problem ?? ''}`;
+      const cacheKey = `${claims.role}|${keysOnly}|${problem ?? ''}`;
       let data = payloads.get(cacheKey);
       if (data === undefined) {
         data = JSON.stringify(
-          problem ? this.errorData(change, problem) : this.data(change, selectable, keysOnly),
+          problem ? this.errorData(change, problem) : this.data(change, facts.selectable, keysOnly),
         );
         payloads.set(cacheKey, data);
       }
@@ -366,7 +384,14 @@ export class PostgresChanges {
    * the commit reaches the stream a moment before other sessions can see it, and an RLS check
    * in that moment would wrongly withhold the row.
    */
-  private async committed(xid: number): Promise<void> {
+  private committed(xid: number): Promise<void> {
+    if (this.lastCommit?.xid !== xid) this.lastCommit = { xid, visible: this.pollCommitted(xid) };
+    return this.lastCommit.visible;
+  }
+
+  private lastCommit: { xid: number; visible: Promise<void> } | null = null;
+
+  private async pollCommitted(xid: number): Promise<void> {
     for (let attempt = 0; attempt < 500; attempt++) {
       const { rows } = await this.database.pool.query<{ visible: boolean }>(
         `select pg_visible_in_snapshot(
@@ -379,10 +404,15 @@ export class PostgresChanges {
     }
   }
 
-  /** Whether a subscriber with these claims may SELECT the changed row now. */
-  private async visible(change: RowChange, claims: Claims): Promise<boolean> {
+  /**
+   * Which of these claim sets may SELECT the changed row now: one round trip for all of them,
+   * each check as its role with its `request.jwt.claims`, in a transaction that is rolled back.
+   * Returns the JSON keys of the claims that may.
+   */
+  private async visibleTo(change: RowChange, claimsList: Claims[]): Promise<Set<string>> {
     const record = change.record;
-    if (!record || change.keyColumns.length === 0) return false;
+    const visible = new Set<string>();
+    if (!record || change.keyColumns.length === 0) return visible;
     await this.committed(change.xid);
     const client = await this.database.pool.connect();
     try {
@@ -393,18 +423,27 @@ export class PostgresChanges {
       const where = change.keyColumns
         .map((key) => `${id(key)} = ${lit(record[key])}::${id(types.get(key) ?? 'text')}`)
         .join(' and ');
-      const results = (await client.query(
-        [
-          'begin',
+      const statements = ['begin'];
+      claimsList.forEach((claims, index) => {
+        statements.push(
           `set local role ${id(claims.role)}`,
           `select set_config('request.jwt.claims', ${lit(claims)}, true),
                   set_config('request.jwt.claim.sub', ${lit(claims.sub ?? '')}, true),
                   set_config('request.jwt.claim.role', ${lit(claims.role)}, true)`,
-          `select exists(select 1 from ${id(change.schema)}.${id(change.table)} where ${where}) as visible`,
-          'rollback',
-        ].join(';\n'),
-      )) as unknown as { rows: { visible?: boolean }[] }[];
-      return results[3]?.rows[0]?.visible === true;
+          `select ${index} as subscriber, exists(select 1 from ${id(change.schema)}.${id(change.table)} where ${where}) as visible`,
+        );
+      });
+      statements.push('rollback');
+      const results = (await client.query(statements.join(';\n'))) as unknown as {
+        rows: { subscriber?: number; visible?: boolean }[];
+      }[];
+      for (const result of results) {
+        const row = result.rows[0];
+        if (row?.visible === true && typeof row.subscriber === 'number') {
+          visible.add(JSON.stringify(claimsList[row.subscriber]));
+        }
+      }
+      return visible;
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       throw error;
