@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TokenError, TokenVerifier, type Identity } from './auth';
 import type { Extension } from './authorization';
 import type { JoinConfig } from './joinConfig';
-import { Outbound } from './Outbound';
+import { Outbound, type Frame } from './Outbound';
 import type { Room, RoomMember } from './Room';
 import type { Connection } from './Connection';
 import type { InboundBinaryBroadcast, InboundMessage } from './serializer';
@@ -95,14 +95,21 @@ export class Channel implements RoomMember {
   }
 
   /** Sends one postgres change, whose `data` is already JSON, with this channel's binding ids. */
-  deliverChange(ids: number[], data: string): void {
-    const topic = JSON.stringify(this.topic);
-    const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
-    const text =
-      this.connection.vsn === '2.0.0'
-        ? `[null,null,${topic},"postgres_changes",${payload}]`
-        : `{"topic":${topic},"event":"postgres_changes","payload":${payload},"ref":null}`;
-    this.connection.sendFrame({ data: Buffer.from(text, 'utf8'), binary: false });
+  deliverChange(ids: number[], data: string, dataKey: string, frames: Map<string, Frame>): void {
+    // Channels of one topic with the same bindings get byte-identical frames: encode once.
+    const key = `${this.connection.vsn}|${this.topic}|${ids.join(',')}|${dataKey}`;
+    let frame = frames.get(key);
+    if (!frame) {
+      const topic = JSON.stringify(this.topic);
+      const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
+      const text =
+        this.connection.vsn === '2.0.0'
+          ? `[null,null,${topic},"postgres_changes",${payload}]`
+          : `{"topic":${topic},"event":"postgres_changes","payload":${payload},"ref":null}`;
+      frame = { data: Buffer.from(text, 'utf8'), binary: false };
+      frames.set(key, frame);
+    }
+    this.connection.sendFrame(frame);
   }
 
   /** Called once the join is accepted: enters the room and starts the token expiry timer. */

@@ -1,4 +1,5 @@
 import type { Channel } from './Channel';
+import type { Frame } from './Outbound';
 import type { RowChange } from './ChangeStream';
 import type { Claims } from './auth';
 import type { Database } from './Database';
@@ -272,6 +273,7 @@ export class PostgresChanges {
           })
         : new Set<string>();
     const payloads = new Map<string, string>();
+    const frames = new Map<string, Frame>();
     for (const [channel, ids] of matches) {
       const { claims } = channel.identity;
       const facts = roles.get(claims.role);
@@ -289,7 +291,7 @@ export class PostgresChanges {
         );
         payloads.set(cacheKey, data);
       }
-      channel.deliverChange(ids, data);
+      channel.deliverChange(ids, data, cacheKey, frames);
     }
   }
 
