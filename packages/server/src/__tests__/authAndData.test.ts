@@ -28,6 +28,8 @@ beforeAll(async () => {
     alter publication supabase_realtime add table public.todos;
     grant all on public.todos to anon, authenticated, service_role;
     create function public.add(a int, b int) returns int language sql as 'select a + b';
+    create table public.settings (key text primary key, value text not null, hits int not null default 0);
+    grant all on public.settings to anon, authenticated, service_role;
     create function public.my_titles() returns setof text language sql security invoker
       as 'select title from public.todos order by id';
   `);
@@ -223,11 +225,37 @@ describe('data API with row-level security', () => {
     const alpha = (await user.from('todos').select('id').eq('title', 'alpha').single()).data as {
       id: number;
     };
-    const upserted = await user
+    // An identity column that is generated always cannot be written, as in PostgreSQL.
+    const upsertIdentity = await user
       .from('todos')
       .upsert({ id: alpha.id, title: 'alpha!', done: true })
       .select('title, done');
-    expect(upserted.error).toMatchObject({ code: '428C9' });
+    expect(upsertIdentity.error).toMatchObject({ code: '428C9' });
+    await user.from('settings').insert({ key: 'theme', value: 'light' });
+    const merged = await user
+      .from('settings')
+      .upsert({ key: 'theme', value: 'dark' })
+      .select('key, value');
+    expect(merged.data).toEqual([{ key: 'theme', value: 'dark' }]);
+    const ignored = await user
+      .from('settings')
+      .upsert(
+        [
+          { key: 'theme', value: 'blue' },
+          { key: 'lang', value: 'en' },
+        ],
+        {
+          onConflict: 'key',
+          ignoreDuplicates: true,
+        },
+      )
+      .select('key, value');
+    expect(ignored.data).toEqual([{ key: 'lang', value: 'en' }]);
+    const { rows: settings } = await db.query('select key, value from settings order by key');
+    expect(settings).toEqual([
+      { key: 'lang', value: 'en' },
+      { key: 'theme', value: 'dark' },
+    ]);
     const neq = await user
       .from('todos')
       .select('title')

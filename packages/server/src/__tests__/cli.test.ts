@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +9,7 @@ import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { client, joined } from './helpers';
+import { client, joined, until } from './helpers';
 import type { RoomkitServer } from '../startServer';
 
 const BIN = fileURLToPath(new URL('../../bin/roomkit.js', import.meta.url));
@@ -136,4 +138,72 @@ describe('roomkit CLI', () => {
       await rm(cwd, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('serves the whole app flow from `roomkit start`: admin user, password sign-in, writes and live changes', async () => {
+    const migrations = await mkdtemp(join(tmpdir(), 'roomkit-migrations-'));
+    await chmod(migrations, 0o755);
+    await writeFile(
+      join(migrations, '001_notes.sql'),
+      `create table notes (id bigint generated always as identity primary key, owner uuid default auth.uid(), body text);
+       alter table notes enable row level security;
+       create policy own on notes for all to authenticated using (owner = auth.uid()) with check (owner = auth.uid());
+       alter publication supabase_realtime add table notes;`,
+    );
+    try {
+      const { child, exited } = run([
+        'start',
+        '--port',
+        '0',
+        '--json',
+        '--ephemeral',
+        '--migrations',
+        migrations,
+      ]);
+      const ready = JSON.parse(await firstLine(child)) as {
+        url: string;
+        anonKey: string;
+        serviceRoleKey: string;
+      };
+      const options = {
+        auth: { persistSession: false },
+        realtime: { transport: WebSocket as never },
+      };
+      const admin = createClient(ready.url, ready.serviceRoleKey, options);
+      await admin.auth.admin.createUser({
+        email: 'cli@example.com',
+        password: 'correct horse',
+        email_confirm: true,
+      });
+      const user = createClient(ready.url, ready.anonKey, options);
+      expect(
+        (
+          await user.auth.signInWithPassword({
+            email: 'cli@example.com',
+            password: 'correct horse',
+          })
+        ).error,
+      ).toBeNull();
+      const seen: string[] = [];
+      const system: string[] = [];
+      const channel = user
+        .channel('cli-flow')
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'notes' }, (change) =>
+          seen.push(change.eventType),
+        )
+        .on('system', {}, (payload: { message: string }) => system.push(payload.message));
+      channel.subscribe();
+      await until(() => system.includes('Subscribed to PostgreSQL'), 10_000, 'subscription');
+      const one = await user.from('notes').insert({ body: 'a' }).select('id').single();
+      const two = await user.from('notes').insert({ body: 'b' }).select('id').single();
+      await user.from('notes').update({ body: 'a!' }).eq('id', one.data?.id);
+      await user.from('notes').delete().in('id', [one.data?.id, two.data?.id]);
+      await until(() => seen.length === 5, 10_000, 'five changes');
+      expect(seen).toEqual(['INSERT', 'INSERT', 'UPDATE', 'DELETE', 'DELETE']);
+      await user.removeAllChannels();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await rm(migrations, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
