@@ -56,6 +56,8 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      // @roomkit/ui: browser mode (Chromium) and Node (bundle size), with configs resolved from its own dependencies.
+      'packages/ui/vitest.*.config.ts',
     ],
   },
 });

@@ -7,4 +7,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // Bundling drops the per-file directives; every component is client-only in RSC apps.
+  banner: { js: "'use client';" },
 });

@@ -11,5 +11,6 @@ export function userColor(id: string): string {
     hash = Math.imul(hash, 0x01000193);
   }
   const hue = (hash >>> 0) % 360;
-  return `hsl(${hue} 70% 45%)`;
+  // Fixed OKLCH lightness: every hue keeps white text above 4.5:1 contrast.
+  return `oklch(50% 0.16 ${hue})`;
 }

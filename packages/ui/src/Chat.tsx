@@ -1,0 +1,256 @@
+'use client';
+import { useBroadcast } from '@roomkit/react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type FormEvent,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react';
+import { ChatHistory } from './ChatHistory';
+import { ChatRow, type ChatLabels, type ChatRowContext } from './ChatRow';
+import { isChatMessage, type ChatEntry, type ChatMessage, type ChatPersistence } from './chatTypes';
+import { createMessageStore } from './createMessageStore';
+import { cx } from './cx';
+import { formatTyping } from './TypingIndicator';
+import type { RoomUser } from './types';
+import { useTyping } from './useTyping';
+
+/** Props of {@link Chat}. */
+export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
+  /** The room (broadcast channel) to chat in. */
+  room: string;
+  /** This user, the author of what they send. */
+  user: RoomUser;
+  /** Stores messages and loads history; without it the chat keeps only what it saw live. */
+  persistence?: ChatPersistence;
+  /** History page size. @default 50 */
+  pageSize?: number;
+  /** Translated texts; pass a stable (memoized) object. */
+  labels?: Partial<ChatLabels>;
+  /** Messages from one author closer together than this share one header. @default 300000 */
+  groupWithinMs?: number;
+  /** Formats a message's time; pass a stable function. @default short local time */
+  formatTime?: (ms: number) => string;
+  /** Renders a message's content inside its row; pass a stable function. */
+  renderMessage?: (entry: ChatEntry, context: ChatRowContext) => ReactNode;
+}
+
+/** The default English texts of `<Chat>`. */
+export const chatLabels: ChatLabels = {
+  log: 'Messages',
+  input: 'Message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  retry: 'Retry',
+  pending: 'Sending…',
+  failed: 'Not sent',
+  newMessages: (count) => (count === 1 ? '1 new message' : `${count} new messages`),
+  typing: formatTyping,
+};
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const defaultFormatTime = (ms: number) => timeFormat.format(ms);
+const BOTTOM_SLACK = 48;
+const makeId = () => globalThis.crypto.randomUUID();
+
+/**
+ * A realtime chat over broadcast: optimistic sends with retry, deduplication by id, optional
+ * history, typing, grouping and a virtualized, memoized log that stays smooth at 10,000 messages.
+ * @example
+ * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} persistence={supabaseChatPersistence(supabase)} />
+ */
+export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
+  {
+    room,
+    user,
+    persistence,
+    pageSize = 50,
+    labels: labelsProp,
+    groupWithinMs = 300_000,
+    formatTime = defaultFormatTime,
+    renderMessage,
+    className,
+    ...props
+  },
+  ref,
+) {
+  const labels = useMemo(() => ({ ...chatLabels, ...labelsProp }), [labelsProp]);
+  const [store] = useState(createMessageStore);
+  const list = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const { send } = useBroadcast<ChatMessage>(room, 'message', {
+    ack: true,
+    onMessage: (payload) => {
+      if (isChatMessage(payload)) store.add([{ ...payload, status: 'sent' }]);
+    },
+  });
+  const { typing, notify } = useTyping(room, { user });
+  const deliver = useCallback(
+    async (message: ChatMessage) => {
+      store.setStatus(message.id, 'pending');
+      const [status, saved] = await Promise.all([
+        send(message),
+        persistence?.save(room, message).then(
+          () => true,
+          () => false,
+        ) ?? true,
+      ]);
+      store.setStatus(message.id, status === 'ok' && saved ? 'sent' : 'failed');
+    },
+    [send, persistence, room, store],
+  );
+  const retry = useCallback(
+    (id: string) => {
+      const entry = store.get(id);
+      if (entry?.status === 'failed') {
+        const { status: _status, ...message } = entry;
+        void deliver(message);
+      }
+    },
+    [store, deliver],
+  );
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: list.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 40,
+    overscan: 6,
+    getItemKey: (index) => list[index]?.id ?? index,
+  });
+  const atBottom = useRef(true);
+  const [seen, setSeen] = useState<{ atBottom: boolean; count: number }>({
+    atBottom: true,
+    count: 0,
+  });
+  const loadOlder = useRef<(() => void) | null>(null);
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
+    atBottom.current = bottom;
+    if (bottom !== seen.atBottom) setSeen({ atBottom: bottom, count: list.length });
+    if (el.scrollTop < 200) loadOlder.current?.();
+  };
+  const last = list[list.length - 1];
+  const first = list[0];
+  const previous = useRef({ first, total: 0 });
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const total = virtualizer.getTotalSize();
+    // Older pages went in above: keep what the user is reading where it was.
+    if (el && previous.current.first && first !== previous.current.first && !atBottom.current)
+      el.scrollTop += total - previous.current.total;
+    previous.current = { first, total };
+  }, [first, virtualizer]);
+  useEffect(() => {
+    if (last && (atBottom.current || (last.user.id === user.id && last.status === 'pending')))
+      virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
+  }, [last, list.length, user.id, virtualizer]);
+  const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
+
+  const [draft, setDraft] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const body = draft.trim();
+    if (!body) return;
+    setDraft('');
+    notify(true);
+    const message: ChatMessage = { id: makeId(), user, body, createdAt: Date.now() };
+    store.add([{ ...message, status: 'pending' }]);
+    void deliver(message);
+  };
+
+  const measure = virtualizer.measureElement;
+  return (
+    <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
+      {persistence ? (
+        <ChatHistory
+          room={room}
+          persistence={persistence}
+          store={store}
+          pageSize={pageSize}
+          loadOlderRef={loadOlder}
+        />
+      ) : null}
+      <div
+        ref={scrollRef}
+        role="log"
+        aria-live="polite"
+        aria-label={labels.log}
+        tabIndex={0}
+        data-slot="chat-log"
+        onScroll={onScroll}
+        className="rk-chat-log"
+        // The virtualizer needs a bounded scroller even without styles.css.
+        style={{ overflowY: 'auto', flex: '1 1 0', minHeight: 0, contain: 'strict' }}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const entry = list[item.index];
+            if (!entry) return null;
+            const before = list[item.index - 1];
+            const firstOfGroup =
+              !before ||
+              before.user.id !== entry.user.id ||
+              entry.createdAt - before.createdAt > groupWithinMs;
+            return (
+              <ChatRow
+                key={entry.id}
+                entry={entry}
+                index={item.index}
+                start={item.start}
+                measure={measure}
+                render={renderMessage}
+                first={firstOfGroup}
+                own={entry.user.id === user.id}
+                retry={retry}
+                labels={labels}
+                formatTime={formatTime}
+              />
+            );
+          })}
+        </div>
+      </div>
+      {unseen > 0 ? (
+        <button
+          type="button"
+          data-slot="chat-new-messages"
+          className="rk-chat-pill"
+          onClick={() => virtualizer.scrollToIndex(list.length - 1, { align: 'end' })}
+        >
+          {labels.newMessages(unseen)}
+        </button>
+      ) : null}
+      <div
+        aria-live="polite"
+        data-slot="chat-typing"
+        data-state={typing.length ? 'typing' : 'idle'}
+      >
+        {labels.typing(typing)}
+      </div>
+      <form data-slot="chat-form" className="rk-chat-form" onSubmit={submit}>
+        <input
+          aria-label={labels.input}
+          placeholder={labels.placeholder}
+          value={draft}
+          maxLength={4000}
+          onChange={(event) => {
+            setDraft(event.target.value);
+            notify();
+          }}
+        />
+        <button type="submit" disabled={!draft.trim()}>
+          {labels.send}
+        </button>
+      </form>
+    </div>
+  );
+});

@@ -1,0 +1,148 @@
+import { cleanup, render } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commands, page, userEvent } from 'vitest/browser';
+import '../../styles.css';
+import { Chat } from '../Chat';
+import type { ChatEntry } from '../chatTypes';
+import { axeViolations, clientFor, closeClients, Side, uuid } from './helpers';
+
+afterEach(async () => {
+  cleanup();
+  await closeClients();
+});
+
+describe('Chat', () => {
+  it('shows a message A sends to B, pending then sent, once', async () => {
+    const room = `chat-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    render(
+      <>
+        <Side client={a}>
+          <Chat room={room} user={ann} data-testid="a" />
+        </Side>
+        <Side client={b}>
+          <Chat room={room} user={bo} data-testid="b" />
+        </Side>
+      </>,
+    );
+    const aSide = page.getByTestId('a');
+    const bSide = page.getByTestId('b');
+    await expect.element(aSide.getByRole('log')).toBeInTheDocument();
+    // Let both join before sending, as two people opening the room would.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await userEvent.fill(aSide.getByRole('textbox', { name: 'Message' }), 'hello <b>Bo</b>');
+    await userEvent.keyboard('{Enter}');
+    const mine = aSide.getByRole('log').getByText('hello <b>Bo</b>');
+    await expect.element(mine).toBeInTheDocument();
+    await expect
+      .poll(() =>
+        aSide.element().querySelector('[data-slot="chat-message"]')?.getAttribute('data-state'),
+      )
+      .toBe('sent');
+    await expect.element(bSide.getByRole('log').getByText('hello <b>Bo</b>')).toBeInTheDocument();
+    expect(bSide.element().querySelectorAll('[data-slot="chat-message"]')).toHaveLength(1);
+    expect(bSide.element().querySelector('b')).toBeNull();
+  });
+
+  it('marks a message failed while the server is down and sends it on retry', async () => {
+    const room = `chat-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    render(
+      <>
+        <Side client={a}>
+          <Chat room={room} user={ann} data-testid="a" />
+        </Side>
+        <Side client={b}>
+          <Chat room={room} user={bo} data-testid="b" />
+        </Side>
+      </>,
+    );
+    const aSide = page.getByTestId('a');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await commands.realtimeStop();
+    try {
+      await userEvent.fill(aSide.getByRole('textbox', { name: 'Message' }), 'are you there?');
+      await userEvent.keyboard('{Enter}');
+      await expect
+        .element(aSide.getByRole('button', { name: /Not sent · Retry/ }))
+        .toBeInTheDocument();
+    } finally {
+      await commands.realtimeStart();
+    }
+    // Wait for both to rejoin, then retry from the keyboard.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await aSide.getByRole('button', { name: /Retry/ }).click();
+    await expect
+      .poll(
+        () =>
+          aSide.element().querySelector('[data-slot="chat-message"]')?.getAttribute('data-state'),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe('sent');
+    await expect.element(page.getByTestId('b').getByText('are you there?')).toBeInTheDocument();
+  });
+
+  it('renders at most 2 rows when one message is appended to 1,000', async () => {
+    const room = `chat-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const a = await clientFor(ann.id);
+    let renders = 0;
+    const renderMessage = (entry: ChatEntry) => {
+      renders++;
+      return entry.body;
+    };
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      id: `m${i}`,
+      user: ann,
+      body: `message ${i}`,
+      createdAt: 1_000_000 + i,
+    }));
+    const persistence = {
+      load: async () => many,
+      save: async () => {},
+    };
+    render(
+      <Side client={a}>
+        <Chat
+          room={room}
+          user={ann}
+          persistence={persistence}
+          pageSize={2000}
+          renderMessage={renderMessage}
+          style={{ height: 400 }}
+          data-testid="a"
+        />
+      </Side>,
+    );
+    const aSide = page.getByTestId('a');
+    await expect.element(aSide.getByText('message 999')).toBeInTheDocument();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(aSide.element().querySelectorAll('[data-slot="chat-message"]').length).toBeLessThan(60);
+    renders = 0;
+    await userEvent.fill(aSide.getByRole('textbox', { name: 'Message' }), 'one more');
+    renders = 0;
+    await userEvent.keyboard('{Enter}');
+    await expect.element(aSide.getByText('one more')).toBeInTheDocument();
+    const afterAppend = renders;
+    expect(afterAppend).toBeGreaterThanOrEqual(1);
+    expect(afterAppend).toBeLessThanOrEqual(2);
+  });
+
+  it('has no axe violations', async () => {
+    const ann = { id: uuid(), name: 'Ann' };
+    const a = await clientFor(ann.id);
+    render(
+      <Side client={a}>
+        <Chat room={`chat-${uuid()}`} user={ann} data-testid="a" />
+      </Side>,
+    );
+    await expect.element(page.getByRole('log')).toBeInTheDocument();
+    expect(await axeViolations(page.getByTestId('a').element())).toEqual([]);
+  });
+});

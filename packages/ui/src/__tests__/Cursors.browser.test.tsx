@@ -1,0 +1,124 @@
+import { cleanup, render } from '@testing-library/react';
+import { Profiler, useRef } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
+import '../../styles.css';
+import { Cursors } from '../Cursors';
+import type { RoomUser } from '../types';
+import { axeViolations, clientFor, closeClients, Side, uuid } from './helpers';
+
+afterEach(async () => {
+  cleanup();
+  await closeClients();
+});
+
+const renders = { a: 0, b: 0 };
+
+function Board(props: {
+  id: 'a' | 'b';
+  room: string;
+  user: RoomUser;
+  width: number;
+  height: number;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  return (
+    <div
+      ref={box}
+      data-testid={props.id}
+      style={{ position: 'relative', width: props.width, height: props.height, overflow: 'hidden' }}
+    >
+      <Profiler id={props.id} onRender={() => void renders[props.id]++}>
+        <Cursors room={props.room} user={props.user} container={box} />
+      </Profiler>
+    </div>
+  );
+}
+
+const move = (el: Element, x: number, y: number) => {
+  const rect = el.getBoundingClientRect();
+  el.dispatchEvent(
+    new PointerEvent('pointermove', {
+      clientX: rect.left + x,
+      clientY: rect.top + y,
+      bubbles: true,
+      pointerType: 'mouse',
+    }),
+  );
+};
+
+describe('Cursors', () => {
+  it('puts A’s cursor at the same relative spot in B’s larger box, without rendering React', async () => {
+    const room = `cursors-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    render(
+      <>
+        <Side client={a}>
+          <Board id="a" room={room} user={ann} width={400} height={300} />
+        </Side>
+        <Side client={b}>
+          <Board id="b" room={room} user={bo} width={800} height={600} />
+        </Side>
+      </>,
+    );
+    const aBox = page.getByTestId('a').element();
+    const bBox = page.getByTestId('b').element();
+    // Each sees the other's (hidden) cursor once presence shows them.
+    await expect.poll(() => bBox.querySelector('[data-slot="cursor"]')).not.toBeNull();
+    await expect.poll(() => aBox.querySelector('[data-slot="cursor"]')).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    renders.a = 0;
+    renders.b = 0;
+    for (let i = 1; i <= 10; i++) {
+      move(aBox, 10 * i, 7.5 * i);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const cursor = bBox.querySelector<HTMLElement>('[data-slot="cursor"]');
+    expect(cursor?.textContent).toBe('Ann');
+    // (100, 75) of 400×300 is (0.25, 0.25): (200, 150) of 800×600.
+    await expect
+      .poll(() => cursor?.style.transform, { timeout: 5000 })
+      .toBe('translate(200px, 150px)');
+    expect(cursor?.dataset.state).toBe('active');
+    expect(renders).toEqual({ a: 0, b: 0 });
+
+    // Checked once the opacity transition has settled (axe blends colours with opacity).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await axeViolations(bBox)).toEqual([]);
+
+    aBox.dispatchEvent(new PointerEvent('pointerleave'));
+    await expect.poll(() => cursor?.dataset.state).toBe('hidden');
+  });
+
+  it('shows a late joiner where A’s cursor rests, as idle', async () => {
+    const room = `cursors-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const a = await clientFor(ann.id);
+    render(
+      <Side client={a}>
+        <Board id="a" room={room} user={ann} width={400} height={300} />
+      </Side>,
+    );
+    const aBox = page.getByTestId('a').element();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Alone: the move is kept, not sent.
+    move(aBox, 200, 150);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const b = await clientFor(bo.id);
+    render(
+      <Side client={b}>
+        <Board id="b" room={room} user={bo} width={800} height={600} />
+      </Side>,
+    );
+    const bBox = page.getByTestId('b').element();
+    await expect
+      .poll(() => bBox.querySelector('[data-slot="cursor"]'), { timeout: 5000 })
+      .not.toBeNull();
+    const cursor = bBox.querySelector<HTMLElement>('[data-slot="cursor"]');
+    await expect.poll(() => cursor?.dataset.state, { timeout: 5000 }).toBe('idle');
+    expect(cursor?.style.transform).toBe('translate(400px, 300px)');
+  });
+});

@@ -1,0 +1,64 @@
+import { jitteredBackoff, RealtimeProvider } from '@roomkit/react';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import axe from 'axe-core';
+import { useState, type ReactNode } from 'react';
+import { commands } from 'vitest/browser';
+import './commands';
+
+const clients: SupabaseClient[] = [];
+let count = 0;
+
+/** A real supabase-js client signed in as `id` on the test server (native WebSocket). */
+export async function clientFor(
+  id: string,
+  server: 'realtime' | 'database' = 'realtime',
+): Promise<SupabaseClient> {
+  const { url: realtimeUrl, anonKey, databaseUrl } = await commands.realtimeInfo();
+  const url = server === 'realtime' ? realtimeUrl : databaseUrl;
+  const token = await commands.realtimeToken(id);
+  const client = createClient(url, anonKey, {
+    accessToken: async () => token,
+    auth: { persistSession: false, autoRefreshToken: false, storageKey: `rk-ui-${++count}` },
+    realtime: { reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }) },
+  });
+  clients.push(client);
+  return client;
+}
+
+/** Closes every client made by {@link clientFor}. */
+export async function closeClients() {
+  await Promise.all(clients.splice(0).map((client) => client.removeAllChannels()));
+}
+
+/** One user's app: their own client, provider and query client. */
+export function Side(props: {
+  client: SupabaseClient;
+  children: ReactNode;
+  presenceGraceMs?: number;
+}) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RealtimeProvider
+        client={props.client}
+        queryClient={queryClient}
+        lingerMs={0}
+        presenceGraceMs={props.presenceGraceMs ?? 300}
+      >
+        {props.children}
+      </RealtimeProvider>
+    </QueryClientProvider>
+  );
+}
+
+/** Runs axe on an element and returns the violations' ids. */
+export async function axeViolations(element: Element): Promise<string[]> {
+  const result = await axe.run(element, { resultTypes: ['violations'] });
+  return result.violations.map((violation) => `${violation.id}: ${violation.help}`);
+}
+
+/** A uuid, for user ids that the chat table's `auth.uid()` accepts. */
+export const uuid = () => crypto.randomUUID();

@@ -1,0 +1,47 @@
+import type { RoomUser } from './types';
+
+/** One chat message as it travels and is stored; `id` is made by the sender's client. */
+export interface ChatMessage {
+  /** A client-made id; every copy (echo, replay, history) with this id is the same message. */
+  id: string;
+  /** The author. */
+  user: RoomUser;
+  /** The text, always rendered as text. */
+  body: string;
+  /** When the author sent it, in ms since the epoch. */
+  createdAt: number;
+}
+
+/** Where a message is: sent by this client and waiting, acknowledged, or not delivered. */
+export type ChatMessageStatus = 'pending' | 'sent' | 'failed';
+
+/** A message in the list, with its delivery status. */
+export interface ChatEntry extends ChatMessage {
+  /** Its delivery status; messages from others are always `sent`. */
+  status: ChatMessageStatus;
+}
+
+/** Stores and loads a room's messages; pass one to `<Chat persistence>` for history. */
+export interface ChatPersistence {
+  /** Loads up to `limit` messages older than `before` (ms), oldest first. */
+  load(room: string, page: { before?: number; limit: number }): Promise<ChatMessage[]>;
+  /** Stores a message; storing the same id twice must succeed without a duplicate. */
+  save(room: string, message: ChatMessage): Promise<void>;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/** Checks a message that came over the wire before it is shown. */
+export function isChatMessage(value: unknown): value is ChatMessage {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    typeof value.body === 'string' &&
+    typeof value.createdAt === 'number' &&
+    isObject(value.user) &&
+    typeof value.user.id === 'string' &&
+    typeof value.user.name === 'string' &&
+    (value.user.avatarUrl === undefined || typeof value.user.avatarUrl === 'string')
+  );
+}
