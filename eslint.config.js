@@ -30,8 +30,9 @@ const layering = {
   ],
   'packages/ui/**': [
     {
-      group: ['@roomkit/react/*', '../../react/*', '../../react/**'],
-      message: '@roomkit/ui imports only the public entry of @roomkit/react.',
+      group: ['@roomkit/react/*', '!@roomkit/react/query', '../../react/*', '../../react/**'],
+      message:
+        '@roomkit/ui imports only the public entries of @roomkit/react (the main one and /query).',
     },
     {
       group: ['@roomkit/server', '@roomkit/server/*'],
