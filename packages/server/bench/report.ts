@@ -272,9 +272,11 @@ export function renderMarkdown(info: RunInfo, summary: Summary, arms: ArmId[]): 
     `- **Targets.** B's highest passing rate ≥ ${TARGET_RATIO}× A's from the same run, and ≥`,
     `  ${TARGET_DELIVERIES_PER_SECOND / 1000}k deliveries/s. Absolute numbers belong to this machine; read the ratios.`,
     '',
-    'Reproduce: `pnpm bench:server` at the repo root (flags: `--rates=50000,100000`, `--rounds=2`,',
-    '`--measure=5000`, `--warmup=1000`, `--arms=raw,roomkit-v2,roomkit-v1`, `--dry` to skip writing this file,',
-    '`--quiet-wait=120`, `--profile=<dir>` to write a `--cpu-prof` of every server and generator process).',
+    'Reproduce: `pnpm bench:server` at the repo root runs this case, then the postgres-changes case. To pass',
+    'flags to this case alone: `cd packages/server && node --conditions=source --import tsx bench/fanout.ts …` with',
+    '`--rates=50000,100000`, `--rounds=2`, `--measure=5000`, `--warmup=1000`, `--arms=raw,roomkit-v2,roomkit-v1`,',
+    '`--quiet-wait=300` (seconds the run may spend waiting for a quiet machine and re-running disturbed steps),',
+    '`--dry` (do not write this file) or `--profile=<dir>` (a `--cpu-prof` of every server and generator process).',
     '',
   ].join('\n');
 }

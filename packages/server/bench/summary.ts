@@ -68,6 +68,8 @@ export interface Row {
   valid: boolean;
   /** Invalid because the load generator could not keep up (higher rates will not either). */
   generatorBound: boolean;
+  /** Invalid because other processes got in the way. */
+  disturbed: boolean;
   pass: boolean;
   /** Why the step is invalid or failed; '' when it passed. */
   note: string;
@@ -134,6 +136,7 @@ function toRow(step: StepResult): Row {
       socketsClosed: 0,
       valid: false,
       generatorBound: false,
+      disturbed: false,
       pass: false,
       note: `error: ${step.error ?? 'no result'}`,
     };
@@ -166,7 +169,8 @@ function toRow(step: StepResult): Row {
   }
   const generatorBound = invalid.length > 0;
   if (g.samples === 0) invalid.push('no latency samples');
-  if (isDisturbed(step.interference)) {
+  const disturbed = isDisturbed(step.interference);
+  if (disturbed) {
     invalid.push(`disturbed by other processes (${describeInterference(step.interference)})`);
   }
   const failed: string[] = [];
@@ -178,8 +182,9 @@ function toRow(step: StepResult): Row {
     ...row,
     valid,
     generatorBound,
+    disturbed,
     pass: valid && failed.length === 0,
-    note: valid ? failed.join('; ') : `invalid: ${invalid.join('; ')}`,
+    note: valid ? failed.join('; ') : invalid.join('; '),
   };
 }
 
