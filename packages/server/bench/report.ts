@@ -168,15 +168,43 @@ function verdicts(summary: Summary): string[] {
   });
 }
 
+/** Rates where one arm's valid runs disagreed: a knee there is within this machine's noise. */
+function noiseLine(summary: Summary): string[] {
+  const split: string[] = [];
+  for (const arm of summary.arms) {
+    const rates = [...new Set(summary.rows.map((row) => row.rate))];
+    for (const rate of rates) {
+      const valid = summary.rows.filter((r) => r.arm === arm.arm && r.rate === rate && r.valid);
+      if (valid.some((r) => r.pass) && valid.some((r) => !r.pass)) {
+        split.push(`${ARM_NAMES[arm.arm]} at ${rateLabel(rate)}`);
+      }
+    }
+  }
+  if (split.length === 0) return [];
+  return [
+    `- Identical runs disagreed (one passed, one failed): ${split.join('; ')}. A knee can move by a ` +
+      'rate step between runs here, and the ratio with it; read it together with the noise table below.',
+  ];
+}
+
 /** Where the load generator, not the server, became the limit. */
 function generatorLine(summary: Summary): string {
-  const bound = summary.rows.filter((row) => row.generatorBound).map((row) => row.rate);
-  if (bound.length === 0)
+  const bound = summary.rows.filter((row) => row.generatorBound);
+  if (bound.length === 0) {
     return '- The load generator stayed within its core budget at every rate run.';
-  const from = Math.min(...bound);
+  }
+  const rates = [...new Set(bound.map((row) => row.rate))].sort((a, b) => a - b);
+  const all = rates.filter((rate) =>
+    summary.rows
+      .filter((row) => row.rate === rate && !row.disturbed)
+      .every((row) => row.generatorBound),
+  );
   return (
-    `- From ${rateLabel(from)} some steps out-ran the load generator (over ${pct(MAX_GENERATOR_CPU)} of its ` +
-    'core, or behind schedule); those steps measure the generator, so no arm can show a knee above that here.'
+    `- ${bound.length} step(s) at ${rates.map(rateLabel).join(', ')} out-ran the load generator (over ` +
+    `${pct(MAX_GENERATOR_CPU)} of its core, or behind schedule); they measure the generator and do not count.` +
+    (all.length > 0
+      ? ` At ${all.map(rateLabel).join(', ')} every undisturbed step did, so no arm can show a knee from ${rateLabel(all[0] ?? null)} up on this machine.`
+      : '')
   );
 }
 
@@ -196,6 +224,7 @@ export function renderMarkdown(info: RunInfo, summary: Summary, arms: ArmId[]): 
     '',
     ...verdicts(summary),
     generatorLine(summary),
+    ...noiseLine(summary),
     '',
     `Highest offered rate at which the arm kept p99 ≤ ${P99_LIMIT_MS} ms and delivered/expected ≥ ${MIN_DELIVERY_RATIO}`,
     'in every valid run, with no lower rate failing (a rate with no valid run is skipped). A ceiling means a',
@@ -300,7 +329,9 @@ export function renderConsole(info: RunInfo, summary: Summary): string {
     lines.push(`${ARM_NAMES[arm.arm]}: highest passing ${rateLabel(arm.knee)} — ${arm.stop}`);
   }
   lines.push(
-    ...[...verdicts(summary), generatorLine(summary)].map((line) => line.replaceAll('**', '')),
+    ...[...verdicts(summary), generatorLine(summary), ...noiseLine(summary)].map((line) =>
+      line.replaceAll('**', ''),
+    ),
   );
   return lines.join('\n');
 }
