@@ -58,6 +58,9 @@ export default defineConfig({
       },
       // @roomkit/ui: browser mode (Chromium) and Node (bundle size), with configs resolved from its own dependencies.
       'packages/ui/vitest.*.config.ts',
+      // Storybook's story tests (Chromium) and the demo's end-to-end tests (playwright-core).
+      '.storybook/vitest.config.ts',
+      'apps/*/vitest.*.config.ts',
     ],
   },
 });
