@@ -15,6 +15,22 @@ import { bindingIds } from './postgresBindings';
 
 let nextConnectionId = 1;
 
+/** The TCP stream under a `ws` socket: `ws` keeps it on `_socket` and offers no public handle. */
+type WithStream = { _socket?: { cork(): void; uncork(): void } };
+
+/**
+ * Sockets written to since the event loop last turned. Each is corked on its first frame and
+ * uncorked once per turn, so a burst of frames to one client (a transaction of many rows, a busy
+ * room) leaves in one write instead of one system call per frame.
+ */
+const corked = new Set<WithStream>();
+let flushScheduled = false;
+function flushCorked(): void {
+  flushScheduled = false;
+  for (const socket of corked) socket._socket?.uncork();
+  corked.clear();
+}
+
 /** One client WebSocket: decodes frames, routes them to channels and writes replies. */
 export class Connection {
   readonly id = nextConnectionId++;
@@ -41,6 +57,15 @@ export class Connection {
       this.hub.logger.warn('slow consumer dropped', { id: this.id });
       this.socket.terminate();
       return;
+    }
+    const socket = this.socket as unknown as WithStream;
+    if (!corked.has(socket) && socket._socket) {
+      socket._socket.cork();
+      corked.add(socket);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushCorked);
+      }
     }
     this.socket.send(frame.data, { binary: frame.binary, compress: false });
   }
