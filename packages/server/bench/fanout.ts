@@ -41,6 +41,7 @@ interface Settings {
   measureMs: number;
   subscribers: number;
   sampleEvery: number;
+  tickMs: number;
   payloadBytes: number;
   arms: ArmId[];
   write: boolean;
@@ -67,6 +68,7 @@ function readSettings(): Settings {
       measure: { type: 'string', default: '5000' },
       subscribers: { type: 'string', default: '100' },
       'sample-every': { type: 'string', default: '16' },
+      tick: { type: 'string', default: '5' },
       payload: { type: 'string', default: '100' },
       arms: { type: 'string', default: ALL_ARMS.join(',') },
       dry: { type: 'boolean', default: false },
@@ -94,6 +96,7 @@ function readSettings(): Settings {
     measureMs: Math.min(60_000, positive('measure', values.measure)),
     subscribers: Math.min(1000, Math.floor(positive('subscribers', values.subscribers))),
     sampleEvery: Math.floor(positive('sample-every', values['sample-every'])),
+    tickMs: positive('tick', values.tick),
     payloadBytes: Math.floor(positive('payload', values.payload)),
     arms,
     write: !values.dry,
@@ -153,6 +156,7 @@ async function runStep(
       measureMs: settings.measureMs,
       drainMs: DRAIN_MS,
       sampleEvery: settings.sampleEvery,
+      tickMs: settings.tickMs,
       payloadBytes: settings.payloadBytes,
     };
     generator.send({ type: 'run', config });
@@ -315,6 +319,7 @@ async function main(): Promise<void> {
     measureMs: settings.measureMs,
     subscribers: settings.subscribers,
     sampleEvery: settings.sampleEvery,
+    tickMs: settings.tickMs,
     payloadBytes: settings.payloadBytes,
     skippedRates: skipped,
     quietWaitS: settings.quietWaitS,

@@ -18,6 +18,8 @@ export interface StepConfig {
   drainMs: number;
   /** Each subscriber parses the timestamp of every Nth frame it receives. */
   sampleEvery: number;
+  /** The publisher's scheduler tick in ms: each tick sends every publish the rate says is due. */
+  tickMs: number;
   /** Bytes of the JSON payload each publish carries. */
   payloadBytes: number;
 }
@@ -129,7 +131,7 @@ function readConfig(value: unknown): StepConfig | null {
   if (!isRecord(value)) return null;
   const arm = ARMS.find((id) => id === value.arm);
   const { port, subscribers, deliveriesPerSecond, warmupMs, measureMs, drainMs } = value;
-  const { sampleEvery, payloadBytes, apiKey } = value;
+  const { sampleEvery, tickMs, payloadBytes, apiKey } = value;
   if (
     arm === undefined ||
     typeof apiKey !== 'string' ||
@@ -140,6 +142,7 @@ function readConfig(value: unknown): StepConfig | null {
     !isNumber(measureMs) ||
     !isNumber(drainMs) ||
     !isNumber(sampleEvery) ||
+    !isNumber(tickMs) ||
     !isNumber(payloadBytes)
   ) {
     return null;
@@ -154,6 +157,7 @@ function readConfig(value: unknown): StepConfig | null {
     measureMs,
     drainMs,
     sampleEvery,
+    tickMs,
     payloadBytes,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Child process for one step's load (pinned to its own core by the orchestrator): N subscriber
- * sockets and one publisher on 127.0.0.1. The publisher sends on an open-loop schedule in 1 ms
- * `setTimeout` ticks with `performance.now()` in the payload; subscribers count every frame and
+ * sockets and one publisher on 127.0.0.1. The publisher sends on an open-loop schedule in
+ * `setTimeout` ticks of `tickMs` with `performance.now()` in the payload; subscribers count every frame and
  * parse the timestamp of every Nth, so latency uses one clock in one process.
  */
 import { performance } from 'node:perf_hooks';
@@ -209,7 +209,7 @@ function runSchedule(config: StepConfig, publish: () => void): Promise<Window> {
       for (let i = 0; i < burst; i++) publish();
       tally.sentTotal += burst;
       if (tally.phase === 'measure') tally.sentMeasure += burst;
-      setTimeout(tick, 1);
+      setTimeout(tick, config.tickMs);
     };
     tick();
   });
