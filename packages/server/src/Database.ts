@@ -15,8 +15,8 @@ export interface DatabaseOptions {
   ephemeral?: boolean;
   /** The embedded data folder. @default '.roomkit/db' */
   dataDir?: string;
-  /** A folder of `.sql` files applied in name order, each once. */
-  migrations?: string;
+  /** Folders of `.sql` files, applied folder by folder, each folder in name order, each file once. */
+  migrations?: string | readonly string[];
   logger: Logger;
   onUnexpectedExit?: () => void;
 }
@@ -52,7 +52,11 @@ export class Database {
     try {
       await database.check();
       await pool.query(BOOTSTRAP_SQL);
-      if (options.migrations) await database.migrate(options.migrations, options.logger);
+      if (options.migrations) {
+        const folders =
+          typeof options.migrations === 'string' ? [options.migrations] : options.migrations;
+        if (folders.length > 0) await database.migrate(folders, options.logger);
+      }
     } catch (error) {
       await database.close();
       throw error;
@@ -92,21 +96,38 @@ export class Database {
     }
   }
 
-  /** Applies each `.sql` file of a folder once, in name order, recording it in `roomkit.migrations`. */
-  private async migrate(folder: string, logger: Logger): Promise<void> {
-    const dir = resolve(folder);
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
-    } catch {
-      throw new DatabaseError(`The migrations folder ${dir} cannot be read.`);
+  /**
+   * Applies each `.sql` file once, folder by folder and each folder in name order, recording its
+   * name in `roomkit.migrations`. Names must be unique across the folders (the record is by name).
+   */
+  private async migrate(folders: readonly string[], logger: Logger): Promise<void> {
+    const files: { dir: string; name: string }[] = [];
+    const seen = new Map<string, string>();
+    for (const folder of folders) {
+      const dir = resolve(folder);
+      let names: string[];
+      try {
+        names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
+      } catch {
+        throw new DatabaseError(`The migrations folder ${dir} cannot be read.`);
+      }
+      for (const name of names) {
+        const first = seen.get(name);
+        if (first !== undefined) {
+          throw new DatabaseError(
+            `Migration ${name} is in both ${first} and ${dir}; migrations are recorded by file name, so rename one.`,
+          );
+        }
+        seen.set(name, dir);
+        files.push({ dir, name });
+      }
     }
     const applied = new Set(
       (await this.pool.query<{ name: string }>('select name from roomkit.migrations')).rows.map(
         (row) => row.name,
       ),
     );
-    for (const name of names) {
+    for (const { dir, name } of files) {
       if (applied.has(name)) continue;
       const sql = await readFile(join(dir, name), 'utf8');
       const client = await this.pool.connect();

@@ -6,7 +6,7 @@ import { startServer, type RoomkitServer } from './startServer';
 
 const USAGE = `Usage:
   roomkit start [--host 127.0.0.1] [--port 54321] [--jwt-secret S] [--json] [--quiet]
-                [--db embedded|none|postgres://…] [--ephemeral] [--migrations DIR]
+                [--db embedded|none|postgres://…] [--ephemeral] [--migrations DIR]…
   roomkit token --sub ID [--role authenticated] [--claims JSON] [--expires-in 3600] [--jwt-secret S]
 
 A local server that speaks the Supabase Realtime protocol, for development and tests.
@@ -35,7 +35,7 @@ async function start(args: string[]): Promise<void> {
       'jwt-secret': { type: 'string', default: DEFAULT_JWT_SECRET },
       db: { type: 'string', default: 'embedded' },
       ephemeral: { type: 'boolean', default: false },
-      migrations: { type: 'string' },
+      migrations: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },

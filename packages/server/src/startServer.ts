@@ -42,8 +42,11 @@ export interface ServerOptions {
   ephemeral?: boolean;
   /** The embedded database's data folder. @default '.roomkit/db' */
   dataDir?: string;
-  /** A folder of `.sql` migrations applied in name order, each once. */
-  migrations?: string;
+  /**
+   * Folders of `.sql` migrations: applied folder by folder, each in name order, each file once
+   * (recorded by file name, so names must be unique across folders).
+   */
+  migrations?: string | readonly string[];
   /** Limits, each defaulting to the real server's value for a new project. */
   limits?: Partial<Limits>;
   /** Where log lines go. @default stderr */
