@@ -329,6 +329,7 @@ export class Channel implements RoomMember {
     }
     if (this.state !== 'joined') return;
     this.identity = identity;
+    this.connection.currentIdentity = identity;
     // Policies are asked again with the new claims, as the real server re-evaluates them.
     this.writeAccess.clear();
     if (this.config.isPrivate) {

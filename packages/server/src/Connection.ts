@@ -36,6 +36,9 @@ export class Connection {
   readonly id = nextConnectionId++;
   readonly channels = new Map<string, Channel>();
   lastSeen = Date.now();
+  readonly connectedAt = new Date();
+  /** Who the client is now: the handshake's key until a channel brings a user's token. */
+  currentIdentity: Identity;
 
   constructor(
     readonly hub: RealtimeHub,
@@ -43,6 +46,7 @@ export class Connection {
     readonly vsn: ProtocolVersion,
     readonly identity: Identity,
   ) {
+    this.currentIdentity = identity;
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('close', () => this.closed());
     socket.on('error', (error) =>
@@ -73,6 +77,11 @@ export class Connection {
   push(joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown) {
     const text = encodeText(this.vsn, joinRef, ref, topic, event, payload);
     this.sendFrame({ data: Buffer.from(text, 'utf8'), binary: false });
+  }
+
+  /** Cuts the TCP stream with no close frame, as a lost network would. */
+  drop(): void {
+    this.socket.terminate();
   }
 
   /** Closes the socket from the server side. */
@@ -164,6 +173,7 @@ export class Connection {
     if (config.accessToken !== null && !config.accessToken.startsWith('sb_')) {
       try {
         channel.identity = await this.hub.verifier.verify(config.accessToken);
+        this.currentIdentity = channel.identity;
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
         return refuse(error.joinReason);

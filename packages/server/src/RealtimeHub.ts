@@ -58,6 +58,8 @@ export class RealtimeHub {
 
   /** The database, when the server runs with one. */
   database: Database | null = null;
+  /** Whether the development endpoints (`/roomkit/v1/…`) answer. */
+  dev = false;
   /** The local auth API, when the server runs with a database. */
   auth: AuthApi | null = null;
   /** Postgres Changes, when the server runs with a database. */

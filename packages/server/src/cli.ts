@@ -5,7 +5,7 @@ import { DatabaseError, redact, type DatabaseMode } from './Database';
 import { startServer, type RoomkitServer } from './startServer';
 
 const USAGE = `Usage:
-  roomkit start [--host 127.0.0.1] [--port 54321] [--jwt-secret S] [--json] [--quiet]
+  roomkit start [--host 127.0.0.1] [--port 54321] [--jwt-secret S] [--json] [--quiet] [--dev]
                 [--db embedded|none|postgres://…] [--ephemeral] [--migrations DIR]…
   roomkit token --sub ID [--role authenticated] [--claims JSON] [--expires-in 3600] [--jwt-secret S]
 
@@ -38,6 +38,7 @@ async function start(args: string[]): Promise<void> {
       migrations: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      dev: { type: 'boolean', default: false },
     },
   });
   const port = integer(values.port, 'port', 54321);
@@ -55,6 +56,7 @@ async function start(args: string[]): Promise<void> {
       db: db as DatabaseMode,
       ephemeral: values.ephemeral,
       migrations: values.migrations,
+      dev: values.dev,
       logger: values.quiet ? silentLogger : consoleLogger,
     });
   } catch (error) {

@@ -5,3 +5,4 @@ export type { MintOptions } from './auth';
 export { DEFAULT_LIMITS, consoleLogger, silentLogger } from './options';
 export type { Limits, Logger } from './options';
 export type { ServerStats } from './RealtimeHub';
+export type { ConnectionInfo } from './devApi';

@@ -9,7 +9,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The REST token: `Authorization: Bearer`, else the `apikey` header (never the query). */
-async function authorize(hub: RealtimeHub, request: IncomingMessage): Promise<Identity | null> {
+export async function authorize(
+  hub: RealtimeHub,
+  request: IncomingMessage,
+): Promise<Identity | null> {
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
   const header = request.headers.apikey;
   const token = bearer ?? (typeof header === 'string' ? header : undefined);

@@ -1,3 +1,4 @@
+import { DEV_PATH, devApi } from './devApi';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -47,6 +48,11 @@ export interface ServerOptions {
    * (recorded by file name, so names must be unique across folders).
    */
   migrations?: string | readonly string[];
+  /**
+   * Development endpoints: `GET /roomkit/v1/connections` and `POST /roomkit/v1/connections/drop`
+   * (cut sockets like a lost network, to watch reconnects). Never on in production. @default false
+   */
+  dev?: boolean;
   /** Limits, each defaulting to the real server's value for a new project. */
   limits?: Partial<Limits>;
   /** Where log lines go. @default stderr */
@@ -107,6 +113,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
   const logger = options.logger ?? consoleLogger;
   const verifier = new TokenVerifier(jwtSecret, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY);
   const hub = new RealtimeHub(limits, verifier, logger);
+  hub.dev = options.dev ?? false;
   const keys = await projectKeys(jwtSecret);
   let publicUrl = '';
   const data = db === 'none' ? null : await openDatabase(hub, db, options, () => publicUrl);
@@ -283,6 +290,12 @@ async function handleRequest(
       body,
       path,
     );
+  }
+  const dev = DEV_PATH.exec(url.pathname);
+  if (dev) {
+    const body = await readBody(request, hub.limits.maxFrameBytes);
+    if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
+    return devApi(hub, request, response, dev[1] ?? '', body);
   }
   const single = SINGLE_BROADCAST.exec(url.pathname);
   const isBatch = BATCH_BROADCAST.test(url.pathname);
