@@ -1,0 +1,54 @@
+import { RealtimeProvider } from '@roomkit/react';
+import {
+  AvatarStack,
+  Chat,
+  ConnectionStatus,
+  Cursors,
+  supabaseChatPersistence,
+  type RoomUser,
+} from '@roomkit/ui';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { Board } from './Board';
+import { supabase } from './supabase';
+
+/** Everyone who opens the page is in this one room. */
+export const ROOM = 'demo:board';
+
+const persistence = supabaseChatPersistence(supabase);
+
+/** The signed-in page: one provider (one socket), the board with cursors, the chat. */
+export function Room({ user }: { user: RoomUser }) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } }),
+  );
+  const board = useRef<HTMLDivElement>(null);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RealtimeProvider client={supabase} queryClient={queryClient}>
+        <div className="demo-page rk-root">
+          <header className="demo-header">
+            <h1>Task board</h1>
+            <AvatarStack room={ROOM} user={user} max={5} data-testid="avatars" />
+            <ConnectionStatus data-testid="connection" />
+            <span className="demo-me">
+              {user.name}
+              <button type="button" onClick={() => void supabase.auth.signOut()}>
+                Sign out
+              </button>
+            </span>
+          </header>
+          <main className="demo-main">
+            <section className="demo-board" ref={board} data-testid="board" aria-label="Tasks">
+              <Board user={user} />
+              <Cursors room={ROOM} user={user} container={board} />
+            </section>
+            <aside className="demo-chat" aria-label="Chat">
+              <Chat room={ROOM} user={user} persistence={persistence} />
+            </aside>
+          </main>
+        </div>
+      </RealtimeProvider>
+    </QueryClientProvider>
+  );
+}
