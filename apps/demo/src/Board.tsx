@@ -30,6 +30,8 @@ export function Board({ user }: { user: RoomUser }) {
     { table: 'tasks', apply: 'merge', order: { column: 'created_at' } },
   );
   const [title, setTitle] = useState('');
+  // Toggles show at once (a controlled checkbox would otherwise snap back until the cache updates).
+  const [toggling, setToggling] = useState<Record<string, boolean>>({});
   const [error, setError] = useState<string | null>(null);
 
   const add = useMutation({
@@ -122,8 +124,17 @@ export function Board({ user }: { user: RoomUser }) {
               <label>
                 <input
                   type="checkbox"
-                  checked={task.done}
-                  onChange={() => change.mutate({ task: { ...task, done: !task.done } })}
+                  checked={toggling[task.id] ?? task.done}
+                  onChange={(event) => {
+                    const done = event.target.checked;
+                    setToggling((current) => ({ ...current, [task.id]: done }));
+                    change.mutate(
+                      { task: { ...task, done } },
+                      {
+                        onSettled: () => setToggling(({ [task.id]: _settled, ...rest }) => rest),
+                      },
+                    );
+                  }}
                 />
                 <span className="demo-task-title">{task.title}</span>
               </label>

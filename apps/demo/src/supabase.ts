@@ -1,3 +1,4 @@
+import { jitteredBackoff } from '@roomkit/react';
 import { createClient } from '@supabase/supabase-js';
 
 /**
@@ -14,6 +15,8 @@ export const supabaseUrl = env.VITE_SUPABASE_URL ?? 'http://127.0.0.1:54321';
 /** One client for the page: its realtime connection is the one RealtimeProvider shares. */
 export const supabase = createClient(supabaseUrl, env.VITE_SUPABASE_ANON_KEY ?? LOCAL_ANON_KEY, {
   auth: { storageKey: 'roomkit-demo-auth' },
+  // After a server restart, clients come back spread out rather than all at once.
+  realtime: { reconnectAfterMs: jitteredBackoff({ initialMs: 500, maxMs: 8000 }) },
 });
 
 /** A task row as the `tasks` table has it (apps/demo/supabase/migrations). */

@@ -1,0 +1,218 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive, ServerProcess, startDemo, type ServerInfo } from './stack';
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/e2e/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let server: ServerProcess;
+let info: ServerInfo;
+let vite: ViteDevServer;
+let browser: Browser;
+let contextA: BrowserContext;
+let contextB: BrowserContext;
+let a: Page;
+let b: Page;
+let a2: Page | null = null;
+let demoUrl = '';
+let shot = 0;
+
+async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `${ARTIFACTS}${String(++shot).padStart(2, '0')}-${name}.png` });
+}
+
+async function signIn(page: Page, name: string) {
+  await page.goto(demoUrl);
+  await page.getByTestId('sign-in-name').fill(name);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('task').first().waitFor();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
+}
+
+const connection = (page: Page) => page.getByTestId('connection').getAttribute('data-state');
+const titles = (page: Page) =>
+  page.getByTestId('task').locator('.demo-task-title').allTextContents();
+const chatBodies = (page: Page) => page.locator('[data-slot="chat-body"]').allTextContents();
+
+/** Rows as the database has them, read with the service role (RLS does not hide any). */
+async function rows(table: string, select: string): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${info.url}/rest/v1/${table}?select=${select}&order=created_at`, {
+    headers: { apikey: info.serviceRoleKey, authorization: `Bearer ${info.serviceRoleKey}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>[];
+}
+
+async function sendChat(page: Page, text: string) {
+  const input = page.getByPlaceholder('Write a message…');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+beforeAll(async () => {
+  // Screenshots of each step are kept here (gitignored) for review; each run starts afresh.
+  await rm(ARTIFACTS, { recursive: true, force: true });
+  await mkdir(ARTIFACTS, { recursive: true });
+  server = await ServerProcess.create();
+  info = await server.start();
+  vite = await startDemo(info);
+  demoUrl = vite.resolvedUrls?.local[0] ?? '';
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  // Two people: separate browser contexts (own storage, own session), different window sizes.
+  contextA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contextB = await browser.newContext({ viewport: { width: 960, height: 700 } });
+  a = await contextA.newPage();
+  b = await contextB.newPage();
+  await signIn(a, 'Ann');
+  await signIn(b, 'Bob');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await vite?.close();
+  await server?.stop();
+});
+
+describe('the demo, two users in two windows', () => {
+  it('A sends a chat message and B sees it', async () => {
+    await sendChat(a, 'Hello from Ann');
+    await expect.poll(() => chatBodies(b), { timeout: 10_000 }).toContain('Hello from Ann');
+    await expect
+      .poll(() =>
+        a.locator('[data-slot="chat-message"][data-own]').last().getAttribute('data-state'),
+      )
+      .toBe('sent');
+    await screenshot(a, 'chat-a');
+    await screenshot(b, 'chat-b');
+  });
+
+  it("A's cursor shows on B's board at the same relative spot, in a window of another size", async () => {
+    const boxA = await a.getByTestId('board').boundingBox();
+    if (!boxA) throw new Error('A has no board');
+    const cursor = b.getByTestId('board').locator('[data-slot="cursor"]', { hasText: 'Ann' });
+    const spot = { x: 0.3, y: 0.4 };
+    await a.mouse.move(boxA.x + 5, boxA.y + 5);
+    await a.mouse.move(boxA.x + boxA.width * spot.x, boxA.y + boxA.height * spot.y, { steps: 8 });
+    await expect.poll(() => cursor.getAttribute('data-state'), { timeout: 10_000 }).toBe('active');
+    const relative = async () =>
+      cursor.evaluate((element) => {
+        const board = element.closest<HTMLElement>('[data-testid="board"]');
+        const match = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(element.style.transform);
+        if (!board || !match) return null;
+        return {
+          x: Number(match[1]) / board.scrollWidth,
+          y: Number(match[2]) / board.scrollHeight,
+        };
+      });
+    // Interpolation glides there; once settled, it is the same fraction of B's (smaller) board.
+    await expect
+      .poll(
+        async () => {
+          const at = await relative();
+          return at !== null && Math.abs(at.x - spot.x) < 0.01 && Math.abs(at.y - spot.y) < 0.01;
+        },
+        { timeout: 5000 },
+      )
+      .toBe(true);
+    const boxB = await b.getByTestId('board').boundingBox();
+    expect(boxB?.width).not.toBe(boxA.width);
+    await screenshot(a, 'cursor-a');
+    await screenshot(b, 'cursor-b');
+  });
+
+  it("A adds and completes a task and B's board updates", async () => {
+    await a.getByTestId('new-task').fill('Ship the demo');
+    await a.getByTestId('add-task').click();
+    const onB = b.getByTestId('task').filter({ hasText: 'Ship the demo' });
+    await expect.poll(() => onB.count(), { timeout: 10_000 }).toBe(1);
+    expect(await onB.getAttribute('data-done')).toBe('false');
+    await a.getByTestId('task').filter({ hasText: 'Ship the demo' }).getByRole('checkbox').check();
+    await expect.poll(() => onB.getAttribute('data-done'), { timeout: 10_000 }).toBe('true');
+    await screenshot(b, 'task-b');
+  });
+
+  it("B's avatar stack shows A once even when A opens a second tab", async () => {
+    const avatars = b.locator('[data-slot="avatar-stack"] [data-slot="avatar"]');
+    await expect.poll(() => avatars.count()).toBe(2);
+    a2 = await contextA.newPage();
+    await a2.goto(demoUrl);
+    await a2.getByTestId('task').first().waitFor();
+    // The server now has two sockets for A: the second tab really joined.
+    const sockets = async () => {
+      const response = await fetch(`${info.url}/roomkit/v1/connections`, {
+        headers: { apikey: info.anonKey },
+      });
+      const list = (await response.json()) as { sub: string | null }[];
+      const annId = await a.evaluate(() => {
+        const raw = localStorage.getItem('roomkit-demo-auth');
+        return raw ? (JSON.parse(raw) as { user: { id: string } }).user.id : null;
+      });
+      return list.filter((entry) => entry.sub === annId).length;
+    };
+    await expect.poll(sockets, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => connection(a2 as Page)).toBe('connected');
+    // Give presence time to sync the second tab's join everywhere, then count again.
+    await b.waitForTimeout(1000);
+    expect(await avatars.count()).toBe(2);
+    await screenshot(b, 'avatars-b');
+  });
+
+  it('the server is killed and restarted: both reconnect, the board is refetched, nothing is lost or duplicated', async () => {
+    const taskGets: string[] = [];
+    b.on('request', (request) => {
+      if (request.method() === 'GET' && request.url().includes('/rest/v1/tasks'))
+        taskGets.push(request.url());
+    });
+    const postmaster = await server.postmasterPid();
+    await server.kill();
+    // A crash leaves the embedded PostgreSQL running: write to it while Realtime is down, so
+    // only a refetch can bring this row to the boards.
+    expect(alive(postmaster)).toBe(true);
+    const db = new pg.Client({ connectionString: info.dbUrl });
+    await db.connect();
+    await db.query(
+      "insert into public.tasks (title, created_by_name) values ('Added while the server was down', 'SQL')",
+    );
+    await db.end();
+    await expect.poll(() => connection(a), { timeout: 15_000 }).not.toBe('connected');
+    await expect.poll(() => connection(b), { timeout: 15_000 }).not.toBe('connected');
+    await screenshot(b, 'server-down-b');
+
+    info = await server.start();
+    // The next start stopped the orphaned postmaster and runs its own on the same data.
+    expect(alive(postmaster)).toBe(false);
+    expect(await server.postmasterPid()).not.toBe(postmaster);
+
+    for (const page of [a, b]) {
+      await expect.poll(() => connection(page), { timeout: 30_000 }).toBe('connected');
+      await expect
+        .poll(() => titles(page), { timeout: 15_000 })
+        .toContain('Added while the server was down');
+    }
+    // One refetch of the board for the one gap.
+    expect(taskGets).toHaveLength(1);
+
+    // Live again: a new task and a new message travel both ways.
+    await b.getByTestId('new-task').fill('Back online');
+    await b.getByTestId('add-task').click();
+    await expect.poll(() => titles(a), { timeout: 10_000 }).toContain('Back online');
+    await sendChat(b, 'Bob is back');
+    await expect.poll(() => chatBodies(a), { timeout: 10_000 }).toContain('Bob is back');
+
+    // Nothing lost, nothing twice: each board is exactly the table, each chat exactly its rows.
+    const tasks = (await rows('tasks', 'title')).map((row) => row.title);
+    for (const page of [a, b]) expect(await titles(page)).toEqual(tasks);
+    const messages = (await rows('chat_messages', 'body')).map((row) => row.body);
+    expect(messages).toEqual(['Hello from Ann', 'Bob is back']);
+    for (const page of [a, b]) expect(await chatBodies(page)).toEqual(messages);
+    await screenshot(a, 'after-restart-a');
+    await screenshot(b, 'after-restart-b');
+  });
+});
