@@ -1,0 +1,190 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useState } from 'react';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { StoryUser, Users, useStoryRoom } from '../../../.storybook/roomkit';
+import { Chat } from './Chat';
+import type { ChatMessage, ChatPersistence } from './chatTypes';
+import { supabaseChatPersistence } from './supabaseChatPersistence';
+
+interface Args {
+  users: number;
+  history: boolean;
+}
+
+/** Chat over broadcast: optimistic sends, history from a table, grouping, a virtualized log. */
+const meta = {
+  title: 'ui/Chat',
+  args: { users: 2, history: true },
+  argTypes: { users: { control: { type: 'range', min: 1, max: 3 } } },
+  parameters: { layout: 'fullscreen' },
+} satisfies Meta<Args>;
+export default meta;
+type Story = StoryObj<Args>;
+
+const panel = { height: 420, display: 'flex', flexDirection: 'column' } as const;
+
+/** Messages kept in memory; `save` succeeds, fails or never answers, to show each send state. */
+function memoryPersistence(
+  save: 'ok' | 'fail' | 'hang',
+  history: ChatMessage[] = [],
+): ChatPersistence {
+  const stored = [...history];
+  return {
+    load: async (_room, { before, limit }) =>
+      stored.filter((message) => before === undefined || message.createdAt < before).slice(-limit),
+    save: (_room, message) => {
+      if (save === 'fail') return Promise.reject(new Error('the table refused it'));
+      if (save === 'hang') return new Promise<void>(() => undefined);
+      stored.push(message);
+      return Promise.resolve();
+    },
+  };
+}
+
+function history(count: number): ChatMessage[] {
+  const start = Date.now() - count * 60_000;
+  return Array.from({ length: count }, (_, index) => ({
+    id: `history-${index}`,
+    user: index % 3 === 0 ? { id: 'bob', name: 'Bob' } : { id: 'cleo', name: 'Cleo' },
+    body:
+      index === 2
+        ? 'A link: https://supabase.com/docs and <b>not HTML</b>'
+        : `Message ${index + 1}`,
+    createdAt: start + index * (index % 4 === 0 ? 600_000 : 20_000),
+  }));
+}
+
+export const Default: Story = {
+  args: { users: 1 },
+  render: () => {
+    const Single = () => {
+      const room = useStoryRoom('stories:chat');
+      const [persistence] = useState(() => memoryPersistence('ok', history(6)));
+      return (
+        <StoryUser name="Ann">
+          {({ user }) => (
+            <div style={panel}>
+              <Chat
+                style={{ flex: 1, minHeight: 0 }}
+                room={room}
+                user={user}
+                persistence={persistence}
+              />
+            </div>
+          )}
+        </StoryUser>
+      );
+    };
+    return <Single />;
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const input = await canvas.findByPlaceholderText('Write a message…', {}, { timeout: 15_000 });
+    await userEvent.type(input, 'Hello{Enter}');
+    await waitFor(
+      () =>
+        expect(
+          [...canvasElement.querySelectorAll('[data-slot="chat-message"][data-own]')]
+            .at(-1)
+            ?.getAttribute('data-state'),
+        ).toBe('sent'),
+      { timeout: 10_000 },
+    );
+  },
+};
+
+/** Sent, pending (storage never answers) and failed (storage refuses, with Retry) side by side. */
+export const AllStates: Story = {
+  args: { users: 1 },
+  render: () => {
+    const Matrix = () => {
+      const [variants] = useState(() =>
+        (['ok', 'hang', 'fail'] as const).map((mode) => ({
+          mode,
+          persistence: memoryPersistence(mode, history(4)),
+        })),
+      );
+      return (
+        <div style={{ display: 'grid', gridTemplateColumns: 'repeat(3, 1fr)', gap: 12 }}>
+          {variants.map(({ mode, persistence }) => (
+            <section key={mode} aria-label={mode} data-testid={`chat-${mode}`}>
+              <StoryUser name="Ann">
+                {({ user }) => (
+                  <div style={panel}>
+                    <Chat
+                      room={`stories:chat-states:${mode}`}
+                      user={user}
+                      persistence={persistence}
+                    />
+                  </div>
+                )}
+              </StoryUser>
+            </section>
+          ))}
+        </div>
+      );
+    };
+    return <Matrix />;
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    for (const [mode, expected] of [
+      ['ok', 'sent'],
+      ['hang', 'pending'],
+      ['fail', 'failed'],
+    ] as const) {
+      const column = await canvas.findByTestId(`chat-${mode}`);
+      const input = await within(column).findByPlaceholderText(
+        'Write a message…',
+        {},
+        { timeout: 15_000 },
+      );
+      await userEvent.type(input, `A message that ends ${expected}{Enter}`);
+      await waitFor(
+        () =>
+          expect(
+            [...column.querySelectorAll('[data-slot="chat-message"][data-own]')]
+              .at(-1)
+              ?.getAttribute('data-state'),
+          ).toBe(expected),
+        { timeout: 10_000 },
+      );
+    }
+  },
+};
+
+/** Two or three users on the real chat table: history on join, live messages, typing. */
+export const MultiUser: Story = {
+  render: (args) => {
+    const Room = () => {
+      const room = useStoryRoom('stories:chat');
+      return (
+        <Users count={args.users}>
+          {({ user, client }) => (
+            <div style={panel}>
+              <Chat
+                room={room}
+                user={user}
+                persistence={args.history ? supabaseChatPersistence(client) : undefined}
+              />
+            </div>
+          )}
+        </Users>
+      );
+    };
+    return <Room />;
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const ann = await canvas.findByTestId('user-Ann', {}, { timeout: 15_000 });
+    const bob = await canvas.findByTestId('user-Bob', {}, { timeout: 15_000 });
+    const input = await within(ann).findByPlaceholderText(
+      'Write a message…',
+      {},
+      { timeout: 15_000 },
+    );
+    await within(bob).findByPlaceholderText('Write a message…', {}, { timeout: 15_000 });
+    await userEvent.type(input, 'Hi Bob{Enter}');
+    await waitFor(() => expect(within(bob).getByText('Hi Bob')).toBeTruthy(), { timeout: 10_000 });
+  },
+};
