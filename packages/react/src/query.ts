@@ -1,2 +1,3 @@
 export { useRealtimeQuery } from './useRealtimeQuery';
 export type { RealtimeQueryOptions } from './useRealtimeQuery';
+export { usePostgresChanges } from './useRealtimeQuery';

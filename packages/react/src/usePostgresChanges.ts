@@ -74,7 +74,9 @@ export function usePostgresChanges<Row extends Record<string, unknown> = Record<
   );
   // A misconfiguration, caught in development; production builds drop the check and its text.
   if (process.env.NODE_ENV !== 'production' && query && !queryClient) {
-    throw new Error('`usePostgresChanges` needs a `queryClient` for `queryKey`');
+    throw new Error(
+      '`usePostgresChanges` needs a QueryClient for `queryKey`: pass `queryClient` to it or to <RealtimeProvider>, or import it from `@roomkit/react/query` inside a <QueryClientProvider>.',
+    );
   }
   useEffect(() => {
     const postgres: PostgresBinding = { event, schema, table, filter };

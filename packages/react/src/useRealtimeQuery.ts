@@ -1,15 +1,20 @@
 'use client';
 import {
+  QueryClientContext,
   useQuery,
-  useQueryClient,
+  type QueryClient,
   type DefaultError,
   type QueryKey,
   type UseQueryOptions,
   type UseQueryResult,
 } from '@tanstack/react-query';
 import type { PostgresEvent } from './core/ChannelRegistry';
+import { useContext } from 'react';
 import { useRealtimeContext } from './RealtimeContext';
-import { usePostgresChanges, type PostgresChangesOptions } from './usePostgresChanges';
+import {
+  usePostgresChanges as usePostgresChangesCore,
+  type PostgresChangesOptions,
+} from './usePostgresChanges';
 
 /** The realtime half of {@link useRealtimeQuery}: which table keeps the query live, and how. */
 export interface RealtimeQueryOptions<Row extends Record<string, unknown>> extends Omit<
@@ -40,8 +45,32 @@ export function useRealtimeQuery<
   queryOptions: UseQueryOptions<TQueryFnData, TError, TData, TQueryKey>,
   realtime: RealtimeQueryOptions<Row>,
 ): UseQueryResult<TData, TError> {
-  const context = useRealtimeContext('useRealtimeQuery');
-  const queryClient = useQueryClient(context.queryClient);
-  usePostgresChanges<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
+  const queryClient = useResolvedQueryClient('useRealtimeQuery');
+  usePostgresChangesCore<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
+  // Without any query client, useQuery throws react-query's own "No QueryClient set" error.
   return useQuery(queryOptions, queryClient);
+}
+
+/** The query client a hook uses: its own option, else the provider's, else the nearest one. */
+export function useResolvedQueryClient(hook: string, given?: QueryClient): QueryClient | undefined {
+  const context = useRealtimeContext(hook);
+  const nearest = useContext(QueryClientContext);
+  return given ?? context.queryClient ?? nearest;
+}
+
+/**
+ * `usePostgresChanges` for apps with TanStack Query: a `queryKey` uses the hook's `queryClient`,
+ * else the provider's, else the nearest `QueryClientProvider`'s. (The main entry's hook does not
+ * look for a `QueryClientProvider`, so react-query stays optional for apps without it.)
+ * @example
+ * import { usePostgresChanges } from '@roomkit/react/query';
+ * usePostgresChanges<Todo>({ table: 'todos', queryKey: ['todos'], apply: 'merge' });
+ */
+export function usePostgresChanges<Row extends Record<string, unknown> = Record<string, unknown>>(
+  options: PostgresChangesOptions<Row>,
+): void {
+  usePostgresChangesCore<Row>({
+    ...options,
+    queryClient: useResolvedQueryClient('usePostgresChanges', options.queryClient),
+  });
 }

@@ -8,6 +8,8 @@ import { startTestRealtime, type TestRealtime } from '../testing';
 import { useChannelStatus } from '../useChannelStatus';
 import { useConnectionStatus } from '../useConnectionStatus';
 import { usePostgresChanges } from '../usePostgresChanges';
+import { usePostgresChanges as usePostgresChangesWithQueries } from '../query';
+import { useQuery } from '@tanstack/react-query';
 import { useRealtimeQuery } from '../useRealtimeQuery';
 import { sleep } from './helpers';
 
@@ -133,6 +135,83 @@ describe('usePostgresChanges', () => {
       },
     );
     await waitFor(() => expect(result.current.data).toEqual([]));
+  });
+});
+
+describe('usePostgresChanges from @roomkit/react/query', () => {
+  it('merges into the query of the nearest QueryClientProvider and refetches it after a gap', async () => {
+    await db.query(`create table public.items_nearest (id serial primary key, name text not null);
+      alter publication supabase_realtime add table public.items_nearest`);
+    const queries = queryClient();
+    const client = await realtime.user('alice');
+    let fetches = 0;
+    const { result } = renderHook(
+      () => {
+        usePostgresChangesWithQueries<{ id: number; name: string }>({
+          table: 'items_nearest',
+          queryKey: ['items-nearest'],
+          apply: 'merge',
+          order: { column: 'id' },
+        });
+        return {
+          status: useChannelStatus('db:public.items_nearest'),
+          items: useQuery({
+            queryKey: ['items-nearest'],
+            queryFn: () => (
+              fetches++,
+              rows<{ id: number; name: string }>('select * from items_nearest order by id')
+            ),
+          }),
+        };
+      },
+      {
+        // No queryClient on the provider: only the QueryClientProvider has one.
+        wrapper: ({ children }) => (
+          <QueryClientProvider client={queries}>
+            <RealtimeProvider client={client}>{children}</RealtimeProvider>
+          </QueryClientProvider>
+        ),
+      },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.items.data).toEqual([]));
+    await sleep(300);
+    await db.query(`insert into items_nearest (name) values ('a'), ('b')`);
+    await waitFor(() =>
+      expect(result.current.items.data?.map((row) => row.name)).toEqual(['a', 'b']),
+    );
+    expect(fetches).toBe(1);
+    await act(() => realtime.restart());
+    await waitFor(() => expect(fetches).toBe(2), { timeout: 15_000 });
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+  }, 30_000);
+
+  it('says how to get a QueryClient when a queryKey has none anywhere', async () => {
+    const client = await realtime.user('alice');
+    const errors: unknown[] = [];
+    const quiet = console.error;
+    console.error = () => undefined;
+    try {
+      renderHook(
+        () => {
+          try {
+            usePostgresChanges({ table: 'items', queryKey: ['none'] });
+          } catch (error) {
+            errors.push(error);
+          }
+        },
+        {
+          wrapper: ({ children }) => (
+            <RealtimeProvider client={client}>{children}</RealtimeProvider>
+          ),
+        },
+      );
+    } finally {
+      console.error = quiet;
+    }
+    expect(String(errors[0])).toBe(
+      'Error: `usePostgresChanges` needs a QueryClient for `queryKey`: pass `queryClient` to it or to <RealtimeProvider>, or import it from `@roomkit/react/query` inside a <QueryClientProvider>.',
+    );
   });
 });
 
