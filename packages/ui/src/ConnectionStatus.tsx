@@ -41,9 +41,14 @@ export const ConnectionStatus = forwardRef<HTMLSpanElement, ConnectionStatusProp
       onLost: () => setLost(true),
       onRestored: () => setLost(false),
     });
+    // Before its first open the socket is not offline, only not needed yet (no channel joined).
+    const [everOpen, setEverOpen] = useState(false);
+    if (status === 'open' && !everOpen) setEverOpen(true);
     const state: ConnectionBadgeState =
       status === 'closed'
-        ? 'offline'
+        ? everOpen
+          ? 'offline'
+          : 'connecting'
         : lost && status !== 'open'
           ? 'reconnecting'
           : status === 'connecting'

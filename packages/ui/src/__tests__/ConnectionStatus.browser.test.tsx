@@ -33,4 +33,18 @@ describe('ConnectionStatus', () => {
     }
     await expect.element(status, { timeout: 10_000 }).toHaveAttribute('data-state', 'connected');
   });
+
+  it('says connecting, not offline, before any channel has opened the socket', async () => {
+    const a = await clientFor(uuid());
+    render(
+      <Side client={a}>
+        <ConnectionStatus delayMs={0} data-testid="idle-status" />
+      </Side>,
+    );
+    const status = page.getByTestId('idle-status');
+    await expect.element(status).toHaveAttribute('data-state', 'connecting');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(status.element().getAttribute('data-state')).toBe('connecting');
+    expect(status.element().textContent).toBe('Connecting');
+  });
 });
