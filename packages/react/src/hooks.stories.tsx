@@ -1,6 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { Users, useStoryRoom, type StoryUserContext } from '../../../.storybook/roomkit';
 import { defineRoom } from './defineRoom';
@@ -63,7 +62,7 @@ export const ConnectionStatus: Story = {
   },
 };
 
-function PresenceList({ room, context }: { room: string; context: StoryUserContext }) {
+function PresenceListDemo({ room, context }: { room: string; context: StoryUserContext }) {
   const [mood, setMood] = useState('👋');
   const { users, update } = usePresence<{ name: string; mood: string }>(room, {
     key: context.user.id,
@@ -95,14 +94,13 @@ function PresenceList({ room, context }: { room: string; context: StoryUserConte
 }
 
 /** usePresence: one entry per person with a connection count; state updates are coalesced. */
-export const PresenceListStory: Story = {
-  name: 'Presence list',
+export const PresenceList: Story = {
   render: (args) => {
     const Room = () => {
       const room = useStoryRoom('stories:presence');
       return (
         <Users count={args.users}>
-          {(context) => <PresenceList room={room} context={context} />}
+          {(context) => <PresenceListDemo room={room} context={context} />}
         </Users>
       );
     };
@@ -137,11 +135,13 @@ interface Task extends Record<string, unknown> {
 }
 
 function TaskFeed({ context }: { context: StoryUserContext }) {
-  const queryClient = useQueryClient();
+  // Counts the query's fetches, to watch the one refetch after a dropped connection.
+  const [fetches, setFetches] = useState(0);
   const tasks = useRealtimeQuery<Task>(
     {
       queryKey: ['stories', 'tasks'],
       queryFn: async () => {
+        setFetches((count) => count + 1);
         const { data, error } = await context.client
           .from('tasks')
           .select('id, title, done, created_at')
@@ -151,15 +151,6 @@ function TaskFeed({ context }: { context: StoryUserContext }) {
       },
     },
     { table: 'tasks', apply: 'merge', order: { column: 'created_at' } },
-  );
-  const [fetches, setFetches] = useState(0);
-  // Counts the query's fetches, to watch the one refetch after a dropped connection.
-  useEffect(
-    () =>
-      queryClient.getQueryCache().subscribe((event) => {
-        if (event.type === 'updated' && event.action.type === 'fetch') setFetches((n) => n + 1);
-      }),
-    [queryClient],
   );
   const add = async () => {
     await context.client.from('tasks').insert({
@@ -187,13 +178,19 @@ function TaskFeed({ context }: { context: StoryUserContext }) {
 
 /** useRealtimeQuery on the seeded `tasks` table: inserts merge in live; a drop refetches once. */
 export const PostgresChangesFeed: Story = {
-  name: 'Postgres changes feed',
   render: (args) => <Users count={args.users}>{(context) => <TaskFeed context={context} />}</Users>,
   play: async ({ canvasElement, args }) => {
     const canvas = within(canvasElement);
     const ann = await canvas.findByTestId('user-Ann', {}, { timeout: 15_000 });
     const feed = await within(ann).findByTestId('feed', {}, { timeout: 15_000 });
     await waitFor(() => expect(feed.children.length).toBeGreaterThan(0), { timeout: 15_000 });
+    const fetches = within(ann).getByTestId('fetches');
+    await waitFor(() => expect(fetches.textContent).toBe('fetches: 1'));
+    // A dropped connection: the channel comes back and the query is fetched exactly once more.
+    within(ann).getByRole('button', { name: 'Drop connection' }).click();
+    await waitFor(() => expect(fetches.textContent).toBe('fetches: 2'), { timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(fetches.textContent).toBe('fetches: 2');
     const before = feed.children.length;
     if (args.users < 2) return;
     const bob = await canvas.findByTestId('user-Bob');
@@ -235,7 +232,6 @@ function Waves({ context }: { context: StoryUserContext }) {
 
 /** useBroadcast with `defineRoom`: `send` only takes `{ from, at }`; others see each wave. */
 export const TypedBroadcast: Story = {
-  name: 'Typed broadcast',
   render: (args) => <Users count={args.users}>{(context) => <Waves context={context} />}</Users>,
   play: async ({ canvasElement, args }) => {
     if (args.users < 2) return;
