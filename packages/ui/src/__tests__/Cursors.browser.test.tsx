@@ -1,7 +1,7 @@
 import { cleanup, render } from '@testing-library/react';
 import { Profiler, useRef } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { page } from 'vitest/browser';
+import { commands, page } from 'vitest/browser';
 import '../../styles.css';
 import { Cursors } from '../Cursors';
 import type { RoomUser } from '../types';
@@ -35,17 +35,43 @@ function Board(props: {
   );
 }
 
-const move = (el: Element, x: number, y: number) => {
+const move = (el: Element, x: number, y: number, pointerType = 'mouse') => {
   const rect = el.getBoundingClientRect();
   el.dispatchEvent(
     new PointerEvent('pointermove', {
       clientX: rect.left + x,
       clientY: rect.top + y,
       bubbles: true,
-      pointerType: 'mouse',
+      pointerType,
     }),
   );
 };
+
+/** Two users, A on a 400×300 box and B on 800×600, each seeing the other's cursor element. */
+async function twoBoards() {
+  const room = `cursors-${uuid()}`;
+  const ann = { id: uuid(), name: 'Ann' };
+  const bo = { id: uuid(), name: 'Bo' };
+  const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+  render(
+    <>
+      <Side client={a}>
+        <Board id="a" room={room} user={ann} width={400} height={300} />
+      </Side>
+      <Side client={b}>
+        <Board id="b" room={room} user={bo} width={800} height={600} />
+      </Side>
+    </>,
+  );
+  const aBox = page.getByTestId('a').element();
+  const bBox = page.getByTestId('b').element();
+  await expect.poll(() => bBox.querySelector('[data-slot="cursor"]')).not.toBeNull();
+  await expect.poll(() => aBox.querySelector('[data-slot="cursor"]')).not.toBeNull();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const cursor = bBox.querySelector<HTMLElement>('[data-slot="cursor"]');
+  if (!cursor) throw new Error('B has no cursor for A');
+  return { aBox, cursor };
+}
 
 describe('Cursors', () => {
   it('puts A’s cursor at the same relative spot in B’s larger box, without rendering React', async () => {
@@ -120,5 +146,52 @@ describe('Cursors', () => {
     const cursor = bBox.querySelector<HTMLElement>('[data-slot="cursor"]');
     await expect.poll(() => cursor?.dataset.state, { timeout: 5000 }).toBe('idle');
     expect(cursor?.style.transform).toBe('translate(400px, 300px)');
+  });
+
+  it('follows touch and pen pointers, and hides A’s cursor when A leaves the box or the window', async () => {
+    const { aBox, cursor } = await twoBoards();
+    move(aBox, 100, 75, 'touch');
+    await expect
+      .poll(() => cursor.style.transform, { timeout: 5000 })
+      .toBe('translate(200px, 150px)');
+    expect(cursor.dataset.state).toBe('active');
+    move(aBox, 300, 225, 'pen');
+    await expect
+      .poll(() => cursor.style.transform, { timeout: 5000 })
+      .toBe('translate(600px, 450px)');
+    aBox.dispatchEvent(new PointerEvent('pointerleave', { pointerType: 'mouse' }));
+    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('hidden');
+    move(aBox, 200, 150);
+    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('active');
+    window.dispatchEvent(new FocusEvent('blur'));
+    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('hidden');
+  });
+
+  it('glides between positions, and jumps when the user prefers reduced motion', async () => {
+    const { aBox, cursor } = await twoBoards();
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => seen.push(cursor.style.transform));
+    observer.observe(cursor, { attributes: true, attributeFilter: ['style'] });
+    /** Moves A once from one corner to the other and returns the positions B drew on the way. */
+    const trip = async (from: [number, number], to: [number, number], target: string) => {
+      move(aBox, ...from);
+      await expect.poll(() => cursor.style.transform, { timeout: 5000 }).not.toBe(target);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      seen.length = 0;
+      move(aBox, ...to);
+      await expect.poll(() => cursor.style.transform, { timeout: 5000 }).toBe(target);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return [...new Set(seen)];
+    };
+    try {
+      const glided = await trip([40, 30], [360, 270], 'translate(720px, 540px)');
+      expect(glided.length).toBeGreaterThan(2);
+      await commands.reducedMotion(true);
+      const jumped = await trip([40, 30], [360, 270], 'translate(720px, 540px)');
+      expect(jumped).toEqual(['translate(720px, 540px)']);
+    } finally {
+      observer.disconnect();
+      await commands.reducedMotion(false);
+    }
   });
 });

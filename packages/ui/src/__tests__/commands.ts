@@ -1,6 +1,7 @@
 // Loaded by vitest.config.ts, so it must not import the server: the global setup shares it here.
 import type { RoomkitServer } from '@roomkit/server';
 import type { BrowserCommand } from 'vitest/node';
+import type {} from '@vitest/browser-playwright';
 
 /** Where the global setup leaves the running server for the commands. */
 export const SERVERS = Symbol.for('@roomkit/ui:test-servers');
@@ -38,6 +39,10 @@ export const realtimeCommands = {
     servers().front().mintToken({ sub, role: 'authenticated' })) satisfies BrowserCommand<[string]>,
   realtimeStop: (() => servers().stop()) satisfies BrowserCommand<[]>,
   realtimeStart: (() => servers().start()) satisfies BrowserCommand<[]>,
+  /** Sets `prefers-reduced-motion` for the page, as the OS setting would. */
+  reducedMotion: (async (context, reduce: boolean) => {
+    await context.page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
+  }) satisfies BrowserCommand<[boolean]>,
 };
 
 declare module 'vitest/browser' {
@@ -46,5 +51,6 @@ declare module 'vitest/browser' {
     realtimeToken: (sub: string) => Promise<string>;
     realtimeStop: () => Promise<void>;
     realtimeStart: () => Promise<void>;
+    reducedMotion: (reduce: boolean) => Promise<void>;
   }
 }
