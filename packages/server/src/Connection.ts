@@ -79,6 +79,11 @@ export class Connection {
     this.sendFrame({ data: Buffer.from(text, 'utf8'), binary: false });
   }
 
+  /** Stops reading from the client (heartbeats go unanswered), as a hung network path would. */
+  stall(): void {
+    this.socket.pause();
+  }
+
   /** Cuts the TCP stream with no close frame, as a lost network would. */
   drop(): void {
     this.socket.terminate();

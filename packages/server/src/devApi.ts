@@ -26,7 +26,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * `GET /roomkit/v1/connections` lists sockets; `POST /roomkit/v1/connections/drop` with
  * `{ id?, sub? }` cuts the matching ones (all without either) the way a lost network does, so a
- * playground can show reconnect and refetch. Answers only on a server started with `dev: true`.
+ * playground can show reconnect and refetch; `…/stall` stops reading from them instead, so
+ * heartbeats and joins go unanswered (a hung path). Answers only with `dev: true`.
  */
 export async function devApi(
   hub: RealtimeHub,
@@ -48,7 +49,8 @@ export async function devApi(
     if (request.method !== 'GET') return sendJson(response, 405, { message: 'Method not allowed' });
     return sendJson(response, 200, [...hub.connections].map(describe));
   }
-  if (path === 'connections/drop') {
+  const action = /^connections\/(drop|stall)$/.exec(path)?.[1];
+  if (action) {
     if (request.method !== 'POST')
       return sendJson(response, 405, { message: 'Method not allowed' });
     let filter: unknown = {};
@@ -76,10 +78,17 @@ export async function devApi(
         (sub === undefined || connection.currentIdentity.claims.sub === sub),
     );
     for (const connection of targets) {
-      hub.logger.info('connection dropped on request', { id: connection.id });
-      connection.drop();
+      hub.logger.info(`connection ${action === 'drop' ? 'dropped' : 'stalled'} on request`, {
+        id: connection.id,
+      });
+      if (action === 'drop') connection.drop();
+      else connection.stall();
     }
-    return sendJson(response, 200, { dropped: targets.length });
+    return sendJson(
+      response,
+      200,
+      action === 'drop' ? { dropped: targets.length } : { stalled: targets.length },
+    );
   }
   return sendJson(response, 404, { message: 'Not found' });
 }

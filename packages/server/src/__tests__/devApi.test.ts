@@ -11,11 +11,15 @@ afterEach(async () => {
 });
 
 /** A user's official client: the anon key on the socket, the user's token on every join. */
-async function userClient(server: RoomkitServer, sub: string): Promise<SupabaseClient> {
+async function userClient(
+  server: RoomkitServer,
+  sub: string,
+  heartbeatIntervalMs = 25_000,
+): Promise<SupabaseClient> {
   const token = await server.mintToken({ sub, role: 'authenticated' });
   const supabase = createClient(server.url, server.anonKey, {
     accessToken: async () => token,
-    realtime: { transport: WebSocket as never, reconnectAfterMs: () => 100 },
+    realtime: { transport: WebSocket as never, reconnectAfterMs: () => 100, heartbeatIntervalMs },
   });
   clients.push(supabase);
   return supabase;
@@ -83,6 +87,28 @@ describe('development endpoints', () => {
     await bobRoom.send({ type: 'broadcast', event: 'ping', payload: { n: 1 } });
     await until(() => heard.length === 1 && bobHeard.length === 1, 5000, 'both hear bob');
     expect(server.connectionCount()).toBe(2);
+  });
+
+  it('stalls a socket: its heartbeats go unanswered, the client gives up on it and reconnects', async () => {
+    const server = await testServer({ dev: true });
+    const alice = await userClient(server, 'alice', 300);
+    const room = alice.channel('room-1');
+    const statuses: string[] = [];
+    room.subscribe((status) => statuses.push(status));
+    await until(() => statuses.includes('SUBSCRIBED'), 5000, 'alice joined');
+    const before = ((await call(server, 'connections')).body as ConnectionInfo[])[0]?.id;
+    expect(
+      await call(server, 'connections/stall', { method: 'POST', body: '{"sub":"alice"}' }),
+    ).toEqual({ status: 200, body: { stalled: 1 } });
+    // The heartbeat timeout closes the stalled socket on the client side; it comes back on a new one.
+    await until(() => statuses.filter((s) => s === 'SUBSCRIBED').length === 2, 10_000, 'rejoin');
+    const ids = ((await call(server, 'connections')).body as ConnectionInfo[])
+      .filter((info) => info.channels.includes('realtime:room-1'))
+      .map((info) => info.id);
+    // The stalled socket lingers at the server (it reads nothing, not even the close) until the
+    // 60 s idle timeout; the client is on a new one.
+    expect(ids).toContain(before);
+    expect(ids.filter((id) => id !== before)).toHaveLength(1);
   });
 
   it('drops by id, and every socket without a filter', async () => {
