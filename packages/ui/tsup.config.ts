@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `query` holds what imports react-query, an optional peer the main entry never loads.
+  entry: { index: 'src/index.ts', query: 'src/query.ts' },
   format: ['esm'],
   target: 'es2022',
   dts: true,

@@ -10,13 +10,20 @@ import {
   useRef,
   useState,
   useSyncExternalStore,
+  type ComponentType,
   type FormEvent,
   type HTMLAttributes,
   type ReactNode,
 } from 'react';
 import { ChatHistory } from './ChatHistory';
 import { ChatRow, type ChatLabels, type ChatRowContext } from './ChatRow';
-import { isChatMessage, type ChatEntry, type ChatMessage, type ChatPersistence } from './chatTypes';
+import {
+  isChatMessage,
+  type ChatEntry,
+  type ChatHistoryProps,
+  type ChatMessage,
+  type ChatPersistence,
+} from './chatTypes';
 import { createMessageStore } from './createMessageStore';
 import { cx } from './cx';
 import { formatTyping } from './TypingIndicator';
@@ -31,6 +38,12 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   user: RoomUser;
   /** Stores messages and loads history; without it the chat keeps only what it saw live. */
   persistence?: ChatPersistence;
+  /**
+   * Loads history from `persistence` into the chat; `QueryChatHistory` from `@roomkit/ui/query`
+   * keeps it in the react-query cache. Pass a stable component.
+   * @default the built-in loader, which needs no other library
+   */
+  history?: ComponentType<ChatHistoryProps>;
   /** History page size. @default 50 */
   pageSize?: number;
   /** Translated texts; pass a stable (memoized) object. */
@@ -72,6 +85,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     room,
     user,
     persistence,
+    history: History = ChatHistory,
     pageSize = 50,
     labels: labelsProp,
     groupWithinMs = 300_000,
@@ -131,6 +145,14 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     count: 0,
   });
   const loadOlder = useRef<(() => void) | null>(null);
+  const setLoadOlder = useCallback((load: (() => void) | null) => {
+    loadOlder.current = load;
+  }, []);
+  const addHistory = useCallback(
+    (messages: readonly ChatMessage[]) =>
+      store.add(messages.map((message) => ({ ...message, status: 'sent' as const }))),
+    [store],
+  );
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
@@ -172,12 +194,12 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
       {persistence ? (
-        <ChatHistory
+        <History
           room={room}
           persistence={persistence}
-          store={store}
           pageSize={pageSize}
-          loadOlderRef={loadOlder}
+          add={addHistory}
+          setLoadOlder={setLoadOlder}
         />
       ) : null}
       <div

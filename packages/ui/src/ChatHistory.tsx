@@ -1,52 +1,61 @@
 'use client';
 import { useChannelStatus } from '@roomkit/react';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useRef, type RefObject } from 'react';
-import type { ChatPersistence } from './chatTypes';
-import type { MessageStore } from './createMessageStore';
-
-/** Props of {@link ChatHistory}. */
-export interface ChatHistoryProps {
-  room: string;
-  persistence: ChatPersistence;
-  store: MessageStore;
-  pageSize: number;
-  /** Set to a function that loads the next older page, or `null` when there is none. */
-  loadOlderRef: RefObject<(() => void) | null>;
-}
+import { useEffect, useRef } from 'react';
+import type { ChatHistoryProps } from './chatTypes';
 
 /**
- * Loads a room's history with react-query: the newest page on join, older pages on demand,
- * and everything again when the channel re-joins, so a reconnect's gap is filled.
+ * The built-in history loader of `<Chat>`, which needs nothing but the adapter: the newest page
+ * on mount, older pages on demand, and after the channel re-joins, newer pages until they meet
+ * what is shown, so a drop's gap is filled.
  */
-export function ChatHistory({
-  room,
-  persistence,
-  store,
-  pageSize,
-  loadOlderRef,
-}: ChatHistoryProps) {
-  const query = useInfiniteQuery({
-    queryKey: ['@roomkit/ui', 'chat', room, pageSize],
-    queryFn: ({ pageParam }) => persistence.load(room, { before: pageParam, limit: pageSize }),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (page) => (page.length < pageSize ? undefined : page[0]?.createdAt),
-    staleTime: Infinity,
-  });
-  const { data, hasNextPage, isFetchingNextPage, fetchNextPage, refetch } = query;
+export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: ChatHistoryProps) {
+  // The oldest message loaded so far (undefined until a first page arrived), and the loader.
+  const oldest = useRef<number | undefined>(undefined);
+  const loadFirst = useRef<(() => void) | null>(null);
   useEffect(() => {
-    for (const page of data?.pages ?? [])
-      store.add(page.map((message) => ({ ...message, status: 'sent' as const })));
-  }, [data, store]);
-  useEffect(() => {
-    loadOlderRef.current = hasNextPage && !isFetchingNextPage ? () => void fetchNextPage() : null;
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage, loadOlderRef]);
+    let live = true;
+    oldest.current = undefined;
+    const loadOlder = () => {
+      setLoadOlder(null);
+      persistence.load(room, { before: oldest.current, limit: pageSize }).then(
+        (page) => {
+          if (!live) return;
+          add(page);
+          oldest.current = page[0]?.createdAt ?? oldest.current ?? Infinity;
+          setLoadOlder(page.length < pageSize ? null : loadOlder);
+        },
+        // A failed page can be asked for again (the next scroll to the top).
+        () => live && setLoadOlder(loadOlder),
+      );
+    };
+    loadOlder();
+    loadFirst.current = loadOlder;
+    return () => {
+      live = false;
+      loadFirst.current = null;
+      setLoadOlder(null);
+    };
+  }, [room, persistence, pageSize, add, setLoadOlder]);
+
   const status = useChannelStatus(room);
   const wasJoined = useRef(false);
   useEffect(() => {
-    // Only a re-join refetches: the first join is covered by the initial query.
-    if (status === 'joined' && wasJoined.current) void refetch();
-    if (status === 'joined') wasJoined.current = true;
-  }, [status, refetch]);
+    if (status !== 'joined') return;
+    // Only a re-join fills a gap: the first join is covered by the first page.
+    if (!wasJoined.current) return void (wasJoined.current = true);
+    // Without a first page (it failed while offline) there is no gap to fill: load it again.
+    if (oldest.current === undefined) return void loadFirst.current?.();
+    let live = true;
+    const fill = async (before?: number): Promise<void> => {
+      const page = await persistence.load(room, { before, limit: pageSize });
+      // A page of only new messages may have more behind it; one that overlaps closes the gap.
+      if (live && add(page) === pageSize) await fill(page[0]?.createdAt);
+    };
+    // A failed fill waits for the next re-join; live messages keep arriving meanwhile.
+    fill().catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [status, room, persistence, pageSize, add]);
   return null;
 }

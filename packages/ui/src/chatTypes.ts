@@ -29,6 +29,28 @@ export interface ChatPersistence {
   save(room: string, message: ChatMessage): Promise<void>;
 }
 
+/**
+ * What `<Chat>` hands the component that loads its history (its `history` prop): the built-in
+ * loader, `QueryChatHistory` from `@roomkit/ui/query`, or your own.
+ * @example
+ * function History({ room, persistence, pageSize, add }: ChatHistoryProps) {
+ *   useEffect(() => void persistence.load(room, { limit: pageSize }).then(add), [room, persistence, pageSize, add]);
+ *   return null;
+ * }
+ */
+export interface ChatHistoryProps {
+  /** The chat's room. */
+  room: string;
+  /** Where the messages are stored. */
+  persistence: ChatPersistence;
+  /** How many messages one page holds. */
+  pageSize: number;
+  /** Adds loaded messages to the chat and returns how many were new (copies are dropped by id). */
+  add: (messages: readonly ChatMessage[]) => number;
+  /** Gives `<Chat>` the function that loads the next older page, or `null` while there is none. */
+  setLoadOlder: (loadOlder: (() => void) | null) => void;
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
 

@@ -20,10 +20,13 @@ export function createMessageStore() {
     },
     getSnapshot: (): readonly ChatEntry[] => list,
     get: (id: string) => byId.get(id),
-    /** Adds messages; one already known keeps its entry (a replay or history overlap). */
-    add(entries: readonly ChatEntry[]) {
+    /**
+     * Adds messages and returns how many were new; one already known keeps its entry (a replay
+     * or history overlap).
+     */
+    add(entries: readonly ChatEntry[]): number {
       const fresh = entries.filter((entry) => !byId.has(entry.id));
-      if (!fresh.length) return;
+      if (!fresh.length) return 0;
       for (const entry of fresh) byId.set(entry.id, entry);
       const last = list[list.length - 1];
       // Live messages arrive in order: append without sorting 10,000 entries.
@@ -32,6 +35,7 @@ export function createMessageStore() {
         (!last || byTime(last, fresh[0] as ChatEntry) <= 0);
       list = inOrder ? [...list, ...fresh] : [...list, ...fresh].sort(byTime);
       emit();
+      return fresh.length;
     },
     /** Changes one message's status; the entry is replaced, its neighbours are not. */
     setStatus(id: string, status: ChatMessageStatus) {

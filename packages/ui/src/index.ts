@@ -1,7 +1,13 @@
 export { Chat, chatLabels } from './Chat';
 export type { ChatProps } from './Chat';
 export type { ChatLabels, ChatRowContext } from './ChatRow';
-export type { ChatEntry, ChatMessage, ChatMessageStatus, ChatPersistence } from './chatTypes';
+export type {
+  ChatEntry,
+  ChatHistoryProps,
+  ChatMessage,
+  ChatMessageStatus,
+  ChatPersistence,
+} from './chatTypes';
 export { supabaseChatPersistence } from './supabaseChatPersistence';
 export type { SupabaseChatPersistenceOptions } from './supabaseChatPersistence';
 export { AvatarStack } from './AvatarStack';

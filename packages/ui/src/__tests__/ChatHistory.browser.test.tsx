@@ -1,8 +1,11 @@
 import { cleanup, render } from '@testing-library/react';
+import type { ComponentType } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
+import type { ChatHistoryProps } from '../chatTypes';
+import { QueryChatHistory } from '../query';
 import { supabaseChatPersistence } from '../supabaseChatPersistence';
 import { clientFor, closeClients, Side, uuid } from './helpers';
 
@@ -11,15 +14,51 @@ afterEach(async () => {
   await closeClients();
 });
 
-describe('Chat history', () => {
+const bodies = (root: Element) =>
+  [...root.querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
+
+/** Saves messages through the server that stays up while the realtime one is stopped. */
+async function saveWhileAway(room: string, texts: string[]) {
+  const ann = { id: uuid(), name: 'Ann' };
+  const a = await clientFor(ann.id, 'database');
+  const start = Date.now();
+  for (const [i, body] of texts.entries())
+    await supabaseChatPersistence(a).save(room, {
+      id: uuid(),
+      user: ann,
+      body,
+      createdAt: start + i,
+    });
+}
+
+const loaders: Array<{
+  name: string;
+  history: ComponentType<ChatHistoryProps> | undefined;
+  withoutQuery: boolean;
+}> = [
+  {
+    name: 'the built-in loader, in an app without react-query',
+    history: undefined,
+    withoutQuery: true,
+  },
+  { name: 'QueryChatHistory', history: QueryChatHistory, withoutQuery: false },
+];
+
+describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) => {
   it('shows what was said before B joined, once', async () => {
     const room = `history-${uuid()}`;
     const ann = { id: uuid(), name: 'Ann' };
     const bo = { id: uuid(), name: 'Bo' };
     const a = await clientFor(ann.id);
     const first = render(
-      <Side client={a}>
-        <Chat room={room} user={ann} persistence={supabaseChatPersistence(a)} data-testid="a" />
+      <Side client={a} withoutQuery={withoutQuery}>
+        <Chat
+          room={room}
+          user={ann}
+          persistence={supabaseChatPersistence(a)}
+          history={history}
+          data-testid="a"
+        />
       </Side>,
     );
     const aSide = page.getByTestId('a');
@@ -39,40 +78,41 @@ describe('Chat history', () => {
 
     const b = await clientFor(bo.id);
     render(
-      <Side client={b}>
-        <Chat room={room} user={bo} persistence={supabaseChatPersistence(b)} data-testid="b" />
+      <Side client={b} withoutQuery={withoutQuery}>
+        <Chat
+          room={room}
+          user={bo}
+          persistence={supabaseChatPersistence(b)}
+          history={history}
+          data-testid="b"
+        />
       </Side>,
     );
     const bSide = page.getByTestId('b');
     await expect.element(bSide.getByText('second')).toBeInTheDocument();
-    const bodies = [...bSide.element().querySelectorAll('[data-slot="chat-body"]')].map(
-      (el) => el.textContent,
-    );
-    expect(bodies).toEqual(['first', 'second']);
+    expect(bodies(bSide.element())).toEqual(['first', 'second']);
   });
 
   it('fills the gap from the table after a reconnect', async () => {
     const room = `history-${uuid()}`;
-    const ann = { id: uuid(), name: 'Ann' };
     const bo = { id: uuid(), name: 'Bo' };
     const b = await clientFor(bo.id);
     render(
-      <Side client={b}>
-        <Chat room={room} user={bo} persistence={supabaseChatPersistence(b)} data-testid="b" />
+      <Side client={b} withoutQuery={withoutQuery}>
+        <Chat
+          room={room}
+          user={bo}
+          persistence={supabaseChatPersistence(b)}
+          history={history}
+          data-testid="b"
+        />
       </Side>,
     );
     const bSide = page.getByTestId('b');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await commands.realtimeStop();
     try {
-      // Ann writes through a server that stayed up while Bo's realtime connection was gone.
-      const a = await clientFor(ann.id, 'database');
-      await supabaseChatPersistence(a).save(room, {
-        id: uuid(),
-        user: ann,
-        body: 'said while you were away',
-        createdAt: Date.now(),
-      });
+      await saveWhileAway(room, ['said while you were away']);
     } finally {
       await commands.realtimeStart();
     }
@@ -80,5 +120,79 @@ describe('Chat history', () => {
       .element(bSide.getByText('said while you were away'), { timeout: 10_000 })
       .toBeInTheDocument();
     expect(bSide.element().querySelectorAll('[data-slot="chat-message"]')).toHaveLength(1);
+  });
+
+  it('shows what was said while the chat was closed when it opens again', async () => {
+    const room = `history-${uuid()}`;
+    const bo = { id: uuid(), name: 'Bo' };
+    const b = await clientFor(bo.id);
+    const persistence = supabaseChatPersistence(b);
+    const chat = (
+      <Chat room={room} user={bo} persistence={persistence} history={history} data-testid="b" />
+    );
+    // The app (and its query cache) stays; only the chat closes and opens again.
+    const app = render(
+      <Side client={b} withoutQuery={withoutQuery}>
+        {chat}
+      </Side>,
+    );
+    await saveWhileAway(room, ['before closing']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    app.rerender(
+      <Side client={b} withoutQuery={withoutQuery}>
+        {null}
+      </Side>,
+    );
+    app.rerender(
+      <Side client={b} withoutQuery={withoutQuery}>
+        {chat}
+      </Side>,
+    );
+    const bSide = page.getByTestId('b');
+    await expect.element(bSide.getByText('before closing')).toBeInTheDocument();
+    app.rerender(
+      <Side client={b} withoutQuery={withoutQuery}>
+        {null}
+      </Side>,
+    );
+    await saveWhileAway(room, ['while closed']);
+    app.rerender(
+      <Side client={b} withoutQuery={withoutQuery}>
+        {chat}
+      </Side>,
+    );
+    await expect.element(bSide.getByText('while closed')).toBeInTheDocument();
+    expect(bodies(bSide.element())).toEqual(['before closing', 'while closed']);
+  });
+});
+
+describe('Chat history with the built-in loader', () => {
+  it('fills a gap longer than a page, page by page, after a reconnect', async () => {
+    const room = `history-${uuid()}`;
+    const bo = { id: uuid(), name: 'Bo' };
+    const b = await clientFor(bo.id);
+    render(
+      <Side client={b} withoutQuery>
+        <Chat
+          room={room}
+          user={bo}
+          persistence={supabaseChatPersistence(b)}
+          pageSize={2}
+          style={{ height: 400 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    const bSide = page.getByTestId('b');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await commands.realtimeStop();
+    try {
+      await saveWhileAway(room, ['one', 'two', 'three', 'four', 'five']);
+    } finally {
+      await commands.realtimeStart();
+    }
+    await expect
+      .poll(() => bodies(bSide.element()), { timeout: 10_000 })
+      .toEqual(['one', 'two', 'three', 'four', 'five']);
   });
 });

@@ -31,27 +31,29 @@ export async function closeClients() {
   await Promise.all(clients.splice(0).map((client) => client.removeAllChannels()));
 }
 
-/** One user's app: their own client, provider and query client. */
+/** One user's app: their own client, provider and (unless `withoutQuery`) query client. */
 export function Side(props: {
   client: SupabaseClient;
   children: ReactNode;
   presenceGraceMs?: number;
+  /** An app without react-query: no `QueryClientProvider`. */
+  withoutQuery?: boolean;
 }) {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { retry: false } } }),
   );
-  return (
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider
-        client={props.client}
-        queryClient={queryClient}
-        lingerMs={0}
-        presenceGraceMs={props.presenceGraceMs ?? 300}
-      >
-        {props.children}
-      </RealtimeProvider>
-    </QueryClientProvider>
+  const app = (
+    <RealtimeProvider
+      client={props.client}
+      queryClient={props.withoutQuery ? undefined : queryClient}
+      lingerMs={0}
+      presenceGraceMs={props.presenceGraceMs ?? 300}
+    >
+      {props.children}
+    </RealtimeProvider>
   );
+  if (props.withoutQuery) return app;
+  return <QueryClientProvider client={queryClient}>{app}</QueryClientProvider>;
 }
 
 /** Runs axe on an element and returns the violations' ids. */
