@@ -6,16 +6,15 @@ import {
   useMemo,
   useRef,
   useState,
-  type CSSProperties,
   type HTMLAttributes,
   type RefObject,
 } from 'react';
 import { createPortal } from 'react-dom';
 import { createCursorRenderer, type CursorRenderer } from './createCursorRenderer';
 import { cx } from './cx';
+import { RemoteCursor } from './RemoteCursor';
 import type { RoomUser } from './types';
 import { useLatest } from './useLatest';
-import { userColor } from './userColor';
 
 /** Props of {@link Cursors}. */
 export interface CursorsProps extends HTMLAttributes<HTMLDivElement> {
@@ -116,14 +115,20 @@ export const Cursors = forwardRef<HTMLDivElement, CursorsProps>(function Cursors
       last.current = null;
       queue({ id: user.id });
     };
+    // A touch or pen shows where it lands (pointerdown) before it moves, and lifting it (which
+    // ends in pointerleave) or the browser taking it over for scrolling (pointercancel) hides it.
+    box.addEventListener('pointerdown', move, { passive: true });
     box.addEventListener('pointermove', move, { passive: true });
     box.addEventListener('pointerleave', hide);
+    box.addEventListener('pointercancel', hide);
     window.addEventListener('blur', hide);
     const resize = new ResizeObserver(() => rendererRef.current?.redraw());
     resize.observe(box);
     return () => {
+      box.removeEventListener('pointerdown', move);
       box.removeEventListener('pointermove', move);
       box.removeEventListener('pointerleave', hide);
+      box.removeEventListener('pointercancel', hide);
       window.removeEventListener('blur', hide);
       resize.disconnect();
       cancelAnimationFrame(frame);
@@ -134,10 +139,14 @@ export const Cursors = forwardRef<HTMLDivElement, CursorsProps>(function Cursors
     };
   }, [host, send, throttleMs, user.id, aloneRef, rendererRef]);
 
-  // A late joiner sees where everyone's cursor rests, as idle cursors.
+  // A late joiner sees where everyone's cursor rests, as idle cursors; someone leaving needs nothing.
   const keys = others.map((other) => other.key).join('\n');
+  const known = useRef(new Set<string>());
   useEffect(() => {
-    if (keys && last.current) void send({ id: user.id, ...last.current, idle: true });
+    const now = new Set(keys ? keys.split('\n') : []);
+    const joined = [...now].some((key) => !known.current.has(key));
+    known.current = now;
+    if (joined && last.current) void send({ id: user.id, ...last.current, idle: true });
   }, [keys, send, user.id]);
 
   if (!host) return null;
@@ -150,24 +159,16 @@ export const Cursors = forwardRef<HTMLDivElement, CursorsProps>(function Cursors
       className={cx('rk-root rk-cursors', className)}
       {...props}
     >
-      {others.map((other) => (
-        <div
-          key={other.key}
-          ref={(el) => {
-            renderer?.attach(other.key, el);
-            return () => {
-              renderer?.attach(other.key, null);
-              renderer?.remove(other.key);
-            };
-          }}
-          data-slot="cursor"
-          data-state="hidden"
-          className="rk-cursor"
-          style={{ '--rk-user-color': userColor(other.key) } as CSSProperties}
-        >
-          {typeof other.state.name === 'string' ? other.state.name : other.key}
-        </div>
-      ))}
+      {renderer
+        ? others.map((other) => (
+            <RemoteCursor
+              key={other.key}
+              id={other.key}
+              name={typeof other.state.name === 'string' ? other.state.name : other.key}
+              renderer={renderer}
+            />
+          ))
+        : null}
     </div>,
     host,
   );

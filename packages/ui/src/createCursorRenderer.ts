@@ -6,6 +6,8 @@ interface Track {
   tx: number;
   ty: number;
   seen: number;
+  /** When a message last named this cursor, to forget one that no element claims. */
+  touched: number;
   state: 'hidden' | 'active' | 'idle';
   /** The transform last written, to skip writes that change nothing. */
   drawn: string;
@@ -68,11 +70,15 @@ export function createCursorRenderer({ box, idleMs, jump }: CursorRendererOption
   };
   const sweep = () => {
     const now = performance.now();
-    for (const track of tracks.values())
+    for (const [id, track] of tracks) {
       if (track.state === 'active' && now - track.seen >= idleMs) {
         track.state = 'idle';
         write(track);
       }
+      // A message for someone without an element (not in presence yet, or gone since) is kept
+      // a while for their element to claim, then forgotten: stray ids must not pile up.
+      if (!track.el && now - track.touched >= idleMs) tracks.delete(id);
+    }
     idleTimer = setTimeout(sweep, idleMs / 2);
   };
   idleTimer = setTimeout(sweep, idleMs / 2);
@@ -81,8 +87,19 @@ export function createCursorRenderer({ box, idleMs, jump }: CursorRendererOption
     if (!track)
       tracks.set(
         id,
-        (track = { el: null, x: 0, y: 0, tx: 0, ty: 0, seen: 0, state: 'hidden', drawn: '' }),
+        (track = {
+          el: null,
+          x: 0,
+          y: 0,
+          tx: 0,
+          ty: 0,
+          seen: 0,
+          touched: 0,
+          state: 'hidden',
+          drawn: '',
+        }),
       );
+    track.touched = performance.now();
     return track;
   };
 
@@ -113,12 +130,18 @@ export function createCursorRenderer({ box, idleMs, jump }: CursorRendererOption
     },
     /** Hides a cursor (the user left the box or blurred the window). */
     hide(id: string) {
-      get(id).state = 'hidden';
+      const track = tracks.get(id);
+      if (!track) return;
+      track.state = 'hidden';
       schedule();
     },
     /** Forgets a user who left the room. */
     remove(id: string) {
       tracks.delete(id);
+    },
+    /** How many cursors it keeps. */
+    get size() {
+      return tracks.size;
     },
     /** Redraws every cursor (the box was resized). */
     redraw() {

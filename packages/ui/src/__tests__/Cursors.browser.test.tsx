@@ -1,5 +1,5 @@
 import { cleanup, render } from '@testing-library/react';
-import { Profiler, useRef } from 'react';
+import { Profiler, StrictMode, useRef } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page } from 'vitest/browser';
 import '../../styles.css';
@@ -20,6 +20,8 @@ function Board(props: {
   user: RoomUser;
   width: number;
   height: number;
+  idleMs?: number;
+  className?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   return (
@@ -29,16 +31,22 @@ function Board(props: {
       style={{ position: 'relative', width: props.width, height: props.height, overflow: 'hidden' }}
     >
       <Profiler id={props.id} onRender={() => void renders[props.id]++}>
-        <Cursors room={props.room} user={props.user} container={box} />
+        <Cursors
+          room={props.room}
+          user={props.user}
+          container={box}
+          idleMs={props.idleMs}
+          className={props.className}
+        />
       </Profiler>
     </div>
   );
 }
 
-const move = (el: Element, x: number, y: number, pointerType = 'mouse') => {
+const move = (el: Element, x: number, y: number, pointerType = 'mouse', type = 'pointermove') => {
   const rect = el.getBoundingClientRect();
   el.dispatchEvent(
-    new PointerEvent('pointermove', {
+    new PointerEvent(type, {
       clientX: rect.left + x,
       clientY: rect.top + y,
       bubbles: true,
@@ -47,22 +55,37 @@ const move = (el: Element, x: number, y: number, pointerType = 'mouse') => {
   );
 };
 
-/** Two users, A on a 400×300 box and B on 800×600, each seeing the other's cursor element. */
-async function twoBoards() {
+/**
+ * Two users, A on a 400×300 box and B on 800×600, each seeing the other's cursor element;
+ * `rerenderB` renders B's `<Cursors>` again with a new class name.
+ */
+async function twoBoards(options: { strict?: boolean; idleMs?: number } = {}) {
   const room = `cursors-${uuid()}`;
   const ann = { id: uuid(), name: 'Ann' };
   const bo = { id: uuid(), name: 'Bo' };
   const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
-  render(
-    <>
-      <Side client={a}>
-        <Board id="a" room={room} user={ann} width={400} height={300} />
-      </Side>
-      <Side client={b}>
-        <Board id="b" room={room} user={bo} width={800} height={600} />
-      </Side>
-    </>,
-  );
+  const tree = (bClassName?: string) => {
+    const boards = (
+      <>
+        <Side client={a}>
+          <Board id="a" room={room} user={ann} width={400} height={300} />
+        </Side>
+        <Side client={b}>
+          <Board
+            id="b"
+            room={room}
+            user={bo}
+            width={800}
+            height={600}
+            idleMs={options.idleMs}
+            className={bClassName}
+          />
+        </Side>
+      </>
+    );
+    return options.strict ? <StrictMode>{boards}</StrictMode> : boards;
+  };
+  const view = render(tree());
   const aBox = page.getByTestId('a').element();
   const bBox = page.getByTestId('b').element();
   await expect.poll(() => bBox.querySelector('[data-slot="cursor"]')).not.toBeNull();
@@ -70,7 +93,7 @@ async function twoBoards() {
   await new Promise((resolve) => setTimeout(resolve, 200));
   const cursor = bBox.querySelector<HTMLElement>('[data-slot="cursor"]');
   if (!cursor) throw new Error('B has no cursor for A');
-  return { aBox, cursor };
+  return { aBox, cursor, rerenderB: (className: string) => view.rerender(tree(className)) };
 }
 
 describe('Cursors', () => {
@@ -194,4 +217,47 @@ describe('Cursors', () => {
       await commands.reducedMotion(false);
     }
   });
+
+  it('shows where a touch lands before it moves, and hides it when the browser takes the touch over', async () => {
+    const { aBox, cursor } = await twoBoards();
+    move(aBox, 100, 75, 'touch', 'pointerdown');
+    await expect
+      .poll(() => cursor.style.transform, { timeout: 5000 })
+      .toBe('translate(200px, 150px)');
+    expect(cursor.dataset.state).toBe('active');
+    aBox.dispatchEvent(new PointerEvent('pointercancel', { pointerType: 'touch' }));
+    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('hidden');
+  });
+
+  it('fades A’s cursor once it rests for idleMs, and wakes it on the next move', async () => {
+    const { aBox, cursor } = await twoBoards({ idleMs: 600 });
+    move(aBox, 100, 75);
+    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('active');
+    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('idle');
+    // styles.css fades it (0.4) rather than hiding it.
+    await expect.poll(() => getComputedStyle(cursor).opacity).toBe('0.4');
+    move(aBox, 200, 150);
+    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('active');
+    await expect.poll(() => getComputedStyle(cursor).opacity).toBe('1');
+  });
+
+  for (const strict of [false, true])
+    it(`keeps A’s cursor where it is when B’s cursor list renders again${strict ? ', under StrictMode' : ''}`, async () => {
+      const { aBox, cursor, rerenderB } = await twoBoards({ strict });
+      move(aBox, 100, 75);
+      await expect
+        .poll(() => cursor.style.transform, { timeout: 5000 })
+        .toBe('translate(200px, 150px)');
+      rerenderB('again');
+      const after = page
+        .getByTestId('b')
+        .element()
+        .querySelector<HTMLElement>('[data-slot="cursor"]');
+      expect(after).toBe(cursor);
+      expect(cursor.dataset.state).toBe('active');
+      expect(cursor.style.transform).toBe('translate(200px, 150px)');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(cursor.dataset.state).toBe('active');
+      expect(cursor.style.transform).toBe('translate(200px, 150px)');
+    });
 });
