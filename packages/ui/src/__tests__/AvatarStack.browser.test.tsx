@@ -79,4 +79,103 @@ describe('AvatarStack', () => {
     await userEvent.keyboard('{Escape}');
     await expect.element(more).toHaveAttribute('aria-expanded', 'false');
   });
+
+  it('shows A as idle once A stops using the page for idleMs, and online again on input', async () => {
+    const room = `avatars-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    render(
+      <>
+        <Side client={a}>
+          <AvatarStack room={room} user={ann} idleMs={800} />
+        </Side>
+        <Side client={b}>
+          <AvatarStack room={room} user={bo} data-testid="b" />
+        </Side>
+      </>,
+    );
+    const annOnB = page.getByTestId('b').getByRole('img', { name: 'Ann' });
+    await expect.element(annOnB).toHaveAttribute('data-state', 'online');
+    await expect.element(annOnB, { timeout: 5000 }).toHaveAttribute('data-state', 'idle');
+    // A third presence update in 30 s waits for the rate limit's next token (about 10 s), so A
+    // keeps using the page meanwhile.
+    await expect
+      .poll(
+        () => {
+          document.dispatchEvent(new PointerEvent('pointermove', { bubbles: true }));
+          return annOnB.element().getAttribute('data-state');
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe('online');
+  });
+
+  it('shows A as away while A’s tab is hidden', async () => {
+    const room = `avatars-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    render(
+      <>
+        <Side client={a}>
+          <AvatarStack room={room} user={ann} />
+        </Side>
+        <Side client={b}>
+          <AvatarStack room={room} user={bo} data-testid="b" />
+        </Side>
+      </>,
+    );
+    const annOnB = page.getByTestId('b').getByRole('img', { name: 'Ann' });
+    await expect.element(annOnB).toHaveAttribute('data-state', 'online');
+    // Headless Chromium never hides a page, so the tab's visibility is set by hand; the event
+    // and everything after it (presence through the server to B) are real.
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      await expect.element(annOnB, { timeout: 5000 }).toHaveAttribute('data-state', 'away');
+    } finally {
+      Reflect.deleteProperty(document, 'visibilityState');
+      document.dispatchEvent(new Event('visibilitychange'));
+    }
+  });
+
+  it('reads each person’s status from their presence state', async () => {
+    const room = `avatars-${uuid()}`;
+    const bo = { id: uuid(), name: 'Bo' };
+    const b = await clientFor(bo.id);
+    render(
+      <Side client={b}>
+        <AvatarStack room={room} user={bo} data-testid="b" />
+      </Side>,
+    );
+    // Other apps on the same room, tracking presence straight through supabase-js.
+    const people = [
+      { id: uuid(), name: 'Cy', status: 'away' },
+      { id: uuid(), name: 'Di', status: 'idle' },
+      { id: uuid(), name: 'Ed', status: 'napping' },
+    ];
+    for (const person of people) {
+      const client = await clientFor(person.id);
+      const channel = client.channel(room, { config: { presence: { key: person.id } } });
+      await new Promise<void>((resolve, reject) =>
+        channel.subscribe((status) => {
+          if (status === 'SUBSCRIBED') resolve();
+          else if (status !== 'CLOSED') reject(new Error(status));
+        }),
+      );
+      await channel.track({ name: person.name, status: person.status });
+    }
+    const stack = page.getByTestId('b');
+    await expect
+      .element(stack.getByRole('img', { name: 'Cy' }))
+      .toHaveAttribute('data-state', 'away');
+    await expect
+      .element(stack.getByRole('img', { name: 'Di' }))
+      .toHaveAttribute('data-state', 'idle');
+    // A status it does not know shows as online.
+    await expect
+      .element(stack.getByRole('img', { name: 'Ed' }))
+      .toHaveAttribute('data-state', 'online');
+  });
 });
