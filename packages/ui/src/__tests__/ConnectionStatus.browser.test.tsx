@@ -1,4 +1,6 @@
+import { useConnectionStatus } from '@roomkit/react';
 import { cleanup, render } from '@testing-library/react';
+import { useEffect } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page } from 'vitest/browser';
 import '../../styles.css';
@@ -46,5 +48,41 @@ describe('ConnectionStatus', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(status.element().getAttribute('data-state')).toBe('connecting');
     expect(status.element().textContent).toBe('Connecting');
+  });
+
+  it('goes from connecting to connected, and shows nothing of a drop shorter than the delay', async () => {
+    const ann = { id: uuid(), name: 'Ann' };
+    const a = await clientFor(ann.id);
+    const socket: string[] = [];
+    /** Records what the socket really did, which the badge hides during a blip. */
+    function SocketLog() {
+      const { status } = useConnectionStatus();
+      useEffect(() => void socket.push(status), [status]);
+      return null;
+    }
+    render(
+      <Side client={a}>
+        <SocketLog />
+        <Chat room={`status-${uuid()}`} user={ann} />
+        <ConnectionStatus delayMs={15_000} data-testid="blip-status" />
+      </Side>,
+    );
+    const badge = page.getByTestId('blip-status').element();
+    const shown = [badge.getAttribute('data-state')];
+    const observer = new MutationObserver(() => shown.push(badge.getAttribute('data-state')));
+    observer.observe(badge, { attributes: true, attributeFilter: ['data-state'] });
+    try {
+      await expect.poll(() => shown.at(-1)).toBe('connected');
+      expect(shown).toEqual(['connecting', 'connected']);
+
+      const dropAt = socket.length;
+      await commands.realtimeStop();
+      await commands.realtimeStart();
+      await expect.poll(() => socket.slice(dropAt), { timeout: 10_000 }).toContain('reconnecting');
+      await expect.poll(() => socket.at(-1), { timeout: 10_000 }).toBe('open');
+      expect(shown).toEqual(['connecting', 'connected']);
+    } finally {
+      observer.disconnect();
+    }
   });
 });
