@@ -59,6 +59,8 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      // The hook tests again on React 18.
+      'packages/react/vitest.react18.config.ts',
       // @roomkit/ui: browser mode (Chromium) and Node (bundle size), with configs resolved from its own dependencies.
       'packages/ui/vitest.*.config.ts',
       // Storybook's story tests (Chromium) and the demo's end-to-end tests (playwright-core).
