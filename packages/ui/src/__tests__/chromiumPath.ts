@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 
 /**
- * The Chromium the browser tests launch. Only looks: the global setup (`ensureChromium`) installs
- * Debian's `chromium` at /usr/bin/chromium, or stops with the command, before the browser starts.
+ * The Chromium the browser tests launch, chosen as `ensureChromium` chooses it (an existing
+ * `CHROMIUM_PATH`, then the system candidates in order). Only looks: the global setup
+ * (`ensureChromium`) installs Debian's `chromium` at /usr/bin/chromium, or stops with the
+ * command, before the browser starts.
  */
 export function chromiumPath(): string {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured && existsSync(configured)) return configured;
   const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return (
-    process.env.CHROMIUM_PATH ?? candidates.find((path) => existsSync(path)) ?? '/usr/bin/chromium'
-  );
+  return candidates.find((path) => existsSync(path)) ?? '/usr/bin/chromium';
 }
