@@ -2,6 +2,7 @@
 import { useChannelStatus } from '@roomkit/react';
 import { useEffect, useRef } from 'react';
 import type { ChatHistoryProps } from './chatTypes';
+import { useLatest } from './useLatest';
 
 /**
  * The built-in history loader of `<Chat>`, which needs nothing but the adapter: the newest page
@@ -9,6 +10,9 @@ import type { ChatHistoryProps } from './chatTypes';
  * what is shown, so a drop's gap is filled.
  */
 export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: ChatHistoryProps) {
+  // The adapter is read when a page loads: a new object with the same storage (made in render)
+  // must not reload history.
+  const adapter = useLatest(persistence);
   // The oldest message loaded so far (undefined until a first page arrived), and the loader.
   const oldest = useRef<number | undefined>(undefined);
   const loadFirst = useRef<(() => void) | null>(null);
@@ -17,7 +21,7 @@ export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: 
     oldest.current = undefined;
     const loadOlder = () => {
       setLoadOlder(null);
-      persistence.load(room, { before: oldest.current, limit: pageSize }).then(
+      adapter.current.load(room, { before: oldest.current, limit: pageSize }).then(
         (page) => {
           if (!live) return;
           add(page);
@@ -35,7 +39,7 @@ export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: 
       loadFirst.current = null;
       setLoadOlder(null);
     };
-  }, [room, persistence, pageSize, add, setLoadOlder]);
+  }, [room, adapter, pageSize, add, setLoadOlder]);
 
   const status = useChannelStatus(room);
   const wasJoined = useRef(false);
@@ -47,7 +51,7 @@ export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: 
     if (oldest.current === undefined) return void loadFirst.current?.();
     let live = true;
     const fill = async (before?: number): Promise<void> => {
-      const page = await persistence.load(room, { before, limit: pageSize });
+      const page = await adapter.current.load(room, { before, limit: pageSize });
       // A page of only new messages may have more behind it; one that overlaps closes the gap.
       if (live && add(page) === pageSize) await fill(page[0]?.createdAt);
     };
@@ -56,6 +60,6 @@ export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: 
     return () => {
       live = false;
     };
-  }, [status, room, persistence, pageSize, add]);
+  }, [status, room, adapter, pageSize, add]);
   return null;
 }

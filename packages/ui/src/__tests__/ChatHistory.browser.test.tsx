@@ -195,4 +195,33 @@ describe('Chat history with the built-in loader', () => {
       .poll(() => bodies(bSide.element()), { timeout: 10_000 })
       .toEqual(['one', 'two', 'three', 'four', 'five']);
   });
+
+  it('loads history once when the adapter object is made again on every render', async () => {
+    const bo = { id: uuid(), name: 'Bo' };
+    const b = await clientFor(bo.id);
+    const loads: Array<number | undefined> = [];
+    const room = `history-${uuid()}`;
+    const app = (label: string) => (
+      <Side client={b} withoutQuery>
+        <Chat
+          room={room}
+          user={bo}
+          labels={{ log: label }}
+          persistence={{
+            load: async (_room, { before }) => {
+              loads.push(before);
+              return [{ id: 'old', user: bo, body: 'from the table', createdAt: 1 }];
+            },
+            save: async () => {},
+          }}
+        />
+      </Side>
+    );
+    const view = render(app('Messages'));
+    await expect.element(page.getByText('from the table')).toBeInTheDocument();
+    view.rerender(app('Log'));
+    view.rerender(app('Messages'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(loads).toEqual([undefined]);
+  });
 });
