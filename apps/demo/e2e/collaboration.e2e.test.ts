@@ -34,8 +34,12 @@ async function signIn(page: Page, name: string) {
 }
 
 const connection = (page: Page) => page.getByTestId('connection').getAttribute('data-state');
-const titles = (page: Page) =>
-  page.getByTestId('task').locator('.demo-task-title').allTextContents();
+const titles = (page: Page) => page.getByTestId('task-title').allTextContents();
+const avatarNames = (page: Page) =>
+  page
+    .locator('[data-slot="avatar-stack"] [data-slot="avatar"]')
+    .evaluateAll((avatars) => avatars.map((avatar) => avatar.getAttribute('aria-label')))
+    .then((names) => names.sort());
 const chatBodies = (page: Page) => page.locator('[data-slot="chat-body"]').allTextContents();
 
 /** Rows as the database has them, read with the service role (RLS does not hide any). */
@@ -127,41 +131,76 @@ describe('the demo, two users in two windows', () => {
     await screenshot(b, 'cursor-b');
   });
 
-  it("A adds and completes a task and B's board updates", async () => {
+  it("A adds, completes and deletes a task and B's board follows", async () => {
     await a.getByTestId('new-task').fill('Ship the demo');
     await a.getByTestId('add-task').click();
     const onB = b.getByTestId('task').filter({ hasText: 'Ship the demo' });
     await expect.poll(() => onB.count(), { timeout: 10_000 }).toBe(1);
     expect(await onB.getAttribute('data-done')).toBe('false');
-    await a.getByTestId('task').filter({ hasText: 'Ship the demo' }).getByRole('checkbox').check();
+    const onA = a.getByTestId('task').filter({ hasText: 'Ship the demo' });
+    expect(await onA.count()).toBe(1);
+    await onA.getByRole('checkbox').check();
     await expect.poll(() => onB.getAttribute('data-done'), { timeout: 10_000 }).toBe('true');
-    await screenshot(b, 'task-b');
+    expect(await onB.getByRole('checkbox').isChecked()).toBe(true);
+    await screenshot(b, 'task-done-b');
+
+    await a.getByTestId('new-task').fill('A task to delete');
+    await a.getByTestId('add-task').click();
+    const doomedOnB = b.getByTestId('task').filter({ hasText: 'A task to delete' });
+    await expect.poll(() => doomedOnB.count(), { timeout: 10_000 }).toBe(1);
+    await a
+      .getByTestId('task')
+      .filter({ hasText: 'A task to delete' })
+      .getByRole('button', { name: 'Delete "A task to delete"' })
+      .click();
+    await expect.poll(() => doomedOnB.count(), { timeout: 10_000 }).toBe(0);
+    expect(await titles(a)).not.toContain('A task to delete');
+    expect(await titles(b)).toContain('Ship the demo');
   });
 
   it("B's avatar stack shows A once even when A opens a second tab", async () => {
-    const avatars = b.locator('[data-slot="avatar-stack"] [data-slot="avatar"]');
-    await expect.poll(() => avatars.count()).toBe(2);
+    await expect.poll(() => avatarNames(b)).toEqual(['Ann', 'Bob']);
     a2 = await contextA.newPage();
     await a2.goto(demoUrl);
     await a2.getByTestId('task').first().waitFor();
     // The server now has two sockets for A: the second tab really joined.
+    const annId = await a.evaluate(() => {
+      const raw = localStorage.getItem('roomkit-demo-auth');
+      return raw ? (JSON.parse(raw) as { user: { id: string } }).user.id : null;
+    });
     const sockets = async () => {
       const response = await fetch(`${info.url}/roomkit/v1/connections`, {
         headers: { apikey: info.anonKey },
       });
-      const list = (await response.json()) as { sub: string | null }[];
-      const annId = await a.evaluate(() => {
-        const raw = localStorage.getItem('roomkit-demo-auth');
-        return raw ? (JSON.parse(raw) as { user: { id: string } }).user.id : null;
-      });
-      return list.filter((entry) => entry.sub === annId).length;
+      const list = (await response.json()) as { sub: string | null; channels: string[] }[];
+      return list.filter(
+        (entry) => entry.sub === annId && entry.channels.includes('realtime:demo:board'),
+      ).length;
     };
     await expect.poll(sockets, { timeout: 10_000 }).toBe(2);
     await expect.poll(() => connection(a2 as Page)).toBe('connected');
-    // Give presence time to sync the second tab's join everywhere, then count again.
-    await b.waitForTimeout(1000);
-    expect(await avatars.count()).toBe(2);
+    // The second tab tracks its presence as it joins, before anyone can type in it; a message
+    // it sends afterwards on the same room reaches B after that presence change. So once B
+    // shows the message, B's stack has taken the second tab into account.
+    await sendChat(a2, 'Ann again, from a second tab');
+    await expect
+      .poll(() => chatBodies(b), { timeout: 10_000 })
+      .toContain('Ann again, from a second tab');
+    expect(await avatarNames(b)).toEqual(['Ann', 'Bob']);
     await screenshot(b, 'avatars-b');
+  });
+
+  it('B reloads the page: still signed in, with the chat history from the table', async () => {
+    await b.reload();
+    await b.getByTestId('task').first().waitFor();
+    expect(await b.getByTestId('sign-in-name').count()).toBe(0);
+    expect(await b.getByTestId('me').textContent()).toBe('Bob');
+    await expect
+      .poll(() => chatBodies(b), { timeout: 10_000 })
+      .toEqual(['Hello from Ann', 'Ann again, from a second tab']);
+    await expect.poll(() => connection(b), { timeout: 10_000 }).toBe('connected');
+    await expect.poll(() => avatarNames(b), { timeout: 10_000 }).toEqual(['Ann', 'Bob']);
+    await screenshot(b, 'reloaded-b');
   });
 
   it('the server is killed and restarted: both reconnect, the board is refetched, nothing is lost or duplicated', async () => {
@@ -190,7 +229,7 @@ describe('the demo, two users in two windows', () => {
     expect(alive(postmaster)).toBe(false);
     expect(await server.postmasterPid()).not.toBe(postmaster);
 
-    for (const page of [a, b]) {
+    for (const page of [a, a2 as Page, b]) {
       await expect.poll(() => connection(page), { timeout: 30_000 }).toBe('connected');
       await expect
         .poll(() => titles(page), { timeout: 15_000 })
@@ -208,11 +247,21 @@ describe('the demo, two users in two windows', () => {
 
     // Nothing lost, nothing twice: each board is exactly the table, each chat exactly its rows.
     const tasks = (await rows('tasks', 'title')).map((row) => row.title);
-    for (const page of [a, b]) expect(await titles(page)).toEqual(tasks);
+    for (const page of [a, a2 as Page, b]) expect(await titles(page)).toEqual(tasks);
     const messages = (await rows('chat_messages', 'body')).map((row) => row.body);
-    expect(messages).toEqual(['Hello from Ann', 'Bob is back']);
-    for (const page of [a, b]) expect(await chatBodies(page)).toEqual(messages);
+    expect(messages).toEqual(['Hello from Ann', 'Ann again, from a second tab', 'Bob is back']);
+    for (const page of [a, a2 as Page, b]) expect(await chatBodies(page)).toEqual(messages);
     await screenshot(a, 'after-restart-a');
     await screenshot(b, 'after-restart-b');
+  });
+
+  it('B signs out: the sign-in screen stays after a reload, and A sees B leave', async () => {
+    await b.getByTestId('sign-out').click();
+    await b.getByTestId('sign-in-name').waitFor();
+    await b.reload();
+    await b.getByTestId('sign-in-name').waitFor();
+    expect(await b.getByTestId('board').count()).toBe(0);
+    await expect.poll(() => avatarNames(a), { timeout: 15_000 }).toEqual(['Ann']);
+    await screenshot(b, 'signed-out-b');
   });
 });

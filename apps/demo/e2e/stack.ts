@@ -81,7 +81,10 @@ export class ServerProcess {
     this.child = null;
   }
 
-  /** Stops it as Ctrl-C would, and removes its data. */
+  /**
+   * Stops it as Ctrl-C would and removes its data. A PostgreSQL left running by a kill that was
+   * never followed by a start (a test failed in between) is stopped by its pid too.
+   */
   async stop(): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null) {
@@ -89,6 +92,14 @@ export class ServerProcess {
       await once(child, 'exit');
     }
     this.child = null;
+    const orphan = await this.postmasterPid().catch(() => null);
+    if (orphan !== null && alive(orphan) && (await isPostgres(orphan))) {
+      // SIGINT is PostgreSQL's fast shutdown: it ends its own children and removes the pid file.
+      process.kill(orphan, 'SIGINT');
+      for (let waited = 0; alive(orphan) && waited < 10_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     await rm(this.cwd, { recursive: true, force: true });
   }
 }
@@ -105,6 +116,12 @@ export async function startDemo(server: ServerInfo): Promise<ViteDevServer> {
   });
   await vite.listen();
   return vite;
+}
+
+/** Whether a pid (read from a pid file that may be stale) still belongs to a PostgreSQL. */
+async function isPostgres(pid: number): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${String(pid)}/cmdline`, 'utf8').catch(() => '');
+  return cmdline.includes('postgres');
 }
 
 /** Whether a process exists. */

@@ -1,8 +1,12 @@
 import type { Session } from '@supabase/supabase-js';
-import { useEffect, useState } from 'react';
-import { Room } from './Room';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { SignIn } from './SignIn';
 import { supabase } from './supabase';
+
+// The room (chat, cursors, react-query) loads as its own chunk while the sign-in screen shows.
+const Room = lazy(() => import('./Room'));
+
+const loading = <p className="demo-card demo-loading">Loading…</p>;
 
 /** Signed out: choose a name. Signed in (the session persists per browser): the shared room. */
 export function App() {
@@ -18,10 +22,14 @@ export function App() {
       data.subscription.unsubscribe();
     };
   }, []);
-  if (session === undefined) return <p className="demo-loading">Loading…</p>;
+  if (session === undefined) return loading;
   if (session === null) return <SignIn />;
   const name = (session.user.user_metadata as { name?: unknown }).name;
   return (
-    <Room user={{ id: session.user.id, name: typeof name === 'string' && name ? name : 'Guest' }} />
+    <Suspense fallback={loading}>
+      <Room
+        user={{ id: session.user.id, name: typeof name === 'string' && name ? name : 'Guest' }}
+      />
+    </Suspense>
   );
 }

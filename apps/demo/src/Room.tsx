@@ -13,12 +13,12 @@ import { Board } from './Board';
 import { supabase } from './supabase';
 
 /** Everyone who opens the page is in this one room. */
-export const ROOM = 'demo:board';
+const ROOM = 'demo:board';
 
 const persistence = supabaseChatPersistence(supabase);
 
 /** The signed-in page: one provider (one socket), the board with cursors, the chat. */
-export function Room({ user }: { user: RoomUser }) {
+export default function Room({ user }: { user: RoomUser }) {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } }),
   );
@@ -26,20 +26,25 @@ export function Room({ user }: { user: RoomUser }) {
   return (
     <QueryClientProvider client={queryClient}>
       <RealtimeProvider client={supabase} queryClient={queryClient}>
-        <div className="demo-page rk-root">
+        <div className="demo-page">
           <header className="demo-header">
             <h1>Task board</h1>
             <AvatarStack room={ROOM} user={user} max={5} data-testid="avatars" />
             <ConnectionStatus data-testid="connection" />
             <span className="demo-me">
-              {user.name}
-              <button type="button" onClick={() => void supabase.auth.signOut()}>
+              <span data-testid="me">{user.name}</span>
+              <button
+                type="button"
+                className="demo-button"
+                data-testid="sign-out"
+                onClick={() => void supabase.auth.signOut()}
+              >
                 Sign out
               </button>
             </span>
           </header>
           <main className="demo-main">
-            <section className="demo-board" ref={board} data-testid="board" aria-label="Tasks">
+            <section className="demo-board" ref={board} data-testid="board" aria-label="Board">
               <Board user={user} />
               <Cursors room={ROOM} user={user} container={board} />
             </section>

@@ -19,13 +19,14 @@ export function SignIn() {
     if (failed) setError(`Could not sign in: ${failed.message}`);
   };
   return (
-    <main className="demo-sign-in">
+    <main className="demo-card demo-sign-in">
       <h1>Roomkit demo</h1>
       <p>A task board, a chat and live cursors, shared by everyone who opens this page.</p>
       <form onSubmit={(event) => void submit(event)}>
         <label htmlFor="demo-name">Your name</label>
         <input
           id="demo-name"
+          className="demo-input"
           data-testid="sign-in-name"
           value={name}
           maxLength={40}
@@ -33,7 +34,13 @@ export function SignIn() {
           autoFocus
           onChange={(event) => setName(event.target.value)}
         />
-        <button type="submit" data-testid="sign-in-submit" disabled={busy}>
+        <button
+          type="submit"
+          className="demo-button"
+          data-variant="primary"
+          data-testid="sign-in-submit"
+          disabled={busy}
+        >
           {busy ? 'Joining…' : 'Join the board'}
         </button>
         {error ? (
