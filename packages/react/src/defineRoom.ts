@@ -22,6 +22,8 @@ export type SchemaPresence<S> = S extends { presence: infer P extends Record<str
 export interface RoomValidators<S extends RoomSchema> {
   /** One schema per event; an incoming payload that fails is dropped with a development warning. */
   events?: { [E in keyof SchemaEvents<S>]?: StandardSchemaV1<unknown, SchemaEvents<S>[E]> };
+  /** A synchronous schema for each user's presence state; a state that fails it is not shown. */
+  presence?: StandardSchemaV1<unknown, SchemaPresence<S>>;
 }
 
 /** A room name that carries its event and presence types to every hook it is passed to. */

@@ -1,5 +1,5 @@
 'use client';
-import { useStore } from 'zustand';
+import { useStoreSelector } from './useStoreSelector';
 import { roomKey, type ChannelStatus } from './core/ChannelRegistry';
 import { resolveRoom, type RoomInput } from './defineRoom';
 import { useRealtimeContext } from './RealtimeContext';
@@ -17,5 +17,5 @@ export function useChannelStatus(
   const { store } = useRealtimeContext('useChannelStatus');
   const { name, isPrivate } = resolveRoom(room, options.private);
   const key = roomKey(name, isPrivate);
-  return useStore(store, (state) => state.channels[key] ?? 'idle');
+  return useStoreSelector(store, (state) => state.channels[key] ?? 'idle');
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useStore } from 'zustand';
+import { useStoreSelector } from './useStoreSelector';
 import type { ConnectionSnapshot } from './core/watchConnection';
 import { useRealtimeContext } from './RealtimeContext';
 
@@ -12,5 +12,5 @@ import { useRealtimeContext } from './RealtimeContext';
  */
 export function useConnectionStatus(): ConnectionSnapshot {
   const { store } = useRealtimeContext('useConnectionStatus');
-  return useStore(store, (state) => state.connection);
+  return useStoreSelector(store, (state) => state.connection);
 }

@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useEffect, useMemo } from 'react';
-import { useStore } from 'zustand';
+import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
   type RoomDefinition,
@@ -71,7 +71,7 @@ export function usePresence<S extends Record<string, unknown>>(
     (next: S) => registry.find(name, isPrivate)?.track(next),
     [registry, name, isPrivate],
   );
-  const users = useStore(
+  const users = useStoreSelector(
     store,
     (s) => s.presence[roomId] ?? NO_USERS,
   ) as readonly PresenceUser<S>[];

@@ -6,7 +6,8 @@ import { useRealtimeContext } from './RealtimeContext';
 
 /**
  * Holds a room's presence for a presence hook: a binding before the join, under `key` when the
- * hook tracks. Returns the provider and the room's resolved name and store key.
+ * hook tracks, checked by the room's presence schema. Returns the provider and the room's
+ * resolved name and store key.
  */
 export function usePresenceChannel(
   hook: string,
@@ -15,10 +16,12 @@ export function usePresenceChannel(
   key?: string,
 ) {
   const { registry, store } = useRealtimeContext(hook);
-  const { name, isPrivate } = resolveRoom(room, isPrivateOption);
+  const { name, isPrivate, validate } = resolveRoom(room, isPrivateOption);
+  const presenceSchema = validate?.presence;
   useEffect(
-    () => registry.room(name, isPrivate).retain({ presence: true, presenceKey: key }),
-    [registry, name, isPrivate, key],
+    () =>
+      registry.room(name, isPrivate).retain({ presence: true, presenceKey: key, presenceSchema }),
+    [registry, name, isPrivate, key, presenceSchema],
   );
   return { registry, store, name, isPrivate, roomId: roomKey(name, isPrivate) };
 }

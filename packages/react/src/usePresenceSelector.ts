@@ -1,6 +1,6 @@
 'use client';
 import { useRef } from 'react';
-import { useStore } from 'zustand';
+import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
   type RoomDefinition,
@@ -50,7 +50,7 @@ export function usePresenceSelector<T, S>(
   const isEqual = options.isEqual ?? Object.is;
   // The last selection, so an equal result keeps its identity and the store skips the render.
   const last = useRef<{ value: T } | null>(null);
-  return useStore(store, (state) => {
+  return useStoreSelector(store, (state) => {
     const next = selector((state.presence[roomId] ?? NO_USERS) as readonly PresenceUser<S>[]);
     if (last.current && isEqual(last.current.value, next)) return last.current.value;
     last.current = { value: next };

@@ -59,6 +59,13 @@ describe('defineRoom', () => {
       // @ts-expect-error: the schema's output is not a Msg
       validate: { events: { message: z.object({ text: z.number() }) } },
     });
+    defineRoom<{ presence: Me }>('typed', {
+      validate: { presence: z.object({ name: z.string(), color: z.string() }) },
+    });
+    defineRoom<{ presence: Me }>('typed', {
+      // @ts-expect-error: the schema's output is not a Me
+      validate: { presence: z.object({ name: z.string() }) },
+    });
   });
 
   it('types postgres changes by row', () => {

@@ -2,6 +2,8 @@ import { act, render, renderHook, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { RealtimeChannel } from '@supabase/supabase-js';
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { defineRoom } from '../defineRoom';
 import { useChannelStatus } from '../useChannelStatus';
 import { usePresence } from '../usePresence';
 import { usePresenceSelector } from '../usePresenceSelector';
@@ -137,6 +139,102 @@ describe('usePresence', () => {
     await sleep(1500);
     expect(b.result.current.others).toHaveLength(1);
     expect(seen).not.toContain(0);
+  });
+});
+
+describe('usePresence with a room presence schema', () => {
+  const board = defineRoom<{ presence: { name: string } }>('board', {
+    validate: { presence: z.object({ name: z.string() }) },
+  });
+
+  it('does not list a user whose state fails the schema until they send a valid one', async () => {
+    const realtime = await testRealtime();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // Alice's client has no schema: nothing stops her from sending a bad state.
+    const alice = renderHook(
+      () => usePresence<{ name: unknown }>('board', { key: 'alice', state: { name: 42 } }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    renderHook(() => usePresence('board', { key: 'carol', state: { name: 'Carol' } }), {
+      wrapper: provider(await realtime.user('carol')),
+    });
+    const b = renderHook(() => usePresence(board, { key: 'bob' }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(b.result.current.others.map((user) => user.key)).toEqual(['carol']));
+    await waitFor(() => expect(alice.result.current.others).toHaveLength(1));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('presence state of "alice" that failed validation'),
+      expect.anything(),
+    );
+    expect(b.result.current.others.map((user) => user.key)).toEqual(['carol']);
+    act(() => alice.result.current.update({ name: 'Alice' }));
+    await waitFor(() => expect(b.result.current.others).toHaveLength(2));
+    expect(b.result.current.others.find((user) => user.key === 'alice')?.state).toEqual({
+      name: 'Alice',
+    });
+    warn.mockRestore();
+  });
+
+  it('keeps the last valid state of a user who then sends an invalid one', async () => {
+    const realtime = await testRealtime();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const dave = renderHook(
+      () => usePresence<{ name: unknown }>('board', { key: 'dave', state: { name: 'Dave' } }),
+      { wrapper: provider(await realtime.user('dave')) },
+    );
+    const b = renderHook(() => usePresence(board, { key: 'bob' }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(b.result.current.others[0]?.state).toEqual({ name: 'Dave' }));
+    const valid = b.result.current.others[0];
+    act(() => dave.result.current.update({ name: null }));
+    await waitFor(() =>
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringContaining('presence state of "dave" that failed validation'),
+        expect.anything(),
+      ),
+    );
+    // The bad state reached Bob's client and was dropped there.
+    expect(b.result.current.others).toHaveLength(1);
+    expect(b.result.current.others[0]).toBe(valid);
+    warn.mockRestore();
+  });
+
+  it('shows the schema’s output and keeps each user the same object while they do not change', async () => {
+    const realtime = await testRealtime();
+    const styled = defineRoom<{ presence: { name: string; color: string; x?: number } }>('board', {
+      validate: {
+        presence: z.object({
+          name: z.string(),
+          color: z.string().default('gray'),
+          x: z.number().optional(),
+        }),
+      },
+    });
+    renderHook(() => usePresence('board', { key: 'erin', state: { name: 'Erin' } }), {
+      wrapper: provider(await realtime.user('erin')),
+    });
+    const carol = renderHook(
+      () => usePresence('board', { key: 'carol', state: { name: 'Carol', x: 0 } }),
+      { wrapper: provider(await realtime.user('carol')) },
+    );
+    const b = renderHook(() => usePresence(styled, { key: 'bob' }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(b.result.current.others).toHaveLength(2));
+    const erin = b.result.current.others.find((user) => user.key === 'erin');
+    expect(erin?.state).toEqual({ name: 'Erin', color: 'gray' });
+    act(() => carol.result.current.update({ name: 'Carol', x: 5 }));
+    await waitFor(() =>
+      expect(b.result.current.others.find((user) => user.key === 'carol')?.state).toEqual({
+        name: 'Carol',
+        color: 'gray',
+        x: 5,
+      }),
+    );
+    // Erin's raw state did not change, so the sync that brought Carol's kept Erin as she was.
+    expect(b.result.current.others.find((user) => user.key === 'erin')).toBe(erin);
   });
 });
 

@@ -13,6 +13,7 @@ import type {
 import { devWarn } from './devWarn';
 import { createPresenceTracker, PRESENCE_LIMIT } from './presenceTracker';
 import { createPresenceUsers } from './presenceUsers';
+import type { StandardSchemaV1 } from './standardSchema';
 
 export type * from './channelTypes';
 
@@ -59,9 +60,11 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let closes = 0;
     let wantPresence = false;
     let presenceKey: string | undefined;
+    let presenceSchema: StandardSchemaV1 | undefined;
     let ack = false;
     const bindings = new Map<string, PostgresBinding>();
-    const presenceHolders = new Set<object>();
+    // Consumers tracking presence; the last one to go untracks.
+    let trackers = 0;
     // Listeners by `b:<event>` (broadcast), `s:<event>` (this client's own sends) and
     // `p:<binding>` (postgres changes): one socket message reaches only its own listeners.
     const listeners = new Map<string, Set<(message: never) => void>>();
@@ -138,7 +141,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       if (wantPresence) {
         users ??= createPresenceUsers(presenceGraceMs, (list) => onPresence?.(key, list));
         next.on('presence', { event: 'sync' }, () => {
-          if (next === channel) users?.sync(next.presenceState());
+          if (next === channel) users?.sync(next.presenceState(), presenceSchema);
         });
       }
       next.on('system', {}, (payload: { extension?: string }) => {
@@ -191,15 +194,16 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       retain(want: ChannelNeeds): () => void {
         refs++;
         clearTimeout(linger);
-        const holder = {};
-        if (want.presence || want.presenceKey !== undefined) wantPresence = true;
-        if (want.presenceKey !== undefined) {
-          presenceHolders.add(holder);
+        const tracks = want.presenceKey !== undefined;
+        if (want.presence || tracks) wantPresence = true;
+        if (tracks) {
+          trackers++;
           presenceKey ??= want.presenceKey;
           if (presenceKey !== want.presenceKey && process.env.NODE_ENV !== 'production') {
             devWarn(`Room "${name}" already tracks presence as "${presenceKey}".`);
           }
         }
+        presenceSchema ??= want.presenceSchema;
         ack ||= !!want.ack;
         if (want.postgres) bindings.set(bindingKey(want.postgres), want.postgres);
         schedule();
@@ -208,7 +212,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (released) return;
           released = true;
           refs--;
-          if (presenceHolders.delete(holder) && presenceHolders.size === 0) tracker.set(null);
+          if (tracks && --trackers === 0) tracker.set(null);
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
           if (refs === 0) linger = setTimeout(room.close, lingerMs);
         };
@@ -228,8 +232,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         // realtime-js posts over REST when the channel cannot push; only ever push from here.
         if (channel?.state === 'joined' && client.realtime.isConnected()) {
           deliverSelf();
-          const result = await channel.send({ type: 'broadcast', event, payload });
-          return result === 'ok' || result === 'timed out' ? (result as SendStatus) : 'error';
+          // Without `persist`, a push resolves to exactly these three.
+          return channel.send({ type: 'broadcast', event, payload }) as Promise<SendStatus>;
         }
         if (!rest || !lastChannel) return 'error';
         try {

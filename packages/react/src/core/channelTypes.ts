@@ -1,6 +1,7 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { RateLimit } from './presenceTracker';
 import type { PresenceUser } from './presenceUsers';
+import type { StandardSchemaV1 } from './standardSchema';
 
 /** A shared channel's state, as `useChannelStatus` reports it. */
 export type ChannelStatus = 'idle' | 'joining' | 'joined' | 'errored' | 'closed';
@@ -36,6 +37,8 @@ export interface ChannelNeeds {
   presence?: boolean;
   /** The key to track presence under; implies `presence`. */
   presenceKey?: string;
+  /** Checks others' presence states (the room's first schema counts); failures are dropped. */
+  presenceSchema?: StandardSchemaV1;
   /** Ask the server to acknowledge each broadcast. */
   ack?: boolean;
   /** A postgres-changes binding. */

@@ -1,4 +1,9 @@
+import { devWarn } from './devWarn';
+import type { StandardSchemaV1 } from './standardSchema';
 import { stableHash } from './stableHash';
+
+// Module-scoped, so it needs no Node types; bundlers replace `process.env.NODE_ENV`.
+declare const process: { env: { NODE_ENV?: string } };
 
 /** One person in a room: one entry per presence key, however many tabs they have open. */
 export interface PresenceUser<S = Record<string, unknown>> {
@@ -16,7 +21,9 @@ type RawPresence = Record<string, Array<Record<string, unknown>>>;
  * Turns the client's presence state into users, reusing the previous user objects (and the
  * previous array) where nothing changed so readers can compare with `===`, in the order users
  * arrived. Users who vanished stay, unchanged, for `graceMs` so a reconnect does not make
- * avatars flicker.
+ * avatars flicker. With a schema, a state that fails it is dropped with a development warning:
+ * the user keeps their last valid state, or is not listed until they have one. The schema must
+ * validate synchronously, because a sync is one consistent picture of the room.
  */
 export function createPresenceUsers(
   graceMs: number,
@@ -25,6 +32,9 @@ export function createPresenceUsers(
   // Insertion-ordered: an updated user keeps their place, a new one goes last.
   const users = new Map<string, PresenceUser>();
   const departed = new Map<string, ReturnType<typeof setTimeout>>();
+  // What each shown user was built from (connections and raw state), so an unchanged user is
+  // neither validated again nor replaced, even when the schema transforms the state.
+  const sources = new WeakMap<PresenceUser, string>();
   let shown: readonly PresenceUser[] = [];
 
   const render = (): void => {
@@ -36,7 +46,7 @@ export function createPresenceUsers(
 
   return {
     /** Reads a fresh presence state from the client. */
-    sync(raw: RawPresence): void {
+    sync(raw: RawPresence, schema?: StandardSchemaV1): void {
       for (const key of users.keys()) {
         if (key in raw || departed.has(key)) continue;
         if (graceMs <= 0) users.delete(key);
@@ -52,10 +62,24 @@ export function createPresenceUsers(
       for (const [key, metas] of Object.entries(raw)) {
         // Metas arrive oldest first; the last is the connection that tracked most recently.
         const { presence_ref: _ref, ...state } = metas[metas.length - 1] ?? {};
+        const source = metas.length + stableHash(state);
         const old = users.get(key);
-        const same =
-          old?.connections === metas.length && stableHash(old.state) === stableHash(state);
-        if (!same) users.set(key, { key, state, connections: metas.length });
+        if (!old || sources.get(old) !== source) {
+          const result = schema ? schema['~standard'].validate(state) : { value: state };
+          if (result instanceof Promise || result.issues) {
+            if (process.env.NODE_ENV !== 'production') {
+              devWarn(`Dropped a presence state of "${key}" that failed validation.`, result);
+            }
+          } else {
+            const user = {
+              key,
+              state: result.value as Record<string, unknown>,
+              connections: metas.length,
+            };
+            sources.set(user, source);
+            users.set(key, user);
+          }
+        }
         clearTimeout(departed.get(key));
         departed.delete(key);
       }

@@ -42,13 +42,9 @@ export function watchConnection(
 
   const set = (patch: Partial<ConnectionSnapshot>): void => {
     const next = { ...snapshot, ...patch };
-    if (
-      next.status === snapshot.status &&
-      next.latencyMs === snapshot.latencyMs &&
-      next.error === snapshot.error
-    )
-      return;
-    publish((snapshot = next));
+    if ((Object.keys(next) as (keyof ConnectionSnapshot)[]).some((k) => next[k] !== snapshot[k])) {
+      publish((snapshot = next));
+    }
   };
 
   const refresh = (): void => {
