@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useState } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { useChannelStatus } from '@roomkit/react';
 import { StoryUser, Users, useStoryRoom } from '../../../.storybook/roomkit';
 import { Chat } from './Chat';
 import type { ChatMessage, ChatPersistence } from './chatTypes';
@@ -22,6 +23,16 @@ export default meta;
 type Story = StoryObj<Args>;
 
 const panel = { height: 420, display: 'flex', flexDirection: 'column' } as const;
+
+/** The room's channel status, so a reader (and the play functions) can see when it is live. */
+function RoomStatus({ room }: { room: string }) {
+  const status = useChannelStatus(room);
+  return (
+    <small data-testid="room-status" data-status={status}>
+      channel: {status}
+    </small>
+  );
+}
 
 /** Messages kept in memory; `save` succeeds, fails or never answers, to show each send state. */
 function memoryPersistence(
@@ -64,6 +75,7 @@ export const Default: Story = {
         <StoryUser name="Ann">
           {({ user }) => (
             <div style={panel}>
+              <RoomStatus room={room} />
               <Chat
                 style={{ flex: 1, minHeight: 0 }}
                 room={room}
@@ -80,6 +92,11 @@ export const Default: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     const input = await canvas.findByPlaceholderText('Write a message…', {}, { timeout: 15_000 });
+    // A message sent before the channel is joined is marked failed (with Retry): wait for it.
+    await waitFor(
+      () => expect(canvas.getByTestId('room-status').getAttribute('data-status')).toBe('joined'),
+      { timeout: 15_000 },
+    );
     await userEvent.type(input, 'Hello{Enter}');
     await waitFor(
       () =>
@@ -111,7 +128,9 @@ export const AllStates: Story = {
               <StoryUser name="Ann">
                 {({ user }) => (
                   <div style={panel}>
+                    <RoomStatus room={`stories:chat-states:${mode}`} />
                     <Chat
+                      style={{ flex: 1, minHeight: 0 }}
                       room={`stories:chat-states:${mode}`}
                       user={user}
                       persistence={persistence}
@@ -137,6 +156,13 @@ export const AllStates: Story = {
       const input = await within(column).findByPlaceholderText(
         'Write a message…',
         {},
+        { timeout: 15_000 },
+      );
+      await waitFor(
+        () =>
+          expect(within(column).getByTestId('room-status').getAttribute('data-status')).toBe(
+            'joined',
+          ),
         { timeout: 15_000 },
       );
       await userEvent.type(input, `A message that ends ${expected}{Enter}`);
@@ -184,7 +210,16 @@ export const MultiUser: Story = {
       { timeout: 15_000 },
     );
     await within(bob).findByPlaceholderText('Write a message…', {}, { timeout: 15_000 });
-    await userEvent.type(input, 'Hi Bob{Enter}');
-    await waitFor(() => expect(within(bob).getByText('Hi Bob')).toBeTruthy(), { timeout: 10_000 });
+    // Bob's channel may still be joining: send again until one arrives (each has its own id).
+    let attempt = 0;
+    await waitFor(
+      async () => {
+        if (!within(bob).queryByText(/^Hi Bob/)) {
+          await userEvent.type(input, `Hi Bob ${++attempt}{Enter}`);
+        }
+        expect(within(bob).getAllByText(/^Hi Bob/).length).toBeGreaterThan(0);
+      },
+      { timeout: 15_000, interval: 1500 },
+    );
   },
 };
