@@ -224,6 +224,28 @@ describe('the demo, two users in two windows', () => {
     await expect.poll(() => connection(b), { timeout: 15_000 }).not.toBe('connected');
     await screenshot(b, 'server-down-b');
 
+    // Edits made while the server is unreachable fail for real: each says so and is not lost.
+    await a.getByTestId('new-task').fill('Written while offline');
+    await a.getByTestId('add-task').click();
+    const errors = () => a.getByTestId('board-error').allTextContents();
+    await expect
+      .poll(errors, { timeout: 10_000 })
+      .toEqual([expect.stringContaining('Could not add "Written while offline"')]);
+    expect(await a.getByTestId('new-task').inputValue()).toBe('Written while offline');
+    expect(await a.getByTestId('pending-task').count()).toBe(0);
+    const hello = a.getByTestId('task').filter({ hasText: 'Say hello in the chat' });
+    await hello.getByRole('checkbox').click();
+    await expect
+      .poll(errors, { timeout: 10_000 })
+      .toEqual([
+        expect.stringContaining('Could not add "Written while offline"'),
+        expect.stringContaining('Could not update "Say hello in the chat"'),
+      ]);
+    // The checkbox shows the saved value again.
+    expect(await hello.getByRole('checkbox').isChecked()).toBe(false);
+    expect(await hello.getAttribute('data-state')).toBe('saved');
+    await screenshot(a, 'offline-errors-a');
+
     info = await server.start();
     // The next start stopped the orphaned postmaster and runs its own on the same data.
     expect(alive(postmaster)).toBe(false);
@@ -237,6 +259,14 @@ describe('the demo, two users in two windows', () => {
     }
     // One refetch of the board for the one gap.
     expect(taskGets).toHaveLength(1);
+
+    expect(await titles(a)).not.toContain('Written while offline');
+    await a.getByRole('button', { name: 'Dismiss' }).first().click();
+    expect(await errors()).toEqual([
+      expect.stringContaining('Could not update "Say hello in the chat"'),
+    ]);
+    await a.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await errors()).toEqual([]);
 
     // Live again: a new task and a new message travel both ways.
     await b.getByTestId('new-task').fill('Back online');

@@ -1,26 +1,33 @@
 import type { RoomUser } from '@roomkit/ui';
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { PendingTask, TaskItem } from './TaskItem';
 import { useTasks } from './useTasks';
 
+/** How many refusals stay on screen; older ones give way to newer ones. */
+const MAX_ERRORS = 3;
+let nextErrorId = 0;
+
 /**
- * The shared board: a form to add a task, the live list, and the last error (kept until
- * dismissed; a title that could not be added goes back into an empty input).
+ * The shared board: a form to add a task, the live list, and what the server refused (each kept
+ * until dismissed; a title that could not be added goes back into an empty input).
  */
 export function Board({ user }: { user: RoomUser }) {
   const { tasks, add, adding } = useTasks(user);
   const [title, setTitle] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<{ id: number; message: string }[]>([]);
+  const report = useCallback((message: string) => {
+    const id = nextErrorId++;
+    setErrors((current) => [...current, { id, message }].slice(-MAX_ERRORS));
+  }, []);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const text = title.trim();
     if (!text) return;
     setTitle('');
-    setError(null);
     add(text).catch((failed: unknown) => {
       setTitle((current) => current || text);
-      setError(
+      report(
         `Could not add "${text}": ${failed instanceof Error ? failed.message : 'unknown error'}`,
       );
     });
@@ -45,14 +52,18 @@ export function Board({ user }: { user: RoomUser }) {
           Add
         </button>
       </form>
-      {error ? (
-        <p role="alert" className="demo-error" data-testid="board-error">
-          {error}
-          <button type="button" className="demo-button" onClick={() => setError(null)}>
+      {errors.map((error) => (
+        <p key={error.id} role="alert" className="demo-error" data-testid="board-error">
+          {error.message}
+          <button
+            type="button"
+            className="demo-button"
+            onClick={() => setErrors((current) => current.filter((item) => item !== error))}
+          >
             Dismiss
           </button>
         </p>
-      ) : null}
+      ))}
       {tasks.isPending ? (
         <p className="demo-empty">Loading tasks…</p>
       ) : tasks.isError ? (
@@ -67,7 +78,7 @@ export function Board({ user }: { user: RoomUser }) {
       ) : (
         <ul className="demo-task-list" data-testid="task-list" aria-label="Tasks">
           {tasks.data.map((task) => (
-            <TaskItem key={task.id} task={task} onError={setError} />
+            <TaskItem key={task.id} task={task} onError={report} />
           ))}
           {adding.map((text, index) => (
             <PendingTask key={`${String(index)}:${text}`} title={text} />
