@@ -1,14 +1,18 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { supabase, type Task } from './supabase';
 import { dropTask, putTask } from './tasksCache';
 
 /**
- * Completing and deleting one task. Both are optimistic through the mutation's own state (the
- * checkbox shows the value being saved, a task being deleted is hidden), so a refusal needs no
- * rollback: the row simply shows what the database holds again, and `onError` says why.
+ * Completing and deleting one task. Both are optimistic without touching the cache (the checkbox
+ * shows the value being saved, a task being deleted is hidden), so a refusal needs no rollback:
+ * the row simply shows what the database holds again, and `onError` says why.
  */
 export function useTaskEdit(task: Task, onError: (message: string) => void) {
   const queryClient = useQueryClient();
+  // Set in the change event itself: the mutation's pending state reaches React a tick later, and
+  // a controlled checkbox would flip back in between.
+  const [asked, setAsked] = useState<boolean | null>(null);
   const toggle = useMutation({
     mutationFn: async (done: boolean) => {
       const { data, error } = await supabase
@@ -34,10 +38,14 @@ export function useTaskEdit(task: Task, onError: (message: string) => void) {
     onError: (failed) => onError(`Could not delete "${task.title}": ${failed.message}`),
   });
   return {
-    done: toggle.isPending && toggle.variables !== undefined ? toggle.variables : task.done,
-    saving: toggle.isPending,
+    done: asked ?? task.done,
+    saving: asked !== null,
     removing: remove.isPending,
-    setDone: (done: boolean) => toggle.mutate(done),
+    setDone: (done: boolean) => {
+      setAsked(done);
+      // Only the latest call's onSettled runs, which is the one whose value is shown.
+      toggle.mutate(done, { onSettled: () => setAsked(null) });
+    },
     remove: () => remove.mutate(),
   };
 }
