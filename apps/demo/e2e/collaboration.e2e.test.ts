@@ -69,9 +69,13 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-  // Two people: separate browser contexts (own storage, own session), different window sizes.
+  // Two people: separate browser contexts (own storage, own session), different window sizes;
+  // B's system is in dark mode, so the screenshots show both themes.
   contextA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contextB = await browser.newContext({ viewport: { width: 960, height: 700 } });
+  contextB = await browser.newContext({
+    viewport: { width: 960, height: 700 },
+    colorScheme: 'dark',
+  });
   a = await contextA.newPage();
   b = await contextB.newPage();
   await signIn(a, 'Ann');
