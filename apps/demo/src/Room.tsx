@@ -7,6 +7,7 @@ import {
   supabaseChatPersistence,
   type RoomUser,
 } from '@roomkit/ui';
+import { QueryChatHistory } from '@roomkit/ui/query';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Board } from './Board';
@@ -49,7 +50,8 @@ export default function Room({ user }: { user: RoomUser }) {
               <Cursors room={ROOM} user={user} container={board} />
             </section>
             <aside className="demo-chat" aria-label="Chat">
-              <Chat room={ROOM} user={user} persistence={persistence} />
+              {/* History pages live in the react-query cache, as the board's rows do. */}
+              <Chat room={ROOM} user={user} persistence={persistence} history={QueryChatHistory} />
             </aside>
           </main>
         </div>
