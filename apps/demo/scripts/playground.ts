@@ -106,13 +106,18 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (storybook && storybook.exitCode === null) {
-      storybook.kill('SIGTERM');
-      await Promise.race([once(storybook, 'exit'), new Promise((r) => setTimeout(r, 5000))]);
-      if (storybook.exitCode === null) storybook.kill('SIGKILL');
-    }
-    await vite?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    const child = storybook;
+    // All three stop together, so the database is closed while the terminal's Ctrl-C reaches it.
+    await Promise.all([
+      (async () => {
+        if (!child || child.exitCode !== null) return;
+        child.kill('SIGTERM');
+        await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      })(),
+      vite?.close().catch(() => undefined),
+      server?.stop().catch(() => undefined),
+    ]);
     process.exit(code);
   };
   process.once('SIGINT', () => {
@@ -159,10 +164,10 @@ async function main() {
           },
         },
       );
-      storybook.once('exit', (code) => {
+      storybook.once('exit', (code, signal) => {
         if (stopping) return;
         process.stderr.write(
-          `roomkit playground: Storybook exited (code ${String(code)}); stopping.\n`,
+          `roomkit playground: Storybook exited (${signal ? `signal ${signal}` : `code ${String(code)}`}); stopping.\n`,
         );
         void stop(1);
       });
@@ -170,6 +175,8 @@ async function main() {
 
     process.env.VITE_SUPABASE_URL = server.url;
     process.env.VITE_SUPABASE_ANON_KEY = server.anonKey;
+    // Vite adds its own SIGTERM handler that exits at once; this script owns shutdown instead.
+    const before = process.listeners('SIGTERM');
     vite = await createViteServer({
       root: join(REPO, 'apps/demo'),
       configFile: join(REPO, 'apps/demo/vite.config.ts'),
@@ -177,6 +184,9 @@ async function main() {
       server: { host: HOST, port: ports.demo, strictPort: true },
     });
     await vite.listen();
+    for (const listener of process.listeners('SIGTERM')) {
+      if (!before.includes(listener)) process.removeListener('SIGTERM', listener);
+    }
     const demoUrl = `http://${HOST}:${ports.demo}/`;
     const storybookUrl = `http://${HOST}:${ports.storybook}/`;
     await waitForHttp(demoUrl, 'The demo');
@@ -192,6 +202,7 @@ async function main() {
         ...(storybook ? [`  Storybook   ${storybookUrl}`] : []),
         `  Server      ${server.url}   Supabase Realtime, auth and data API for local development`,
         `  anon key    ${server.anonKey}`,
+        `  service_role key  ${server.serviceRoleKey}   (server-side only)`,
         `  Database    embedded PostgreSQL, data in .roomkit/ (kept across runs)`,
         '',
         'Press Ctrl-C to stop everything.',
