@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { chromiumPath } from './src/__tests__/chromiumPath';
+import { chromiumLaunchOptions } from './src/__tests__/chromiumPath';
 import { realtimeCommands } from './src/__tests__/commands';
 
 /** The ui tests: a real Chromium (Debian's) against one in-process @roomkit/server. */
@@ -21,20 +21,7 @@ export default defineProject({
       headless: true,
       screenshotFailures: false,
       commands: realtimeCommands,
-      provider: playwright({
-        launchOptions: {
-          executablePath: chromiumPath(),
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      }),
+      provider: playwright({ launchOptions: chromiumLaunchOptions() }),
       instances: [{ browser: 'chromium' }],
     },
   },

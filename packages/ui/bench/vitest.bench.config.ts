@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumPath } from '../src/__tests__/chromiumPath';
+import { chromiumLaunchOptions } from '../src/__tests__/chromiumPath';
 import { realtimeCommands } from '../src/__tests__/commands';
 import { benchCommands } from './commands';
 
@@ -24,20 +24,7 @@ export default defineConfig({
       headless: true,
       screenshotFailures: false,
       commands: { ...realtimeCommands, ...benchCommands },
-      provider: playwright({
-        launchOptions: {
-          executablePath: chromiumPath(),
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
-      }),
+      provider: playwright({ launchOptions: chromiumLaunchOptions() }),
       instances: [{ browser: 'chromium' }],
     },
   },

@@ -12,3 +12,19 @@ export function chromiumPath(): string {
   const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
   return candidates.find((path) => existsSync(path)) ?? '/usr/bin/chromium';
 }
+
+/** How every Vitest browser project here launches it: Debian's Chromium, headless, no background traffic. */
+export function chromiumLaunchOptions() {
+  return {
+    executablePath: chromiumPath(),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  };
+}
