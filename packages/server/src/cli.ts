@@ -71,9 +71,10 @@ async function start(args: string[]): Promise<void> {
     }
     throw error;
   }
-  const { url, anonKey, serviceRoleKey, jwtSecret, dbUrl } = server;
+  const { url, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret, dbUrl } = server;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url, anonKey, serviceRoleKey, jwtSecret, dbUrl })}\n`);
+    const ready = { url, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret, dbUrl };
+    process.stdout.write(`${JSON.stringify(ready)}\n`);
   } else {
     process.stdout.write(
       [
@@ -84,8 +85,8 @@ async function start(args: string[]): Promise<void> {
         `  Realtime          ${url.replace(/^http/, 'ws')}/realtime/v1/websocket`,
         `  anon key          ${anonKey}`,
         `  service_role key  ${serviceRoleKey}`,
-        `  publishable key   ${server.publishableKey}`,
-        `  secret key        ${server.secretKey}`,
+        `  publishable key   ${publishableKey}`,
+        `  secret key        ${secretKey}`,
         `  Database          ${dbUrl ? redact(dbUrl) : 'none (--db none)'}`,
         '',
         'Connect with createClient(url, anonKey). Press Ctrl-C to stop.',

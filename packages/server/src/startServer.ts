@@ -5,8 +5,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import {
   DEFAULT_JWT_SECRET,
-  DEFAULT_PUBLISHABLE_KEY,
-  DEFAULT_SECRET_KEY,
   TokenError,
   TokenVerifier,
   mintToken,
@@ -69,9 +67,12 @@ export interface RoomkitServer {
   anonKey: string;
   /** The service_role JWT for this server's secret. */
   serviceRoleKey: string;
-  /** An `sb_publishable_…` key accepted as anon. */
+  /**
+   * The `sb_publishable_…` key accepted as anon: the Supabase CLI's well-known one with the
+   * default secret, else one derived from `jwtSecret` (see `opaqueKeys`).
+   */
   publishableKey: string;
-  /** An `sb_secret_…` key accepted as service_role. */
+  /** The `sb_secret_…` key accepted as service_role, chosen like `publishableKey`. */
   secretKey: string;
   jwtSecret: string;
   /** The database URL, or null without a database. */
@@ -111,7 +112,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
   }
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? consoleLogger;
-  const verifier = new TokenVerifier(jwtSecret, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY);
+  const verifier = new TokenVerifier(jwtSecret);
   const hub = new RealtimeHub(limits, verifier, logger);
   hub.dev = options.dev ?? false;
   const keys = await projectKeys(jwtSecret);
@@ -163,8 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
     host,
     port,
     ...keys,
-    publishableKey: DEFAULT_PUBLISHABLE_KEY,
-    secretKey: DEFAULT_SECRET_KEY,
+    ...verifier.keys,
     jwtSecret,
     dbUrl: data?.database.url ?? null,
     dbPid: () => data?.database.embeddedPid,

@@ -11,6 +11,7 @@ import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client, joined, until } from './helpers';
 import type { RoomkitServer } from '../startServer';
+import { DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY, opaqueKeys } from '../auth';
 
 const BIN = fileURLToPath(new URL('../../bin/roomkit.js', import.meta.url));
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -51,9 +52,13 @@ describe('roomkit CLI', () => {
       'anonKey',
       'dbUrl',
       'jwtSecret',
+      'publishableKey',
+      'secretKey',
       'serviceRoleKey',
       'url',
     ]);
+    expect(ready.publishableKey).toBe(DEFAULT_PUBLISHABLE_KEY);
+    expect(ready.secretKey).toBe(DEFAULT_SECRET_KEY);
     expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(decodeJwt(String(ready.anonKey)).role).toBe('anon');
     const server = { url: ready.url, anonKey: ready.anonKey } as RoomkitServer;
@@ -62,6 +67,29 @@ describe('roomkit CLI', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output().stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('prints keys derived from a custom --jwt-secret, never the well-known opaque keys', async () => {
+    const secret = 'a-custom-secret-that-is-at-least-32-characters-long';
+    const { child, exited } = run([
+      'start',
+      '--port',
+      '0',
+      '--json',
+      '--db',
+      'none',
+      '--jwt-secret',
+      secret,
+    ]);
+    const ready = JSON.parse(await firstLine(child)) as Record<string, unknown>;
+    expect(ready.publishableKey).toBe(opaqueKeys(secret).publishableKey);
+    expect(ready.secretKey).toBe(opaqueKeys(secret).secretKey);
+    expect(ready.secretKey).not.toBe(DEFAULT_SECRET_KEY);
+    const server = { url: ready.url, anonKey: ready.secretKey } as RoomkitServer;
+    const channel = await joined(client(server).channel('derived', { config: { private: true } }));
+    expect(channel.state).toBe('joined');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('prints a banner with the URL and both keys', async () => {
