@@ -6,15 +6,25 @@ import type { Database } from './Database';
 import {
   FilterCheckError,
   FilterParseError,
+  isPatternFilter,
   matchesFilter,
   parseFilter,
   type Filter,
+  type PatternFilter,
+  type ValueFilter,
 } from './filters';
 import type { PostgresBinding } from './joinConfig';
 import type { Logger } from './options';
+import { PatternEvaluator, patternKey, type PatternTest } from './patternFilters';
 import { bindingId } from './postgresBindings';
 
 type EventFilter = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
+
+/** A pattern test of one binding, and whether the binding negates it (`not.`). */
+interface NegatableTest {
+  test: PatternTest;
+  negate: boolean;
+}
 
 /** One validated binding of one channel. */
 interface Binding {
@@ -22,11 +32,14 @@ interface Binding {
   event: EventFilter;
   schema: string;
   table: string;
-  filters: Filter[];
+  /** Filters evaluated in JavaScript. */
+  filters: ValueFilter[];
+  /** `like`/`ilike`/`match`/`imatch` filters, evaluated in PostgreSQL as the column's type. */
+  patterns: { filter: PatternFilter; type: string }[];
 }
 
 interface TableInfo {
-  columns: Map<string, { type: string; sqlType: string }>;
+  columns: Map<string, { type: string; sqlType: string; regtype: string }>;
   rls: boolean;
   checkedAt: number;
 }
@@ -75,13 +88,18 @@ export class PostgresChanges {
   private readonly tables = new Map<string, TableInfo>();
   private readonly bypass = new Map<string, boolean>();
   private readonly selectable = new Map<string, { columns: Set<string>; checkedAt: number }>();
+  private readonly patterns: PatternEvaluator;
 
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
     /** Changes larger than this keep only their fields of at most 64 bytes. */
     private readonly maxRecordBytes: number,
-  ) {}
+    /** The PostgreSQL time one change's pattern filters may take (`Limits.filterTimeoutMs`). */
+    filterTimeoutMs: number,
+  ) {
+    this.patterns = new PatternEvaluator(database.pool, logger, filterTimeoutMs);
+  }
 
   get channelCount(): number {
     return this.subscribers.size;
@@ -131,6 +149,7 @@ export class PostgresChanges {
       [schema, table],
     );
     if (published.rowCount === 0) throw unable();
+    const patterns: Binding['patterns'] = [];
     if (filters.length > 0) {
       if (table === '*' || schema === '*') throw unable();
       const info = await this.table(schema, table);
@@ -143,15 +162,16 @@ export class PostgresChanges {
             `ERROR P0001 (raise_exception) invalid column for filter ${filter.column}`,
           );
         }
-        const values = Array.isArray(filter.value) ? filter.value : [filter.value];
-        if (
-          filter.op === 'is' ||
-          filter.op === 'like' ||
-          filter.op === 'ilike' ||
-          filter.op === 'match' ||
-          filter.op === 'imatch'
-        )
+        if (isPatternFilter(filter)) {
+          const problem = await this.patternProblem(filter, column.regtype);
+          if (problem !== null) {
+            throw exception(shown, filters, `ERROR P0001 (raise_exception) ${problem}`);
+          }
+          patterns.push({ filter, type: column.regtype });
           continue;
+        }
+        const values = Array.isArray(filter.value) ? filter.value : [filter.value];
+        if (filter.op === 'is') continue;
         for (const value of values) {
           const { rows } = await this.database.pool.query<{ valid: boolean }>(
             'select pg_input_is_valid($1, $2) as valid',
@@ -167,7 +187,32 @@ export class PostgresChanges {
         }
       }
     }
-    return { id: bindingId(params), event, schema, table, filters };
+    const valueFilters = filters.filter(
+      (filter): filter is ValueFilter => !isPatternFilter(filter),
+    );
+    return { id: bindingId(params), event, schema, table, filters: valueFilters, patterns };
+  }
+
+  /**
+   * What the real server's `subscription_check_filters` raises for a pattern filter: a column
+   * type without the operator, or a regular expression PostgreSQL cannot compile; else null.
+   */
+  private async patternProblem(filter: PatternFilter, regtype: string): Promise<string | null> {
+    const operator =
+      filter.op === 'like' || filter.op === 'ilike' ? '~~' : filter.op === 'match' ? '~' : '~*';
+    const { rows } = await this.database.pool.query<{ found: boolean }>(
+      `select exists(select 1 from pg_catalog.pg_operator where oprname = $1 and oprleft = $2::regtype
+         and ($1 = '~~' or (oprright = $2::regtype and oprresult = 'boolean'::regtype))) as found`,
+      [operator, regtype],
+    );
+    if (!rows[0]?.found) {
+      return `operator ${filter.op} requires a text-compatible column type, got ${regtype}`;
+    }
+    if (filter.op === 'match' || filter.op === 'imatch') {
+      const error = await this.patterns.regexError(filter.value);
+      if (error !== null) return `invalid regular expression for ${filter.op} filter: ${error}`;
+    }
+    return null;
   }
 
   /** Column types and the RLS flag of a table, cached briefly. */
@@ -179,9 +224,11 @@ export class PostgresChanges {
       attname: string;
       typname: string;
       sqltype: string;
+      regtype: string;
       rls: boolean;
     }>(
-      `select a.attname, t.typname, format_type(a.atttypid, a.atttypmod) as sqltype, c.relrowsecurity as rls
+      `select a.attname, t.typname, format_type(a.atttypid, a.atttypmod) as sqltype,
+              a.atttypid::regtype::text as regtype, c.relrowsecurity as rls
          from pg_class c
          join pg_namespace n on n.oid = c.relnamespace
          join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -192,7 +239,10 @@ export class PostgresChanges {
     );
     const info: TableInfo = {
       columns: new Map(
-        rows.map((row) => [row.attname, { type: row.typname, sqlType: row.sqltype }]),
+        rows.map((row) => [
+          row.attname,
+          { type: row.typname, sqlType: row.sqltype, regtype: row.regtype },
+        ]),
       ),
       rls: rows[0]?.rls ?? false,
       checkedAt: Date.now(),
@@ -223,17 +273,38 @@ export class PostgresChanges {
 
   private async dispatchOne(change: RowChange): Promise<void> {
     const types = new Map(change.columns.map((column) => [column.name, column.type]));
-    const matches = new Map<Channel, number[]>();
+    // First the filters JavaScript evaluates; then, for the bindings still in, the pattern
+    // filters, all in one PostgreSQL statement, so no pattern ever runs on the event loop.
+    const candidates: { channel: Channel; id: number; tests: NegatableTest[] }[] = [];
     for (const [channel, bindings] of this.subscribers) {
-      const ids: number[] = [];
       for (const binding of bindings) {
         if (binding.event !== '*' && binding.event !== change.type) continue;
         if (binding.schema !== '*' && binding.schema !== change.schema) continue;
         if (binding.table !== '*' && binding.table !== change.table) continue;
         if (!this.passesFilters(binding.filters, change, types)) continue;
-        if (!ids.includes(binding.id)) ids.push(binding.id);
+        const tests = this.patternTests(binding, change);
+        if (tests !== null) candidates.push({ channel, id: binding.id, tests });
       }
-      if (ids.length > 0) matches.set(channel, ids);
+    }
+    const tests = candidates.flatMap(({ tests }) => tests.map(({ test }) => test));
+    // Without an answer from the database, pattern bindings fail closed; the others still get it.
+    const results = await this.patterns.evaluate(tests).catch((error: unknown) => {
+      this.logger.warn('pattern filters not evaluated; change withheld from them', {
+        error: String(error),
+      });
+      return new Map<string, boolean | null>();
+    });
+    const matches = new Map<Channel, number[]>();
+    for (const { channel, id, tests } of candidates) {
+      const passed = tests.every((test) => {
+        const result = results.get(patternKey(test.test));
+        // SQL's three-valued logic: an unknown result is not visible, negated or not.
+        return result !== null && result !== undefined && result !== test.negate;
+      });
+      if (!passed) continue;
+      const ids = matches.get(channel) ?? [];
+      if (!ids.includes(id)) ids.push(id);
+      matches.set(channel, ids);
     }
     if (matches.size === 0) return;
     const info = await this.table(change.schema, change.table);
@@ -331,7 +402,32 @@ export class PostgresChanges {
     return data;
   }
 
-  private passesFilters(filters: Filter[], change: RowChange, types: Map<string, string>): boolean {
+  /**
+   * The pattern tests a change must pass for a binding, or null when one cannot pass: its column
+   * is missing from the record (not in a DELETE's replica identity) or null.
+   */
+  private patternTests(binding: Binding, change: RowChange): NegatableTest[] | null {
+    if (binding.patterns.length === 0) return [];
+    const record = change.type === 'DELETE' ? change.oldRecord : change.record;
+    if (record === null) return null;
+    const tests: NegatableTest[] = [];
+    for (const { filter, type } of binding.patterns) {
+      const value = record[filter.column];
+      if (value === null || value === undefined) return null;
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      tests.push({
+        test: { op: filter.op, type, value: text, pattern: filter.value },
+        negate: filter.negate,
+      });
+    }
+    return tests;
+  }
+
+  private passesFilters(
+    filters: ValueFilter[],
+    change: RowChange,
+    types: Map<string, string>,
+  ): boolean {
     if (filters.length === 0) return true;
     const records = change.type === 'DELETE' ? [change.oldRecord] : [change.record];
     return records.every(

@@ -211,7 +211,12 @@ async function openDatabase(
     url: publicUrl,
     jwtExpiry: 3600,
   });
-  hub.postgres = new PostgresChanges(database, hub.logger, hub.limits.maxRecordBytes);
+  hub.postgres = new PostgresChanges(
+    database,
+    hub.logger,
+    hub.limits.maxRecordBytes,
+    hub.limits.filterTimeoutMs,
+  );
   const stream = new ChangeStream(
     database.url,
     database.pool,
