@@ -12,6 +12,7 @@ import {
   type MintOptions,
 } from './auth';
 import { AuthApi } from './authApi';
+import { MAX_AUTH_BODY_BYTES } from './authInput';
 import { ChangeStream } from './ChangeStream';
 import { dataApi } from './dataApi';
 import { Connection } from './Connection';
@@ -283,10 +284,14 @@ async function handleRequest(
         message: 'This server runs with --db none; auth and the data API need a database.',
       });
     }
+    const path = api[2] ?? '';
+    if (api[1] === 'auth') {
+      // Over GoTrue's limit the body is null, and the auth API answers GoTrue's 413.
+      const body = await readBody(request, MAX_AUTH_BODY_BYTES);
+      return hub.auth.handle(request, response, url, body, path);
+    }
     const body = await readBody(request, hub.limits.maxFrameBytes);
     if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
-    const path = api[2] ?? '';
-    if (api[1] === 'auth') return hub.auth.handle(request, response, url, body, path);
     return dataApi(
       { database: hub.database, verifier: hub.verifier },
       request,

@@ -200,6 +200,38 @@ describe('postgres changes bindings', () => {
     expect(otherSystem[0]?.message).toContain('invalid column for filter nope');
   });
 
+  it('reads a quoted value right after the operator, as the real server does', async () => {
+    const seen: Change[] = [];
+    const channel = client(server)
+      .channel('quoted-value')
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'todos', filter: 'title=eq."a,b"' },
+        (c) => seen.push(c),
+      );
+    await subscribed(channel);
+    await db.query(`insert into todos (title) values ('a'), ('a,b')`);
+    await until(() => seen.length === 1, 5000, 'the quoted match');
+    expect(seen[0]?.new).toMatchObject({ title: 'a,b' });
+  });
+
+  it('parses a filter of half a million quotes in linear time and subscribes it', async () => {
+    const channel = client(server)
+      .channel('many-quotes')
+      .on(
+        'postgres_changes',
+        {
+          event: 'INSERT',
+          schema: 'public',
+          table: 'todos',
+          filter: `title=eq.x${'"x'.repeat(250_000)}`,
+        },
+        () => {},
+      );
+    const system = await subscribed(channel);
+    expect(system[0]).toMatchObject({ status: 'ok', message: 'Subscribed to PostgreSQL' });
+  }, 30_000);
+
   it('never lets a SQL-ish filter value reach SQL', async () => {
     const seen: Change[] = [];
     const channel = client(server)
