@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 import { TokenError, type Claims, type TokenVerifier } from './auth';
 import type { Database } from './Database';
 import { sendJson } from './http';
+import { TokenBuckets } from './TokenBuckets';
 import {
   AuthError,
   checkEmail,
@@ -23,6 +24,13 @@ export interface AuthOptions {
   url: () => string;
   /** Access-token lifetime in seconds. @default 3600 */
   jwtExpiry: number;
+  /**
+   * `POST /auth/v1/token` requests (sign-in and refresh) one client IP may make per 5 minutes,
+   * after a burst of `tokenBurst`; 0 turns the limit off (`Limits.authTokenRequestsPer5Min`).
+   */
+  tokenRequestsPer5Min: number;
+  /** How many token requests one client IP may make at once (`Limits.authTokenBurst`). */
+  tokenBurst: number;
 }
 
 interface UserRow {
@@ -68,7 +76,14 @@ const USER_COLUMNS = `id, aud, role, email, encrypted_password, email_confirmed_
  * anonymous users, sessions with refresh tokens, and admin user management. Local only.
  */
 export class AuthApi {
-  constructor(private readonly options: AuthOptions) {}
+  private readonly tokenLimiter: TokenBuckets | null;
+
+  constructor(private readonly options: AuthOptions) {
+    this.tokenLimiter =
+      options.tokenRequestsPer5Min > 0
+        ? new TokenBuckets(options.tokenRequestsPer5Min / 300, options.tokenBurst)
+        : null;
+  }
 
   private get db() {
     return this.options.database.pool;
@@ -109,7 +124,8 @@ export class AuthApi {
     const method = request.method ?? 'GET';
     const route = `${method} ${path}`;
     if (route === 'POST signup') return this.signUp(parse(body));
-    if (route === 'POST token') return this.token(url.searchParams.get('grant_type'), parse(body));
+    if (route === 'POST token')
+      return this.token(request, url.searchParams.get('grant_type'), body);
     if (route === 'POST logout')
       return this.logout(request, url.searchParams.get('scope') ?? 'global');
     if (route === 'GET user') return userJson(await this.currentUser(request));
@@ -201,7 +217,19 @@ export class AuthApi {
     }
   }
 
-  private async token(grant: string | null, body: Record<string, unknown>): Promise<unknown> {
+  private async token(
+    request: IncomingMessage,
+    grant: string | null,
+    raw: Buffer | null,
+  ): Promise<unknown> {
+    // GoTrue's order: the grant type, then the client's rate limit, then the body.
+    if (grant !== 'password' && grant !== 'refresh_token') {
+      throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
+    }
+    if (this.tokenLimiter && !this.tokenLimiter.take(request.socket.remoteAddress ?? '')) {
+      throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');
+    }
+    const body = parse(raw);
     if (grant === 'password') {
       const email = typeof body.email === 'string' ? body.email.toLowerCase() : '';
       const password = typeof body.password === 'string' ? body.password : '';
@@ -217,26 +245,23 @@ export class AuthApi {
         throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
       return this.session(user);
     }
-    if (grant === 'refresh_token') {
-      const token = typeof body.refresh_token === 'string' ? body.refresh_token : '';
-      const { rows } = await this.db.query<{
-        user_id: string;
-        session_id: string;
-        revoked: boolean;
-      }>(
-        'update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1 and not revoked returning user_id, session_id, revoked',
-        [token],
+    const token = typeof body.refresh_token === 'string' ? body.refresh_token : '';
+    const { rows } = await this.db.query<{
+      user_id: string;
+      session_id: string;
+      revoked: boolean;
+    }>(
+      'update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1 and not revoked returning user_id, session_id, revoked',
+      [token],
+    );
+    const found = rows[0];
+    if (!found)
+      throw new AuthError(
+        400,
+        'refresh_token_not_found',
+        'Invalid Refresh Token: Refresh Token Not Found',
       );
-      const found = rows[0];
-      if (!found)
-        throw new AuthError(
-          400,
-          'refresh_token_not_found',
-          'Invalid Refresh Token: Refresh Token Not Found',
-        );
-      return this.session(await this.userById(found.user_id), found.session_id, token);
-    }
-    throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
+    return this.session(await this.userById(found.user_id), found.session_id, token);
   }
 
   /** Issues an access token and a refresh token, in a new or an existing session. */

@@ -211,6 +211,8 @@ async function openDatabase(
     verifier: hub.verifier,
     url: publicUrl,
     jwtExpiry: 3600,
+    tokenRequestsPer5Min: hub.limits.authTokenRequestsPer5Min,
+    tokenBurst: hub.limits.authTokenBurst,
   });
   hub.postgres = new PostgresChanges(
     database,

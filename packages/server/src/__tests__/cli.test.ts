@@ -140,6 +140,35 @@ describe('roomkit CLI', () => {
     expect(output().stderr).toContain('--claims must be a JSON object');
   });
 
+  it('sets the sign-in rate limit with --auth-rate-limit, 0 turning it off', async () => {
+    const bad = run(['start', '--auth-rate-limit', 'many']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().stderr).toContain('--auth-rate-limit must be a whole number, got "many".');
+
+    const { child, exited } = run([
+      'start',
+      '--port',
+      '0',
+      '--json',
+      '--ephemeral',
+      '--auth-rate-limit',
+      '0',
+    ]);
+    const ready = JSON.parse(await firstLine(child)) as { url: string; anonKey: string };
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 35; attempt++) {
+      const response = await fetch(`${ready.url}/auth/v1/token?grant_type=password`, {
+        method: 'POST',
+        headers: { apikey: ready.anonKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@example.com', password: 'guess' }),
+      });
+      statuses.push(response.status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
   it('keeps the embedded data under .roomkit and starts again after being killed with SIGKILL', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'roomkit-cli-'));
     await chmod(cwd, 0o755);
