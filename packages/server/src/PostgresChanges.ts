@@ -20,6 +20,12 @@ import { bindingId } from './postgresBindings';
 
 type EventFilter = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
 
+/** The bindings of one channel that share a `select`, and that `select`. */
+interface SelectGroup {
+  select: string[] | null;
+  ids: number[];
+}
+
 /** A pattern test of one binding, and whether the binding negates it (`not.`). */
 interface NegatableTest {
   test: PatternTest;
@@ -36,6 +42,8 @@ interface Binding {
   filters: ValueFilter[];
   /** `like`/`ilike`/`match`/`imatch` filters, evaluated in PostgreSQL as the column's type. */
   patterns: { filter: PatternFilter; type: string }[];
+  /** The binding's `select` columns (the primary key always comes too), or null for all. */
+  select: string[] | null;
 }
 
 interface TableInfo {
@@ -53,14 +61,32 @@ function eventOf(value: unknown): EventFilter {
 
 /** The bracket part of the real server's messages: Elixir keyword-list style, filters as tuples. */
 function describe(
-  binding: { event: string; schema: string; table: string },
+  binding: { event: string; schema: string; table: string; select: string[] | null },
   filters: Filter[],
 ): string {
   const printed = filters.map((f) => {
     const value = Array.isArray(f.value) ? `{${f.value.join(',')}}` : f.value;
     return `{${JSON.stringify(f.column)}, ${JSON.stringify(f.op)}, ${JSON.stringify(value)}, ${String(f.negate)}}`;
   });
-  return `[event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}, filters: [${printed.join(', ')}], select: nil]`;
+  const select = binding.select
+    ? `[${binding.select.map((column) => JSON.stringify(column)).join(', ')}]`
+    : 'nil';
+  return `[event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}, filters: [${printed.join(', ')}], select: ${select}]`;
+}
+
+/**
+ * A binding's `select` as the real server's `parse_select` reads it: the strings of a list (none
+ * means all columns), a refusal for a bare string, and anything else ignored.
+ */
+function parseSelect(value: unknown): string[] | null {
+  if (typeof value === 'string') {
+    throw new SubscribeError(
+      'Error parsing `select` params: expected a list of column name strings, e.g. select: ["col1", "col2"]',
+    );
+  }
+  if (!Array.isArray(value)) return null;
+  const columns = value.filter((column): column is string => typeof column === 'string');
+  return columns.length > 0 ? columns : null;
 }
 
 /** A binding that cannot be subscribed, with the system message the real server sends. */
@@ -68,7 +94,7 @@ class SubscribeError extends Error {}
 
 /** The real server's message when its subscription insert raised a database error. */
 function exception(
-  binding: { event: string; schema: string; table: string },
+  binding: { event: string; schema: string; table: string; select: string[] | null },
   filters: Filter[],
   detail: string,
 ): SubscribeError {
@@ -109,7 +135,8 @@ export class PostgresChanges {
   async subscribe(channel: Channel, raw: PostgresBinding[]): Promise<void> {
     const bindings: Binding[] = [];
     try {
-      for (const params of raw) bindings.push(await this.validate(params));
+      const role = channel.identity.claims.role;
+      for (const params of raw) bindings.push(await this.validate(params, role));
     } catch (error) {
       if (!(error instanceof SubscribeError || error instanceof FilterParseError)) throw error;
       channel.system('postgres_changes', 'error', error.message);
@@ -124,18 +151,30 @@ export class PostgresChanges {
     this.subscribers.delete(channel);
   }
 
-  private async validate(params: PostgresBinding): Promise<Binding> {
+  private async validate(params: PostgresBinding, role: string): Promise<Binding> {
     const schema =
       typeof params.schema === 'string' && params.schema !== '' ? params.schema : 'public';
     const table = typeof params.table === 'string' && params.table !== '' ? params.table : '*';
     const event = eventOf(params.event);
-    const shown = { event: typeof params.event === 'string' ? params.event : '*', schema, table };
+    // The real server reads `select` before the filter.
+    const select = parseSelect(params.select);
+    const shown = {
+      event: typeof params.event === 'string' ? params.event : '*',
+      schema,
+      table,
+      select,
+    };
     let filters: Filter[];
     try {
       filters = parseFilter(params.filter);
     } catch (error) {
       if (!(error instanceof FilterCheckError)) throw error;
       throw exception(shown, [], `ERROR P0001 (raise_exception) ${error.message}`);
+    }
+    if (select && (schema === '*' || table === '*')) {
+      throw new SubscribeError(
+        'Column selection is not supported for wildcard subscriptions. Provide an explicit schema and table name.',
+      );
     }
     const unable = () =>
       new SubscribeError(
@@ -187,10 +226,22 @@ export class PostgresChanges {
         }
       }
     }
+    if (select) {
+      // As the real server's check trigger: each selected column must be one the role may read.
+      const readable = await this.selectableColumns(role, schema, table);
+      const unknown = select.find((column) => !readable.has(column));
+      if (unknown !== undefined) {
+        throw exception(
+          shown,
+          filters,
+          `ERROR P0001 (raise_exception) invalid column for select ${unknown}`,
+        );
+      }
+    }
     const valueFilters = filters.filter(
       (filter): filter is ValueFilter => !isPatternFilter(filter),
     );
-    return { id: bindingId(params), event, schema, table, filters: valueFilters, patterns };
+    return { id: bindingId(params), event, schema, table, filters: valueFilters, patterns, select };
   }
 
   /**
@@ -275,7 +326,7 @@ export class PostgresChanges {
     const types = new Map(change.columns.map((column) => [column.name, column.type]));
     // First the filters JavaScript evaluates; then, for the bindings still in, the pattern
     // filters, all in one PostgreSQL statement, so no pattern ever runs on the event loop.
-    const candidates: { channel: Channel; id: number; tests: NegatableTest[] }[] = [];
+    const candidates: { channel: Channel; binding: Binding; tests: NegatableTest[] }[] = [];
     for (const [channel, bindings] of this.subscribers) {
       for (const binding of bindings) {
         if (binding.event !== '*' && binding.event !== change.type) continue;
@@ -283,7 +334,7 @@ export class PostgresChanges {
         if (binding.table !== '*' && binding.table !== change.table) continue;
         if (!this.passesFilters(binding.filters, change, types)) continue;
         const tests = this.patternTests(binding, change);
-        if (tests !== null) candidates.push({ channel, id: binding.id, tests });
+        if (tests !== null) candidates.push({ channel, binding, tests });
       }
     }
     const tests = candidates.flatMap(({ tests }) => tests.map(({ test }) => test));
@@ -294,17 +345,22 @@ export class PostgresChanges {
       });
       return new Map<string, boolean | null>();
     });
-    const matches = new Map<Channel, number[]>();
-    for (const { channel, id, tests } of candidates) {
+    // Per channel, one group per distinct `select` (the real server builds one output per
+    // distinct selected_columns), each with the ids of its bindings.
+    const matches = new Map<Channel, Map<string, SelectGroup>>();
+    for (const { channel, binding, tests } of candidates) {
       const passed = tests.every((test) => {
         const result = results.get(patternKey(test.test));
         // SQL's three-valued logic: an unknown result is not visible, negated or not.
         return result !== null && result !== undefined && result !== test.negate;
       });
       if (!passed) continue;
-      const ids = matches.get(channel) ?? [];
-      if (!ids.includes(id)) ids.push(id);
-      matches.set(channel, ids);
+      const groups = matches.get(channel) ?? new Map<string, SelectGroup>();
+      const key = binding.select ? [...binding.select].sort().join(',') : '';
+      const group = groups.get(key) ?? { select: binding.select, ids: [] };
+      if (!group.ids.includes(binding.id)) group.ids.push(binding.id);
+      groups.set(key, group);
+      matches.set(channel, groups);
     }
     if (matches.size === 0) return;
     const info = await this.table(change.schema, change.table);
@@ -345,7 +401,7 @@ export class PostgresChanges {
         : new Set<string>();
     const payloads = new Map<string, string>();
     const frames = new Map<string, Frame>();
-    for (const [channel, ids] of matches) {
+    for (const [channel, groups] of matches) {
       const { claims } = channel.identity;
       const facts = roles.get(claims.role);
       if (!facts) continue;
@@ -354,15 +410,19 @@ export class PostgresChanges {
       if (checked.has(claimsKey) && !visible.has(claimsKey)) continue;
       // With RLS on, a delete carries only the primary key, for every role (as apply_rls does).
       const keysOnly = info.rls && change.type === 'DELETE';
-      const cacheKey = `${claims.role}|${keysOnly}|${problem ?? ''}`;
-      let data = payloads.get(cacheKey);
-      if (data === undefined) {
-        data = JSON.stringify(
-          problem ? this.errorData(change, problem) : this.data(change, facts.selectable, keysOnly),
-        );
-        payloads.set(cacheKey, data);
+      for (const [selectKey, { select, ids }] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const cacheKey = `${claims.role}|${keysOnly}|${problem ?? ''}|${selectKey}`;
+        let data = payloads.get(cacheKey);
+        if (data === undefined) {
+          data = JSON.stringify(
+            problem
+              ? this.errorData(change, problem)
+              : this.data(change, facts.selectable, keysOnly, select),
+          );
+          payloads.set(cacheKey, data);
+        }
+        channel.deliverChange(ids, data, cacheKey, frames);
       }
-      channel.deliverChange(ids, data, cacheKey, frames);
     }
   }
 
@@ -444,11 +504,16 @@ export class PostgresChanges {
     change: RowChange,
     selectable: Set<string>,
     keysOnly: boolean,
+    select: string[] | null,
   ): Record<string, unknown> {
+    // A `select` keeps its columns and, always, the primary key.
+    const shown = (name: string) =>
+      selectable.has(name) &&
+      (select === null || select.includes(name) || change.keyColumns.includes(name));
     const pick = (record: Record<string, unknown> | null, onlyKeys: boolean) =>
       Object.fromEntries(
         Object.entries(record ?? {}).filter(
-          ([name]) => selectable.has(name) && (!onlyKeys || change.keyColumns.includes(name)),
+          ([name]) => shown(name) && (!onlyKeys || change.keyColumns.includes(name)),
         ),
       );
     const data: Record<string, unknown> = {
@@ -456,7 +521,7 @@ export class PostgresChanges {
       table: change.table,
       commit_timestamp: change.commitTimestamp,
       type: change.type,
-      columns: change.columns.filter((column) => selectable.has(column.name)),
+      columns: change.columns.filter((column) => shown(column.name)),
       errors: null,
     };
     if (change.type !== 'DELETE') data.record = pick(change.record, false);
