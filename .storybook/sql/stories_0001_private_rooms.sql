@@ -24,7 +24,7 @@ drop policy if exists "private_rooms: owners read" on public.private_rooms;
 create policy "private_rooms: owners read" on public.private_rooms
   for select to authenticated using (owner = auth.uid());
 
--- Only a room's owner adds members; each member sees only their own memberships.
+-- Only a room's owner adds members; members see their own memberships, owners their rooms'.
 drop policy if exists "private_room_members: owners add" on public.private_room_members;
 create policy "private_room_members: owners add" on public.private_room_members
   for insert to authenticated with check (
@@ -34,9 +34,15 @@ create policy "private_room_members: owners add" on public.private_room_members
     )
   );
 
-drop policy if exists "private_room_members: members read theirs" on public.private_room_members;
-create policy "private_room_members: members read theirs" on public.private_room_members
-  for select to authenticated using (user_id = auth.uid());
+drop policy if exists "private_room_members: members and owners read" on public.private_room_members;
+create policy "private_room_members: members and owners read" on public.private_room_members
+  for select to authenticated using (
+    user_id = auth.uid()
+    or exists (
+      select 1 from public.private_rooms r
+      where r.topic = private_room_members.topic and r.owner = auth.uid()
+    )
+  );
 
 -- The channel itself: members of the room named by the topic may join it and send on it.
 drop policy if exists "private rooms: members read" on realtime.messages;
