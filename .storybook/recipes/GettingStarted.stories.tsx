@@ -23,7 +23,9 @@ type Story = StoryObj<typeof meta>;
 
 /** `App` from the Introduction around the AvatarStack's usage example. */
 export const Setup: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: () => {
     const Page = () => {
       const room = useStoryRoom('recipes:setup');

@@ -111,6 +111,18 @@ describe('pnpm build-storybook', () => {
     await page.close();
   });
 
+  it('has an entry for every page the Introduction links to', async () => {
+    const index = JSON.parse(await readFile(join(output, 'index.json'), 'utf8')) as {
+      entries: Record<string, unknown>;
+    };
+    const intro = await readFile(join(REPO, '.storybook/docs/Introduction.mdx'), 'utf8');
+    const linked = [...intro.matchAll(/\(\?path=\/(?:docs|story)\/([^)]+)\)/g)].map(
+      (m) => m[1] ?? '',
+    );
+    expect(linked.length).toBeGreaterThan(10);
+    expect(linked.filter((id) => !(id in index.entries))).toEqual([]);
+  });
+
   it('works served by `pnpm serve-storybook`, connected to the server it was built for', async () => {
     const port = await freePort();
     preview = await script('serve-storybook', ['--outDir', output, '--port', String(port)]);

@@ -26,7 +26,9 @@ type Story = StoryObj<Args>;
 
 /** Ann waves; Bob sees it, and Ann's `send` resolves to the server's answer. */
 export const TypedBroadcast: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => <Users count={args.users}>{({ user }) => <WaveButton user={user} />}</Users>,
   play: async ({ canvasElement, args }) => {
     if (args.users < 2) return;

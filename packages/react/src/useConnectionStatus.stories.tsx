@@ -26,7 +26,9 @@ type Story = StoryObj<Args>;
 
 /** "Drop connection" cuts one user's socket at the server: reconnecting, then open and joined. */
 export const TwoUsers: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Room = () => {
       const room = useStoryRoom('stories:connection');

@@ -26,7 +26,9 @@ type Story = StoryObj<Args>;
 
 /** Each user sees everyone once; Bob's new mood reaches Ann. */
 export const PresenceList: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Room = () => {
       const room = useStoryRoom('stories:presence');

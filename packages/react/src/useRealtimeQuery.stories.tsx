@@ -30,7 +30,9 @@ const row = { fontFamily: 'ui-monospace, monospace', fontSize: 13 } as const;
 
 /** Bob inserts a task into the seeded `tasks` table; it merges into Ann's list without a refetch. */
 export const TwoUsers: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => <Users count={args.users}>{({ user }) => <TaskList user={user} />}</Users>,
   play: async ({ canvasElement, args }) => {
     if (args.users < 2) return;

@@ -30,7 +30,9 @@ type Story = StoryObj<typeof meta>;
 
 /** One user in a document's room: the avatar is this user's own, from presence. */
 export const Default: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Single = () => {
       const room = useStoryRoom(args.room);

@@ -66,7 +66,9 @@ function history(count: number): ChatMessage[] {
 
 /** One user on the real `chat_messages` table: history on join, optimistic sends. */
 export const Default: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Single = () => {
       const room = useStoryRoom(args.room);

@@ -57,7 +57,9 @@ function Board(
 
 /** One user's board: their own cursor is never drawn; open a second window to see theirs. */
 export const Default: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Single = () => {
       const room = useStoryRoom(args.room);

@@ -33,7 +33,9 @@ function Composer({ room, context }: { room: string; context: StoryUserContext }
 
 /** One user's comment box with `useTyping`: their own typing is not shown to them. */
 export const Default: Story = {
-  parameters: { docs: { source: { code: usage, language: 'tsx' } } },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Single = () => {
       const room = useStoryRoom(args.room);
