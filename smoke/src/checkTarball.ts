@@ -54,7 +54,9 @@ function packageName(specifier: string): string {
  * of undeclared packages or of files outside the tarball, source maps whose sources are not
  * shipped, a missing LICENSE, and missing registry metadata.
  */
-export async function tarballProblems(tarball: string): Promise<{ name: string; problems: string[] }> {
+export async function tarballProblems(
+  tarball: string,
+): Promise<{ name: string; problems: string[] }> {
   const scratch = await mkdtemp(join(tmpdir(), 'roomkit-tarball-'));
   try {
     await run(`Unpacking ${tarball}`, ['tar', 'xzf', tarball, '-C', scratch], { cwd: scratch });
@@ -79,10 +81,15 @@ export async function tarballProblems(tarball: string): Promise<{ name: string; 
     for (const { at, target } of exportTargets(manifest.exports)) {
       const where = `exports${at.map((key) => `["${key}"]`).join('')}`;
       if (at.includes('source')) {
-        problems.push(`${where} is the workspace-only "source" condition (publishConfig.exports must drop it).`);
+        problems.push(
+          `${where} is the workspace-only "source" condition (publishConfig.exports must drop it).`,
+        );
       }
       const found = target.includes('*') ? [...files].some(matcher(target)) : shipped(target);
-      if (!found) problems.push(`${where} points at ${target}, which is not in the tarball (is it in "files"?).`);
+      if (!found)
+        problems.push(
+          `${where} points at ${target}, which is not in the tarball (is it in "files"?).`,
+        );
     }
     if (manifest.exports && typeof manifest.exports === 'object') {
       for (const [subpath, conditions] of Object.entries(manifest.exports)) {
@@ -94,7 +101,8 @@ export async function tarballProblems(tarball: string): Promise<{ name: string; 
     }
 
     for (const [command, target] of Object.entries(manifest.bin ?? {})) {
-      if (!shipped(target)) problems.push(`bin "${command}" points at ${target}, which is not in the tarball.`);
+      if (!shipped(target))
+        problems.push(`bin "${command}" points at ${target}, which is not in the tarball.`);
       else if (!(await readFile(join(root, target), 'utf8')).startsWith('#!')) {
         problems.push(`bin "${command}" (${target}) has no #! line.`);
       }
@@ -106,7 +114,8 @@ export async function tarballProblems(tarball: string): Promise<{ name: string; 
       manifest.sideEffects === true ||
       (Array.isArray(manifest.sideEffects) && manifest.sideEffects.some((p) => matcher(p)(file)));
     for (const file of css) {
-      if (!keeps(file)) problems.push(`${file} is not in "sideEffects": bundlers may drop its import.`);
+      if (!keeps(file))
+        problems.push(`${file} is not in "sideEffects": bundlers may drop its import.`);
     }
 
     for (const file of files) {
@@ -126,21 +135,32 @@ export async function tarballProblems(tarball: string): Promise<{ name: string; 
           continue;
         }
         const name = packageName(specifier);
-        if (specifier.startsWith('node:') || builtinModules.includes(name) || name === manifest.name) continue;
+        if (
+          specifier.startsWith('node:') ||
+          builtinModules.includes(name) ||
+          name === manifest.name
+        )
+          continue;
         const declared = DEPENDENCY_FIELDS.some((field) => manifest[field]?.[name] !== undefined);
-        if (!declared) problems.push(`${file} imports ${specifier}, but ${name} is not a dependency or peer.`);
+        if (!declared)
+          problems.push(`${file} imports ${specifier}, but ${name} is not a dependency or peer.`);
       }
       const mapUrl = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text)?.[1];
       if (mapUrl && !mapUrl.startsWith('data:')) {
         const mapFile = normalize(join(dirname(file), mapUrl));
-        if (!files.has(mapFile)) problems.push(`${file} names the source map ${mapUrl}, which is not in the tarball.`);
+        if (!files.has(mapFile))
+          problems.push(`${file} names the source map ${mapUrl}, which is not in the tarball.`);
       }
     }
     for (const file of [...files].filter((path) => path.endsWith('.map'))) {
       const map = JSON.parse(await readFile(join(root, file), 'utf8')) as { sources?: string[] };
-      const missing = (map.sources ?? []).filter((source) => !files.has(normalize(join(dirname(file), source))));
+      const missing = (map.sources ?? []).filter(
+        (source) => !files.has(normalize(join(dirname(file), source))),
+      );
       if (missing.length > 0) {
-        problems.push(`${file} maps to sources that are not in the tarball: ${missing.slice(0, 5).join(', ')}.`);
+        problems.push(
+          `${file} maps to sources that are not in the tarball: ${missing.slice(0, 5).join(', ')}.`,
+        );
       }
     }
 
@@ -149,14 +169,16 @@ export async function tarballProblems(tarball: string): Promise<{ name: string; 
     else if ((await readFile(join(root, 'LICENSE'), 'utf8')) !== license) {
       problems.push("its LICENSE differs from the repository's.");
     }
-    if (manifest.license !== 'MIT') problems.push(`license is ${String(manifest.license)}, not MIT.`);
+    if (manifest.license !== 'MIT')
+      problems.push(`license is ${String(manifest.license)}, not MIT.`);
     if (!manifest.repository?.url || !manifest.repository.directory) {
       problems.push('repository needs a url and a directory.');
     }
     if (!manifest.homepage) problems.push('there is no homepage.');
     if (!manifest.bugs?.url) problems.push('there is no bugs url.');
     if (!manifest.engines?.node) problems.push('engines.node is missing.');
-    if (manifest.publishConfig?.access !== 'public') problems.push('publishConfig.access is not "public".');
+    if (manifest.publishConfig?.access !== 'public')
+      problems.push('publishConfig.access is not "public".');
     return { name: manifest.name, problems };
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -29,7 +29,8 @@ async function oldestMtime(dir: string): Promise<number | null> {
   if (!entries || entries.length === 0) return null;
   let oldest = Infinity;
   for (const entry of entries) {
-    if (entry.isFile()) oldest = Math.min(oldest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+    if (entry.isFile())
+      oldest = Math.min(oldest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
   }
   return oldest;
 }
@@ -59,7 +60,10 @@ export async function packFolder(folder: string, destination: string): Promise<s
   await run(`pnpm pack of ${manifest.name}`, [...PNPM, 'pack', '--pack-destination', destination], {
     cwd: folder,
   });
-  return join(destination, `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`);
+  return join(
+    destination,
+    `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`,
+  );
 }
 
 /** Builds (when stale) and packs every public package into `destination`. */
@@ -67,7 +71,10 @@ export async function packPublicPackages(destination: string): Promise<Tarballs>
   const entries = Object.entries(PUBLIC_PACKAGES) as [PublicPackage, string][];
   for (const [, folder] of entries) await ensureBuilt(folder);
   const packed = await Promise.all(
-    entries.map(async ([name, folder]) => [name, await packFolder(join(REPO, folder), destination)]),
+    entries.map(async ([name, folder]) => [
+      name,
+      await packFolder(join(REPO, folder), destination),
+    ]),
   );
   return Object.fromEntries(packed) as Tarballs;
 }

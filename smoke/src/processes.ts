@@ -31,16 +31,26 @@ async function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
  * `roomkit start --ephemeral` from an app's installed @roomkit/server, through the bin link
  * pnpm made (node_modules/.bin/roomkit), with the migrations shipped in @roomkit/ui/sql.
  */
-export async function startRoomkit(app: string, migrations: string[]): Promise<Running<ServerInfo>> {
+export async function startRoomkit(
+  app: string,
+  migrations: string[],
+): Promise<Running<ServerInfo>> {
   const args = ['start', '--port', '0', '--json', '--ephemeral'];
   for (const folder of migrations) args.push('--migrations', folder);
-  const child = spawn(join(app, 'node_modules/.bin/roomkit'), args, { cwd: app, env: userEnv(), stdio: 'pipe' });
+  const child = spawn(join(app, 'node_modules/.bin/roomkit'), args, {
+    cwd: app,
+    env: userEnv(),
+    stdio: 'pipe',
+  });
   let log = '';
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`roomkit start (packed @roomkit/server) exited with ${String(code)}:\n${log}`);
   });
-  const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited])) as [string];
+  const [line] = (await Promise.race([
+    once(createInterface({ input: child.stdout }), 'line'),
+    exited,
+  ])) as [string];
   exited.catch(() => undefined);
   return { info: JSON.parse(line) as ServerInfo, stop: () => stopChild(child) };
 }
@@ -68,8 +78,12 @@ export async function startPreview(app: string): Promise<Running<{ url: string }
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
   for (let waited = 0; ; waited += 200) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with ${String(child.exitCode)}:\n${log}`);
-    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`vite preview exited with ${String(child.exitCode)}:\n${log}`);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) break;
     if (waited > 60_000) {
       await stopChild(child);

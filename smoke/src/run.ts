@@ -44,7 +44,9 @@ export function run(
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', (error) => reject(new Error(`${step}: could not run ${program}: ${error.message}`)));
+    child.once('error', (error) =>
+      reject(new Error(`${step}: could not run ${program}: ${error.message}`)),
+    );
     child.once('close', (code, signal) => {
       if (code === 0) return resolve({ output });
       const tail = output.trimEnd().split('\n').slice(-60).join('\n');

@@ -16,7 +16,10 @@ async function manifest(path: string): Promise<Manifest> {
 }
 
 /** Exact versions from the repository's own manifests, so installs come from the lockfile's store. */
-async function pinned(): Promise<{ latest: (name: string) => string; react18: (name: string) => string }> {
+async function pinned(): Promise<{
+  latest: (name: string) => string;
+  react18: (name: string) => string;
+}> {
   const root = await manifest('package.json');
   const react18 = await manifest('packages/react/react18/package.json');
   const from = (source: Manifest, where: string) => (name: string) => {
@@ -51,7 +54,10 @@ async function appManifest(app: AppName, tarballs: Partial<Tarballs>) {
           ...packed(['@roomkit/server', '@roomkit/react', '@roomkit/ui']),
           ...pick(latest, ['@supabase/supabase-js', '@tanstack/react-query', 'react', 'react-dom']),
         },
-        devDependencies: { ...tools, ...pick(latest, ['@types/node', '@types/react', '@types/react-dom']) },
+        devDependencies: {
+          ...tools,
+          ...pick(latest, ['@types/node', '@types/react', '@types/react-dom']),
+        },
       };
     case 'react18':
       return {
@@ -126,7 +132,12 @@ export async function createThrowawayWorkspace(
       const folder = workspace.app(app);
       if (app !== 'node') await cp(join(TEMPLATE, 'app'), folder, { recursive: true });
       await cp(join(TEMPLATE, app), folder, { recursive: true });
-      const packageJson = { name: `roomkit-smoke-${app}`, private: true, type: 'module', ...(await appManifest(app, tarballs)) };
+      const packageJson = {
+        name: `roomkit-smoke-${app}`,
+        private: true,
+        type: 'module',
+        ...(await appManifest(app, tarballs)),
+      };
       await writeFile(join(folder, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
     }
     await writeFile(
@@ -134,9 +145,13 @@ export async function createThrowawayWorkspace(
       `packages:\n${apps.map((app) => `  - ${app}\n`).join('')}${WORKSPACE_SETTINGS}`,
     );
     // --prefer-offline: metadata and packages come from the store the repository's install filled.
-    await run('Installing the packed packages', [...PNPM, 'install', '--prefer-offline', '--no-frozen-lockfile'], {
-      cwd: dir,
-    });
+    await run(
+      'Installing the packed packages',
+      [...PNPM, 'install', '--prefer-offline', '--no-frozen-lockfile'],
+      {
+        cwd: dir,
+      },
+    );
     return workspace;
   } catch (error) {
     await workspace.remove();

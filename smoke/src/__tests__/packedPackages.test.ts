@@ -5,10 +5,19 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../../packages/ui/src/__tests__/chromiumPath';
 import { checkTarball } from '../checkTarball';
-import { packPublicPackages, PUBLIC_PACKAGES, type PublicPackage, type Tarballs } from '../packPackages';
+import {
+  packPublicPackages,
+  PUBLIC_PACKAGES,
+  type PublicPackage,
+  type Tarballs,
+} from '../packPackages';
 import { startPreview, startRoomkit, type Running, type ServerInfo } from '../processes';
 import { run } from '../run';
-import { createThrowawayWorkspace, type AppName, type ThrowawayWorkspace } from '../throwawayWorkspace';
+import {
+  createThrowawayWorkspace,
+  type AppName,
+  type ThrowawayWorkspace,
+} from '../throwawayWorkspace';
 
 let scratch: string;
 let tarballs: Tarballs;
@@ -31,8 +40,11 @@ function build(app: 'react19' | 'react18'): Promise<void> {
   let built = builds.get(app);
   if (!built) {
     const cwd = workspace.app(app);
-    built = run(`Typechecking the ${app} app`, ['node_modules/.bin/tsc', '-p', '.'], { cwd }).then(() =>
-      run(`Building the ${app} app`, ['node_modules/.bin/vite', 'build'], { cwd }).then(() => undefined),
+    built = run(`Typechecking the ${app} app`, ['node_modules/.bin/tsc', '-p', '.'], { cwd }).then(
+      () =>
+        run(`Building the ${app} app`, ['node_modules/.bin/vite', 'build'], { cwd }).then(
+          () => undefined,
+        ),
     );
     builds.set(app, built);
   }
@@ -53,7 +65,9 @@ describe('the packed packages', () => {
     const css = assets.find((file) => file.endsWith('.css'));
     expect(css, 'the build has a CSS file').toBeDefined();
     // sideEffects keeps `import '@roomkit/ui/styles.css'` in the production bundle.
-    expect(await readFile(join(workspace.app('react19'), 'dist/assets', css ?? ''), 'utf8')).toContain('.rk-chat');
+    expect(
+      await readFile(join(workspace.app('react19'), 'dist/assets', css ?? ''), 'utf8'),
+    ).toContain('.rk-chat');
   });
 
   it("install into a Vite + React 18 app without react-query that typechecks (Vite's default tsconfig) and builds", async () => {
@@ -87,7 +101,9 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
       .locator('[data-slot="connection-status"][data-state="connected"]')
       .waitFor({ timeout: 30_000 })
       .catch((error: unknown) => {
-        throw new Error(`${name}'s page never connected (page errors: ${errors.join('; ') || 'none'}): ${String(error)}`);
+        throw new Error(
+          `${name}'s page never connected (page errors: ${errors.join('; ') || 'none'}): ${String(error)}`,
+        );
       });
     return page;
   }
@@ -129,14 +145,20 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
 
   it('B sees A in presence, through usePresence and <AvatarStack>', async () => {
     await expect.poll(() => others(b), { timeout: 15_000 }).toContain('Ann');
-    await expect.poll(() => avatars(b), { timeout: 15_000 }).toEqual(expect.arrayContaining(['Ann', 'Bob']));
+    await expect
+      .poll(() => avatars(b), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(['Ann', 'Bob']));
   });
 
   it('B sees the row A adds, through the live query (useRealtimeQuery from @roomkit/react/query)', async () => {
-    await expect.poll(() => b.getByTestId('items').getAttribute('data-state'), { timeout: 15_000 }).toBe('success');
+    await expect
+      .poll(() => b.getByTestId('items').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('success');
     await a.getByLabel('New item').fill('Packed and shipped');
     await a.getByRole('button', { name: 'Add item' }).click();
-    await expect.poll(() => b.getByTestId('item').allTextContents(), { timeout: 15_000 }).toContain('Packed and shipped');
+    await expect
+      .poll(() => b.getByTestId('item').allTextContents(), { timeout: 15_000 })
+      .toContain('Packed and shipped');
   });
 
   it('B sees the chat message A sends, and it is stored in the chat_messages table from @roomkit/ui/sql', async () => {
@@ -146,16 +168,24 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
     const bodies = (page: Page) => page.locator('[data-slot="chat-body"]').allTextContents();
     await expect.poll(() => bodies(b), { timeout: 15_000 }).toContain('Hello from a tarball');
     await expect
-      .poll(() => a.locator('[data-slot="chat-message"][data-own]').last().getAttribute('data-state'), { timeout: 15_000 })
+      .poll(
+        () => a.locator('[data-slot="chat-message"][data-own]').last().getAttribute('data-state'),
+        { timeout: 15_000 },
+      )
       .toBe('sent');
     const response = await fetch(`${server.info.url}/rest/v1/chat_messages?select=body`, {
-      headers: { apikey: server.info.serviceRoleKey, authorization: `Bearer ${server.info.serviceRoleKey}` },
+      headers: {
+        apikey: server.info.serviceRoleKey,
+        authorization: `Bearer ${server.info.serviceRoleKey}`,
+      },
     });
     expect(await response.json()).toContainEqual({ body: 'Hello from a tarball' });
   });
 
   it("applies @roomkit/ui's styles.css to the chat", async () => {
-    const display = await a.locator('[data-slot="chat"]').evaluate((node) => getComputedStyle(node).display);
+    const display = await a
+      .locator('[data-slot="chat"]')
+      .evaluate((node) => getComputedStyle(node).display);
     expect(display).toBe('flex');
   });
 
@@ -164,7 +194,9 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
     await expect.poll(() => lastPing(a), { timeout: 15_000 }).toBe('ping from Cy');
     await a.getByRole('button', { name: 'Ping' }).click();
     await expect.poll(() => lastPing(c), { timeout: 15_000 }).toBe('ping from Ann');
-    await expect.poll(() => others(c), { timeout: 15_000 }).toEqual(expect.arrayContaining(['Ann', 'Bob']));
+    await expect
+      .poll(() => others(c), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(['Ann', 'Bob']));
     await expect.poll(() => avatars(a), { timeout: 15_000 }).toContain('Cy');
   });
 });

@@ -25,9 +25,9 @@ const joined = (channel) =>
 
 /** @type {Promise<unknown>} */
 const received = new Promise((resolve) => {
-  const channel = bob.channel('node-smoke').on('broadcast', { event: 'hello' }, ({ payload }) =>
-    resolve(payload),
-  );
+  const channel = bob
+    .channel('node-smoke')
+    .on('broadcast', { event: 'hello' }, ({ payload }) => resolve(payload));
   void joined(channel).then(async () => {
     const sender = alice.channel('node-smoke');
     await joined(sender);

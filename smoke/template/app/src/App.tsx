@@ -9,12 +9,13 @@ export function App() {
   const [user, setUser] = useState<RoomUser | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    supabase.auth
-      .signInAnonymously({ options: { data: { name: userName } } })
-      .then(({ data, error: failed }) => {
+    supabase.auth.signInAnonymously({ options: { data: { name: userName } } }).then(
+      ({ data, error: failed }) => {
         if (failed || !data.user) setError(failed?.message ?? 'no user');
         else setUser({ id: data.user.id, name: userName });
-      }, (failed: unknown) => setError(String(failed)));
+      },
+      (failed: unknown) => setError(String(failed)),
+    );
   }, []);
   if (error) return <p role="alert">Could not sign in: {error}</p>;
   if (!user) return <p>Signing in…</p>;
