@@ -189,7 +189,7 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
     expect(display).toBe('flex');
   });
 
-  it('a page of the React 18 app and a page of the React 19 app exchange broadcasts and see each other', async () => {
+  it('a page of the React 18 app exchanges broadcasts with a React 19 page, sees it in presence and shows its chat history', async () => {
     await c.getByRole('button', { name: 'Ping' }).click();
     await expect.poll(() => lastPing(a), { timeout: 15_000 }).toBe('ping from Cy');
     await a.getByRole('button', { name: 'Ping' }).click();
@@ -198,5 +198,8 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
       .poll(() => others(c), { timeout: 15_000 })
       .toEqual(expect.arrayContaining(['Ann', 'Bob']));
     await expect.poll(() => avatars(a), { timeout: 15_000 }).toContain('Cy');
+    await expect
+      .poll(() => c.locator('[data-slot="chat-body"]').allTextContents(), { timeout: 15_000 })
+      .toContain('Hello from a tarball');
   });
 });
