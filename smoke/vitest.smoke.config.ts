@@ -12,6 +12,7 @@ export default defineProject({
     root: fileURLToPath(new URL('.', import.meta.url)),
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    globalSetup: ['src/globalSetup.ts'],
     testTimeout: 180_000,
     hookTimeout: 600_000,
   },

@@ -66,10 +66,9 @@ export async function packFolder(folder: string, destination: string): Promise<s
   );
 }
 
-/** Builds (when stale) and packs every public package into `destination`. */
+/** Packs every public package into `destination` (the global setup has built them). */
 export async function packPublicPackages(destination: string): Promise<Tarballs> {
   const entries = Object.entries(PUBLIC_PACKAGES) as [PublicPackage, string][];
-  for (const [, folder] of entries) await ensureBuilt(folder);
   const packed = await Promise.all(
     entries.map(async ([name, folder]) => [
       name,
