@@ -1,6 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { userEnv } from './run';
@@ -55,41 +54,27 @@ export async function startRoomkit(
   return { info: JSON.parse(line) as ServerInfo, stop: () => stopChild(child) };
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
-
-/** `vite preview` of an app's build, from its own installed Vite; resolves once it answers. */
+/** `vite preview` of an app's build, from its own installed Vite, on a free port it picks. */
 export async function startPreview(app: string): Promise<Running<{ url: string }>> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${String(port)}/`;
   const child = spawn(
     join(app, 'node_modules/.bin/vite'),
-    ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    ['preview', '--host', '127.0.0.1', '--port', '0'],
     { cwd: app, env: userEnv(), stdio: 'pipe' },
   );
   let log = '';
-  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  for (let waited = 0; ; waited += 200) {
-    if (child.exitCode !== null)
-      throw new Error(`vite preview exited with ${String(child.exitCode)}:\n${log}`);
-    const ok = await fetch(url).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (waited > 60_000) {
-      await stopChild(child);
-      throw new Error(`vite preview did not answer on ${url} within 60 s:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // Read stdout to the end (a full pipe would stall Vite), watching for the URL it prints.
+  const listening = new Promise<string>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const url = /Local:\s+(http:\/\/\S+)/.exec(log)?.[1];
+      if (url) resolve(url);
+    });
+  });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`vite preview exited with ${String(code)}:\n${log}`);
+  });
+  const url = await Promise.race([listening, exited]);
+  exited.catch(() => undefined);
   return { info: { url }, stop: () => stopChild(child) };
 }

@@ -138,6 +138,13 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
       .locator('[data-slot="avatar-stack"] [data-slot="avatar"]')
       .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')).sort());
 
+  it('renders the React 19 app with React 19 and the React 18 app with React 18', async () => {
+    const reactVersion = (page: Page) =>
+      page.getByTestId('room').getAttribute('data-react-version');
+    expect(await reactVersion(a)).toMatch(/^19\./);
+    expect(await reactVersion(c)).toMatch(/^18\./);
+  });
+
   it('B receives the broadcast A sends', async () => {
     await a.getByRole('button', { name: 'Ping' }).click();
     await expect.poll(() => lastPing(b), { timeout: 15_000 }).toBe('ping from Ann');

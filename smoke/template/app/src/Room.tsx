@@ -1,6 +1,6 @@
 import { useBroadcast, usePresence } from '@roomkit/react';
 import { AvatarStack, Chat, ConnectionStatus, type RoomUser } from '@roomkit/ui';
-import { useState } from 'react';
+import { useState, version } from 'react';
 import { LiveItems } from './LiveItems';
 import { persistence } from './supabase';
 
@@ -15,7 +15,7 @@ export function Room({ user }: { user: RoomUser }) {
     state: { name: user.name },
   });
   return (
-    <main data-testid="room" data-user={user.name}>
+    <main data-testid="room" data-user={user.name} data-react-version={version}>
       <ConnectionStatus />
       <AvatarStack room="smoke:ui" user={user} />
       <button type="button" onClick={() => void send({ text: `ping from ${user.name}` })}>
