@@ -37,17 +37,14 @@ afterAll(async () => {
 // Each app is typechecked and built once; the browser tests reuse the build.
 const builds = new Map<AppName, Promise<void>>();
 function build(app: 'react19' | 'react18'): Promise<void> {
-  let built = builds.get(app);
-  if (!built) {
-    const cwd = workspace.app(app);
-    built = run(`Typechecking the ${app} app`, ['node_modules/.bin/tsc', '-p', '.'], { cwd }).then(
-      () =>
-        run(`Building the ${app} app`, ['node_modules/.bin/vite', 'build'], { cwd }).then(
-          () => undefined,
-        ),
-    );
-    builds.set(app, built);
-  }
+  const cwd = workspace.app(app);
+  const built =
+    builds.get(app) ??
+    (async () => {
+      await run(`Typechecking the ${app} app`, ['node_modules/.bin/tsc', '-p', '.'], { cwd });
+      await run(`Building the ${app} app`, ['node_modules/.bin/vite', 'build'], { cwd });
+    })();
+  builds.set(app, built);
   return built;
 }
 
