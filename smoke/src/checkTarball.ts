@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative } from 'node:path';
+import ts from 'typescript';
 import { REPO, run } from './run';
 
 /** The fields of a packed package.json that the checks read. */
@@ -22,7 +23,6 @@ interface Manifest {
 }
 
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies'] as const;
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s*)['"]([^'"]+)['"]/gm;
 
 /** `*.css`-style patterns (as `files`, `sideEffects` and exports use them) as a test on a path. */
 function matcher(pattern: string): (path: string) => boolean {
@@ -122,8 +122,13 @@ export async function tarballProblems(
       const isCode = /\.(m?js|d\.m?ts)$/.test(file) && !file.startsWith('src/');
       if (!isCode) continue;
       const text = await readFile(join(root, file), 'utf8');
-      for (const match of text.matchAll(IMPORT)) {
-        const specifier = match[1] ?? '';
+      // TypeScript's own import scanner: static, dynamic and type imports, never strings or comments.
+      const scanned = ts.preProcessFile(text, true, true);
+      const specifiers = [
+        ...scanned.importedFiles.map((reference) => reference.fileName),
+        ...scanned.typeReferenceDirectives.map((reference) => `@types/${reference.fileName}`),
+      ];
+      for (const specifier of specifiers) {
         if (specifier.startsWith('.')) {
           const target = normalize(join(dirname(file), specifier));
           const candidates = file.endsWith('.ts')
