@@ -18,12 +18,6 @@ export interface RealtimeProviderProps {
   presenceGraceMs?: number;
   /** The server's per-channel presence limit. @default { maxCalls: 5, windowMs: 30000 } */
   presenceLimit?: RateLimit;
-  /**
-   * Which queries refetch when a channel returns after a gap: those tied to it (`'tied'`), or
-   * every active query of `queryClient` (`'all'`). Read once, when the provider mounts.
-   * @default 'tied'
-   */
-  refetchOnReconnect?: 'tied' | 'all';
   /** The app. */
   children?: ReactNode;
 }

@@ -1,22 +1,20 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { QueryClient } from '@tanstack/react-query';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   createChannelRegistry,
   type ChannelRegistry,
   type ChannelRegistryOptions,
-  type ChannelStatus,
+  type RoomSnapshot,
 } from './core/ChannelRegistry';
 import type { PresenceUser } from './core/presenceUsers';
 import { CLOSED, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
-import { scheduleRefetch } from './syncQueriesWithRealtime';
 
 /** Everything the hooks read, in one immutable snapshot per change. */
 export interface RealtimeState {
   /** The socket. */
   connection: ConnectionSnapshot;
-  /** Each shared channel's status, by room key. */
-  channels: Readonly<Record<string, ChannelStatus>>;
+  /** Each shared channel's snapshot, by room key. */
+  channels: Readonly<Record<string, RoomSnapshot>>;
   /** Each presence channel's users, by room key. */
   presence: Readonly<Record<string, readonly PresenceUser[]>>;
 }
@@ -32,13 +30,7 @@ export interface RealtimeStore {
 }
 
 /** Options of {@link createRealtimeStore}: the client plus the registry's tuning. */
-export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'onPresence'> & {
-  client: SupabaseClient;
-  /** With `refetchOnReconnect: 'all'`, the query client whose active queries refetch. */
-  queryClient?: QueryClient;
-  /** Refetch every active query of `queryClient` when any channel returns after a gap. */
-  refetchOnReconnect?: 'tied' | 'all';
-};
+export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'onPresence'>;
 
 /** A copy of `record` with `key` set to `value`, or removed when it is undefined. */
 function put<T>(record: Readonly<Record<string, T>>, key: string, value: T | undefined) {
@@ -63,8 +55,11 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
   let refresh = (): void => {};
   const registry = createChannelRegistry({
     ...options,
-    onStatus(key, status) {
-      store.setState((state) => ({ channels: put(state.channels, key, status) }));
+    onStatus(key, snapshot) {
+      // The machine reports after every event; an unchanged snapshot must not wake readers.
+      if (store.getState().channels[key] !== snapshot) {
+        store.setState((state) => ({ channels: put(state.channels, key, snapshot) }));
+      }
       refresh();
     },
     onPresence(key, users) {
@@ -82,11 +77,6 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
         (connection) => store.setState({ connection }),
       );
       refresh = watcher.refresh;
-      const { queryClient } = options;
-      const offReturn =
-        options.refetchOnReconnect === 'all' && queryClient
-          ? registry.onReturn(() => scheduleRefetch(queryClient, 'all'))
-          : undefined;
       // Capture runs before realtime-js's own pagehide handler closes the socket, so the leave
       // reaches the server at once instead of after its idle timeout.
       const onPageHide = (): void => registry.untrackAll();
@@ -95,7 +85,6 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       return () => {
         target?.removeEventListener('pagehide', onPageHide, { capture: true });
         watcher.stop();
-        offReturn?.();
         refresh = () => {};
       };
     },

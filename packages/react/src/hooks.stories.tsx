@@ -26,7 +26,7 @@ const row = { fontFamily: 'ui-monospace, monospace', fontSize: 13 } as const;
 
 function Connection({ room }: { room: string }) {
   const connection = useConnectionStatus();
-  const channel = useChannelStatus(room);
+  const channel = useChannelStatus(room).phase;
   // A channel is what opens the socket: join the room's presence.
   usePresence(room, { key: 'watcher' });
   return (
@@ -37,7 +37,7 @@ function Connection({ room }: { room: string }) {
         {connection.latencyMs === null ? '' : `, ${connection.latencyMs} ms`}
         {connection.error ? `, ${connection.error.message}` : ''}
       </dd>
-      <dt>useChannelStatus(room)</dt>
+      <dt>useChannelStatus(room).phase</dt>
       <dd data-channel={channel}>{channel}</dd>
     </dl>
   );

@@ -65,7 +65,7 @@ describe('usePresence', () => {
     });
     const a = renderHook(
       () => ({
-        status: useChannelStatus('canvas'),
+        status: useChannelStatus('canvas').phase,
         ...usePresence<Me>('canvas', { key: 'alice', state: { name: 'A', x: 0 } }),
       }),
       { wrapper: provider(await realtime.user('alice'), { presenceLimit: limit }) },

@@ -4,7 +4,6 @@ import type {
   ChannelNeeds,
   ChannelRegistry,
   ChannelRegistryOptions,
-  ChannelStatus,
   PostgresBinding,
   PostgresChange,
   RoomChannel,
@@ -13,6 +12,8 @@ import type {
 import { devWarn } from './devWarn';
 import { createPresenceTracker, PRESENCE_LIMIT } from './presenceTracker';
 import { createPresenceUsers } from './presenceUsers';
+import { refreshSocketToken } from './sessionAuth';
+import { IDLE_ROOM, transition, type RoomEffect, type RoomEvent } from './roomChannel';
 import type { StandardSchemaV1 } from './standardSchema';
 
 export type * from './channelTypes';
@@ -31,8 +32,11 @@ const bindingKey = (b: PostgresBinding): string =>
 /** A postgres-ready system message may never come (an old server); do not wait forever. */
 const POSTGRES_READY_TIMEOUT_MS = 5000;
 
+type Room = RoomChannel & { dispatch(event: RoomEvent): void; untrack(): void };
+
 /**
- * Creates the registry that shares one Supabase channel per room across every consumer.
+ * Creates the registry that shares one Supabase channel per room across every consumer. Each
+ * room is a {@link transition} machine; this is the driver that runs its effects on the client.
  * @example
  * const registry = createChannelRegistry({ client: supabase });
  * const room = registry.room('chat', false);
@@ -40,18 +44,24 @@ const POSTGRES_READY_TIMEOUT_MS = 5000;
  */
 export function createChannelRegistry(options: ChannelRegistryOptions): ChannelRegistry {
   const { client, onStatus, onPresence, lingerMs = 1000, presenceGraceMs = 5000 } = options;
-  const rooms = new Map<string, RoomChannel & { close(): void; untrack(): void }>();
+  const rooms = new Map<string, Room>();
   const returnListeners = new Set<(key: string) => void>();
+  // One session refresh at a time, shared by every room whose token expired.
+  let refreshing: Promise<string | null> | undefined;
 
-  const create = (name: string, isPrivate: boolean) => {
+  const refresh = (): Promise<string | null> =>
+    (refreshing ??= refreshSocketToken(client).finally(() => (refreshing = undefined)));
+
+  const create = (name: string, isPrivate: boolean): Room => {
     const key = roomKey(name, isPrivate);
+    let state = IDLE_ROOM;
     let refs = 0;
     // The live channel, and the needs it joined with: its join payload is fixed at subscribe.
     let channel: RealtimeChannel | undefined;
     let joinedWith = '';
     let lastChannel: RealtimeChannel | undefined;
-    let joinedOnce = false;
-    let gap = false;
+    // The last system error: the server sends it just before it closes the channel.
+    let closeReason = '';
     let postgresReady = false;
     let awaitingReturn: ReturnType<typeof setTimeout> | undefined;
     let scheduled = false;
@@ -72,11 +82,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       for (const listener of listeners.get(id) ?? []) listener(message as never);
     };
     let users: ReturnType<typeof createPresenceUsers> | undefined;
-    const tracker = createPresenceTracker(options.presenceLimit ?? PRESENCE_LIMIT, (state) => {
-      if (channel) void (state ? channel.track(state) : channel.untrack());
+    const tracker = createPresenceTracker(options.presenceLimit ?? PRESENCE_LIMIT, (next) => {
+      if (channel) void (next ? channel.track(next) : channel.untrack());
     });
-
-    const setStatus = (next: ChannelStatus): void => onStatus?.(key, next);
 
     const needs = (): string =>
       [wantPresence, presenceKey, ack, ...[...bindings.keys()].sort()].join('\n');
@@ -87,44 +95,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       for (const listener of returnListeners) listener(key);
     };
 
-    // Forgets the current join: no pending return, nothing tracked, postgres not ready.
-    const detach = (): void => {
-      postgresReady = false;
-      clearTimeout(awaitingReturn);
-      awaitingReturn = undefined;
-      tracker.left();
-    };
-
-    const onSubscribe = (from: RealtimeChannel, state: string): void => {
-      if (from !== channel) return;
-      if (state === 'SUBSCRIBED') {
-        const returning = joinedOnce && gap;
-        joinedOnce = true;
-        gap = false;
-        closes = 0;
-        setStatus('joined');
-        tracker.joined();
-        // After a gap, tied queries refetch once the server streams changes again, or a change
-        // made in between would be in neither the refetch nor the stream.
-        if (returning && bindings.size > 0 && !postgresReady) {
-          awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
-        } else if (returning) emitReturn();
-        return;
-      }
-      gap ||= joinedOnce;
-      detach();
-      if (state !== 'CLOSED') return setStatus('errored');
-      // The server closed the channel (a limit, an expired token); realtime-js will not rejoin.
-      channel = undefined;
-      setStatus('closed');
-      // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
-      if (refs > 0) reopen = setTimeout(open, client.realtime.reconnectAfterMs(++closes));
-    };
-
-    const open = (): void => {
-      clearTimeout(reopen);
-      reopen = undefined;
-      if (refs === 0) return;
+    const join = (): void => {
       const next = client.channel(name, {
         config: {
           private: isPrivate,
@@ -133,7 +104,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         },
       });
       // Someone else subscribed this topic on the client; realtime-js keeps one channel per topic.
-      if (next.joinedOnce) return setStatus('errored');
+      if (next.joinedOnce) {
+        return dispatch({ type: "failed", reason: "already subscribed on this client" });
+      }
       next.on('broadcast', { event: '*' }, (message) => emit(`b:${message.event}`, message));
       for (const [id, binding] of bindings) {
         next.on('postgres_changes', { ...binding }, (change) => emit(`p:${id}`, change));
@@ -144,22 +117,85 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (next === channel) users?.sync(next.presenceState(), presenceSchema);
         });
       }
-      next.on('system', {}, (payload: { extension?: string }) => {
-        if (next !== channel || payload.extension !== 'postgres_changes') return;
+      next.on('system', {}, (payload: { extension?: string; status?: string; message?: string }) => {
+        if (next !== channel) return;
+        if (payload.status === 'error') closeReason = payload.message ?? '';
+        if (payload.extension !== 'postgres_changes') return;
         postgresReady = true;
         if (awaitingReturn !== undefined) emitReturn();
       });
       channel = lastChannel = next;
       joinedWith = needs();
-      setStatus('joining');
-      next.subscribe((state) => onSubscribe(next, state));
+      closeReason = '';
+      next.subscribe((status, error) => {
+        if (next !== channel) return;
+        if (status === 'SUBSCRIBED') return dispatch({ type: 'subscribed' });
+        // The server closed the channel (a limit, an expired token); realtime-js will not rejoin.
+        if (status === 'CLOSED') {
+          channel = undefined;
+          return dispatch({ type: 'closed', reason: closeReason || 'closed by the server' });
+        }
+        dispatch({ type: 'dropped', reason: error?.message ?? 'timed out' });
+      });
     };
 
-    const leave = (): void => {
-      const old = channel;
-      channel = undefined;
-      detach();
-      if (old) void client.removeChannel(old);
+    const run = (effect: RoomEffect): void => {
+      switch (effect) {
+        case 'leave': {
+          clearTimeout(reopen);
+          const old = channel;
+          channel = undefined;
+          if (old) void client.removeChannel(old);
+          return;
+        }
+        case 'join':
+          return join();
+        case 'reopen':
+          // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
+          reopen = setTimeout(
+            () => dispatch({ type: 'retry' }),
+            client.realtime.reconnectAfterMs(++closes),
+          );
+          return;
+        case 'refresh':
+          void refresh().then((failure) =>
+            dispatch(failure ? { type: 'failed', reason: failure } : { type: 'retry' }),
+          );
+          return;
+        case 'returned':
+          // After a gap, tied queries refetch once the server streams changes again, or a change
+          // made in between would be in neither the refetch nor the stream.
+          if (bindings.size > 0 && !postgresReady) {
+            awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
+          } else emitReturn();
+          return;
+        default:
+          return effect satisfies never;
+      }
+    };
+
+    const dispatch = (event: RoomEvent): void => {
+      const result = transition(state, event, Date.now());
+      if (result.state !== state) {
+        state = result.state;
+        if (state.phase === 'joined') {
+          closes = 0;
+          tracker.joined();
+        } else {
+          // Not joined: nothing tracked, postgres not streaming, no return pending.
+          postgresReady = false;
+          clearTimeout(awaitingReturn);
+          awaitingReturn = undefined;
+          tracker.left();
+        }
+      }
+      for (const effect of result.effects) run(effect);
+      if (state.phase === 'closed') {
+        rooms.delete(key);
+        users?.stop();
+        onStatus?.(key, undefined);
+        onPresence?.(key, undefined);
+      } else onStatus?.(key, state);
     };
 
     // Consumers of one commit mount one after another; joining a tick later gathers all their
@@ -169,13 +205,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       scheduled = true;
       setTimeout(() => {
         scheduled = false;
-        if (refs === 0 || (channel && joinedWith === needs())) return;
-        if (channel) {
-          // A binding the live channel lacks: rejoin, and treat the gap like a reconnect.
-          gap ||= joinedOnce;
-          leave();
-        } else if (reopen !== undefined) return;
-        open();
+        if (refs === 0) return;
+        if (state.phase === 'idle') dispatch({ type: 'open' });
+        else if (joinedWith !== needs()) dispatch({ type: 'rebind' });
       }, 0);
     };
 
@@ -189,8 +221,10 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       };
     };
 
-    const room = {
+    return {
       key,
+      dispatch,
+      getSnapshot: () => state,
       retain(want: ChannelNeeds): () => void {
         refs++;
         clearTimeout(linger);
@@ -214,7 +248,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           refs--;
           if (tracks && --trackers === 0) tracker.set(null);
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
-          if (refs === 0) linger = setTimeout(room.close, lingerMs);
+          if (refs === 0) {
+            linger = setTimeout(() => refs === 0 && dispatch({ type: 'release' }), lingerMs);
+          }
         };
       },
       onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self = false) {
@@ -244,21 +280,11 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           return 'error';
         }
       },
-      track: (state: Record<string, unknown> | null) => tracker.set(state),
-      close(): void {
-        if (refs > 0) return;
-        rooms.delete(key);
-        clearTimeout(reopen);
-        leave();
-        users?.stop();
-        onStatus?.(key, undefined);
-        onPresence?.(key, undefined);
-      },
+      track: (next: Record<string, unknown> | null) => tracker.set(next),
       untrack(): void {
         if (channel?.state === 'joined' && tracker.tracking()) void channel.untrack();
       },
     };
-    return room;
   };
 
   return {

@@ -1,10 +1,13 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { RateLimit } from './presenceTracker';
 import type { PresenceUser } from './presenceUsers';
+import type { RoomPhase, RoomSnapshot } from './roomChannel';
 import type { StandardSchemaV1 } from './standardSchema';
 
-/** A shared channel's state, as `useChannelStatus` reports it. */
-export type ChannelStatus = 'idle' | 'joining' | 'joined' | 'errored' | 'closed';
+export type { RoomEffect, RoomEvent, RoomPhase, RoomSnapshot } from './roomChannel';
+
+/** @deprecated The phase of a room's channel: use {@link RoomPhase} (`useChannelStatus().phase`). */
+export type ChannelStatus = RoomPhase;
 
 /** What `send` resolves to, as Supabase reports it. */
 export type SendStatus = 'ok' | 'error' | 'timed out';
@@ -55,8 +58,8 @@ export interface ChannelRegistryOptions {
   presenceGraceMs?: number;
   /** The server's presence limit per channel. @default { maxCalls: 5, windowMs: 30000 } */
   presenceLimit?: RateLimit;
-  /** Called when a channel's status changes (undefined once it is gone). */
-  onStatus?: (key: string, status: ChannelStatus | undefined) => void;
+  /** Called with a channel's snapshot after each event (undefined once it is gone). */
+  onStatus?: (key: string, snapshot: RoomSnapshot | undefined) => void;
   /** Called with a channel's users (undefined once it is gone). */
   onPresence?: (key: string, users: readonly PresenceUser[] | undefined) => void;
 }
@@ -64,6 +67,8 @@ export interface ChannelRegistryOptions {
 /** One shared channel: ref-counted consumers, listeners by event, presence and status. */
 export interface RoomChannel {
   readonly key: string;
+  /** The channel's machine snapshot: the same object until its phase or reason changes. */
+  getSnapshot(): RoomSnapshot;
   /** Registers a consumer's needs; returns its release. */
   retain(needs: ChannelNeeds): () => void;
   /** Listens to one broadcast event. */
