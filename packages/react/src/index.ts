@@ -11,7 +11,7 @@ export type { PresenceOptions, PresenceResult } from './usePresence';
 export { usePresenceSelector } from './usePresenceSelector';
 export type { PresenceSelectorOptions } from './usePresenceSelector';
 export { usePostgresChanges, postgresRoom } from './usePostgresChanges';
-export type { PostgresChangesOptions } from './usePostgresChanges';
+export type { ConnectPostgres, PostgresChangesOptions } from './usePostgresChanges';
 export { useRealtime } from './useRealtime';
 export type { RealtimeContextValue } from './RealtimeContext';
 export { syncQueriesWithRealtime } from './syncQueriesWithRealtime';
@@ -29,6 +29,10 @@ export type {
   PostgresChange,
   PostgresEvent,
   RoomChannel,
+  RoomEffect,
+  RoomEvent,
+  RoomPhase,
+  RoomSnapshot,
   SendStatus,
 } from './core/ChannelRegistry';
 export type { ConnectionSnapshot, ConnectionStatus } from './core/watchConnection';

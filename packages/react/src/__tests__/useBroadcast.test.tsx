@@ -89,7 +89,10 @@ describe('useBroadcast', () => {
       { wrapper: provider(await realtime.user('b')) },
     );
     const a = renderHook(
-      () => ({ status: useChannelStatus('bytes').phase, ...useBroadcast<ArrayBuffer>('bytes', 'chunk') }),
+      () => ({
+        status: useChannelStatus('bytes').phase,
+        ...useBroadcast<ArrayBuffer>('bytes', 'chunk'),
+      }),
       { wrapper: provider(await realtime.user('a')) },
     );
     await waitFor(() => expect(a.result.current.status).toBe('joined'));
@@ -135,7 +138,10 @@ describe('useBroadcast', () => {
       { wrapper: provider(await realtime.user('b')) },
     );
     const a = renderHook(
-      () => ({ status: useChannelStatus('typed').phase, ...useBroadcast<unknown>('typed', 'message') }),
+      () => ({
+        status: useChannelStatus('typed').phase,
+        ...useBroadcast<unknown>('typed', 'message'),
+      }),
       { wrapper: provider(await realtime.user('a')) },
     );
     await waitFor(() => expect(a.result.current.status).toBe('joined'));

@@ -189,7 +189,9 @@ describe('usePostgresChanges from @roomkit/react/query', () => {
   it('says how to get a QueryClient when a queryKey has none anywhere, in production too', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     const client = await realtime.user('alice');
-    expect(renderError(client, () => usePostgresChanges({ table: 'items', queryKey: ['none'] }))).toBe(
+    expect(
+      renderError(client, () => usePostgresChanges({ table: 'items', queryKey: ['none'] })),
+    ).toBe(
       'Error: `usePostgresChanges` needs a QueryClient for `queryKey`: pass `queryClient` to it or to <RealtimeProvider>, or render it inside a <QueryClientProvider>.',
     );
   });
@@ -222,7 +224,9 @@ function renderError(client: Awaited<ReturnType<TestRealtime['user']>>, hook: ()
           errors.push(error);
         }
       },
-      { wrapper: ({ children }) => <RealtimeProvider client={client}>{children}</RealtimeProvider> },
+      {
+        wrapper: ({ children }) => <RealtimeProvider client={client}>{children}</RealtimeProvider>,
+      },
     );
   } finally {
     console.error = quiet;

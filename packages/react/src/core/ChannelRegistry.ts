@@ -96,6 +96,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     };
 
     const join = (): void => {
+      // A retry that comes while the room lingers (the app closed its own client, say) ends it.
+      if (refs === 0) return dispatch({ type: 'release' });
       const next = client.channel(name, {
         config: {
           private: isPrivate,
@@ -105,7 +107,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       });
       // Someone else subscribed this topic on the client; realtime-js keeps one channel per topic.
       if (next.joinedOnce) {
-        return dispatch({ type: "failed", reason: "already subscribed on this client" });
+        return dispatch({ type: 'failed', reason: 'already subscribed on this client' });
       }
       next.on('broadcast', { event: '*' }, (message) => emit(`b:${message.event}`, message));
       for (const [id, binding] of bindings) {
@@ -117,13 +119,17 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (next === channel) users?.sync(next.presenceState(), presenceSchema);
         });
       }
-      next.on('system', {}, (payload: { extension?: string; status?: string; message?: string }) => {
-        if (next !== channel) return;
-        if (payload.status === 'error') closeReason = payload.message ?? '';
-        if (payload.extension !== 'postgres_changes') return;
-        postgresReady = true;
-        if (awaitingReturn !== undefined) emitReturn();
-      });
+      next.on(
+        'system',
+        {},
+        (payload: { extension?: string; status?: string; message?: string }) => {
+          if (next !== channel) return;
+          if (payload.status === 'error') closeReason = payload.message ?? '';
+          if (payload.extension !== 'postgres_changes') return;
+          postgresReady = true;
+          if (awaitingReturn !== undefined) emitReturn();
+        },
+      );
       channel = lastChannel = next;
       joinedWith = needs();
       closeReason = '';
@@ -176,26 +182,26 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
 
     const dispatch = (event: RoomEvent): void => {
       const result = transition(state, event, Date.now());
-      if (result.state !== state) {
-        state = result.state;
-        if (state.phase === 'joined') {
-          closes = 0;
-          tracker.joined();
-        } else {
-          // Not joined: nothing tracked, postgres not streaming, no return pending.
-          postgresReady = false;
-          clearTimeout(awaitingReturn);
-          awaitingReturn = undefined;
-          tracker.left();
-        }
+      if (result.state === state) return result.effects.forEach(run);
+      state = result.state;
+      if (state.phase === 'joined') {
+        closes = 0;
+        tracker.joined();
+      } else {
+        // Not joined: nothing tracked, postgres not streaming, no return pending.
+        postgresReady = false;
+        clearTimeout(awaitingReturn);
+        awaitingReturn = undefined;
+        tracker.left();
       }
-      for (const effect of result.effects) run(effect);
-      if (state.phase === 'closed') {
-        rooms.delete(key);
-        users?.stop();
-        onStatus?.(key, undefined);
-        onPresence?.(key, undefined);
-      } else onStatus?.(key, state);
+      result.effects.forEach(run);
+      // An effect may have dispatched again (a join that failed): report only the latest state.
+      if (state !== result.state) return;
+      if (state.phase !== 'closed') return onStatus?.(key, state);
+      rooms.delete(key);
+      users?.stop();
+      onStatus?.(key, undefined);
+      onPresence?.(key, undefined);
     };
 
     // Consumers of one commit mount one after another; joining a tick later gathers all their

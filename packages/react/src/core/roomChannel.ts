@@ -10,14 +10,7 @@
  * - `closed`: its last consumer left; the machine is finished.
  */
 export type RoomPhase =
-  | 'idle'
-  | 'joining'
-  | 'joined'
-  | 'gap'
-  | 'rejoining'
-  | 'unauthorized'
-  | 'errored'
-  | 'closed';
+  'idle' | 'joining' | 'joined' | 'gap' | 'rejoining' | 'unauthorized' | 'errored' | 'closed';
 
 /** A room channel's immutable snapshot: the same object until the phase or reason changes. */
 export interface RoomSnapshot {
@@ -82,7 +75,11 @@ export function transition(
 ): { state: RoomSnapshot; effects: readonly RoomEffect[] } {
   const { phase } = state;
   const stay = { state, effects: [] };
-  const to = (next: RoomPhase, effects: readonly RoomEffect[] = [], reason: string | null = null) =>
+  const to = (
+    next: RoomPhase,
+    effects: readonly RoomEffect[] = [],
+    reason: string | null = null,
+  ) =>
     next === phase && reason === state.reason
       ? { state, effects }
       : { state: { phase: next, reason, since: now }, effects };
