@@ -2,7 +2,7 @@ import { RealtimeProvider } from '@roomkit/react';
 import {
   AvatarStack,
   Chat,
-  ConnectionStatus,
+  ConnectionBadge,
   Cursors,
   supabaseChatPersistence,
   type RoomUser,
@@ -31,7 +31,7 @@ export default function Room({ user }: { user: RoomUser }) {
           <header className="demo-header">
             <h1>Task board</h1>
             <AvatarStack room={ROOM} user={user} max={5} data-testid="avatars" />
-            <ConnectionStatus data-testid="connection" />
+            <ConnectionBadge data-testid="connection" />
             <span className="demo-me">
               <span data-testid="me">{user.name}</span>
               <button

@@ -6,7 +6,7 @@ import {
   type RoomSnapshot,
 } from './core/ChannelRegistry';
 import type { PresenceUser } from './core/presenceUsers';
-import { CLOSED, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
+import { IDLE_SOCKET, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
 
 /** Everything the hooks read, in one immutable snapshot per change. */
 export interface RealtimeState {
@@ -47,7 +47,7 @@ function put<T>(record: Readonly<Record<string, T>>, key: string, value: T | und
  */
 export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStore {
   const store = createStore<RealtimeState>()(() => ({
-    connection: CLOSED,
+    connection: IDLE_SOCKET,
     channels: {},
     presence: {},
   }));
@@ -55,10 +55,8 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
   const registry = createChannelRegistry({
     ...options,
     onStatus(key, snapshot) {
-      // The machine reports after every event; an unchanged snapshot must not wake readers.
-      if (store.getState().channels[key] !== snapshot) {
-        store.setState((state) => ({ channels: put(state.channels, key, snapshot) }));
-      }
+      // Called only when the snapshot changed, so readers wake only then.
+      store.setState((state) => ({ channels: put(state.channels, key, snapshot) }));
       refresh();
     },
     onPresence(key, users) {

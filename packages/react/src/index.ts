@@ -35,7 +35,7 @@ export type {
   RoomSnapshot,
   SendStatus,
 } from './core/ChannelRegistry';
-export type { ConnectionSnapshot, ConnectionStatus } from './core/watchConnection';
+export type { ConnectionSnapshot, ConnectionStatus, SocketStatus } from './core/watchConnection';
 export type { PresenceUser } from './core/presenceUsers';
 export type { RateLimit } from './core/presenceTracker';
 export { mergeChange } from './core/mergeChange';

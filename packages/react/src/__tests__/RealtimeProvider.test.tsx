@@ -113,7 +113,7 @@ describe('RealtimeProvider', () => {
         <Page />
       </RealtimeProvider>,
     );
-    expect(html).toBe('<p>closed<!-- --> <!-- -->idle<!-- --> <!-- -->0</p>');
+    expect(html).toBe('<p>idle<!-- --> <!-- -->idle<!-- --> <!-- -->0</p>');
     await sleep(100);
     expect(realtime.server.stats.connectionsOpened).toBe(0);
   });

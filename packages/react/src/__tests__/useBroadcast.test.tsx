@@ -78,6 +78,46 @@ describe('useBroadcast', () => {
     await waitFor(() => expect(received).toContainEqual({ via: 'rest' }));
   });
 
+  it('delivers to its own listener after the server acknowledged, with ack and self', async () => {
+    const realtime = await testRealtime();
+    const heard: unknown[] = [];
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus('acked-self').phase,
+        ...useBroadcast('acked-self', 'note', {
+          self: true,
+          ack: true,
+          onMessage: (payload) => heard.push(payload),
+        }),
+      }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    const sent = result.current.send({ n: 1 });
+    // Nothing yet: the server has not acknowledged it.
+    expect(heard).toEqual([]);
+    await expect(sent).resolves.toBe('ok');
+    expect(heard).toEqual([{ n: 1 }]);
+  });
+
+  it('delivers to its own listener at once without ack, before the server has it', async () => {
+    const realtime = await testRealtime();
+    const heard: unknown[] = [];
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus('unacked-self').phase,
+        ...useBroadcast('unacked-self', 'note', {
+          self: true,
+          onMessage: (payload) => heard.push(payload),
+        }),
+      }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    void result.current.send({ n: 1 });
+    expect(heard).toEqual([{ n: 1 }]);
+  });
+
   it('carries binary payloads', async () => {
     const realtime = await testRealtime();
     const received: ArrayBuffer[] = [];

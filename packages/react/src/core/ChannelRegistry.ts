@@ -273,9 +273,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         const deliverSelf = (): void => emit(`s:${event}`, { event, payload });
         // realtime-js posts over REST when the channel cannot push; only ever push from here.
         if (channel?.state === 'joined' && client.realtime.isConnected()) {
-          deliverSelf();
+          // With `ack`, own listeners hear a message once the server has it; without, at once.
+          if (!ack) deliverSelf();
           // Without `persist`, a push resolves to exactly these three.
-          return channel.send({ type: 'broadcast', event, payload }) as Promise<SendStatus>;
+          const status = (await channel.send({ type: 'broadcast', event, payload })) as SendStatus;
+          if (ack && status === 'ok') deliverSelf();
+          return status;
         }
         if (!rest || !lastChannel) return 'error';
         try {

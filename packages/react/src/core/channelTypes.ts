@@ -58,7 +58,7 @@ export interface ChannelRegistryOptions {
   presenceGraceMs?: number;
   /** The server's presence limit per channel. @default { maxCalls: 5, windowMs: 30000 } */
   presenceLimit?: RateLimit;
-  /** Called with a channel's snapshot after each event (undefined once it is gone). */
+  /** Called with a channel's snapshot each time it changes (undefined once it is gone). */
   onStatus?: (key: string, snapshot: RoomSnapshot | undefined) => void;
   /** Called with a channel's users (undefined once it is gone). */
   onPresence?: (key: string, users: readonly PresenceUser[] | undefined) => void;

@@ -92,7 +92,7 @@ export function transition(
     case 'open':
       return phase === 'idle' ? to('joining', ['join']) : stay;
     case 'rebind':
-      return live ? to(again, ['leave', 'join'], first ? state.reason : null) : stay;
+      return live ? to(again, ['leave', 'join']) : stay;
     case 'subscribed':
       if (first) return to('joined');
       return phase === 'gap' || phase === 'rejoining' ? to('joined', ['returned']) : stay;
