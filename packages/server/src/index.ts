@@ -6,3 +6,5 @@ export { DEFAULT_LIMITS, consoleLogger, silentLogger } from './options';
 export type { Limits, Logger } from './options';
 export type { ServerStats } from './RealtimeHub';
 export type { ConnectionInfo } from './devApi';
+export { DatabaseError } from './DatabaseError';
+export type { DatabaseErrorCode } from './DatabaseError';
