@@ -8,7 +8,7 @@ import { RealtimeContext, type RealtimeContextValue } from './RealtimeContext';
 
 /** Props of {@link RealtimeProvider}. */
 export interface RealtimeProviderProps {
-  /** The Supabase client; its one realtime socket carries every channel. */
+  /** The Supabase client; its one realtime socket carries every channel. A new one moves them all. */
   client: SupabaseClient;
   /** The query client tied queries refetch in. @default the nearest QueryClientProvider (for `useRealtimeQuery`) */
   queryClient?: QueryClient;
@@ -31,12 +31,18 @@ export interface RealtimeProviderProps {
  */
 export function RealtimeProvider(props: RealtimeProviderProps) {
   const { client, queryClient, children } = props;
-  // Created once per provider; the registry joins nothing until a hook subscribes.
-  const [realtime] = useState(() => createRealtimeStore(props));
+  // Created once per client; the registry joins nothing until a hook subscribes.
+  const [current, setRealtime] = useState(() => createRealtimeStore(props));
+  let realtime = current;
+  if (realtime.client !== client) {
+    // A new client (an account switch that recreates it): every hook's effect sees a new
+    // registry and moves to it; the old registry leaves its channels when its attach stops.
+    setRealtime((realtime = createRealtimeStore(props)));
+  }
   useEffect(() => realtime.attach(), [realtime]);
   const value = useMemo<RealtimeContextValue>(
-    () => ({ ...realtime, client, queryClient }),
-    [realtime, client, queryClient],
+    () => ({ ...realtime, queryClient }),
+    [realtime, queryClient],
   );
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }

@@ -1,3 +1,4 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   createChannelRegistry,
@@ -6,6 +7,7 @@ import {
   type RoomSnapshot,
 } from './core/ChannelRegistry';
 import type { PresenceUser } from './core/presenceUsers';
+import { sessionAuth, tokenClaims } from './core/sessionAuth';
 import { IDLE_SOCKET, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
 
 /** Everything the hooks read, in one immutable snapshot per change. */
@@ -20,6 +22,8 @@ export interface RealtimeState {
 
 /** A provider's store, its channel registry, and the switch that connects them to the client. */
 export interface RealtimeStore {
+  /** The Supabase client whose socket carries every channel. */
+  client: SupabaseClient;
   /** The zustand store the hooks select from. */
   store: StoreApi<RealtimeState>;
   /** The shared channels. */
@@ -65,13 +69,24 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
   });
 
   return {
+    client: options.client,
     store,
     registry,
     attach() {
+      const { client } = options;
+      const auth = sessionAuth(client);
+      // The socket's user: from Supabase Auth's events at once, or (third-party `accessToken`)
+      // from the token realtime-js fetched again with the last heartbeat.
       const watcher = watchConnection(
-        options.client.realtime,
+        client.realtime,
         () => registry.active(),
         (connection) => store.setState({ connection }),
+        auth
+          ? undefined
+          : () => registry.setUser(tokenClaims(client.realtime.accessTokenValue).sub ?? null),
+      );
+      const listening = auth?.onAuthStateChange((_event, session) =>
+        registry.setUser(session?.user.id ?? null),
       );
       refresh = watcher.refresh;
       // Capture runs before realtime-js's own pagehide handler closes the socket, so the leave
@@ -82,6 +97,10 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       return () => {
         target?.removeEventListener('pagehide', onPageHide, { capture: true });
         watcher.stop();
+        listening?.data.subscription.unsubscribe();
+        // Leave at once rather than after the linger: the provider unmounted or moved to a new
+        // client. (StrictMode's second attach finds an empty registry that rejoins on demand.)
+        registry.dispose();
         refresh = () => {};
       };
     },

@@ -32,7 +32,11 @@ const bindingKey = (b: PostgresBinding): string =>
 /** A postgres-ready system message may never come (an old server); do not wait forever. */
 const POSTGRES_READY_TIMEOUT_MS = 5000;
 
-type Room = RoomChannel & { dispatch(event: RoomEvent): void; untrack(): void };
+type Room = RoomChannel & {
+  dispatch(event: RoomEvent): void;
+  untrack(): void;
+  signOut(): void;
+};
 
 /**
  * Creates the registry that shares one Supabase channel per room across every consumer. Each
@@ -48,6 +52,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
   const returnListeners = new Set<(key: string) => void>();
   // One session refresh at a time, shared by every room whose token expired.
   let refreshing: Promise<string | null> | undefined;
+  // The signed-in user the channels joined as: undefined until the first report, null signed out.
+  let user: string | null | undefined;
 
   const refresh = (): Promise<string | null> =>
     (refreshing ??= refreshSocketToken(client).finally(() => (refreshing = undefined)));
@@ -69,12 +75,13 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let reopen: ReturnType<typeof setTimeout> | undefined;
     let closes = 0;
     let wantPresence = false;
-    let presenceKey: string | undefined;
+    // The keys of the consumers that track, oldest first; the newest one is the key joined with.
+    const keys: string[] = [];
     let presenceSchema: StandardSchemaV1 | undefined;
     let ack = false;
     const bindings = new Map<string, PostgresBinding>();
-    // Consumers tracking presence; the last one to go untracks.
-    let trackers = 0;
+    // Each consumer's slice of the one tracked state, merged in the order they first tracked.
+    const slices = new Map<object, Record<string, unknown>>();
     // Listeners by `b:<event>` (broadcast), `s:<event>` (this client's own sends) and
     // `p:<binding>` (postgres changes): one socket message reaches only its own listeners.
     const listeners = new Map<string, Set<(message: never) => void>>();
@@ -87,7 +94,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     });
 
     const needs = (): string =>
-      [wantPresence, presenceKey, ack, ...[...bindings.keys()].sort()].join('\n');
+      [wantPresence, keys.at(-1), ack, ...[...bindings.keys()].sort()].join('\n');
 
     const emitReturn = (): void => {
       clearTimeout(awaitingReturn);
@@ -102,7 +109,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         config: {
           private: isPrivate,
           broadcast: { self: false, ack },
-          presence: { key: presenceKey ?? '', enabled: wantPresence },
+          presence: { key: keys.at(-1) ?? '', enabled: wantPresence },
         },
       });
       // Someone else subscribed this topic on the client; realtime-js keeps one channel per topic.
@@ -234,14 +241,15 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       retain(want: ChannelNeeds): () => void {
         refs++;
         clearTimeout(linger);
-        const tracks = want.presenceKey !== undefined;
-        if (want.presence || tracks) wantPresence = true;
-        if (tracks) {
-          trackers++;
-          presenceKey ??= want.presenceKey;
-          if (presenceKey !== want.presenceKey && process.env.NODE_ENV !== 'production') {
-            devWarn(`Room "${name}" already tracks presence as "${presenceKey}".`);
+        const key = want.presenceKey;
+        if (want.presence || key !== undefined) wantPresence = true;
+        if (key !== undefined) {
+          if (keys.some((other) => other !== key) && process.env.NODE_ENV !== 'production') {
+            devWarn(
+              `Room "${name}" is tracked under two presence keys; the newest, "${key}", wins.`,
+            );
           }
+          keys.push(key);
         }
         presenceSchema ??= want.presenceSchema;
         ack ||= !!want.ack;
@@ -252,7 +260,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (released) return;
           released = true;
           refs--;
-          if (tracks && --trackers === 0) tracker.set(null);
+          if (key !== undefined) {
+            keys.splice(keys.lastIndexOf(key), 1);
+            // Another user's key (a sign-in) rejoins under it; none left means no one is shown.
+            if (keys.length === 0) tracker.set(null);
+            schedule();
+          }
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
           if (refs === 0) {
             linger = setTimeout(() => refs === 0 && dispatch({ type: 'release' }), lingerMs);
@@ -289,9 +302,20 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           return 'error';
         }
       },
-      track: (next: Record<string, unknown> | null) => tracker.set(next),
+      track(slice: Record<string, unknown> | null, owner: object = slices) {
+        if (slice) slices.set(owner, slice);
+        else slices.delete(owner);
+        // One merged state per client: every consumer's fields, the later ones winning a clash.
+        tracker.set(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
+      },
       untrack(): void {
         if (channel?.state === 'joined' && tracker.tracking()) void channel.untrack();
+      },
+      signOut(): void {
+        // A public room stays (as anon); nobody is shown in presence any more.
+        if (isPrivate) dispatch({ type: 'signedOut' });
+        else tracker.set(null);
+        slices.clear();
       },
     };
   };
@@ -311,6 +335,17 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     active: () => rooms.size > 0,
     untrackAll() {
       for (const room of rooms.values()) room.untrack();
+    },
+    setUser(id) {
+      const known = user !== undefined;
+      if (id === user || ((user = id), !known)) return;
+      for (const room of [...rooms.values()]) {
+        if (id === null) room.signOut();
+        else room.dispatch({ type: 'authChanged' });
+      }
+    },
+    dispose() {
+      for (const room of [...rooms.values()]) room.dispatch({ type: 'release' });
     },
   };
 }

@@ -38,7 +38,7 @@ export interface BroadcastMessage<T = unknown> {
 export interface ChannelNeeds {
   /** Receive presence (a presence binding before the join). */
   presence?: boolean;
-  /** The key to track presence under; implies `presence`. */
+  /** The key to track presence under; implies `presence`. The newest consumer's key is joined with. */
   presenceKey?: string;
   /** Checks others' presence states (the room's first schema counts); failures are dropped. */
   presenceSchema?: StandardSchemaV1;
@@ -81,8 +81,12 @@ export interface RoomChannel {
   onPostgres(binding: PostgresBinding, listener: (change: PostgresChange) => void): () => void;
   /** Sends a broadcast on the socket; over REST only when `rest` allows it. */
   send(event: string, payload: unknown, rest?: boolean): Promise<SendStatus>;
-  /** Sets the tracked presence state (null leaves), coalesced under the rate limit. */
-  track(state: Record<string, unknown> | null): void;
+  /**
+   * Sets one consumer's slice of the tracked presence state (null removes it). The client tracks
+   * every slice merged into one state, coalesced under the rate limit; with no slice left it
+   * untracks. `owner` is any object that stands for the consumer. @default one shared slice
+   */
+  track(slice: Record<string, unknown> | null, owner?: object): void;
 }
 
 /** The provider's registry of shared channels, keyed by room name and private flag. */
@@ -101,4 +105,12 @@ export interface ChannelRegistry {
   active(): boolean;
   /** Leaves presence at once, ahead of the page going away. */
   untrackAll(): void;
+  /**
+   * Follows the signed-in user (null when signed out): the first report is recorded; signing out
+   * leaves every private room (`unauthorized`) and untracks presence; another user rejoins every
+   * room with their token.
+   */
+  setUser(id: string | null): void;
+  /** Leaves every room now (the provider moved to another client). */
+  dispose(): void;
 }

@@ -37,12 +37,14 @@ export const IDLE_SOCKET: ConnectionSnapshot = { status: 'idle', latencyMs: null
  * Follows the client's one socket: open and close through its public state-change callbacks,
  * latency through its heartbeat callback. `wanted` says whether any channel needs
  * the socket, which tells a drop ('reconnecting') from a deliberate close ('idle').
- * `publish` receives a new snapshot only when something in it changed.
+ * `publish` receives a new snapshot only when something in it changed; `onBeat` runs on each
+ * heartbeat reply.
  */
 export function watchConnection(
   realtime: Realtime,
   wanted: () => boolean,
   publish: (snapshot: ConnectionSnapshot) => void,
+  onBeat?: () => void,
 ): { refresh(): void; stop(): void } {
   let everOpen = false;
   let snapshot = IDLE_SOCKET;
@@ -98,7 +100,10 @@ export function watchConnection(
   }
   // A heartbeat timeout needs no case here: the client then closes with reason "heartbeat timeout".
   const onHeartbeat: HeartbeatListener = (status, latency) => {
-    if (status === 'ok' && latency !== undefined) set({ latencyMs: latency });
+    if (status !== 'ok') return;
+    // realtime-js asks the token callback again with each heartbeat; by its reply it holds the result.
+    onBeat?.();
+    if (latency !== undefined) set({ latencyMs: latency });
   };
   listeners.add(onHeartbeat);
 
