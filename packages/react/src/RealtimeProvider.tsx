@@ -2,6 +2,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
 import { createRealtimeStore } from './createRealtimeStore';
 import { RealtimeContext, type RealtimeContextValue } from './RealtimeContext';
@@ -18,6 +19,11 @@ export interface RealtimeProviderProps {
   presenceGraceMs?: number;
   /** The server's per-channel presence limit. @default { maxCalls: 5, windowMs: 30000 } */
   presenceLimit?: RateLimit;
+  /**
+   * How the provider learns that the app goes away, to leave presence at once; pass one built on
+   * React Native's `AppState` there. Read when the provider mounts. @default browserLifecycle
+   */
+  lifecycle?: PageLifecycle;
   /** The app. */
   children?: ReactNode;
 }

@@ -7,7 +7,8 @@ import {
   type RoomSnapshot,
 } from './core/ChannelRegistry';
 import type { PresenceUser } from './core/presenceUsers';
-import { sessionAuth, tokenClaims } from './core/sessionAuth';
+import { browserLifecycle, type PageLifecycle } from './core/pageLifecycle';
+import { sessionAuth, tokenUser } from './core/sessionAuth';
 import { IDLE_SOCKET, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
 
 /** Everything the hooks read, in one immutable snapshot per change. */
@@ -33,7 +34,10 @@ export interface RealtimeStore {
 }
 
 /** Options of {@link createRealtimeStore}: the client plus the registry's tuning. */
-export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'onPresence'>;
+export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'onPresence'> & {
+  /** How the app going away is noticed (presence is left at once). @default browserLifecycle */
+  lifecycle?: PageLifecycle;
+};
 
 /** A copy of `record` with `key` set to `value`, or removed when it is undefined. */
 function put<T>(record: Readonly<Record<string, T>>, key: string, value: T | undefined) {
@@ -83,19 +87,15 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
         (connection) => store.setState({ connection }),
         auth
           ? undefined
-          : () => registry.setUser(tokenClaims(client.realtime.accessTokenValue).sub ?? null),
+          : () => registry.setUser(tokenUser(client.realtime.accessTokenValue) ?? null),
       );
       const listening = auth?.onAuthStateChange((_event, session) =>
         registry.setUser(session?.user.id ?? null),
       );
       refresh = watcher.refresh;
-      // Capture runs before realtime-js's own pagehide handler closes the socket, so the leave
-      // reaches the server at once instead of after its idle timeout.
-      const onPageHide = (): void => registry.untrackAll();
-      const target = typeof window === 'undefined' ? undefined : window;
-      target?.addEventListener('pagehide', onPageHide, { capture: true });
+      const offHide = (options.lifecycle ?? browserLifecycle).onHide(() => registry.untrackAll());
       return () => {
-        target?.removeEventListener('pagehide', onPageHide, { capture: true });
+        offHide();
         watcher.stop();
         listening?.data.subscription.unsubscribe();
         // Leave at once rather than after the linger: the provider unmounted or moved to a new

@@ -40,6 +40,8 @@ export type { PresenceUser } from './core/presenceUsers';
 export type { RateLimit } from './core/presenceTracker';
 export { mergeChange } from './core/mergeChange';
 export type { MergeOptions, RowOrder } from './core/mergeChange';
+export { browserLifecycle } from './core/pageLifecycle';
+export type { PageLifecycle } from './core/pageLifecycle';
 export { jitteredBackoff } from './core/jitteredBackoff';
 export type { BackoffOptions } from './core/jitteredBackoff';
 export type { StandardSchemaV1 } from './core/standardSchema';

@@ -1,26 +1,14 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 
-/** The claims the registry reads from an access token: whose it is and when it expires. */
-export interface TokenClaims {
-  /** The user id; undefined for the anon or a service key. */
-  sub?: string;
-  /** Expiry, in seconds since the epoch. */
-  exp?: number;
-}
-
-/** Reads `sub` and `exp` from a JWT without verifying it (the server does); {} for anything else. */
-export function tokenClaims(token: string | null | undefined): TokenClaims {
+/** The user id (`sub`) of a JWT, read without verifying it (the server does); undefined for anything else. */
+export function tokenUser(token: string | null | undefined): string | undefined {
   try {
     const part = (token ?? '').split('.')[1] ?? '';
     const claims: unknown = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
-    if (typeof claims !== 'object' || claims === null) return {};
-    const { sub, exp } = claims as Record<string, unknown>;
-    return {
-      sub: typeof sub === 'string' ? sub : undefined,
-      exp: typeof exp === 'number' ? exp : undefined,
-    };
+    const sub = (claims as { sub?: unknown } | null)?.sub;
+    return typeof sub === 'string' ? sub : undefined;
   } catch {
-    return {};
+    return undefined;
   }
 }
 
