@@ -298,4 +298,32 @@ describe('the demo, two users in two windows', () => {
     await expect.poll(() => avatarNames(a), { timeout: 15_000 }).toEqual(['Ann']);
     await screenshot(b, 'signed-out-b');
   });
+
+  it('a user signs out and in as someone else without a reload, and sees only their own notes', async () => {
+    const notes = (page: Page) => page.getByTestId('note').allTextContents();
+    const addNote = async (page: Page, text: string) => {
+      await page.getByTestId('new-note').fill(text);
+      await page.getByTestId('add-note').click();
+    };
+    await a.locator('[data-testid="notes"][data-state="loaded"]').waitFor({ state: 'attached' });
+    await addNote(a, "Ann's private note");
+    await expect.poll(() => notes(a), { timeout: 10_000 }).toEqual(["Ann's private note"]);
+    // A marker on the window: it survives everything but a reload.
+    await a.evaluate(() => Object.assign(window, { demoMarker: 'same page' }));
+    await a.getByTestId('sign-out').click();
+    await a.getByTestId('sign-in-name').fill('Cy');
+    await a.getByTestId('sign-in-submit').click();
+    await a.locator('[data-testid="notes"][data-state="loaded"]').waitFor({ state: 'attached' });
+    await expect.poll(() => a.getByTestId('me').textContent()).toBe('Cy');
+    expect(await notes(a)).toEqual([]);
+    await addNote(a, "Cy's note");
+    await expect.poll(() => notes(a), { timeout: 10_000 }).toEqual(["Cy's note"]);
+    // No reload happened, and the table holds both users' notes: RLS kept Ann's from Cy.
+    expect(await a.evaluate(() => (window as { demoMarker?: string }).demoMarker)).toBe(
+      'same page',
+    );
+    const stored = (await rows('notes', 'body')).map((row) => row.body);
+    expect(stored).toEqual(["Ann's private note", "Cy's note"]);
+    await screenshot(a, 'signed-in-again-as-cy');
+  });
 });

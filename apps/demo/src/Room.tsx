@@ -11,6 +11,7 @@ import { QueryChatHistory } from '@roomkit/ui/query';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Board } from './Board';
+import { MyNotes } from './MyNotes';
 import { supabase } from './supabase';
 
 /** Everyone who opens the page is in this one room. */
@@ -47,6 +48,7 @@ export default function Room({ user }: { user: RoomUser }) {
           <main className="demo-main">
             <section className="demo-board" ref={board} data-testid="board" aria-label="Board">
               <Board user={user} />
+              <MyNotes user={user} />
               <Cursors room={ROOM} user={user} container={board} />
             </section>
             <aside className="demo-chat" aria-label="Chat">
