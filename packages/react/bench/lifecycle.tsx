@@ -6,7 +6,7 @@ import { JSDOM } from 'jsdom';
 import { silentLogger, startServer } from '@roomkit/server';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { createElement, type ReactNode } from 'react';
+import { createElement, useEffect, type ReactNode } from 'react';
 import WebSocket from 'ws';
 
 const dom = new JSDOM('<!doctype html><div id="root"></div>');
@@ -29,7 +29,12 @@ async function act(work: () => unknown): Promise<void> {
   for (let i = 0; i < 2; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-const server = await startServer({ port: 0, db: 'embedded', ephemeral: true, logger: silentLogger });
+const server = await startServer({
+  port: 0,
+  db: 'embedded',
+  ephemeral: true,
+  logger: silentLogger,
+});
 const db = new pg.Client({ connectionString: server.dbUrl ?? '' });
 await db.connect();
 await db.query(`
@@ -62,22 +67,27 @@ let store: ReturnType<typeof useRealtime>['store'] | undefined;
 let registry: ReturnType<typeof useRealtime>['registry'] | undefined;
 // Counts the store's live subscriptions: every reader hook subscribes while mounted.
 let subscribers = 0;
+let peakSubscribers = 0;
+
+/** Counts the store's live subscriptions by wrapping the provider's `store.subscribe`. */
+function instrument(realtime: ReturnType<typeof useRealtime>): void {
+  if (store === realtime.store) return;
+  store = realtime.store;
+  registry = realtime.registry;
+  const subscribe = store.subscribe;
+  store.subscribe = (listener) => {
+    peakSubscribers = Math.max(peakSubscribers, ++subscribers);
+    const off = subscribe(listener);
+    return () => {
+      subscribers--;
+      off();
+    };
+  };
+}
 
 function Grab(): null {
   const realtime = useRealtime();
-  if (store !== realtime.store) {
-    store = realtime.store;
-    registry = realtime.registry;
-    const subscribe = store.subscribe;
-    store.subscribe = (listener) => {
-      subscribers++;
-      const off = subscribe(listener);
-      return () => {
-        subscribers--;
-        off();
-      };
-    };
-  }
+  useEffect(() => instrument(realtime), [realtime]);
   return null;
 }
 
@@ -133,10 +143,12 @@ switching.channel = ((...args: Parameters<typeof channel>) => {
   return channel(...args);
 }) as typeof switching.channel;
 
-function Room({ n }: { n: number }): null {
-  const isPrivate = n < PRIVATE;
-  useBroadcast(`switch-${n}`, 'tick', { onMessage: () => undefined, private: isPrivate });
-  if (n % 4 === 0) usePresence(`switch-presence-${n}`, { key: 'me', state: { n } });
+function Room({ n }: { n: number }): ReactNode {
+  useBroadcast(`switch-${n}`, 'tick', { onMessage: () => undefined, private: n < PRIVATE });
+  return n % 4 === 0 ? createElement(PresenceRoom, { n }) : null;
+}
+function PresenceRoom({ n }: { n: number }): null {
+  usePresence(`switch-presence-${n}`, { key: 'me', state: { n } });
   return null;
 }
 const phases = () => Object.values(store?.getState().channels ?? {}).map((s) => s.phase);
@@ -175,6 +187,7 @@ const rows = [
   [`mount/unmount cycles of mixed hooks`, `${CYCLES} in ${(cycleMs / 1000).toFixed(1)} s`],
   ['channels left on the client', String(leftChannels)],
   ['rooms left in the store', String(leftRooms)],
+  ['store subscriptions while mounted (most at once)', String(peakSubscribers)],
   ['store subscriptions left', String(leftSubscribers)],
   ['socket callbacks left after the provider unmounted', String(leftSocketCallbacks)],
   [`rooms (${ROOMS} broadcast, ${PRIVATE} of them private, + presence)`, String(rooms)],
