@@ -83,6 +83,25 @@ describe('usePresence', () => {
     await waitFor(() => expect(b.result.current.others[0]?.state).toEqual({ name: 'Alice' }));
   });
 
+  it("keeps the room's channel snapshot the same object while presence changes", async () => {
+    const realtime = await testRealtime();
+    const a = renderHook(
+      () => ({
+        channel: useChannelStatus('snap'),
+        ...usePresence<Me>('snap', { key: 'alice', state: { name: 'Alice' } }),
+      }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(a.result.current.channel.phase).toBe('joined'));
+    const joined = a.result.current.channel;
+    expect(joined).toEqual({ phase: 'joined', reason: null, since: expect.any(Number) });
+    renderHook(() => usePresence<Me>('snap', { key: 'bob', state: { name: 'Bob' } }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(a.result.current.others).toHaveLength(1));
+    expect(a.result.current.channel).toBe(joined);
+  });
+
   it('shows one user with two connections for two tabs of one key', async () => {
     const realtime = await testRealtime();
     for (const tab of [1, 2]) {
