@@ -19,6 +19,8 @@ export interface PageLifecycle {
  * The browser's page lifecycle: `pagehide`, listened to in the capture phase so the leave goes
  * out before realtime-js's own handler closes the socket. Does nothing where there is no `window`
  * (server rendering, workers, React Native).
+ * @example
+ * <RealtimeProvider client={supabase} lifecycle={browserLifecycle}>…</RealtimeProvider>
  */
 export const browserLifecycle: PageLifecycle = {
   onHide(listener) {
