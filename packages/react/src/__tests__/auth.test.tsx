@@ -245,6 +245,32 @@ describe('the auth lifecycle through supabase.auth', () => {
   }, 20_000);
 });
 
+describe('a session that cannot be refreshed', () => {
+  it('reports why on the room after the token expired while asleep', async () => {
+    const ann = await account('revoked');
+    const { topic } = await team(ann.id);
+    const client = authClient();
+    await client.auth.signInWithPassword(ann);
+    await client.realtime.setAuth(await realtime.server.mintToken({ sub: ann.id, expiresIn: 2 }));
+    const { result } = renderHook(
+      () => {
+        useBroadcast(topic, 'memo', { private: true });
+        return useChannelStatus(topic, { private: true });
+      },
+      { wrapper: wrapper(client) },
+    );
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    // Ann signs out everywhere from another device: this client's refresh token is revoked.
+    const elsewhere = authClient();
+    await elsewhere.auth.signInWithPassword(ann);
+    await elsewhere.auth.signOut({ scope: 'global' });
+    await waitFor(() => expect(result.current.phase).toBe('errored'), { timeout: 8000 });
+    expect(result.current.reason).toBe(
+      'session refresh failed: Invalid Refresh Token: Refresh Token Not Found',
+    );
+  }, 20_000);
+});
+
 describe('third-party auth (accessToken)', () => {
   it('refreshes an expired token through the callback, and reports why when it cannot', async () => {
     const sub = randomUUID();
