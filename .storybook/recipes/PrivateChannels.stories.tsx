@@ -11,7 +11,7 @@ const meta = {
     docs: {
       description: {
         component:
-          "A private room: `useBroadcast(room, 'note', { private: true })` joins the room's private channel, which the server authorizes with your RLS policies on `realtime.messages` (read at join, write on first send). Here the policies (`.storybook/sql/stories_0001_private_rooms.sql`) admit the members listed in `private_room_members`, which only the room's owner may add. Cleo is never invited: her join is refused and she receives nothing.",
+          "A private room: `useBroadcast(room, 'note', { private: true })` joins the room's private channel, which the server authorizes with your RLS policies on `realtime.messages` (read at join, write on first send). Here the policies (`.storybook/sql/stories_0001_private_rooms.sql`) admit the members listed in `private_room_members`, which only the room's owner may add. Cleo is never invited: her join is refused (phase `unauthorized`, with the server's reason) and she receives nothing.",
       },
     },
   },
@@ -32,7 +32,8 @@ function Notes({ room, user }: { room: string; user: RoomUser }) {
   return (
     <div>
       <p>
-        Channel: <span data-testid="channel">{status}</span>
+        Channel: <span data-testid="channel">{status.phase}</span>
+        {status.reason ? <small> ({status.reason})</small> : null}
       </p>
       <button type="button" onClick={() => void sendNote()}>
         Send a note
@@ -138,7 +139,7 @@ export const ThreeUsers: Story = {
       timeout: 15_000,
     });
     // The server answers a refused join after a few seconds, with the policy's verdict.
-    await waitFor(() => expect(channel(cleo)).toBe('errored'), { timeout: 20_000 });
+    await waitFor(() => expect(channel(cleo)).toBe('unauthorized'), { timeout: 20_000 });
     await click(ann, 'Send a note');
     await within(bob).findByText('A note from Ann', {}, { timeout: 15_000 });
     expect(within(ann).getByTestId('send-result').textContent).toBe('ok');

@@ -15,7 +15,10 @@ export function StatusBar({ room, user }: { room: string; user: RoomUser }) {
         {connection.latencyMs === null ? '' : `, ${connection.latencyMs} ms`}
       </dd>
       <dt>Room channel</dt>
-      <dd data-channel={channel}>{channel}</dd>
+      <dd data-channel={channel.phase}>
+        {channel.phase}
+        {channel.reason ? `: ${channel.reason}` : ''}
+      </dd>
     </dl>
   );
 }

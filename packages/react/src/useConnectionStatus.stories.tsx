@@ -16,7 +16,7 @@ const meta = {
     docs: {
       description: {
         component:
-          '`useConnectionStatus()` reads the socket (`connecting`, `open`, `reconnecting`, `closed`, with the heartbeat latency); `useChannelStatus(room)` reads one room channel without joining it. Both re-render only when what they return changes.',
+          "`useConnectionStatus()` reads the socket (`idle` until a room needs it, `connecting`, `open`, `reconnecting`, with the heartbeat latency); `useChannelStatus(room)` reads one room channel's snapshot `{ phase, reason, since }` without joining it. Both return the same object until what they hold changes.",
       },
     },
   },

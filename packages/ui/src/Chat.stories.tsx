@@ -25,7 +25,7 @@ const panel = { height: 420, display: 'flex', flexDirection: 'column' } as const
 
 /** The room's channel status, so a reader (and the play functions) can see when it is live. */
 function RoomStatus({ room }: { room: string }) {
-  const status = useChannelStatus(room);
+  const status = useChannelStatus(room).phase;
   return (
     <small data-testid="room-status" data-status={status}>
       channel: {status}
