@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from './reactApi';
 import type { BroadcastMessage, SendStatus } from './core/ChannelRegistry';
 import { validateIncoming } from './core/standardSchema';
 import {

@@ -1,5 +1,5 @@
 'use client';
-import { useRef } from 'react';
+import { useRef } from './reactApi';
 import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
