@@ -52,7 +52,11 @@ export function watchConnection(
 
   // Publishes only a snapshot that differs; `error` is the one the last refresh settled on.
   const set = (status: SocketStatus, latencyMs: number | null): void => {
-    if (status !== snapshot.status || latencyMs !== snapshot.latencyMs || error !== snapshot.error) {
+    if (
+      status !== snapshot.status ||
+      latencyMs !== snapshot.latencyMs ||
+      error !== snapshot.error
+    ) {
       publish((snapshot = { status, latencyMs, error }));
     }
   };
