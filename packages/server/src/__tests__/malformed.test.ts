@@ -3,7 +3,14 @@ import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY, mintToken } from '../auth';
 import type { RoomkitServer } from '../startServer';
-import { VERSIONS, recordingLogger, sleep, testServer, until } from './helpers';
+import {
+  VERSIONS,
+  failOnProcessErrors,
+  recordingLogger,
+  sleep,
+  testServer,
+  until,
+} from './helpers';
 import {
   LOBBY,
   RawClient,
@@ -15,6 +22,9 @@ import {
   socketUrl,
   type Scene,
 } from './rawClient';
+
+// Nothing any of these inputs does may reach the process as an uncaught error.
+failOnProcessErrors();
 
 describe.each(VERSIONS)('malformed text on vsn %s', (vsn) => {
   it('drops text that is not JSON and keeps the socket', async () => {
