@@ -244,7 +244,9 @@ const frame = fc.oneof(
     .tuple(message, fc.nat(), fc.string({ maxLength: 8 }))
     .map(([m, cut, junk]) => ({ kind: 'cut' as const, m, cut, junk })),
   fc.string({ maxLength: 200 }).map((text) => ({ kind: 'raw' as const, text })),
-  fc.integer({ min: 900, max: 20_000 }).map((depth) => ({ kind: 'deep' as const, depth })),
+  fc
+    .tuple(fc.integer({ min: 900, max: 20_000 }), fc.boolean())
+    .map(([depth, presence]) => ({ kind: 'deep' as const, depth, presence })),
   binaryFrame.map((bytes) => ({ kind: 'binary' as const, bytes })),
 );
 
@@ -296,12 +298,29 @@ describe('fuzzing the server', () => {
     const session = fc.record({
       vsn: fc.constantFrom('1.0.0', '2.0.0', '2.0.0', null, '3.0.0'),
       key: fc.integer({ min: 0, max: 7 }),
+      // Most sessions first join the topic the other frames aim at, with a fuzzed config.
+      join: fc.option(
+        fc.tuple(fc.constantFrom('realtime:fuzz', 'realtime:fuzz-private'), joinPayload),
+        { freq: 4 },
+      ),
       frames: fc.array(frame, { minLength: 1, maxLength: 8 }),
     });
-    await check('frames', session, 120, async ({ vsn, key, frames }) => {
+    await check('frames', session, 150, async ({ vsn, key, join, frames }) => {
       const socket = await fuzzSocket(vsn, tokens[key] ?? '');
       if (!socket) return;
       const version = vsn ?? '1.0.0';
+      if (join) {
+        const [joinTopic, joinBody] = join;
+        socket.send(
+          textFrame(version, {
+            joinRef: '1',
+            ref: '1',
+            topic: joinTopic,
+            event: 'phx_join',
+            payload: joinBody,
+          }),
+        );
+      }
       for (const item of frames) {
         if (socket.readyState !== WebSocket.OPEN) break;
         switch (item.kind) {
