@@ -267,30 +267,30 @@ async function fuzzSocket(vsn: string | null, key: string): Promise<WebSocket | 
   return opened ? socket : null;
 }
 
+/** Sends something and waits for a frame that mentions `ref`, a close, or three seconds. */
+function replyTo(socket: WebSocket, ref: string, send: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      if (String(data).includes(ref)) done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('message', onMessage);
+      resolve();
+    };
+    const timer = setTimeout(done, 3000);
+    socket.on('message', onMessage);
+    socket.once('close', done);
+    send();
+  });
+}
+
 /** Waits until the server has handled everything sent before: a heartbeat reply, or a close. */
 async function settled(socket: WebSocket, vsn: string): Promise<void> {
   if (socket.readyState !== WebSocket.OPEN) return;
   const ref = `settle-${randomUUID()}`;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(done, 3000);
-    socket.on('message', (data) => {
-      if (String(data).includes(ref)) done();
-    });
-    socket.once('close', done);
-    socket.send(
-      textFrame(vsn === '1.0.0' ? '1.0.0' : '2.0.0', {
-        joinRef: null,
-        ref,
-        topic: 'phoenix',
-        event: 'heartbeat',
-        payload: {},
-      }),
-    );
-  });
+  const heartbeat = { joinRef: null, ref, topic: 'phoenix', event: 'heartbeat', payload: {} };
+  await replyTo(socket, ref, () => socket.send(textFrame(vsn, heartbeat)));
 }
 
 describe('fuzzing the server', () => {
@@ -311,14 +311,18 @@ describe('fuzzing the server', () => {
       const version = vsn ?? '1.0.0';
       if (join) {
         const [joinTopic, joinBody] = join;
-        socket.send(
-          textFrame(version, {
-            joinRef: '1',
-            ref: '1',
-            topic: joinTopic,
-            event: 'phx_join',
-            payload: joinBody,
-          }),
+        const joinRef = `join-${randomUUID()}`;
+        // Frames after an answered join take the channel's synchronous paths, not its queue.
+        await replyTo(socket, joinRef, () =>
+          socket.send(
+            textFrame(version, {
+              joinRef,
+              ref: joinRef,
+              topic: joinTopic,
+              event: 'phx_join',
+              payload: joinBody,
+            }),
+          ),
         );
       }
       for (const item of frames) {
@@ -335,11 +339,19 @@ describe('fuzzing the server', () => {
           case 'raw':
             socket.send(item.text);
             break;
-          case 'deep':
+          case 'deep': {
+            const nested = `${'['.repeat(item.depth)}${']'.repeat(item.depth)}`;
+            const event = item.presence ? 'presence' : 'broadcast';
+            const body = item.presence
+              ? `{"type":"presence","event":"track","payload":{"x":${nested}}}`
+              : `{"type":"broadcast","event":"d","payload":{"x":${nested}}}`;
             socket.send(
-              `[null,"1","realtime:fuzz","broadcast",{"type":"broadcast","event":"d","payload":${'['.repeat(item.depth)}${']'.repeat(item.depth)}}]`,
+              version === '2.0.0'
+                ? `[null,"2","realtime:fuzz","${event}",${body}]`
+                : `{"topic":"realtime:fuzz","event":"${event}","payload":${body},"ref":"2"}`,
             );
             break;
+          }
           case 'binary':
             socket.send(item.bytes, { binary: true });
             break;
