@@ -13,6 +13,9 @@ export type ChannelState = 'joining' | 'joined' | 'closed';
 
 const MAX_TIMER_MS = 5 * 60_000;
 
+/** How often a `replication_ready` channel looks at the replication again, as the real server. */
+const REPLICATION_CHECK_MS = 500;
+
 /** What a channel is closed with when handling one of its messages fails unexpectedly. */
 const UNKNOWN_ERROR = 'Unknown Error on Channel';
 
@@ -33,6 +36,7 @@ export class Channel implements RoomMember {
   private presenceCalls = 0;
   private presenceWindowEnds = 0;
   private expiryTimer: NodeJS.Timeout | null = null;
+  private replicationTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly connection: Connection,
@@ -196,6 +200,7 @@ export class Channel implements RoomMember {
     if (this.state === 'closed') return;
     this.state = 'closed';
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.replicationTimer) clearTimeout(this.replicationTimer);
     this.connection.forget(this);
     this.hub.postgres?.unsubscribe(this);
     if (this.room) this.hub.leaveRoom(this.room, this);
@@ -411,6 +416,33 @@ export class Channel implements RoomMember {
       default:
         return kind satisfies never;
     }
+  }
+
+  /**
+   * For `broadcast.replication_ready`: a `system` message once the replication feeding
+   * broadcast-from-database is live, checked every 500 ms as the real server does, or a close
+   * when it is not live by the deadline (at once without a database, where it never will be).
+   */
+  awaitReplication(): void {
+    const deadline = Date.now() + this.hub.limits.replicationReadyTimeoutMs;
+    const check = total(
+      this.hub.logger,
+      'replication ready check',
+      () => {
+        this.replicationTimer = null;
+        if (this.state !== 'joined') return;
+        if (this.hub.replicationLive) {
+          return this.system('system', 'ok', 'Replication connection established');
+        }
+        if (Date.now() >= deadline || !this.hub.database) {
+          return this.shutdown('Replication connection was not established in time');
+        }
+        this.replicationTimer = setTimeout(check, REPLICATION_CHECK_MS);
+        this.replicationTimer.unref();
+      },
+      () => this.shutdown(UNKNOWN_ERROR),
+    );
+    check();
   }
 
   /** Re-checks the channel token at its expiry, or every five minutes, like the real server. */

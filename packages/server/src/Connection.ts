@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { TokenError, type Identity } from './auth';
 import { Channel } from './Channel';
-import type { Frame } from './Outbound';
+import { Outbound, type Frame } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
 import { parseJoinConfig } from './joinConfig';
 import {
@@ -294,13 +294,12 @@ export class Connection {
     channel.enter(this.hub.joinRoom(channel));
     channel.reply(ref, 'ok', { postgres_changes: bindingIds(config.postgresChanges) });
     for (const message of replayed ?? []) {
-      channel.push('broadcast', {
-        type: 'broadcast',
-        event: message.event,
-        payload: message.payload ?? {},
-        meta: { replayed: true, id: message.id },
-      });
+      const undeliverable = (why: string) =>
+        this.hub.logger.warn('replayed message not delivered', { topic, why });
+      const meta = { replayed: true, id: message.id };
+      this.sendFrame(Outbound.stored(topic, message, meta, undeliverable).frameFor(this.vsn));
     }
+    if (config.replicationReady) channel.awaitReplication();
     if (config.presenceEnabled && reads.presence) {
       channel.push('presence_state', channel.room?.presenceState() ?? {});
     }

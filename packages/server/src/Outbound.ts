@@ -71,6 +71,7 @@ export class Outbound {
     json: boolean,
     payload: Buffer,
     onUndeliverable: (reason: string) => void,
+    messageId: string | null = null,
   ): Outbound {
     return new Outbound(
       (vsn) => {
@@ -91,8 +92,44 @@ export class Outbound {
           binary: false,
         };
       },
-      null,
+      messageId,
       onUndeliverable,
     );
   }
+
+  /**
+   * A message stored in `realtime.messages` (by `realtime.send` or `realtime.send_binary`), live
+   * or replayed. A binary one reaches vsn 2.0.0 sockets as a binary broadcast and, as on the real
+   * server, no vsn 1.0.0 socket: that protocol cannot carry it.
+   */
+  static stored(
+    topic: string,
+    message: StoredMessage,
+    meta: Record<string, unknown>,
+    onUndeliverable: (reason: string) => void,
+  ): Outbound {
+    if (message.binaryPayload !== null) {
+      const { event, binaryPayload, id } = message;
+      const metaText = JSON.stringify(meta);
+      return Outbound.userBroadcast(
+        topic,
+        event,
+        metaText,
+        false,
+        binaryPayload,
+        onUndeliverable,
+        id,
+      );
+    }
+    const body = { type: 'broadcast', event: message.event, payload: message.payload ?? {}, meta };
+    return Outbound.text(topic, 'broadcast', body, message.id, onUndeliverable);
+  }
+}
+
+/** A broadcast row of `realtime.messages`: a JSON payload, or bytes in `binary_payload`. */
+export interface StoredMessage {
+  id: string;
+  event: string;
+  payload: unknown;
+  binaryPayload: Buffer | null;
 }

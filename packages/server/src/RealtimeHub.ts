@@ -5,7 +5,7 @@ import type { AuthApi } from './authApi';
 import { mayRead, mayWrite, type Extension } from './authorization';
 import type { RowChange } from './ChangeStream';
 import type { Database } from './Database';
-import { Outbound } from './Outbound';
+import { Outbound, type StoredMessage } from './Outbound';
 import type { PostgresChanges } from './PostgresChanges';
 import type { Limits, Logger } from './options';
 import { RateCounter } from './RateCounter';
@@ -233,19 +233,16 @@ export class RealtimeHub {
    * Stored private broadcasts of a topic since `since` (ms), oldest first, at most 25, for
    * `broadcast.replay`.
    */
-  async replay(
-    channel: Channel,
-    since: number,
-    limit: number,
-  ): Promise<{ id: string; event: string; payload: unknown }[]> {
+  async replay(channel: Channel, since: number, limit: number): Promise<StoredMessage[]> {
     if (!this.database) return [];
     const { rows } = await this.database.pool.query<{
       id: string;
       event: string;
       payload: unknown;
+      binary_payload: Buffer | null;
     }>(
-      `select id::text, event, payload from (
-         select id, event, payload, inserted_at from realtime.messages
+      `select id::text, event, payload, binary_payload from (
+         select id, event, payload, binary_payload, inserted_at from realtime.messages
           where topic = $1 and private and extension = 'broadcast'
             and inserted_at >= to_timestamp($2::double precision / 1000) at time zone 'utc'
             and inserted_at < (now() at time zone 'utc') + interval '1 minute'
@@ -253,11 +250,21 @@ export class RealtimeHub {
         order by inserted_at`,
       [channel.subTopic, since, Math.min(25, Math.max(1, limit))],
     );
-    return rows;
+    return rows.map((row) => ({
+      id: row.id,
+      event: row.event,
+      payload: row.payload,
+      binaryPayload: row.binary_payload,
+    }));
   }
 
   /** Whether the database is reachable (always true without one). */
   databaseUp = true;
+
+  /** Whether the replication feeding broadcast-from-database streams now (never without a database). */
+  get replicationLive(): boolean {
+    return this.database !== null && this.databaseUp;
+  }
 
   /** Routes committed changes: `realtime.messages` rows are broadcasts, the rest postgres changes. */
   async onChanges(changes: RowChange[]): Promise<void> {
@@ -274,25 +281,31 @@ export class RealtimeHub {
       );
   }
 
-  /** A row inserted into `realtime.messages` (by `realtime.send()`) becomes a broadcast. */
+  /**
+   * A row inserted into `realtime.messages` (by `realtime.send()` or `realtime.send_binary()`)
+   * becomes a broadcast with `meta.id`, as on the real server.
+   */
   private broadcastStored(change: RowChange): void {
     const row = change.record;
     if (change.type !== 'INSERT' || !row || row.extension !== 'broadcast') return;
     if (typeof row.topic !== 'string' || typeof row.event !== 'string') return;
+    if (typeof row.id !== 'string') return;
     const topic = `realtime:${row.topic}`;
-    const body = {
-      type: 'broadcast',
+    // The stream hands bytea over in PostgreSQL's hex text form, `\x…`.
+    const hex =
+      typeof row.binary_payload === 'string' ? /^\\x([0-9a-f]*)$/i.exec(row.binary_payload) : null;
+    const message: StoredMessage = {
+      id: row.id,
       event: row.event,
-      payload: row.payload ?? {},
-      meta: { id: row.id },
+      payload: row.payload,
+      binaryPayload: hex ? Buffer.from(hex[1] ?? '', 'hex') : null,
     };
-    const id = typeof row.id === 'string' ? row.id : null;
     const undeliverable = (why: string) =>
       this.logger.warn('broadcast from the database not delivered', { topic, why });
     this.broadcastTo(
       topic,
       row.private === true,
-      Outbound.text(topic, 'broadcast', body, id, undeliverable),
+      Outbound.stored(topic, message, { id: row.id }, undeliverable),
     );
   }
 

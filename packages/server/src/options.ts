@@ -46,6 +46,12 @@ export interface Limits {
   connectErrorDelayMs: number;
   /** Delay before a refused join is answered. @default 5000 */
   joinErrorDelayMs: number;
+  /**
+   * How long a channel joined with `broadcast.replication_ready` waits for the database's
+   * replication to be live before it is closed with `Replication connection was not established
+   * in time`. @default 60000
+   */
+  replicationReadyTimeoutMs: number;
 }
 
 /** The real server's defaults for a new project. */
@@ -65,6 +71,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxTotalBufferedBytes: 256 * 1024 * 1024,
   connectErrorDelayMs: 2000,
   joinErrorDelayMs: 5000,
+  replicationReadyTimeoutMs: 60_000,
 });
 
 /** A sink for the server's log lines. */
