@@ -10,6 +10,9 @@ export default defineProject({
   // Workspace packages from source, as everywhere in the repo.
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
+  // Global setups run in Vitest's own environment, which inherits neither of the above: without
+  // this they load @roomkit/server's build, and fail on a fresh clone that has none.
+  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
   test: {
     name: 'storybook',
     globalSetup: [fileURLToPath(new URL('./storyServer.ts', import.meta.url))],

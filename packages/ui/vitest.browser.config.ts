@@ -7,6 +7,9 @@ import { realtimeCommands } from './src/__tests__/commands';
 export default defineProject({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
+  // Global setups run in Vitest's own environment, which inherits neither of the above: without
+  // this they load @roomkit/server's build, and fail on a fresh clone that has none.
+  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
   test: {
     name: 'ui',
     include: ['src/**/*.browser.test.{ts,tsx}'],

@@ -3,11 +3,11 @@
  * persistent PostgreSQL (data under `.roomkit/`, kept across runs) and the demo's migrations,
  * then Storybook and the demo, prints their URLs, and stops everything on Ctrl-C.
  */
-import { startServer, type RoomkitServer } from '@roomkit/server';
+import { DatabaseError, startServer, type RoomkitServer } from '@roomkit/server';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer as createNetServer } from 'node:net';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
@@ -16,7 +16,8 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const HOST = '127.0.0.1';
 
 const USAGE = `Usage: pnpm start [--server-port 54321] [--storybook-port 6006] [--demo-port 5173] [--no-storybook]
-(or ROOMKIT_PORT, STORYBOOK_PORT, DEMO_PORT in the environment)`;
+                 [--data-dir .roomkit/db]
+(or ROOMKIT_PORT, STORYBOOK_PORT, DEMO_PORT, ROOMKIT_DATA_DIR in the environment)`;
 
 function readOptions() {
   const { values } = parseArgs({
@@ -25,6 +26,7 @@ function readOptions() {
       'storybook-port': { type: 'string', default: process.env.STORYBOOK_PORT ?? '6006' },
       'demo-port': { type: 'string', default: process.env.DEMO_PORT ?? '5173' },
       'no-storybook': { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: process.env.ROOMKIT_DATA_DIR ?? '.roomkit/db' },
       help: { type: 'boolean', default: false },
     },
     // pnpm passes a literal `--` through when flags follow `pnpm start --`.
@@ -46,6 +48,7 @@ function readOptions() {
     storybook: port('storybook-port', 'storybook-port'),
     demo: port('demo-port', 'demo-port'),
     withStorybook: !values['no-storybook'],
+    dataDir: resolve(REPO, values['data-dir']),
   };
 }
 
@@ -54,18 +57,28 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** Whether something already listens on the port (checked before anything starts). */
-async function busy(port: number): Promise<boolean> {
+/** Whether something already listens on the port at one address. */
+async function busyAt(port: number, host: string): Promise<boolean> {
   const probe = createNetServer();
-  probe.listen(port, HOST);
+  probe.listen(port, host);
   try {
     await once(probe, 'listening');
-  } catch {
-    return true;
+  } catch (error) {
+    // A machine without IPv6 cannot bind ::1, and nothing can be listening there either.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== 'EADDRNOTAVAIL' && code !== 'EAFNOSUPPORT';
   }
   probe.close();
   await once(probe, 'close');
   return false;
+}
+
+/**
+ * Whether something already listens on the port (checked before anything starts). Both loopback
+ * addresses count: a browser may resolve `localhost` to ::1 and reach another program there.
+ */
+async function busy(port: number): Promise<boolean> {
+  return (await busyAt(port, HOST)) || (await busyAt(port, '::1'));
 }
 
 async function waitForHttp(url: string, what: string, child?: ChildProcess): Promise<void> {
@@ -81,6 +94,19 @@ async function waitForHttp(url: string, what: string, child?: ChildProcess): Pro
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${what} did not answer at ${url} within two minutes.`);
+}
+
+/** An error in the playground's own words: its flags, not the server CLI's. */
+function explain(error: unknown, dataDir: string): string {
+  if (error instanceof DatabaseError && error.code === 'data-dir-in-use') {
+    const folder = relative(process.cwd(), dataDir) || dataDir;
+    return (
+      `the playground's database folder ${folder} is in use by another PostgreSQL ` +
+      `(PID ${String(error.details.holderPid)}). Is another \`pnpm start\` running? Stop it ` +
+      '(Ctrl-C in its terminal), or give this one its own folder with --data-dir <folder>.'
+    );
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function main() {
@@ -131,7 +157,7 @@ async function main() {
       host: HOST,
       port: ports.server,
       db: 'embedded',
-      dataDir: join(REPO, '.roomkit/db'),
+      dataDir: ports.dataDir,
       dev: true,
       migrations: [join(REPO, 'packages/ui/sql'), join(REPO, 'apps/demo/supabase/migrations')],
     });
@@ -203,16 +229,14 @@ async function main() {
         `  Server      ${server.url}   Supabase Realtime, auth and data API for local development`,
         `  anon key    ${server.anonKey}`,
         `  service_role key  ${server.serviceRoleKey}   (server-side only)`,
-        `  Database    embedded PostgreSQL, data in .roomkit/ (kept across runs)`,
+        `  Database    embedded PostgreSQL, data in ${relative(REPO, ports.dataDir) || ports.dataDir} (kept across runs)`,
         '',
         'Press Ctrl-C to stop everything.',
         '',
       ].join('\n'),
     );
   } catch (error) {
-    process.stderr.write(
-      `roomkit playground: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`roomkit playground: ${explain(error, ports.dataDir)}\n`);
     await stop(1);
   }
 }

@@ -185,6 +185,7 @@ export class EmbeddedDatabase {
         throw new DatabaseError(
           `The database folder ${this.dataDir} is in use by another PostgreSQL (PID ${holder}). ` +
             'Is another "roomkit start" running? Stop it, or pass --ephemeral for a throw-away database.',
+          { code: 'data-dir-in-use', holderPid: Number(holder) },
         );
       }
       throw new DatabaseError(`The embedded PostgreSQL did not start:\n${this.log.trim()}`);

@@ -6,15 +6,31 @@ import type { Database } from './Database';
 import {
   FilterCheckError,
   FilterParseError,
+  isPatternFilter,
   matchesFilter,
   parseFilter,
   type Filter,
+  type PatternFilter,
+  type ValueFilter,
 } from './filters';
 import type { PostgresBinding } from './joinConfig';
 import type { Logger } from './options';
+import { PatternEvaluator, patternKey, type PatternTest } from './patternFilters';
 import { bindingId } from './postgresBindings';
 
 type EventFilter = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
+
+/** The bindings of one channel that share a `select`, and that `select`. */
+interface SelectGroup {
+  select: string[] | null;
+  ids: number[];
+}
+
+/** A pattern test of one binding, and whether the binding negates it (`not.`). */
+interface NegatableTest {
+  test: PatternTest;
+  negate: boolean;
+}
 
 /** One validated binding of one channel. */
 interface Binding {
@@ -22,11 +38,16 @@ interface Binding {
   event: EventFilter;
   schema: string;
   table: string;
-  filters: Filter[];
+  /** Filters evaluated in JavaScript. */
+  filters: ValueFilter[];
+  /** `like`/`ilike`/`match`/`imatch` filters, evaluated in PostgreSQL as the column's type. */
+  patterns: { filter: PatternFilter; type: string }[];
+  /** The binding's `select` columns (the primary key always comes too), or null for all. */
+  select: string[] | null;
 }
 
 interface TableInfo {
-  columns: Map<string, { type: string; sqlType: string }>;
+  columns: Map<string, { type: string; sqlType: string; regtype: string }>;
   rls: boolean;
   checkedAt: number;
 }
@@ -40,14 +61,32 @@ function eventOf(value: unknown): EventFilter {
 
 /** The bracket part of the real server's messages: Elixir keyword-list style, filters as tuples. */
 function describe(
-  binding: { event: string; schema: string; table: string },
+  binding: { event: string; schema: string; table: string; select: string[] | null },
   filters: Filter[],
 ): string {
   const printed = filters.map((f) => {
     const value = Array.isArray(f.value) ? `{${f.value.join(',')}}` : f.value;
     return `{${JSON.stringify(f.column)}, ${JSON.stringify(f.op)}, ${JSON.stringify(value)}, ${String(f.negate)}}`;
   });
-  return `[event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}, filters: [${printed.join(', ')}], select: nil]`;
+  const select = binding.select
+    ? `[${binding.select.map((column) => JSON.stringify(column)).join(', ')}]`
+    : 'nil';
+  return `[event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}, filters: [${printed.join(', ')}], select: ${select}]`;
+}
+
+/**
+ * A binding's `select` as the real server's `parse_select` reads it: the strings of a list (none
+ * means all columns), a refusal for a bare string, and anything else ignored.
+ */
+function parseSelect(value: unknown): string[] | null {
+  if (typeof value === 'string') {
+    throw new SubscribeError(
+      'Error parsing `select` params: expected a list of column name strings, e.g. select: ["col1", "col2"]',
+    );
+  }
+  if (!Array.isArray(value)) return null;
+  const columns = value.filter((column): column is string => typeof column === 'string');
+  return columns.length > 0 ? columns : null;
 }
 
 /** A binding that cannot be subscribed, with the system message the real server sends. */
@@ -55,7 +94,7 @@ class SubscribeError extends Error {}
 
 /** The real server's message when its subscription insert raised a database error. */
 function exception(
-  binding: { event: string; schema: string; table: string },
+  binding: { event: string; schema: string; table: string; select: string[] | null },
   filters: Filter[],
   detail: string,
 ): SubscribeError {
@@ -75,13 +114,18 @@ export class PostgresChanges {
   private readonly tables = new Map<string, TableInfo>();
   private readonly bypass = new Map<string, boolean>();
   private readonly selectable = new Map<string, { columns: Set<string>; checkedAt: number }>();
+  private readonly patterns: PatternEvaluator;
 
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
     /** Changes larger than this keep only their fields of at most 64 bytes. */
     private readonly maxRecordBytes: number,
-  ) {}
+    /** The PostgreSQL time one change's pattern filters may take (`Limits.filterTimeoutMs`). */
+    filterTimeoutMs: number,
+  ) {
+    this.patterns = new PatternEvaluator(database.pool, logger, filterTimeoutMs);
+  }
 
   get channelCount(): number {
     return this.subscribers.size;
@@ -91,7 +135,8 @@ export class PostgresChanges {
   async subscribe(channel: Channel, raw: PostgresBinding[]): Promise<void> {
     const bindings: Binding[] = [];
     try {
-      for (const params of raw) bindings.push(await this.validate(params));
+      const role = channel.identity.claims.role;
+      for (const params of raw) bindings.push(await this.validate(params, role));
     } catch (error) {
       if (!(error instanceof SubscribeError || error instanceof FilterParseError)) throw error;
       channel.system('postgres_changes', 'error', error.message);
@@ -106,18 +151,30 @@ export class PostgresChanges {
     this.subscribers.delete(channel);
   }
 
-  private async validate(params: PostgresBinding): Promise<Binding> {
+  private async validate(params: PostgresBinding, role: string): Promise<Binding> {
     const schema =
       typeof params.schema === 'string' && params.schema !== '' ? params.schema : 'public';
     const table = typeof params.table === 'string' && params.table !== '' ? params.table : '*';
     const event = eventOf(params.event);
-    const shown = { event: typeof params.event === 'string' ? params.event : '*', schema, table };
+    // The real server reads `select` before the filter.
+    const select = parseSelect(params.select);
+    const shown = {
+      event: typeof params.event === 'string' ? params.event : '*',
+      schema,
+      table,
+      select,
+    };
     let filters: Filter[];
     try {
       filters = parseFilter(params.filter);
     } catch (error) {
       if (!(error instanceof FilterCheckError)) throw error;
       throw exception(shown, [], `ERROR P0001 (raise_exception) ${error.message}`);
+    }
+    if (select && (schema === '*' || table === '*')) {
+      throw new SubscribeError(
+        'Column selection is not supported for wildcard subscriptions. Provide an explicit schema and table name.',
+      );
     }
     const unable = () =>
       new SubscribeError(
@@ -131,6 +188,7 @@ export class PostgresChanges {
       [schema, table],
     );
     if (published.rowCount === 0) throw unable();
+    const patterns: Binding['patterns'] = [];
     if (filters.length > 0) {
       if (table === '*' || schema === '*') throw unable();
       const info = await this.table(schema, table);
@@ -143,15 +201,16 @@ export class PostgresChanges {
             `ERROR P0001 (raise_exception) invalid column for filter ${filter.column}`,
           );
         }
-        const values = Array.isArray(filter.value) ? filter.value : [filter.value];
-        if (
-          filter.op === 'is' ||
-          filter.op === 'like' ||
-          filter.op === 'ilike' ||
-          filter.op === 'match' ||
-          filter.op === 'imatch'
-        )
+        if (isPatternFilter(filter)) {
+          const problem = await this.patternProblem(filter, column.regtype);
+          if (problem !== null) {
+            throw exception(shown, filters, `ERROR P0001 (raise_exception) ${problem}`);
+          }
+          patterns.push({ filter, type: column.regtype });
           continue;
+        }
+        const values = Array.isArray(filter.value) ? filter.value : [filter.value];
+        if (filter.op === 'is') continue;
         for (const value of values) {
           const { rows } = await this.database.pool.query<{ valid: boolean }>(
             'select pg_input_is_valid($1, $2) as valid',
@@ -167,7 +226,44 @@ export class PostgresChanges {
         }
       }
     }
-    return { id: bindingId(params), event, schema, table, filters };
+    if (select) {
+      // As the real server's check trigger: each selected column must be one the role may read.
+      const readable = await this.selectableColumns(role, schema, table);
+      const unknown = select.find((column) => !readable.has(column));
+      if (unknown !== undefined) {
+        throw exception(
+          shown,
+          filters,
+          `ERROR P0001 (raise_exception) invalid column for select ${unknown}`,
+        );
+      }
+    }
+    const valueFilters = filters.filter(
+      (filter): filter is ValueFilter => !isPatternFilter(filter),
+    );
+    return { id: bindingId(params), event, schema, table, filters: valueFilters, patterns, select };
+  }
+
+  /**
+   * What the real server's `subscription_check_filters` raises for a pattern filter: a column
+   * type without the operator, or a regular expression PostgreSQL cannot compile; else null.
+   */
+  private async patternProblem(filter: PatternFilter, regtype: string): Promise<string | null> {
+    const operator =
+      filter.op === 'like' || filter.op === 'ilike' ? '~~' : filter.op === 'match' ? '~' : '~*';
+    const { rows } = await this.database.pool.query<{ found: boolean }>(
+      `select exists(select 1 from pg_catalog.pg_operator where oprname = $1 and oprleft = $2::regtype
+         and ($1 = '~~' or (oprright = $2::regtype and oprresult = 'boolean'::regtype))) as found`,
+      [operator, regtype],
+    );
+    if (!rows[0]?.found) {
+      return `operator ${filter.op} requires a text-compatible column type, got ${regtype}`;
+    }
+    if (filter.op === 'match' || filter.op === 'imatch') {
+      const error = await this.patterns.regexError(filter.value);
+      if (error !== null) return `invalid regular expression for ${filter.op} filter: ${error}`;
+    }
+    return null;
   }
 
   /** Column types and the RLS flag of a table, cached briefly. */
@@ -179,9 +275,11 @@ export class PostgresChanges {
       attname: string;
       typname: string;
       sqltype: string;
+      regtype: string;
       rls: boolean;
     }>(
-      `select a.attname, t.typname, format_type(a.atttypid, a.atttypmod) as sqltype, c.relrowsecurity as rls
+      `select a.attname, t.typname, format_type(a.atttypid, a.atttypmod) as sqltype,
+              a.atttypid::regtype::text as regtype, c.relrowsecurity as rls
          from pg_class c
          join pg_namespace n on n.oid = c.relnamespace
          join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -192,7 +290,10 @@ export class PostgresChanges {
     );
     const info: TableInfo = {
       columns: new Map(
-        rows.map((row) => [row.attname, { type: row.typname, sqlType: row.sqltype }]),
+        rows.map((row) => [
+          row.attname,
+          { type: row.typname, sqlType: row.sqltype, regtype: row.regtype },
+        ]),
       ),
       rls: rows[0]?.rls ?? false,
       checkedAt: Date.now(),
@@ -223,17 +324,43 @@ export class PostgresChanges {
 
   private async dispatchOne(change: RowChange): Promise<void> {
     const types = new Map(change.columns.map((column) => [column.name, column.type]));
-    const matches = new Map<Channel, number[]>();
+    // First the filters JavaScript evaluates; then, for the bindings still in, the pattern
+    // filters, all in one PostgreSQL statement, so no pattern ever runs on the event loop.
+    const candidates: { channel: Channel; binding: Binding; tests: NegatableTest[] }[] = [];
     for (const [channel, bindings] of this.subscribers) {
-      const ids: number[] = [];
       for (const binding of bindings) {
         if (binding.event !== '*' && binding.event !== change.type) continue;
         if (binding.schema !== '*' && binding.schema !== change.schema) continue;
         if (binding.table !== '*' && binding.table !== change.table) continue;
         if (!this.passesFilters(binding.filters, change, types)) continue;
-        if (!ids.includes(binding.id)) ids.push(binding.id);
+        const tests = this.patternTests(binding, change);
+        if (tests !== null) candidates.push({ channel, binding, tests });
       }
-      if (ids.length > 0) matches.set(channel, ids);
+    }
+    const tests = candidates.flatMap(({ tests }) => tests.map(({ test }) => test));
+    // Without an answer from the database, pattern bindings fail closed; the others still get it.
+    const results = await this.patterns.evaluate(tests).catch((error: unknown) => {
+      this.logger.warn('pattern filters not evaluated; change withheld from them', {
+        error: String(error),
+      });
+      return new Map<string, boolean | null>();
+    });
+    // Per channel, one group per distinct `select` (the real server builds one output per
+    // distinct selected_columns), each with the ids of its bindings.
+    const matches = new Map<Channel, Map<string, SelectGroup>>();
+    for (const { channel, binding, tests } of candidates) {
+      const passed = tests.every((test) => {
+        const result = results.get(patternKey(test.test));
+        // SQL's three-valued logic: an unknown result is not visible, negated or not.
+        return result !== null && result !== undefined && result !== test.negate;
+      });
+      if (!passed) continue;
+      const groups = matches.get(channel) ?? new Map<string, SelectGroup>();
+      const key = binding.select ? [...binding.select].sort().join(',') : '';
+      const group = groups.get(key) ?? { select: binding.select, ids: [] };
+      if (!group.ids.includes(binding.id)) group.ids.push(binding.id);
+      groups.set(key, group);
+      matches.set(channel, groups);
     }
     if (matches.size === 0) return;
     const info = await this.table(change.schema, change.table);
@@ -274,7 +401,7 @@ export class PostgresChanges {
         : new Set<string>();
     const payloads = new Map<string, string>();
     const frames = new Map<string, Frame>();
-    for (const [channel, ids] of matches) {
+    for (const [channel, groups] of matches) {
       const { claims } = channel.identity;
       const facts = roles.get(claims.role);
       if (!facts) continue;
@@ -283,15 +410,19 @@ export class PostgresChanges {
       if (checked.has(claimsKey) && !visible.has(claimsKey)) continue;
       // With RLS on, a delete carries only the primary key, for every role (as apply_rls does).
       const keysOnly = info.rls && change.type === 'DELETE';
-      const cacheKey = `${claims.role}|${keysOnly}|${problem ?? ''}`;
-      let data = payloads.get(cacheKey);
-      if (data === undefined) {
-        data = JSON.stringify(
-          problem ? this.errorData(change, problem) : this.data(change, facts.selectable, keysOnly),
-        );
-        payloads.set(cacheKey, data);
+      for (const [selectKey, { select, ids }] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const cacheKey = `${claims.role}|${keysOnly}|${problem ?? ''}|${selectKey}`;
+        let data = payloads.get(cacheKey);
+        if (data === undefined) {
+          data = JSON.stringify(
+            problem
+              ? this.errorData(change, problem)
+              : this.data(change, facts.selectable, keysOnly, select),
+          );
+          payloads.set(cacheKey, data);
+        }
+        channel.deliverChange(ids, data, cacheKey, frames);
       }
-      channel.deliverChange(ids, data, cacheKey, frames);
     }
   }
 
@@ -331,7 +462,32 @@ export class PostgresChanges {
     return data;
   }
 
-  private passesFilters(filters: Filter[], change: RowChange, types: Map<string, string>): boolean {
+  /**
+   * The pattern tests a change must pass for a binding, or null when one cannot pass: its column
+   * is missing from the record (not in a DELETE's replica identity) or null.
+   */
+  private patternTests(binding: Binding, change: RowChange): NegatableTest[] | null {
+    if (binding.patterns.length === 0) return [];
+    const record = change.type === 'DELETE' ? change.oldRecord : change.record;
+    if (record === null) return null;
+    const tests: NegatableTest[] = [];
+    for (const { filter, type } of binding.patterns) {
+      const value = record[filter.column];
+      if (value === null || value === undefined) return null;
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      tests.push({
+        test: { op: filter.op, type, value: text, pattern: filter.value },
+        negate: filter.negate,
+      });
+    }
+    return tests;
+  }
+
+  private passesFilters(
+    filters: ValueFilter[],
+    change: RowChange,
+    types: Map<string, string>,
+  ): boolean {
     if (filters.length === 0) return true;
     const records = change.type === 'DELETE' ? [change.oldRecord] : [change.record];
     return records.every(
@@ -348,11 +504,16 @@ export class PostgresChanges {
     change: RowChange,
     selectable: Set<string>,
     keysOnly: boolean,
+    select: string[] | null,
   ): Record<string, unknown> {
+    // A `select` keeps its columns and, always, the primary key.
+    const shown = (name: string) =>
+      selectable.has(name) &&
+      (select === null || select.includes(name) || change.keyColumns.includes(name));
     const pick = (record: Record<string, unknown> | null, onlyKeys: boolean) =>
       Object.fromEntries(
         Object.entries(record ?? {}).filter(
-          ([name]) => selectable.has(name) && (!onlyKeys || change.keyColumns.includes(name)),
+          ([name]) => shown(name) && (!onlyKeys || change.keyColumns.includes(name)),
         ),
       );
     const data: Record<string, unknown> = {
@@ -360,7 +521,7 @@ export class PostgresChanges {
       table: change.table,
       commit_timestamp: change.commitTimestamp,
       type: change.type,
-      columns: change.columns.filter((column) => selectable.has(column.name)),
+      columns: change.columns.filter((column) => shown(column.name)),
       errors: null,
     };
     if (change.type !== 'DELETE') data.record = pick(change.record, false);

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 
 /** The Supabase CLI's well-known local JWT secret, so the standard local keys work unchanged. */
@@ -8,6 +9,33 @@ export const DEFAULT_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3B
 
 /** The Supabase CLI's well-known local secret key; it maps to the `service_role` role. */
 export const DEFAULT_SECRET_KEY = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
+
+/** A project's two opaque API keys. */
+export interface OpaqueKeys {
+  /** The `sb_publishable_…` key; it maps to the `anon` role. */
+  publishableKey: string;
+  /** The `sb_secret_…` key; it maps to the `service_role` role. */
+  secretKey: string;
+}
+
+/**
+ * The opaque API keys that belong to a JWT secret: the Supabase CLI's well-known keys for its
+ * well-known secret, and for any other secret keys derived from it (HMAC-SHA256), so a custom
+ * secret never accepts the keys printed in every README.
+ * @example
+ * const { publishableKey, secretKey } = opaqueKeys(process.env.JWT_SECRET ?? '');
+ */
+export function opaqueKeys(secret: string): OpaqueKeys {
+  if (secret === DEFAULT_JWT_SECRET) {
+    return { publishableKey: DEFAULT_PUBLISHABLE_KEY, secretKey: DEFAULT_SECRET_KEY };
+  }
+  // Same shape as Supabase's keys: a 22-character body and an 8-character tail after `_`.
+  const derive = (prefix: string) => {
+    const digest = createHmac('sha256', secret).update(`roomkit ${prefix}`).digest('base64url');
+    return `${prefix}${digest.slice(0, 22)}_${digest.slice(22, 30)}`;
+  };
+  return { publishableKey: derive('sb_publishable_'), secretKey: derive('sb_secret_') };
+}
 
 /** Verified JWT claims; `role` and `exp` are always present. */
 export interface Claims extends JWTPayload {
@@ -60,16 +88,18 @@ export interface Identity {
   token: string;
 }
 
-/** Verifies tokens the way Supabase Realtime does, against one HS secret and the two `sb_` keys. */
+/**
+ * Verifies tokens the way Supabase Realtime does, against one HS secret and the secret's two
+ * opaque keys (`opaqueKeys`).
+ */
 export class TokenVerifier {
   private readonly key: Uint8Array;
+  /** The opaque keys this verifier accepts: those of its secret, and no others. */
+  readonly keys: OpaqueKeys;
 
-  constructor(
-    readonly secret: string,
-    private readonly publishableKey: string,
-    private readonly secretKey: string,
-  ) {
+  constructor(readonly secret: string) {
     this.key = new TextEncoder().encode(secret);
+    this.keys = opaqueKeys(secret);
   }
 
   /** Returns whether a value is an opaque `sb_publishable_…` / `sb_secret_…` key. */
@@ -103,13 +133,23 @@ export class TokenVerifier {
 
   private verifyOpaqueKey(token: string): Identity {
     // A gateway-less server maps the project's opaque keys to the claims the gateway would mint.
-    const role =
-      token === this.publishableKey ? 'anon' : token === this.secretKey ? 'service_role' : null;
+    const role = sameKey(token, this.keys.publishableKey)
+      ? 'anon'
+      : sameKey(token, this.keys.secretKey)
+        ? 'service_role'
+        : null;
     if (role === null)
       throw new TokenError('invalid_api_key', 'The token provided is not a valid JWT');
     const exp = nowSeconds() + 10 * 365 * 24 * 3600;
     return { claims: { role, exp, iss: 'supabase' }, token };
   }
+}
+
+/** Compares a presented key with a project key in constant time. */
+function sameKey(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function nowSeconds(): number {

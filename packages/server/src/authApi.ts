@@ -5,6 +5,16 @@ import { SignJWT } from 'jose';
 import { TokenError, type Claims, type TokenVerifier } from './auth';
 import type { Database } from './Database';
 import { sendJson } from './http';
+import { TokenBuckets } from './TokenBuckets';
+import {
+  AuthError,
+  checkEmail,
+  checkPassword,
+  checkUserId,
+  paginationParam,
+  parseAuthBody as parse,
+  record,
+} from './authInput';
 
 /** Options of the local auth API. */
 export interface AuthOptions {
@@ -14,18 +24,13 @@ export interface AuthOptions {
   url: () => string;
   /** Access-token lifetime in seconds. @default 3600 */
   jwtExpiry: number;
-}
-
-/** An auth error in Supabase Auth's JSON shape: `{ code, error_code, msg }`. */
-class AuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
+  /**
+   * `POST /auth/v1/token` requests (sign-in and refresh) one client IP may make per 5 minutes,
+   * after a burst of `tokenBurst`; 0 turns the limit off (`Limits.authTokenRequestsPer5Min`).
+   */
+  tokenRequestsPer5Min: number;
+  /** How many token requests one client IP may make at once (`Limits.authTokenBurst`). */
+  tokenBurst: number;
 }
 
 interface UserRow {
@@ -42,9 +47,6 @@ interface UserRow {
   created_at: string;
   updated_at: string;
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const MIN_PASSWORD = 6;
 
 /** The user object Supabase Auth returns. */
 function userJson(user: UserRow): Record<string, unknown> {
@@ -66,46 +68,6 @@ function userJson(user: UserRow): Record<string, unknown> {
   };
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-function parse(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  try {
-    return record(JSON.parse(body.toString('utf8')));
-  } catch {
-    throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
-  }
-}
-
-function checkPassword(password: unknown): string {
-  if (typeof password !== 'string' || password.length < MIN_PASSWORD) {
-    throw new AuthError(
-      422,
-      'weak_password',
-      `Password should be at least ${MIN_PASSWORD} characters.`,
-      {
-        weak_password: { reasons: ['length'] },
-      },
-    );
-  }
-  return password;
-}
-
-function checkEmail(email: unknown): string {
-  if (typeof email !== 'string' || !EMAIL.test(email)) {
-    throw new AuthError(
-      400,
-      'validation_failed',
-      'Unable to validate email address: invalid format',
-    );
-  }
-  return email.toLowerCase();
-}
-
 const USER_COLUMNS = `id, aud, role, email, encrypted_password, email_confirmed_at, last_sign_in_at,
   raw_app_meta_data, raw_user_meta_data, is_anonymous, created_at, updated_at`;
 
@@ -114,7 +76,14 @@ const USER_COLUMNS = `id, aud, role, email, encrypted_password, email_confirmed_
  * anonymous users, sessions with refresh tokens, and admin user management. Local only.
  */
 export class AuthApi {
-  constructor(private readonly options: AuthOptions) {}
+  private readonly tokenLimiter: TokenBuckets | null;
+
+  constructor(private readonly options: AuthOptions) {
+    this.tokenLimiter =
+      options.tokenRequestsPer5Min > 0
+        ? new TokenBuckets(options.tokenRequestsPer5Min / 300, options.tokenBurst)
+        : null;
+  }
 
   private get db() {
     return this.options.database.pool;
@@ -124,7 +93,8 @@ export class AuthApi {
     request: IncomingMessage,
     response: ServerResponse,
     url: URL,
-    body: Buffer,
+    /** The request body, or null when it was over `MAX_AUTH_BODY_BYTES`. */
+    body: Buffer | null,
     path: string,
   ): Promise<void> {
     try {
@@ -148,13 +118,14 @@ export class AuthApi {
   private async route(
     request: IncomingMessage,
     url: URL,
-    body: Buffer,
+    body: Buffer | null,
     path: string,
   ): Promise<unknown> {
     const method = request.method ?? 'GET';
     const route = `${method} ${path}`;
     if (route === 'POST signup') return this.signUp(parse(body));
-    if (route === 'POST token') return this.token(url.searchParams.get('grant_type'), parse(body));
+    if (route === 'POST token')
+      return this.token(request, url.searchParams.get('grant_type'), body);
     if (route === 'POST logout')
       return this.logout(request, url.searchParams.get('scope') ?? 'global');
     if (route === 'GET user') return userJson(await this.currentUser(request));
@@ -168,10 +139,10 @@ export class AuthApi {
     }
     if (route === 'GET health')
       return { name: 'roomkit-auth', description: 'Local auth for development and tests' };
-    const admin = /^admin\/users(?:\/([0-9a-f-]{36}))?$/.exec(path);
+    const admin = /^admin\/users(?:\/([^/]+))?$/.exec(path);
     if (admin) {
       await this.requireAdmin(request);
-      const id = admin[1];
+      const id = admin[1] === undefined ? undefined : checkUserId(admin[1]);
       if (method === 'GET' && !id) return this.listUsers(url);
       if (method === 'POST' && !id) return this.createUser(parse(body));
       if (method === 'GET' && id) return userJson(await this.userById(id));
@@ -194,8 +165,12 @@ export class AuthApi {
       });
       return this.session(user);
     }
-    const email = checkEmail(body.email);
+    // GoTrue's order: the password first (validateSignupParams), then the email.
+    if (body.password === undefined || body.password === '') {
+      throw new AuthError(400, 'validation_failed', 'Signup requires a valid password');
+    }
     const password = checkPassword(body.password);
+    const email = checkEmail(body.email);
     const user = await this.insertUser({
       email,
       password,
@@ -242,7 +217,19 @@ export class AuthApi {
     }
   }
 
-  private async token(grant: string | null, body: Record<string, unknown>): Promise<unknown> {
+  private async token(
+    request: IncomingMessage,
+    grant: string | null,
+    raw: Buffer | null,
+  ): Promise<unknown> {
+    // GoTrue's order: the grant type, then the client's rate limit, then the body.
+    if (grant !== 'password' && grant !== 'refresh_token') {
+      throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
+    }
+    if (this.tokenLimiter && !this.tokenLimiter.take(request.socket.remoteAddress ?? '')) {
+      throw new AuthError(429, 'over_request_rate_limit', 'Request rate limit reached');
+    }
+    const body = parse(raw);
     if (grant === 'password') {
       const email = typeof body.email === 'string' ? body.email.toLowerCase() : '';
       const password = typeof body.password === 'string' ? body.password : '';
@@ -258,26 +245,23 @@ export class AuthApi {
         throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
       return this.session(user);
     }
-    if (grant === 'refresh_token') {
-      const token = typeof body.refresh_token === 'string' ? body.refresh_token : '';
-      const { rows } = await this.db.query<{
-        user_id: string;
-        session_id: string;
-        revoked: boolean;
-      }>(
-        'update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1 and not revoked returning user_id, session_id, revoked',
-        [token],
+    const token = typeof body.refresh_token === 'string' ? body.refresh_token : '';
+    const { rows } = await this.db.query<{
+      user_id: string;
+      session_id: string;
+      revoked: boolean;
+    }>(
+      'update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1 and not revoked returning user_id, session_id, revoked',
+      [token],
+    );
+    const found = rows[0];
+    if (!found)
+      throw new AuthError(
+        400,
+        'refresh_token_not_found',
+        'Invalid Refresh Token: Refresh Token Not Found',
       );
-      const found = rows[0];
-      if (!found)
-        throw new AuthError(
-          400,
-          'refresh_token_not_found',
-          'Invalid Refresh Token: Refresh Token Not Found',
-        );
-      return this.session(await this.userById(found.user_id), found.session_id, token);
-    }
-    throw new AuthError(400, 'unsupported_grant_type', 'unsupported_grant_type');
+    return this.session(await this.userById(found.user_id), found.session_id, token);
   }
 
   /** Issues an access token and a refresh token, in a new or an existing session. */
@@ -425,14 +409,11 @@ export class AuthApi {
   }
 
   private async listUsers(url: URL): Promise<unknown> {
-    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-    const perPage = Math.min(
-      1000,
-      Math.max(1, Number(url.searchParams.get('per_page') ?? 50) || 50),
-    );
+    const page = Math.max(1, paginationParam(url, 'page', 1));
+    const perPage = Math.min(1000, Math.max(1, paginationParam(url, 'per_page', 50)));
     const { rows } = await this.db.query<UserRow & { total: number }>(
       `select ${USER_COLUMNS}, count(*) over ()::int as total from auth.users order by created_at limit $1 offset $2`,
-      [perPage, (page - 1) * perPage],
+      [perPage, Math.min((page - 1) * perPage, Number.MAX_SAFE_INTEGER)],
     );
     return { users: rows.map(userJson), aud: 'authenticated', total: rows[0]?.total ?? 0 };
   }

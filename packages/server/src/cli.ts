@@ -7,6 +7,7 @@ import { startServer, type RoomkitServer } from './startServer';
 const USAGE = `Usage:
   roomkit start [--host 127.0.0.1] [--port 54321] [--jwt-secret S] [--json] [--quiet] [--dev]
                 [--db embedded|none|postgres://…] [--ephemeral] [--migrations DIR]…
+                [--auth-rate-limit 150]
   roomkit token --sub ID [--role authenticated] [--claims JSON] [--expires-in 3600] [--jwt-secret S]
 
 A local server that speaks the Supabase Realtime protocol, for development and tests.
@@ -39,8 +40,10 @@ async function start(args: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       dev: { type: 'boolean', default: false },
+      'auth-rate-limit': { type: 'string' },
     },
   });
+  const authRateLimit = integer(values['auth-rate-limit'], 'auth-rate-limit', 150);
   const port = integer(values.port, 'port', 54321);
   if (port > 65535) fail(`--port must be at most 65535, got ${port}.`);
   const db = values.db;
@@ -57,6 +60,7 @@ async function start(args: string[]): Promise<void> {
       ephemeral: values.ephemeral,
       migrations: values.migrations,
       dev: values.dev,
+      limits: { authTokenRequestsPer5Min: authRateLimit },
       logger: values.quiet ? silentLogger : consoleLogger,
     });
   } catch (error) {
@@ -71,9 +75,10 @@ async function start(args: string[]): Promise<void> {
     }
     throw error;
   }
-  const { url, anonKey, serviceRoleKey, jwtSecret, dbUrl } = server;
+  const { url, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret, dbUrl } = server;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url, anonKey, serviceRoleKey, jwtSecret, dbUrl })}\n`);
+    const ready = { url, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret, dbUrl };
+    process.stdout.write(`${JSON.stringify(ready)}\n`);
   } else {
     process.stdout.write(
       [
@@ -84,8 +89,8 @@ async function start(args: string[]): Promise<void> {
         `  Realtime          ${url.replace(/^http/, 'ws')}/realtime/v1/websocket`,
         `  anon key          ${anonKey}`,
         `  service_role key  ${serviceRoleKey}`,
-        `  publishable key   ${server.publishableKey}`,
-        `  secret key        ${server.secretKey}`,
+        `  publishable key   ${publishableKey}`,
+        `  secret key        ${secretKey}`,
         `  Database          ${dbUrl ? redact(dbUrl) : 'none (--db none)'}`,
         '',
         'Connect with createClient(url, anonKey). Press Ctrl-C to stop.',

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { TokenError, type Claims, type TokenVerifier } from './auth';
 import type { Database } from './Database';
 import { sendJson } from './http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
 import {
   Params,
   RestError,
@@ -165,8 +166,19 @@ interface Result {
 
 function parseBody(body: Buffer): unknown {
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  // Deeper JSON could not be serialized back for PostgreSQL.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new RestError(
+      400,
+      'PGRST102',
+      'Empty or invalid json',
+      null,
+      `JSON may nest at most ${MAX_JSON_DEPTH} levels deep`,
+    );
+  }
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new RestError(400, 'PGRST102', 'Empty or invalid json');
   }

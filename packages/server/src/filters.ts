@@ -1,4 +1,5 @@
 import { textToJson } from './pgValues';
+import { PATTERN_OPERATORS, type PatternOperator } from './patternFilters';
 import { splitExpression, splitTopLevel, unquote } from './postgrestSyntax';
 
 /** The filter operators the real server accepts in `postgres_changes` bindings. */
@@ -26,6 +27,17 @@ export interface Filter {
   negate: boolean;
   /** The literal as text; for `in`, each listed value. */
   value: string | string[];
+}
+
+/** A filter on a value operator, evaluated here; pattern operators are evaluated in PostgreSQL. */
+export type ValueFilter = Filter & { op: Exclude<FilterOperator, PatternOperator> };
+
+/** A `like`, `ilike`, `match` or `imatch` filter, evaluated in PostgreSQL (`PatternEvaluator`). */
+export type PatternFilter = Filter & { op: PatternOperator; value: string };
+
+/** Whether a filter's operator is one of the pattern operators. */
+export function isPatternFilter(filter: Filter): filter is PatternFilter {
+  return (PATTERN_OPERATORS as readonly string[]).includes(filter.op);
 }
 
 /** A filter that cannot be parsed; the message is the real server's. */
@@ -93,19 +105,6 @@ export function parseFilter(filter: unknown): Filter[] {
   });
 }
 
-function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern.charAt(i);
-    if (char === '\\' && i + 1 < pattern.length)
-      source += pattern.charAt(++i).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (char === '%') source += '[\\s\\S]*';
-    else if (char === '_') source += '[\\s\\S]';
-    else source += char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '');
-}
-
 function compare(left: unknown, right: unknown): number {
   if (typeof left === 'number' && typeof right === 'number') return left - right;
   const a = String(typeof left === 'object' ? JSON.stringify(left) : left);
@@ -129,7 +128,7 @@ function same(left: unknown, right: unknown): boolean {
  * the record (e.g. not in a DELETE's replica identity) fails closed, as on the real server.
  */
 export function matchesFilter(
-  filter: Filter,
+  filter: ValueFilter,
   record: Record<string, unknown>,
   typname: string,
 ): boolean {
@@ -163,22 +162,6 @@ export function matchesFilter(
     case 'in':
       result =
         actual !== null && (filter.value as string[]).some((value) => same(actual, literal(value)));
-      break;
-    case 'like':
-    case 'ilike':
-      result =
-        typeof actual === 'string' &&
-        likeToRegExp(filter.value as string, filter.op === 'ilike').test(actual);
-      break;
-    case 'match':
-    case 'imatch':
-      try {
-        result =
-          typeof actual === 'string' &&
-          new RegExp(filter.value as string, filter.op === 'imatch' ? 'i' : '').test(actual);
-      } catch {
-        result = false;
-      }
       break;
     case 'is': {
       const expected = (filter.value as string).toLowerCase();

@@ -1,8 +1,16 @@
 export { startServer } from './startServer';
 export type { RoomkitServer, ServerOptions } from './startServer';
-export { DEFAULT_JWT_SECRET, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY, mintToken } from './auth';
-export type { MintOptions } from './auth';
+export {
+  DEFAULT_JWT_SECRET,
+  DEFAULT_PUBLISHABLE_KEY,
+  DEFAULT_SECRET_KEY,
+  mintToken,
+  opaqueKeys,
+} from './auth';
+export type { MintOptions, OpaqueKeys } from './auth';
 export { DEFAULT_LIMITS, consoleLogger, silentLogger } from './options';
 export type { Limits, Logger } from './options';
 export type { ServerStats } from './RealtimeHub';
 export type { ConnectionInfo } from './devApi';
+export { DatabaseError } from './DatabaseError';
+export type { DatabaseErrorCode } from './DatabaseError';

@@ -20,6 +20,21 @@ export interface Limits {
   maxPayloadSizeKb: number;
   /** A postgres change larger than this keeps only fields of at most 64 bytes, with `Error 413`. @default 1048576 */
   maxRecordBytes: number;
+  /**
+   * The PostgreSQL time one change's `like`/`ilike`/`match`/`imatch` filters may take, in all; a
+   * filter not evaluated in time does not match (the change is withheld from its binding, and a
+   * warning is logged). A change costs at most twice this (once for all filters together, once
+   * more one by one if that fails). @default 500
+   */
+  filterTimeoutMs: number;
+  /**
+   * Sign-in and refresh requests (`POST /auth/v1/token`) one client IP may make per 5 minutes
+   * once its burst is spent, like GoTrue's `RATE_LIMIT_TOKEN_REFRESH`; over it the answer is
+   * `429 over_request_rate_limit`. 0 turns the limit off. @default 150
+   */
+  authTokenRequestsPer5Min: number;
+  /** How many token requests one client IP may make at once, as GoTrue's burst. @default 30 */
+  authTokenBurst: number;
   /** The largest WebSocket frame; a larger one closes the connection. @default 5000000 */
   maxFrameBytes: number;
   /** A socket that sends nothing for this long is closed. @default 60000 */
@@ -64,6 +79,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   presenceWindowMs: 30_000,
   maxPayloadSizeKb: 3000,
   maxRecordBytes: 1024 * 1024,
+  filterTimeoutMs: 500,
+  authTokenRequestsPer5Min: 150,
+  authTokenBurst: 30,
   maxFrameBytes: 5_000_000,
   idleTimeoutMs: 60_000,
   maxBufferedBytes: 50 * 1024 * 1024,

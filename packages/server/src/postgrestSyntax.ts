@@ -5,34 +5,38 @@
 
 /**
  * Splits on commas outside parentheses and double quotes. A quote opens only at the start of an
- * element (elsewhere it is a plain character) and `\` escapes inside quotes. Returns null when
- * parentheses or quotes are unbalanced.
+ * element or of a value (after `(`, `,` or `.`, as the real server's `split_top_level`); elsewhere
+ * it is a plain character, and `\` escapes inside quotes. Returns null when parentheses or quotes
+ * are unbalanced. Linear in the text's length.
  */
 export function splitTopLevel(text: string): string[] | null {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
-  let current = '';
+  let start = 0;
   for (let i = 0; i < text.length; i++) {
     const char = text.charAt(i);
     if (quoted && char === '\\') {
-      current += char + text.charAt(i + 1);
       i++;
       continue;
     }
-    if (char === '"' && (quoted || current === '' || /[(,]$/.test(current))) quoted = !quoted;
+    // Only the previous character decides: the scan stays linear in the text's length.
+    const previous = i === start ? '' : text.charAt(i - 1);
+    if (
+      char === '"' &&
+      (quoted || previous === '' || previous === '(' || previous === ',' || previous === '.')
+    )
+      quoted = !quoted;
     else if (!quoted && char === '(') depth++;
     else if (!quoted && char === ')') depth--;
     if (depth < 0) return null;
     if (char === ',' && depth === 0 && !quoted) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += char;
+      parts.push(text.slice(start, i));
+      start = i + 1;
     }
   }
   if (depth !== 0 || quoted) return null;
-  parts.push(current);
+  parts.push(text.slice(start));
   return parts;
 }
 

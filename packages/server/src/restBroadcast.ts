@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TokenError, type Identity } from './auth';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonDepth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
 import { Outbound } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
 import { sendJson } from './http';
@@ -34,7 +34,9 @@ export async function batchBroadcast(
 ): Promise<void> {
   const identity = await authorize(hub, request);
   if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
-  if (nestsDeeperThan(body)) return sendJson(response, 400, tooDeep);
+  if (nestsDeeperThan(body.toString('latin1'), MAX_JSON_DEPTH)) {
+    return sendJson(response, 400, tooDeep);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8')) as unknown;
@@ -136,7 +138,9 @@ export async function singleBroadcast(
   const errors = nameErrors(topic, event);
   if (Object.keys(errors).length > 0) return sendJson(response, 422, { errors });
   if (json && body.length === 0) body = Buffer.from('{}');
-  if (json && nestsDeeperThan(body)) return sendJson(response, 400, tooDeep);
+  if (json && nestsDeeperThan(body.toString('latin1'), MAX_JSON_DEPTH)) {
+    return sendJson(response, 400, tooDeep);
+  }
   if (json) {
     try {
       JSON.parse(body.toString('utf8'));

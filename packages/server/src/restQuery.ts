@@ -18,8 +18,14 @@ export class RestError extends Error {
   }
 }
 
-/** Quotes an identifier for SQL; the one way names reach a statement. */
+/**
+ * Quotes an identifier for SQL; the one way names reach a statement. A NUL would end the
+ * statement text mid-way and desynchronize the connection, so it gets PostgreSQL's own refusal.
+ */
 export function ident(name: string): string {
+  if (name.includes('\0')) {
+    throw new RestError(400, '22021', 'invalid byte sequence for encoding "UTF8": 0x00');
+  }
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -98,14 +104,28 @@ function condition(column: string, expression: string, params: Params): string {
   return negate ? `not (${sql})` : sql;
 }
 
+/**
+ * How deeply `or`/`and` trees may nest. Each level re-reads the rest of the text and PostgreSQL
+ * refuses very deep expressions, so a deeper tree is a parse error, not a slow 500.
+ */
+const MAX_LOGIC_DEPTH = 64;
+
 /** `or=(a.eq.1,b.gt.2)` / `and=(…)`, nested, as SQL. */
-function logical(joiner: 'or' | 'and', value: string, params: Params): string {
+function logical(joiner: 'or' | 'and', value: string, params: Params, depth = 1): string {
   const inner = /^\((.*)\)$/s.exec(value);
-  if (!inner) throw badFilter(`${joiner}=${value}`);
+  if (!inner || depth > MAX_LOGIC_DEPTH) {
+    throw new RestError(
+      400,
+      'PGRST100',
+      `"failed to parse logic tree (${value})" (line 1, column 1)`,
+      null,
+      `or/and may nest at most ${MAX_LOGIC_DEPTH} levels deep`,
+    );
+  }
   const parts = splitTop(inner[1] ?? '').map((part) => {
     const nested = /^(not\.)?(or|and)(\(.*\))$/s.exec(part);
     if (nested) {
-      const sql = logical(nested[2] as 'or' | 'and', nested[3] ?? '', params);
+      const sql = logical(nested[2] as 'or' | 'and', nested[3] ?? '', params, depth + 1);
       return nested[1] ? `not ${sql}` : sql;
     }
     const dot = part.indexOf('.');

@@ -1,5 +1,5 @@
 import type { RawData } from 'ws';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonDepth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
 
 /** The two Phoenix serializer versions the official client speaks. */
 export type ProtocolVersion = '1.0.0' | '2.0.0';
@@ -80,10 +80,12 @@ export function decodeFrame(data: RawData, isBinary: boolean, vsn: ProtocolVersi
     if (vsn === '1.0.0') throw new MalformedFrameError('binary frames need vsn 2.0.0');
     return decodeBinaryPush(bytes);
   }
-  if (nestsDeeperThan(bytes)) {
+  const text = bytes.toString('utf8');
+  // The server re-encodes payloads, and `JSON.stringify` recurses once per level.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
     throw new MalformedFrameError(`frame nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  const parsed = parseJson(bytes.toString('utf8'));
+  const parsed = parseJson(text);
   if (vsn === '2.0.0') {
     if (!Array.isArray(parsed) || parsed.length < 5) {
       throw new MalformedFrameError(
@@ -169,7 +171,8 @@ function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
     }
   }
   const payload = bytes.subarray(offset);
-  if (encoding === 1 && nestsDeeperThan(payload)) {
+  // Latin-1 keeps one character per byte; UTF-8 sequences never hold the ASCII brackets.
+  if (encoding === 1 && nestsDeeperThan(payload.toString('latin1'), MAX_JSON_DEPTH)) {
     throw new MalformedFrameError(
       `binary frame payload nests deeper than ${MAX_JSON_DEPTH} levels`,
     );

@@ -5,8 +5,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import {
   DEFAULT_JWT_SECRET,
-  DEFAULT_PUBLISHABLE_KEY,
-  DEFAULT_SECRET_KEY,
   TokenError,
   TokenVerifier,
   mintToken,
@@ -14,6 +12,7 @@ import {
   type MintOptions,
 } from './auth';
 import { AuthApi } from './authApi';
+import { MAX_AUTH_BODY_BYTES } from './authInput';
 import { ChangeStream } from './ChangeStream';
 import { dataApi } from './dataApi';
 import { Connection } from './Connection';
@@ -70,9 +69,12 @@ export interface RoomkitServer {
   anonKey: string;
   /** The service_role JWT for this server's secret. */
   serviceRoleKey: string;
-  /** An `sb_publishable_…` key accepted as anon. */
+  /**
+   * The `sb_publishable_…` key accepted as anon: the Supabase CLI's well-known one with the
+   * default secret, else one derived from `jwtSecret` (see `opaqueKeys`).
+   */
   publishableKey: string;
-  /** An `sb_secret_…` key accepted as service_role. */
+  /** The `sb_secret_…` key accepted as service_role, chosen like `publishableKey`. */
   secretKey: string;
   jwtSecret: string;
   /** The database URL, or null without a database. */
@@ -112,7 +114,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
   }
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? consoleLogger;
-  const verifier = new TokenVerifier(jwtSecret, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY);
+  const verifier = new TokenVerifier(jwtSecret);
   const hub = new RealtimeHub(limits, verifier, logger);
   hub.dev = options.dev ?? false;
   const keys = await projectKeys(jwtSecret);
@@ -182,8 +184,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
     host,
     port,
     ...keys,
-    publishableKey: DEFAULT_PUBLISHABLE_KEY,
-    secretKey: DEFAULT_SECRET_KEY,
+    ...verifier.keys,
     jwtSecret,
     dbUrl: data?.database.url ?? null,
     dbPid: () => data?.database.embeddedPid,
@@ -229,8 +230,15 @@ async function openDatabase(
     verifier: hub.verifier,
     url: publicUrl,
     jwtExpiry: 3600,
+    tokenRequestsPer5Min: hub.limits.authTokenRequestsPer5Min,
+    tokenBurst: hub.limits.authTokenBurst,
   });
-  hub.postgres = new PostgresChanges(database, hub.logger, hub.limits.maxRecordBytes);
+  hub.postgres = new PostgresChanges(
+    database,
+    hub.logger,
+    hub.limits.maxRecordBytes,
+    hub.limits.filterTimeoutMs,
+  );
   const stream = new ChangeStream(
     database.url,
     database.pool,
@@ -297,10 +305,14 @@ async function handleRequest(
         message: 'This server runs with --db none; auth and the data API need a database.',
       });
     }
+    const path = api[2] ?? '';
+    if (api[1] === 'auth') {
+      // Over GoTrue's limit the body is null, and the auth API answers GoTrue's 413.
+      const body = await readBody(request, MAX_AUTH_BODY_BYTES);
+      return hub.auth.handle(request, response, url, body, path);
+    }
     const body = await readBody(request, hub.limits.maxFrameBytes);
     if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
-    const path = api[2] ?? '';
-    if (api[1] === 'auth') return hub.auth.handle(request, response, url, body, path);
     return dataApi(
       { database: hub.database, verifier: hub.verifier },
       request,

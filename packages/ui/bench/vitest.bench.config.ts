@@ -9,6 +9,9 @@ import { benchCommands } from './commands';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
+  // Global setups run in Vitest's own environment, which inherits neither of the above: without
+  // this they load @roomkit/server's build, and fail on a fresh clone that has none.
+  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
   test: {
     name: 'ui-bench',
     include: ['bench/**/*.bench.tsx'],

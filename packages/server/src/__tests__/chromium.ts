@@ -16,12 +16,20 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Finds a system Chromium (tests never download browsers). When none is found and we run as
+ * Finds the Chromium the browser tests use (tests never download browsers): `CHROMIUM_PATH` when
+ * set (an error when it names nothing), else a system Chromium. When none is found and we run as
  * root on Debian, installs Debian's `chromium`; otherwise stops with the exact command to run.
  */
 export function ensureChromium(): string {
   const configured = process.env.CHROMIUM_PATH;
-  if (configured && existsSync(configured)) return configured;
+  if (configured) {
+    if (existsSync(configured)) return configured;
+    // Falling back to another browser would test something the developer did not ask for.
+    throw new Error(
+      `CHROMIUM_PATH is set to ${configured}, which does not exist. Point it at a Chromium or ` +
+        'Chrome binary, or unset it to use the system Chromium.',
+    );
+  }
   const found = CANDIDATES.find((path) => existsSync(path));
   if (found) return found;
   const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');

@@ -11,6 +11,7 @@ import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { client, joined, until } from './helpers';
 import type { RoomkitServer } from '../startServer';
+import { DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY, opaqueKeys } from '../auth';
 
 const BIN = fileURLToPath(new URL('../../bin/roomkit.js', import.meta.url));
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -64,9 +65,13 @@ describe('roomkit CLI', () => {
       'anonKey',
       'dbUrl',
       'jwtSecret',
+      'publishableKey',
+      'secretKey',
       'serviceRoleKey',
       'url',
     ]);
+    expect(ready.publishableKey).toBe(DEFAULT_PUBLISHABLE_KEY);
+    expect(ready.secretKey).toBe(DEFAULT_SECRET_KEY);
     expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(decodeJwt(String(ready.anonKey)).role).toBe('anon');
     const server = { url: ready.url, anonKey: ready.anonKey } as RoomkitServer;
@@ -75,6 +80,29 @@ describe('roomkit CLI', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output().stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('prints keys derived from a custom --jwt-secret, never the well-known opaque keys', async () => {
+    const secret = 'a-custom-secret-that-is-at-least-32-characters-long';
+    const { child, exited } = run([
+      'start',
+      '--port',
+      '0',
+      '--json',
+      '--db',
+      'none',
+      '--jwt-secret',
+      secret,
+    ]);
+    const ready = JSON.parse(await firstLine(child)) as Record<string, unknown>;
+    expect(ready.publishableKey).toBe(opaqueKeys(secret).publishableKey);
+    expect(ready.secretKey).toBe(opaqueKeys(secret).secretKey);
+    expect(ready.secretKey).not.toBe(DEFAULT_SECRET_KEY);
+    const server = { url: ready.url, anonKey: ready.secretKey } as RoomkitServer;
+    const channel = await joined(client(server).channel('derived', { config: { private: true } }));
+    expect(channel.state).toBe('joined');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('prints a banner with the URL and both keys', async () => {
@@ -124,6 +152,35 @@ describe('roomkit CLI', () => {
     expect(await exited).toBe(2);
     expect(output().stderr).toContain('--claims must be a JSON object');
   });
+
+  it('sets the sign-in rate limit with --auth-rate-limit, 0 turning it off', async () => {
+    const bad = run(['start', '--auth-rate-limit', 'many']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().stderr).toContain('--auth-rate-limit must be a whole number, got "many".');
+
+    const { child, exited } = run([
+      'start',
+      '--port',
+      '0',
+      '--json',
+      '--ephemeral',
+      '--auth-rate-limit',
+      '0',
+    ]);
+    const ready = JSON.parse(await firstLine(child)) as { url: string; anonKey: string };
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 35; attempt++) {
+      const response = await fetch(`${ready.url}/auth/v1/token?grant_type=password`, {
+        method: 'POST',
+        headers: { apikey: ready.anonKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@example.com', password: 'guess' }),
+      });
+      statuses.push(response.status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([400]));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
 
   it('keeps the embedded data under .roomkit and starts again after being killed with SIGKILL', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'roomkit-cli-'));

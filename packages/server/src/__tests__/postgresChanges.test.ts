@@ -1,5 +1,6 @@
 import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import pg from 'pg';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../options';
 import { startServer, type RoomkitServer } from '../startServer';
@@ -200,6 +201,38 @@ describe('postgres changes bindings', () => {
     expect(otherSystem[0]?.message).toContain('invalid column for filter nope');
   });
 
+  it('reads a quoted value right after the operator, as the real server does', async () => {
+    const seen: Change[] = [];
+    const channel = client(server)
+      .channel('quoted-value')
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'todos', filter: 'title=eq."a,b"' },
+        (c) => seen.push(c),
+      );
+    await subscribed(channel);
+    await db.query(`insert into todos (title) values ('a'), ('a,b')`);
+    await until(() => seen.length === 1, 5000, 'the quoted match');
+    expect(seen[0]?.new).toMatchObject({ title: 'a,b' });
+  });
+
+  it('parses a filter of half a million quotes in linear time and subscribes it', async () => {
+    const channel = client(server)
+      .channel('many-quotes')
+      .on(
+        'postgres_changes',
+        {
+          event: 'INSERT',
+          schema: 'public',
+          table: 'todos',
+          filter: `title=eq.x${'"x'.repeat(250_000)}`,
+        },
+        () => {},
+      );
+    const system = await subscribed(channel);
+    expect(system[0]).toMatchObject({ status: 'ok', message: 'Subscribed to PostgreSQL' });
+  }, 30_000);
+
   it('never lets a SQL-ish filter value reach SQL', async () => {
     const seen: Change[] = [];
     const channel = client(server)
@@ -252,5 +285,158 @@ describe('postgres changes bindings', () => {
     expect(changes[1]?.errors).toBeNull();
     expect(changes[1]?.new).toEqual({ id: 501, body: 'small' });
     await db.query('delete from notes');
+  });
+});
+
+describe('postgres_changes select', () => {
+  it('carries only the selected columns and the primary key, in record and old_record', async () => {
+    await db.query(`
+      create table public.cards (id bigint primary key, body text, secret text default 'hidden');
+      alter table public.cards replica identity full;
+      alter publication supabase_realtime add table public.cards;
+    `);
+    const changes: Change[] = [];
+    const channel = client(server)
+      .channel('select-cards')
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'cards', select: ['body'] },
+        (c) => changes.push(c),
+      );
+    const system = await subscribed(channel);
+    expect(system[0]).toMatchObject({ status: 'ok', message: 'Subscribed to PostgreSQL' });
+    await db.query(`insert into cards (id, body) values (700, 'selected')`);
+    await db.query(`update cards set body = 'changed' where id = 700`);
+    await db.query(`delete from cards where id = 700`);
+    await until(() => changes.length === 3, 5000, 'three selected changes');
+    expect(changes.map((c) => [c.eventType, c.new, c.old])).toEqual([
+      ['INSERT', { id: 700, body: 'selected' }, {}],
+      ['UPDATE', { id: 700, body: 'changed' }, { id: 700, body: 'selected' }],
+      ['DELETE', {}, { id: 700, body: 'changed' }],
+    ]);
+  });
+
+  it('lists only the selected columns and the primary key in the raw message’s columns', async () => {
+    const socket = new WebSocket(
+      `${server.url.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${server.anonKey}&vsn=1.0.0`,
+    );
+    const messages: { event: string; payload: Record<string, unknown> }[] = [];
+    socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as never));
+    await new Promise((resolve) => socket.once('open', resolve));
+    const postgres = [{ event: 'INSERT', schema: 'public', table: 'todos', select: ['done'] }];
+    socket.send(
+      JSON.stringify({
+        topic: 'realtime:raw-select',
+        event: 'phx_join',
+        payload: { config: { postgres_changes: postgres } },
+        ref: '1',
+        join_ref: '1',
+      }),
+    );
+    await until(
+      () =>
+        messages.some((m) => m.event === 'system' && m.payload.extension === 'postgres_changes'),
+      5000,
+      'subscribed',
+    );
+    await db.query(`insert into todos (title) values ('raw')`);
+    await until(() => messages.some((m) => m.event === 'postgres_changes'), 5000, 'the change');
+    socket.close();
+    const change = messages.find((m) => m.event === 'postgres_changes');
+    const data = change?.payload.data as { columns: unknown; record: Record<string, unknown> };
+    expect(data.columns).toEqual([
+      { name: 'id', type: 'int4' },
+      { name: 'done', type: 'bool' },
+    ]);
+    expect(Object.keys(data.record)).toEqual(['id', 'done']);
+  });
+
+  it('sends each binding of one channel its own columns', async () => {
+    const titles: Change[] = [];
+    const flags: Change[] = [];
+    const everything: Change[] = [];
+    const channel = client(server)
+      .channel('select-two')
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'todos', select: ['title'] },
+        (c) => titles.push(c),
+      )
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'todos', select: ['done'] },
+        (c) => flags.push(c),
+      )
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'todos', select: [] },
+        (c) => everything.push(c),
+      );
+    await subscribed(channel);
+    const { rows } = await db.query<{ id: number }>(
+      `insert into todos (title) values ('two views') returning id`,
+    );
+    const id = rows[0]?.id;
+    await until(
+      () => titles.length === 1 && flags.length === 1 && everything.length === 1,
+      5000,
+      'each binding’s change',
+    );
+    expect(titles[0]?.new).toEqual({ id, title: 'two views' });
+    expect(flags[0]?.new).toEqual({ id, done: false });
+    expect(Object.keys(everything[0]?.new ?? {}).sort()).toEqual([
+      'created_at',
+      'done',
+      'id',
+      'meta',
+      'tags',
+      'title',
+    ]);
+  });
+
+  it('refuses select on a wildcard subscription with the real text', async () => {
+    for (const [name, params] of [
+      ['select-schema', { event: '*', schema: 'public', select: ['id'] }],
+      ['select-star', { event: '*', schema: 'public', table: '*', select: ['id'] }],
+    ] as const) {
+      const channel = client(server)
+        .channel(name)
+        .on('postgres_changes', params as never, () => {});
+      const system = await subscribed(channel);
+      expect(system[0]).toMatchObject({
+        status: 'error',
+        message:
+          'Column selection is not supported for wildcard subscriptions. Provide an explicit schema and table name.',
+      });
+    }
+  });
+
+  it('refuses a select that is a string, or names a column the role cannot read, with the real texts', async () => {
+    const text = client(server)
+      .channel('select-string')
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'todos', select: 'title' } as never,
+        () => {},
+      );
+    expect((await subscribed(text))[0]).toMatchObject({
+      status: 'error',
+      message:
+        'Error parsing `select` params: expected a list of column name strings, e.g. select: ["col1", "col2"]',
+    });
+    const unknown = client(server)
+      .channel('select-unknown')
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'todos', select: ['title', 'nope'] },
+        () => {},
+      );
+    expect((await subscribed(unknown))[0]).toMatchObject({
+      status: 'error',
+      message:
+        'Unable to subscribe to changes with given parameters. An exception happened so please check your ' +
+        'connect parameters: [event: INSERT, schema: public, table: todos, filters: [], select: ["title", "nope"]]. ' +
+        'Exception: ERROR P0001 (raise_exception) invalid column for select nope',
+    });
   });
 });

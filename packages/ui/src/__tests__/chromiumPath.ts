@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 
 /**
- * The Chromium the browser tests launch, chosen as `ensureChromium` chooses it (an existing
- * `CHROMIUM_PATH`, then the system candidates in order). Only looks: the global setup
+ * The Chromium the browser tests launch, chosen as `ensureChromium` chooses it (`CHROMIUM_PATH`,
+ * then the system candidates in order). Only looks: the global setup
  * (`ensureChromium`) installs Debian's `chromium` at /usr/bin/chromium, or stops with the
  * command, before the browser starts.
  */
 export function chromiumPath(): string {
+  // A CHROMIUM_PATH that names nothing has already stopped the run in `ensureChromium`.
   const configured = process.env.CHROMIUM_PATH;
-  if (configured && existsSync(configured)) return configured;
+  if (configured) return configured;
   const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
   return candidates.find((path) => existsSync(path)) ?? '/usr/bin/chromium';
 }

@@ -85,11 +85,14 @@ describe('ensureChromium', () => {
     expect(chromiumPath()).toBe('/opt/chrome/chrome');
   });
 
-  it('ignores a CHROMIUM_PATH that names nothing, and the browser does too', () => {
+  it('stops on a CHROMIUM_PATH that names nothing, saying so, rather than testing another browser', () => {
     touch('/usr/bin/chromium');
+    fakeAptGet({ installs: true });
     process.env.CHROMIUM_PATH = '/opt/nothing/chrome';
-    expect(ensureChromium()).toBe('/usr/bin/chromium');
-    expect(chromiumPath()).toBe('/usr/bin/chromium');
+    expect(() => ensureChromium()).toThrow(
+      'CHROMIUM_PATH is set to /opt/nothing/chrome, which does not exist.',
+    );
+    expect(aptCalls()).toEqual([]);
   });
 
   it('takes the first system Chromium it finds, in order', () => {
