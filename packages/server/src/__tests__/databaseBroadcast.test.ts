@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../options';
-import { startServer, type RoomkitServer } from '../startServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RoomkitServer } from '../startServer';
 import {
   VERSIONS,
   client,
   collect,
+  databaseServer,
   failOnProcessErrors,
   joined,
   testServer,
@@ -33,28 +33,16 @@ interface SystemMessage {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const shared = databaseServer();
 let server: RoomkitServer;
 let db: pg.Client;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    db: 'embedded',
-    ephemeral: true,
-    logger: silentLogger,
-    limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0 },
-  });
-  db = new pg.Client({ connectionString: server.dbUrl ?? '' });
-  await db.connect();
+  ({ server, db } = shared);
   await db.query(`
     create policy "archive read" on realtime.messages for select to authenticated
       using (realtime.topic() like 'archive:%');
   `);
-}, 60_000);
-
-afterAll(async () => {
-  await db?.end();
-  await server?.stop();
 });
 
 /** A channel that records its `system` messages and subscribe statuses. */

@@ -5,9 +5,8 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../auth';
-import { silentLogger } from '../options';
-import { startServer, type RoomkitServer } from '../startServer';
-import { collect, failOnProcessErrors, joined, until } from './helpers';
+import type { RoomkitServer } from '../startServer';
+import { collect, databaseServer, failOnProcessErrors, joined, until } from './helpers';
 import { RawClient, socketUrl } from './rawClient';
 
 /*
@@ -24,6 +23,9 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() 
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const MB = 1024 * 1024;
 
+// The project-wide message rate would close the healthy channels under a flood of fuzz
+// broadcasts, which is the real server's documented behaviour, not a failure.
+const shared = databaseServer({ maxEventsPerSecond: 1_000_000 });
 let server: RoomkitServer;
 let db: pg.Client;
 let tokens: string[] = [];
@@ -34,17 +36,7 @@ let probes = 0;
 let rssBefore = 0;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    db: 'embedded',
-    ephemeral: true,
-    logger: silentLogger,
-    // The project-wide message rate would close the healthy channels under a flood of fuzz
-    // broadcasts, which is the real server's documented behaviour, not a failure.
-    limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0, maxEventsPerSecond: 1_000_000 },
-  });
-  db = new pg.Client({ connectionString: server.dbUrl ?? '' });
-  await db.connect();
+  ({ server, db } = shared);
   await db.query(`
     create table fuzz_items (id bigint generated always as identity primary key, body text,
       n int, tags text[], meta jsonb);
@@ -80,8 +72,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.channel.unsubscribe();
   await sender?.unsubscribe();
-  await db?.end();
-  await server?.stop();
 });
 
 /** The invariants after every run: the server answers, and the healthy clients still receive. */

@@ -1,4 +1,5 @@
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { silentLogger, type Limits, type Logger } from '../options';
@@ -116,4 +117,31 @@ export function failOnProcessErrors(): void {
   afterEach(() => {
     expect(seen.splice(0), 'errors that reached the process').toEqual([]);
   });
+}
+
+/**
+ * One server with an ephemeral embedded database for all tests of a file (started before the
+ * first, stopped after the last) and a SQL client to it. Its fields are set once `beforeAll` ran.
+ */
+export function databaseServer(limits: Partial<Limits> = {}): {
+  server: RoomkitServer;
+  db: pg.Client;
+} {
+  const shared = {} as { server: RoomkitServer; db: pg.Client };
+  beforeAll(async () => {
+    shared.server = await startServer({
+      port: 0,
+      db: 'embedded',
+      ephemeral: true,
+      logger: silentLogger,
+      limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0, ...limits },
+    });
+    shared.db = new pg.Client({ connectionString: shared.server.dbUrl ?? '' });
+    await shared.db.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await shared.db?.end();
+    await shared.server?.stop();
+  });
+  return shared;
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../options';
-import { startServer, type RoomkitServer } from '../startServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RoomkitServer } from '../startServer';
 import {
   VERSIONS,
   client,
   collect,
+  databaseServer,
   failOnProcessErrors,
   joined,
   sleep,
@@ -309,20 +309,13 @@ describe.each(VERSIONS)('one socket flooding unknown pushes on vsn %s', (vsn) =>
 });
 
 describe('access_token on a private channel whose policy re-check fails', () => {
+  const shared = databaseServer();
   let server: RoomkitServer;
   let db: pg.Client;
   const userA = randomUUID();
 
   beforeAll(async () => {
-    server = await startServer({
-      port: 0,
-      db: 'embedded',
-      ephemeral: true,
-      logger: silentLogger,
-      limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0 },
-    });
-    db = new pg.Client({ connectionString: server.dbUrl ?? '' });
-    await db.connect();
+    ({ server, db } = shared);
     // auth.uid() casts `sub` to uuid, so a token for "user-a" makes this policy raise.
     // The second policy ends its own database session when the token asks it to, as a
     // database restart in the middle of the check would.
@@ -341,11 +334,6 @@ describe('access_token on a private channel whose policy re-check fails', () => 
       create policy "fragile read" on realtime.messages for select to authenticated
         using (realtime.topic() like 'fragile:%' and public.end_my_session());
     `);
-  }, 60_000);
-
-  afterAll(async () => {
-    await db?.end();
-    await server?.stop();
   });
 
   /** A private channel joined as user A, with its system messages and statuses recorded. */
