@@ -52,7 +52,7 @@ describe('memory under sockets that stop reading', () => {
       peak = Math.max(peak, rss());
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(peak - before, `peak RSS growth after ${sent} heartbeats`).toBeLessThan(150 * MB);
+    expect(peak - before, `peak RSS growth after ${sent} heartbeats`).toBeLessThan(200 * MB);
 
     // A client that reads is served all along.
     const healthy = await RawClient.open(server, '2.0.0');
@@ -60,7 +60,7 @@ describe('memory under sockets that stop reading', () => {
 
     for (const socket of sockets) socket.terminate();
     await until(() => server.connectionCount() === 1, 10_000, 'the flooders to be gone');
-    await until(() => rss() - before < 100 * MB, 20_000, 'RSS to come back down');
+    await until(() => rss() - before < 150 * MB, 20_000, 'RSS to come back down');
   }, 90_000);
 
   it('drops the socket holding the most unsent output first when the server-wide cap is reached', async () => {
