@@ -69,6 +69,8 @@ export default defineConfig({
       // Storybook's story tests (Chromium) and the demo's end-to-end tests (playwright-core).
       '.storybook/vitest.config.ts',
       'apps/*/vitest.*.config.ts',
+      // The packed tarballs installed into throwaway apps outside the repository.
+      'smoke/vitest.smoke.config.ts',
     ],
   },
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Inside the Roomkit repository the CLI runs from source (no build step); a published
-// install has no src/ and runs the built dist/.
+// Inside the Roomkit repository the CLI runs from source (no build step). The published
+// package's `roomkit` is bin/roomkit.dist.js (publishConfig.bin), which runs the built dist/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
