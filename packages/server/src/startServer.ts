@@ -144,13 +144,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
     total(
       logger,
       'upgrade',
-      (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        // A client that resets during the handshake (or its refusal delay) must not throw.
-        socket.on('error', (error) =>
-          logger.info('handshake socket error', { error: error.message }),
-        );
-        return upgrade(hub, wss, request, socket, head);
-      },
+      (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+        upgrade(hub, wss, request, socket, head),
       (_error, _request, socket) =>
         refuseUpgrade(socket, 500, { error: 'Error connecting to Realtime' }),
     ),
@@ -262,6 +257,11 @@ async function upgrade(
   socket: Duplex,
   head: Buffer,
 ): Promise<void> {
+  // A client that resets during the handshake (or its refusal delay) must not throw; once the
+  // upgrade is handed to `ws`, its own listener takes over.
+  const onError = (error: Error) =>
+    hub.logger.info('handshake socket error', { error: error.message });
+  socket.on('error', onError);
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (!SOCKET_PATHS.has(url.pathname)) return refuseUpgrade(socket, 404);
   const vsn = negotiateVersion(url.searchParams.get('vsn'));
@@ -279,6 +279,7 @@ async function upgrade(
     return refuseUpgrade(socket, 401, { error: error.connectMessage });
   }
   wss.handleUpgrade(request, socket, head, (ws) => {
+    socket.off('error', onError);
     hub.addConnection(new Connection(hub, ws, vsn, identity));
   });
 }

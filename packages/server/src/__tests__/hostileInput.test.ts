@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RoomkitServer } from '../startServer';
@@ -417,5 +418,35 @@ describe('access_token on a private channel whose policy re-check fails', () => 
     await until(() => received.length === 1, 10_000, 'the shallow message');
     expect(received.map((message) => message.event)).toEqual(['shallow']);
     await expectServerServing();
+  });
+});
+
+describe('a client that resets its connection during a refused handshake', () => {
+  it('is logged and forgotten, and the server keeps serving', async () => {
+    const s = await scene('2.0.0', { limits: { connectErrorDelayMs: 200 } });
+    const { port } = new URL(s.server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      [
+        'GET /realtime/v1/websocket?vsn=2.0.0&apikey=garbage HTTP/1.1',
+        `Host: 127.0.0.1:${port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    await until(
+      () => s.logger.lines.some((line) => line.startsWith('connection refused')),
+      5000,
+      'the refusal to start',
+    );
+    // A reset (RST), not a polite close, while the server still waits to answer.
+    socket.resetAndDestroy();
+    await sleep(400);
+    await expectRoomUndisturbed(s);
   });
 });
