@@ -33,6 +33,7 @@ export default defineProject({
       'src/__tests__/usePresence.test.tsx',
       'src/__tests__/usePostgresChanges.test.tsx',
       'src/__tests__/useConnectionStatus.test.tsx',
+      'src/__tests__/auth.test.tsx',
     ],
     setupFiles: ['src/__tests__/setup.ts'],
     // ESM libraries that import `react` are bundled into the test run so the alias reaches them.

@@ -30,7 +30,7 @@ async function signIn(page: Page, name: string) {
   await page.getByTestId('sign-in-name').fill(name);
   await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('task').first().waitFor();
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
+  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
 }
 
 const connection = (page: Page) => page.getByTestId('connection').getAttribute('data-state');
@@ -182,7 +182,7 @@ describe('the demo, two users in two windows', () => {
       ).length;
     };
     await expect.poll(sockets, { timeout: 10_000 }).toBe(2);
-    await expect.poll(() => connection(a2 as Page)).toBe('connected');
+    await expect.poll(() => connection(a2 as Page)).toBe('open');
     // The second tab tracks its presence as it joins, before anyone can type in it; a message
     // it sends afterwards on the same room reaches B after that presence change. So once B
     // shows the message, B's stack has taken the second tab into account.
@@ -202,7 +202,7 @@ describe('the demo, two users in two windows', () => {
     await expect
       .poll(() => chatBodies(b), { timeout: 10_000 })
       .toEqual(['Hello from Ann', 'Ann again, from a second tab']);
-    await expect.poll(() => connection(b), { timeout: 10_000 }).toBe('connected');
+    await expect.poll(() => connection(b), { timeout: 10_000 }).toBe('open');
     await expect.poll(() => avatarNames(b), { timeout: 10_000 }).toEqual(['Ann', 'Bob']);
     await screenshot(b, 'reloaded-b');
   });
@@ -224,8 +224,8 @@ describe('the demo, two users in two windows', () => {
       "insert into public.tasks (title, created_by_name) values ('Added while the server was down', 'SQL')",
     );
     await db.end();
-    await expect.poll(() => connection(a), { timeout: 15_000 }).not.toBe('connected');
-    await expect.poll(() => connection(b), { timeout: 15_000 }).not.toBe('connected');
+    await expect.poll(() => connection(a), { timeout: 15_000 }).not.toBe('open');
+    await expect.poll(() => connection(b), { timeout: 15_000 }).not.toBe('open');
     await screenshot(b, 'server-down-b');
 
     // Edits made while the server is unreachable fail for real: each says so and is not lost.
@@ -256,7 +256,7 @@ describe('the demo, two users in two windows', () => {
     expect(await server.postmasterPid()).not.toBe(postmaster);
 
     for (const page of [a, a2 as Page, b]) {
-      await expect.poll(() => connection(page), { timeout: 30_000 }).toBe('connected');
+      await expect.poll(() => connection(page), { timeout: 30_000 }).toBe('open');
       await expect
         .poll(() => titles(page), { timeout: 15_000 })
         .toContain('Added while the server was down');
@@ -297,5 +297,33 @@ describe('the demo, two users in two windows', () => {
     expect(await b.getByTestId('board').count()).toBe(0);
     await expect.poll(() => avatarNames(a), { timeout: 15_000 }).toEqual(['Ann']);
     await screenshot(b, 'signed-out-b');
+  });
+
+  it('a user signs out and in as someone else without a reload, and sees only their own notes', async () => {
+    const notes = (page: Page) => page.getByTestId('note').allTextContents();
+    const addNote = async (page: Page, text: string) => {
+      await page.getByTestId('new-note').fill(text);
+      await page.getByTestId('add-note').click();
+    };
+    await a.locator('[data-testid="notes"][data-state="loaded"]').waitFor({ state: 'attached' });
+    await addNote(a, "Ann's private note");
+    await expect.poll(() => notes(a), { timeout: 10_000 }).toEqual(["Ann's private note"]);
+    // A marker on the window: it survives everything but a reload.
+    await a.evaluate(() => Object.assign(window, { demoMarker: 'same page' }));
+    await a.getByTestId('sign-out').click();
+    await a.getByTestId('sign-in-name').fill('Cy');
+    await a.getByTestId('sign-in-submit').click();
+    await a.locator('[data-testid="notes"][data-state="loaded"]').waitFor({ state: 'attached' });
+    await expect.poll(() => a.getByTestId('me').textContent()).toBe('Cy');
+    expect(await notes(a)).toEqual([]);
+    await addNote(a, "Cy's note");
+    await expect.poll(() => notes(a), { timeout: 10_000 }).toEqual(["Cy's note"]);
+    // No reload happened, and the table holds both users' notes: RLS kept Ann's from Cy.
+    expect(await a.evaluate(() => (window as { demoMarker?: string }).demoMarker)).toBe(
+      'same page',
+    );
+    const stored = (await rows('notes', 'body')).map((row) => row.body);
+    expect(stored).toEqual(["Ann's private note", "Cy's note"]);
+    await screenshot(a, 'signed-in-again-as-cy');
   });
 });

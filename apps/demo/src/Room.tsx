@@ -2,7 +2,7 @@ import { RealtimeProvider } from '@roomkit/react';
 import {
   AvatarStack,
   Chat,
-  ConnectionStatus,
+  ConnectionBadge,
   Cursors,
   supabaseChatPersistence,
   type RoomUser,
@@ -11,6 +11,7 @@ import { QueryChatHistory } from '@roomkit/ui/query';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Board } from './Board';
+import { MyNotes } from './MyNotes';
 import { supabase } from './supabase';
 
 /** Everyone who opens the page is in this one room. */
@@ -31,7 +32,7 @@ export default function Room({ user }: { user: RoomUser }) {
           <header className="demo-header">
             <h1>Task board</h1>
             <AvatarStack room={ROOM} user={user} max={5} data-testid="avatars" />
-            <ConnectionStatus data-testid="connection" />
+            <ConnectionBadge data-testid="connection" />
             <span className="demo-me">
               <span data-testid="me">{user.name}</span>
               <button
@@ -47,6 +48,7 @@ export default function Room({ user }: { user: RoomUser }) {
           <main className="demo-main">
             <section className="demo-board" ref={board} data-testid="board" aria-label="Board">
               <Board user={user} />
+              <MyNotes user={user} />
               <Cursors room={ROOM} user={user} container={board} />
             </section>
             <aside className="demo-chat" aria-label="Chat">

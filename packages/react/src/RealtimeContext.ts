@@ -1,12 +1,9 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
 import type { QueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import type { RealtimeStore } from './createRealtimeStore';
 
 /** What a provider shares with its hooks. */
 export interface RealtimeContextValue extends RealtimeStore {
-  /** The Supabase client whose socket carries every channel. */
-  client: SupabaseClient;
   /** The provider's query client, if it was given one. */
   queryClient: QueryClient | undefined;
 }

@@ -2,13 +2,14 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
 import { createRealtimeStore } from './createRealtimeStore';
 import { RealtimeContext, type RealtimeContextValue } from './RealtimeContext';
 
 /** Props of {@link RealtimeProvider}. */
 export interface RealtimeProviderProps {
-  /** The Supabase client; its one realtime socket carries every channel. */
+  /** The Supabase client; its one realtime socket carries every channel. A new one moves them all. */
   client: SupabaseClient;
   /** The query client tied queries refetch in. @default the nearest QueryClientProvider (for `useRealtimeQuery`) */
   queryClient?: QueryClient;
@@ -19,11 +20,10 @@ export interface RealtimeProviderProps {
   /** The server's per-channel presence limit. @default { maxCalls: 5, windowMs: 30000 } */
   presenceLimit?: RateLimit;
   /**
-   * Which queries refetch when a channel returns after a gap: those tied to it (`'tied'`), or
-   * every active query of `queryClient` (`'all'`). Read once, when the provider mounts.
-   * @default 'tied'
+   * How the provider learns that the app goes away, to leave presence at once; pass one built on
+   * React Native's `AppState` there. Read when the provider mounts. @default browserLifecycle
    */
-  refetchOnReconnect?: 'tied' | 'all';
+  lifecycle?: PageLifecycle;
   /** The app. */
   children?: ReactNode;
 }
@@ -37,12 +37,18 @@ export interface RealtimeProviderProps {
  */
 export function RealtimeProvider(props: RealtimeProviderProps) {
   const { client, queryClient, children } = props;
-  // Created once per provider; the registry joins nothing until a hook subscribes.
-  const [realtime] = useState(() => createRealtimeStore(props));
+  // Created once per client; the registry joins nothing until a hook subscribes.
+  const [current, setRealtime] = useState(() => createRealtimeStore(props));
+  let realtime = current;
+  if (realtime.client !== client) {
+    // A new client (an account switch that recreates it): every hook's effect sees a new
+    // registry and moves to it; the old registry leaves its channels when its attach stops.
+    setRealtime((realtime = createRealtimeStore(props)));
+  }
   useEffect(() => realtime.attach(), [realtime]);
   const value = useMemo<RealtimeContextValue>(
-    () => ({ ...realtime, client, queryClient }),
-    [realtime, client, queryClient],
+    () => ({ ...realtime, queryClient }),
+    [realtime, queryClient],
   );
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }

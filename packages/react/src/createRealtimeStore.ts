@@ -1,28 +1,30 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { QueryClient } from '@tanstack/react-query';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   createChannelRegistry,
   type ChannelRegistry,
   type ChannelRegistryOptions,
-  type ChannelStatus,
+  type RoomSnapshot,
 } from './core/ChannelRegistry';
 import type { PresenceUser } from './core/presenceUsers';
-import { CLOSED, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
-import { scheduleRefetch } from './syncQueriesWithRealtime';
+import { browserLifecycle, type PageLifecycle } from './core/pageLifecycle';
+import { sessionAuth, tokenUser } from './core/sessionAuth';
+import { IDLE_SOCKET, watchConnection, type ConnectionSnapshot } from './core/watchConnection';
 
 /** Everything the hooks read, in one immutable snapshot per change. */
 export interface RealtimeState {
   /** The socket. */
   connection: ConnectionSnapshot;
-  /** Each shared channel's status, by room key. */
-  channels: Readonly<Record<string, ChannelStatus>>;
+  /** Each shared channel's snapshot, by room key. */
+  channels: Readonly<Record<string, RoomSnapshot>>;
   /** Each presence channel's users, by room key. */
   presence: Readonly<Record<string, readonly PresenceUser[]>>;
 }
 
 /** A provider's store, its channel registry, and the switch that connects them to the client. */
 export interface RealtimeStore {
+  /** The Supabase client whose socket carries every channel. */
+  client: SupabaseClient;
   /** The zustand store the hooks select from. */
   store: StoreApi<RealtimeState>;
   /** The shared channels. */
@@ -33,11 +35,8 @@ export interface RealtimeStore {
 
 /** Options of {@link createRealtimeStore}: the client plus the registry's tuning. */
 export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'onPresence'> & {
-  client: SupabaseClient;
-  /** With `refetchOnReconnect: 'all'`, the query client whose active queries refetch. */
-  queryClient?: QueryClient;
-  /** Refetch every active query of `queryClient` when any channel returns after a gap. */
-  refetchOnReconnect?: 'tied' | 'all';
+  /** How the app going away is noticed (presence is left at once). @default browserLifecycle */
+  lifecycle?: PageLifecycle;
 };
 
 /** A copy of `record` with `key` set to `value`, or removed when it is undefined. */
@@ -56,15 +55,16 @@ function put<T>(record: Readonly<Record<string, T>>, key: string, value: T | und
  */
 export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStore {
   const store = createStore<RealtimeState>()(() => ({
-    connection: CLOSED,
+    connection: IDLE_SOCKET,
     channels: {},
     presence: {},
   }));
   let refresh = (): void => {};
   const registry = createChannelRegistry({
     ...options,
-    onStatus(key, status) {
-      store.setState((state) => ({ channels: put(state.channels, key, status) }));
+    onStatus(key, snapshot) {
+      // Called only when the snapshot changed, so readers wake only then.
+      store.setState((state) => ({ channels: put(state.channels, key, snapshot) }));
       refresh();
     },
     onPresence(key, users) {
@@ -73,29 +73,34 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
   });
 
   return {
+    client: options.client,
     store,
     registry,
     attach() {
+      const { client } = options;
+      const auth = sessionAuth(client);
+      // The socket's user: from Supabase Auth's events at once, or (third-party `accessToken`)
+      // from the token realtime-js fetched again with the last heartbeat.
       const watcher = watchConnection(
-        options.client.realtime,
+        client.realtime,
         () => registry.active(),
         (connection) => store.setState({ connection }),
+        auth
+          ? undefined
+          : () => registry.setUser(tokenUser(client.realtime.accessTokenValue) ?? null),
+      );
+      const listening = auth?.onAuthStateChange((_event, session) =>
+        registry.setUser(session?.user.id ?? null),
       );
       refresh = watcher.refresh;
-      const { queryClient } = options;
-      const offReturn =
-        options.refetchOnReconnect === 'all' && queryClient
-          ? registry.onReturn(() => scheduleRefetch(queryClient, 'all'))
-          : undefined;
-      // Capture runs before realtime-js's own pagehide handler closes the socket, so the leave
-      // reaches the server at once instead of after its idle timeout.
-      const onPageHide = (): void => registry.untrackAll();
-      const target = typeof window === 'undefined' ? undefined : window;
-      target?.addEventListener('pagehide', onPageHide, { capture: true });
+      const offHide = (options.lifecycle ?? browserLifecycle).onHide(() => registry.untrackAll());
       return () => {
-        target?.removeEventListener('pagehide', onPageHide, { capture: true });
+        offHide();
         watcher.stop();
-        offReturn?.();
+        listening?.data.subscription.unsubscribe();
+        // Leave at once rather than after the linger: the provider unmounted or moved to a new
+        // client. (StrictMode's second attach finds an empty registry that rejoins on demand.)
+        registry.dispose();
         refresh = () => {};
       };
     },

@@ -11,7 +11,7 @@ export type { PresenceOptions, PresenceResult } from './usePresence';
 export { usePresenceSelector } from './usePresenceSelector';
 export type { PresenceSelectorOptions } from './usePresenceSelector';
 export { usePostgresChanges, postgresRoom } from './usePostgresChanges';
-export type { PostgresChangesOptions } from './usePostgresChanges';
+export type { ConnectPostgres, PostgresChangesOptions } from './usePostgresChanges';
 export { useRealtime } from './useRealtime';
 export type { RealtimeContextValue } from './RealtimeContext';
 export { syncQueriesWithRealtime } from './syncQueriesWithRealtime';
@@ -29,13 +29,19 @@ export type {
   PostgresChange,
   PostgresEvent,
   RoomChannel,
+  RoomEffect,
+  RoomEvent,
+  RoomPhase,
+  RoomSnapshot,
   SendStatus,
 } from './core/ChannelRegistry';
-export type { ConnectionSnapshot, ConnectionStatus } from './core/watchConnection';
+export type { ConnectionSnapshot, ConnectionStatus, SocketStatus } from './core/watchConnection';
 export type { PresenceUser } from './core/presenceUsers';
 export type { RateLimit } from './core/presenceTracker';
 export { mergeChange } from './core/mergeChange';
 export type { MergeOptions, RowOrder } from './core/mergeChange';
+export { browserLifecycle } from './core/pageLifecycle';
+export type { PageLifecycle } from './core/pageLifecycle';
 export { jitteredBackoff } from './core/jitteredBackoff';
 export type { BackoffOptions } from './core/jitteredBackoff';
 export type { StandardSchemaV1 } from './core/standardSchema';

@@ -3,7 +3,10 @@ import type { ChannelRegistry, PostgresBinding, PostgresChange } from './core/Ch
 import { mergeChange, type MergeOptions } from './core/mergeChange';
 import { stableHash } from './core/stableHash';
 
-/** How a change reaches the cache: refetch, merge by primary key, or a function of your own. */
+/**
+ * How a change reaches the cache: refetch (`'invalidate'`), merge by primary key (`'merge'`), or a
+ * function of your own that returns the query's next data from its current data and the change.
+ */
 export type ApplyChange =
   'invalidate' | 'merge' | ((data: unknown, change: PostgresChange) => unknown);
 
@@ -72,10 +75,13 @@ export function syncQueriesWithRealtime(options: SyncQueriesOptions): () => void
   const offChange = postgres
     ? channel.onPostgres(postgres, (change) => {
         options.onChange?.(change);
-        if (options.apply !== 'merge') return scheduleRefetch(queryClient, queryKey);
+        const { apply = 'invalidate' } = options;
+        if (apply === 'invalidate') return scheduleRefetch(queryClient, queryKey);
         const patch = (): unknown =>
-          queryClient.setQueryData(queryKey, (rows: Record<string, unknown>[] | undefined) =>
-            mergeChange(rows, change, options),
+          queryClient.setQueryData(queryKey, (data: unknown) =>
+            apply === 'merge'
+              ? mergeChange(data as Record<string, unknown>[] | undefined, change, options)
+              : apply(data, change),
           );
         patch();
         // A fetch in flight may have read the rows before this change: patch its result too.

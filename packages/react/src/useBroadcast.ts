@@ -15,7 +15,7 @@ import { useLatest } from './useLatest';
 export interface BroadcastOptions<T> {
   /** Called with each payload of the event sent by others (and by this client with `self`). */
   onMessage?: (payload: T, message: BroadcastMessage<T>) => void;
-  /** Also receive what this client sends. @default false */
+  /** Also receive what this client sends: at once, or once the server acknowledged it with `ack`. @default false */
   self?: boolean;
   /** Resolve `send` only when the server acknowledged it (joins the channel with `ack`). @default false */
   ack?: boolean;

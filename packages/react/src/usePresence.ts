@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
@@ -14,7 +14,11 @@ import { usePresenceChannel } from './usePresenceChannel';
 export interface PresenceOptions<S> {
   /** This user's presence key; tabs sharing a key show as one user. */
   key: string;
-  /** The state to show; re-sent (coalesced under the rate limit) whenever it changes. */
+  /**
+   * This hook's part of the state to show: merged with the fields of every other consumer of the
+   * room on this client (an `<AvatarStack>`, say) into one tracked state, and re-sent (coalesced
+   * under the rate limit) whenever it changes.
+   */
   state?: S;
   /** Use the room's private channel. @default false, or the room definition's flag */
   private?: boolean;
@@ -63,13 +67,20 @@ export function usePresence<S extends Record<string, unknown>>(
     options.private,
     key,
   );
-  // Runs after every render that passes a new state object; the tracker drops equal states.
+  // This hook's slice of the room's one tracked state; other consumers hold their own.
+  const [owner] = useState(() => ({}));
+  // Runs after every render that passes a new state object (or a new key: another user signed
+  // in); the tracker drops equal states.
   useEffect(() => {
-    if (state !== undefined) registry.find(name, isPrivate)?.track(state);
-  }, [registry, name, isPrivate, state]);
+    if (state !== undefined) registry.find(name, isPrivate)?.track(state, owner);
+  }, [registry, name, isPrivate, key, state, owner]);
+  useEffect(
+    () => () => registry.find(name, isPrivate)?.track(null, owner),
+    [registry, name, isPrivate, owner],
+  );
   const update = useCallback(
-    (next: S) => registry.find(name, isPrivate)?.track(next),
-    [registry, name, isPrivate],
+    (next: S) => registry.find(name, isPrivate)?.track(next, owner),
+    [registry, name, isPrivate, owner],
   );
   const users = useStoreSelector(
     store,

@@ -41,7 +41,7 @@ export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: 
     };
   }, [room, adapter, pageSize, add, setLoadOlder]);
 
-  const status = useChannelStatus(room);
+  const status = useChannelStatus(room).phase;
   const wasJoined = useRef(false);
   useEffect(() => {
     if (status !== 'joined') return;

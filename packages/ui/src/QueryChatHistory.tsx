@@ -37,7 +37,7 @@ export function QueryChatHistory({
     setLoadOlder(hasNextPage && !isFetchingNextPage ? () => void fetchNextPage() : null);
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, setLoadOlder]);
   useEffect(() => () => setLoadOlder(null), [setLoadOlder]);
-  const status = useChannelStatus(room);
+  const status = useChannelStatus(room).phase;
   const wasJoined = useRef(false);
   useEffect(() => {
     // Only a re-join refetches: the first join is covered by the mount.

@@ -17,8 +17,12 @@ export type { AvatarProps } from './Avatar';
 export type { PresenceStatus } from './useActivity';
 export { Cursors } from './Cursors';
 export type { CursorsProps } from './Cursors';
-export { ConnectionStatus } from './ConnectionStatus';
-export type { ConnectionBadgeState, ConnectionStatusProps } from './ConnectionStatus';
+export { ConnectionBadge, ConnectionStatus } from './ConnectionBadge';
+export type {
+  ConnectionBadgeProps,
+  ConnectionBadgeState,
+  ConnectionStatusProps,
+} from './ConnectionBadge';
 export { TypingIndicator, formatTyping } from './TypingIndicator';
 export type { TypingIndicatorProps } from './TypingIndicator';
 export { useTyping } from './useTyping';

@@ -95,7 +95,7 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
     const query = new URLSearchParams({ url: server.info.url, key: server.info.anonKey, name });
     await page.goto(`${url}?${query.toString()}`);
     await page
-      .locator('[data-slot="connection-status"][data-state="connected"]')
+      .locator('[data-slot="connection-badge"][data-state="open"]')
       .waitFor({ timeout: 30_000 })
       .catch((error: unknown) => {
         throw new Error(

@@ -5,7 +5,8 @@ import { defineRoom } from '../defineRoom';
 import { useBroadcast } from '../useBroadcast';
 import { usePresence } from '../usePresence';
 import { usePresenceSelector } from '../usePresenceSelector';
-import { usePostgresChanges } from '../usePostgresChanges';
+import { usePostgresChanges } from '../query';
+import { usePostgresChanges as usePostgresChangesMain } from '../usePostgresChanges';
 
 type Msg = { text: string; at: number };
 type Me = { name: string; color: string };
@@ -80,5 +81,7 @@ describe('defineRoom', () => {
     });
     // @ts-expect-error: not a column of the row
     usePostgresChanges<{ id: number }>({ table: 'todos', order: { column: 'nope' } });
+    // @ts-expect-error: queries come with the hook from `@roomkit/react/query`
+    usePostgresChangesMain({ table: 'todos', queryKey: ['todos'] });
   });
 });

@@ -40,12 +40,13 @@ async function measure(code: string) {
   };
 }
 
+// The budget is the issue's: the provider and every hook of the main entry. The react-query hooks
+// live in `@roomkit/react/query` and are reported beside it, not counted in it.
 const PROVIDER_AND_HOOKS = `
   export {
     RealtimeProvider, useConnectionStatus, useLostConnectionListener, useChannelStatus, useBroadcast,
     usePresence, usePresenceSelector, usePostgresChanges, useRealtime,
   } from './index';
-  export { useRealtimeQuery } from './query';
 `;
 
 describe('bundle size', () => {
@@ -54,7 +55,7 @@ describe('bundle size', () => {
     const everything = await measure(`export * from './index'; export * from './query';`);
     console.info(
       `provider + all hooks: ${hooks.min} B min, ${hooks.gzip} B min+gzip; ` +
-        `every export: ${everything.min} B min, ${everything.gzip} B min+gzip`,
+        `every export of both entries: ${everything.min} B min, ${everything.gzip} B min+gzip`,
     );
     expect(hooks.gzip).toBeLessThanOrEqual(5 * 1024);
     expect(everything.inputs.some((input) => input.includes('packages/server'))).toBe(false);
@@ -70,5 +71,10 @@ describe('bundle size', () => {
     expect(broadcast.gzip).toBeLessThan(hooks.gzip);
     expect(hookOnly.gzip).toBeLessThan(broadcast.gzip);
     expect(hookOnly.inputs.some((input) => input.includes('syncQueriesWithRealtime'))).toBe(false);
+  });
+
+  it('keeps react-query merging out of the main entry hooks', async () => {
+    const hooks = await measure(PROVIDER_AND_HOOKS);
+    expect(hooks.inputs.some((input) => input.includes('mergeChange'))).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ describe('useBroadcast', () => {
     const received: unknown[] = [];
     const a = renderHook(
       () => ({
-        status: useChannelStatus('chat'),
+        status: useChannelStatus('chat').phase,
         ...useBroadcast<{ text: string }>('chat', 'message'),
       }),
       { wrapper: provider(await realtime.user('a')) },
@@ -21,7 +21,7 @@ describe('useBroadcast', () => {
     const b = renderHook(
       () => {
         useBroadcast<{ text: string }>('chat', 'message', { onMessage: (p) => received.push(p) });
-        return useChannelStatus('chat');
+        return useChannelStatus('chat').phase;
       },
       { wrapper: provider(await realtime.user('b')) },
     );
@@ -65,7 +65,7 @@ describe('useBroadcast', () => {
     const alice = await realtime.user('a');
     const a = renderHook(
       () => ({
-        status: useChannelStatus('chat'),
+        status: useChannelStatus('chat').phase,
         ...useBroadcast('chat', 'message', { rest: true }),
       }),
       { wrapper: provider(alice) },
@@ -78,18 +78,61 @@ describe('useBroadcast', () => {
     await waitFor(() => expect(received).toContainEqual({ via: 'rest' }));
   });
 
+  it('delivers to its own listener after the server acknowledged, with ack and self', async () => {
+    const realtime = await testRealtime();
+    const heard: unknown[] = [];
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus('acked-self').phase,
+        ...useBroadcast('acked-self', 'note', {
+          self: true,
+          ack: true,
+          onMessage: (payload) => heard.push(payload),
+        }),
+      }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    const sent = result.current.send({ n: 1 });
+    // Nothing yet: the server has not acknowledged it.
+    expect(heard).toEqual([]);
+    await expect(sent).resolves.toBe('ok');
+    expect(heard).toEqual([{ n: 1 }]);
+  });
+
+  it('delivers to its own listener at once without ack, before the server has it', async () => {
+    const realtime = await testRealtime();
+    const heard: unknown[] = [];
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus('unacked-self').phase,
+        ...useBroadcast('unacked-self', 'note', {
+          self: true,
+          onMessage: (payload) => heard.push(payload),
+        }),
+      }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    void result.current.send({ n: 1 });
+    expect(heard).toEqual([{ n: 1 }]);
+  });
+
   it('carries binary payloads', async () => {
     const realtime = await testRealtime();
     const received: ArrayBuffer[] = [];
     const b = renderHook(
       () => {
         useBroadcast<ArrayBuffer>('bytes', 'chunk', { onMessage: (p) => received.push(p) });
-        return useChannelStatus('bytes');
+        return useChannelStatus('bytes').phase;
       },
       { wrapper: provider(await realtime.user('b')) },
     );
     const a = renderHook(
-      () => ({ status: useChannelStatus('bytes'), ...useBroadcast<ArrayBuffer>('bytes', 'chunk') }),
+      () => ({
+        status: useChannelStatus('bytes').phase,
+        ...useBroadcast<ArrayBuffer>('bytes', 'chunk'),
+      }),
       { wrapper: provider(await realtime.user('a')) },
     );
     await waitFor(() => expect(a.result.current.status).toBe('joined'));
@@ -107,7 +150,7 @@ describe('useBroadcast', () => {
       () => {
         useBroadcast('chat', 'message', { onMessage: (p) => silent.push(p) });
         return {
-          status: useChannelStatus('chat'),
+          status: useChannelStatus('chat').phase,
           ...useBroadcast('chat', 'message', { self: true, onMessage: (p) => own.push(p) }),
         };
       },
@@ -130,12 +173,15 @@ describe('useBroadcast', () => {
     const b = renderHook(
       () => {
         useBroadcast(room, 'message', { onMessage: (p) => received.push(p) });
-        return useChannelStatus(room);
+        return useChannelStatus(room).phase;
       },
       { wrapper: provider(await realtime.user('b')) },
     );
     const a = renderHook(
-      () => ({ status: useChannelStatus('typed'), ...useBroadcast<unknown>('typed', 'message') }),
+      () => ({
+        status: useChannelStatus('typed').phase,
+        ...useBroadcast<unknown>('typed', 'message'),
+      }),
       { wrapper: provider(await realtime.user('a')) },
     );
     await waitFor(() => expect(a.result.current.status).toBe('joined'));
@@ -164,7 +210,7 @@ describe('useBroadcast', () => {
     }
     function Page() {
       const [showFirst, setShowFirst] = useState(true);
-      const status = useChannelStatus('room');
+      const status = useChannelStatus('room').phase;
       return (
         <>
           <button onClick={() => setShowFirst(false)}>hide</button>
@@ -176,7 +222,7 @@ describe('useBroadcast', () => {
     }
     const b = render(<Page />, { wrapper: provider(await realtime.user('b')) });
     const a = renderHook(
-      () => ({ status: useChannelStatus('room'), ...useBroadcast('room', 'tick') }),
+      () => ({ status: useChannelStatus('room').phase, ...useBroadcast('room', 'tick') }),
       { wrapper: provider(await realtime.user('a')) },
     );
     await waitFor(() => expect(b.getByTestId('status').textContent).toBe('joined'));
@@ -208,7 +254,7 @@ describe('useBroadcast', () => {
     );
     const a = renderHook(
       () => ({
-        status: useChannelStatus('events'),
+        status: useChannelStatus('events').phase,
         x: useBroadcast('events', 'x'),
         y: useBroadcast('events', 'y'),
       }),

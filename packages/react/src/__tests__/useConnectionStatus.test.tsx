@@ -1,4 +1,4 @@
-import { renderHook, waitFor } from '@testing-library/react';
+import { render, renderHook, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { useBroadcast } from '../useBroadcast';
 import { useConnectionStatus } from '../useConnectionStatus';
@@ -25,7 +25,7 @@ describe('useConnectionStatus', () => {
     await alice.realtime.sendHeartbeat();
     await waitFor(() => expect(result.current.latencyMs).toEqual(expect.any(Number)));
     expect(result.current).toMatchObject({ status: 'open', error: null });
-    expect([...new Set(statuses)]).toEqual(['closed', 'connecting', 'open']);
+    expect([...new Set(statuses)]).toEqual(['idle', 'connecting', 'open']);
   });
 
   it('reports reconnecting with the reason when the server drops the socket, then open', async () => {
@@ -47,6 +47,34 @@ describe('useConnectionStatus', () => {
     await waitFor(() => expect(result.current.status).toBe('open'));
     expect(result.current.error).toBeNull();
     expect(seen.slice(-3)).toEqual(['open', 'reconnecting', 'open']);
+  });
+
+  it('reports idle on a page without channels, not connecting', async () => {
+    const realtime = await testRealtime();
+    const alice = await realtime.user('alice');
+    const seen: string[] = [];
+    function Status() {
+      const { status } = useConnectionStatus();
+      if (seen.at(-1) !== status) seen.push(status);
+      return null;
+    }
+    function Join() {
+      useBroadcast('room', 'event');
+      return null;
+    }
+    const Wrapper = provider(alice);
+    const page = (join: boolean) => (
+      <Wrapper>
+        <Status />
+        {join ? <Join /> : null}
+      </Wrapper>
+    );
+    const { rerender } = render(page(false));
+    await sleep(300);
+    expect(seen).toEqual(['idle']);
+    rerender(page(true));
+    await waitFor(() => expect(seen.at(-1)).toBe('open'));
+    expect(seen).toEqual(['idle', 'connecting', 'open']);
   });
 
   it('keeps the snapshot the same object while nothing changes', async () => {

@@ -2,13 +2,13 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, renderHook, waitFor } from '@testing-library/react';
 import pg from 'pg';
 import { useState, type ReactNode } from 'react';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RealtimeProvider } from '../RealtimeProvider';
 import { startTestRealtime, type TestRealtime } from '../testing';
 import { useChannelStatus } from '../useChannelStatus';
 import { useConnectionStatus } from '../useConnectionStatus';
-import { usePostgresChanges } from '../usePostgresChanges';
-import { usePostgresChanges as usePostgresChangesWithQueries } from '../query';
+import { usePostgresChanges as usePostgresChangesMain } from '../usePostgresChanges';
+import { usePostgresChanges, usePostgresChanges as usePostgresChangesWithQueries } from '../query';
 import { useQuery } from '@tanstack/react-query';
 import { useRealtimeQuery } from '../useRealtimeQuery';
 import { sleep } from './helpers';
@@ -59,7 +59,7 @@ describe('usePostgresChanges', () => {
     const queries = queryClient();
     const { result } = renderHook(
       () => ({
-        status: useChannelStatus('db:public.todos'),
+        status: useChannelStatus('db:public.todos').phase,
         todos: useRealtimeQuery<Todo>(
           {
             queryKey: ['todos', 'desc'],
@@ -98,7 +98,7 @@ describe('usePostgresChanges', () => {
           onChange: (change) => changes.push(change.eventType),
         });
         return {
-          status: useChannelStatus('db:public.notes'),
+          status: useChannelStatus('db:public.notes').phase,
           notes: useRealtimeQuery(
             { queryKey: ['notes'], queryFn: () => (fetches++, rows('select * from notes')) },
             { table: 'notes' },
@@ -154,7 +154,7 @@ describe('usePostgresChanges from @roomkit/react/query', () => {
           order: { column: 'id' },
         });
         return {
-          status: useChannelStatus('db:public.items_nearest'),
+          status: useChannelStatus('db:public.items_nearest').phase,
           items: useQuery({
             queryKey: ['items-nearest'],
             queryFn: () => (
@@ -186,34 +186,53 @@ describe('usePostgresChanges from @roomkit/react/query', () => {
     await waitFor(() => expect(result.current.status).toBe('joined'));
   }, 30_000);
 
-  it('says how to get a QueryClient when a queryKey has none anywhere', async () => {
+  it('says how to get a QueryClient when a queryKey has none anywhere, in production too', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
     const client = await realtime.user('alice');
-    const errors: unknown[] = [];
-    const quiet = console.error;
-    console.error = () => undefined;
-    try {
-      renderHook(
-        () => {
-          try {
-            usePostgresChanges({ table: 'items', queryKey: ['none'] });
-          } catch (error) {
-            errors.push(error);
-          }
-        },
-        {
-          wrapper: ({ children }) => (
-            <RealtimeProvider client={client}>{children}</RealtimeProvider>
-          ),
-        },
-      );
-    } finally {
-      console.error = quiet;
-    }
-    expect(String(errors[0])).toBe(
-      'Error: `usePostgresChanges` needs a QueryClient for `queryKey`: pass `queryClient` to it or to <RealtimeProvider>, or import it from `@roomkit/react/query` inside a <QueryClientProvider>.',
+    expect(
+      renderError(client, () => usePostgresChanges({ table: 'items', queryKey: ['none'] })),
+    ).toBe(
+      'Error: `usePostgresChanges` needs a QueryClient for `queryKey`: pass `queryClient` to it or to <RealtimeProvider>, or render it inside a <QueryClientProvider>.',
+    );
+  });
+
+  it('refuses a queryKey on the main entry, in production too, instead of dropping it', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const client = await realtime.user('alice');
+    const options = { table: 'items', queryKey: ['items'] };
+    expect(renderError(client, () => usePostgresChangesMain(options))).toBe(
+      'Error: `queryKey` needs `usePostgresChanges` from `@roomkit/react/query`',
     );
   });
 });
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+/** Renders `hook` in a provider without a query client and returns the error it threw. */
+function renderError(client: Awaited<ReturnType<TestRealtime['user']>>, hook: () => void) {
+  const errors: unknown[] = [];
+  const quiet = console.error;
+  console.error = () => undefined;
+  try {
+    renderHook(
+      () => {
+        try {
+          hook();
+        } catch (error) {
+          errors.push(error);
+        }
+      },
+      {
+        wrapper: ({ children }) => <RealtimeProvider client={client}>{children}</RealtimeProvider>,
+      },
+    );
+  } finally {
+    console.error = quiet;
+  }
+  return String(errors[0]);
+}
 
 describe('refetch on reconnect', () => {
   it('refetches each tied query exactly once after a server restart and merges without duplicates', async () => {
@@ -255,8 +274,8 @@ describe('refetch on reconnect', () => {
         return {
           todos,
           notes,
-          todosChannel: useChannelStatus('db:public.todos'),
-          notesChannel: useChannelStatus('db:public.notes'),
+          todosChannel: useChannelStatus('db:public.todos').phase,
+          notesChannel: useChannelStatus('db:public.notes').phase,
         };
       },
       { wrapper: wrapper(await realtime.user('alice'), queries) },
@@ -332,7 +351,7 @@ describe('refetch on reconnect', () => {
       );
       return (
         <>
-          <span data-testid="status">{useChannelStatus('inventory')}</span>
+          <span data-testid="status">{useChannelStatus('inventory').phase}</span>
           <span data-testid="items">{(items.data ?? []).map((item) => item.name).join(',')}</span>
           <button onClick={() => setLater(true)}>more</button>
           {later && <Later />}

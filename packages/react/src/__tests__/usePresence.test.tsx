@@ -30,6 +30,78 @@ describe('usePresence', () => {
     expect(b.result.current.users.map((user) => user.key).sort()).toEqual(['alice', 'bob']);
   });
 
+  it("merges every consumer of a room into one person with everyone's fields", async () => {
+    const realtime = await testRealtime();
+    const a = renderHook(
+      () => {
+        const app = usePresence('board', { key: 'alice', state: { name: 'Alice' } });
+        usePresence('board', { key: 'alice', state: { color: 'teal' } });
+        return app;
+      },
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    const b = renderHook(() => usePresence('board', { key: 'bob', state: { name: 'Bob' } }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() =>
+      expect(b.result.current.others).toEqual([
+        { key: 'alice', state: { name: 'Alice', color: 'teal' }, connections: 1 },
+      ]),
+    );
+    // One consumer's update changes only its own fields.
+    act(() => a.result.current.update({ name: 'Alice A.' }));
+    await waitFor(() =>
+      expect(b.result.current.others[0]?.state).toEqual({ name: 'Alice A.', color: 'teal' }),
+    );
+  });
+
+  it("drops a consumer's fields when it unmounts, keeping the others'", async () => {
+    const realtime = await testRealtime();
+    const Alice = provider(await realtime.user('alice'));
+    function Name() {
+      usePresence('board', { key: 'alice', state: { name: 'Alice' } });
+      return null;
+    }
+    function Badge() {
+      usePresence('board', { key: 'alice', state: { badge: 'star' } });
+      return null;
+    }
+    const page = (badge: boolean) => (
+      <Alice>
+        <Name />
+        {badge ? <Badge /> : null}
+      </Alice>
+    );
+    const { rerender } = render(page(true));
+    const b = renderHook(() => usePresence('board', { key: 'bob' }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() =>
+      expect(b.result.current.others[0]?.state).toEqual({ name: 'Alice', badge: 'star' }),
+    );
+    rerender(page(false));
+    await waitFor(() => expect(b.result.current.others[0]?.state).toEqual({ name: 'Alice' }));
+  });
+
+  it("keeps the room's channel snapshot the same object while presence changes", async () => {
+    const realtime = await testRealtime();
+    const a = renderHook(
+      () => ({
+        channel: useChannelStatus('snap'),
+        ...usePresence<Me>('snap', { key: 'alice', state: { name: 'Alice' } }),
+      }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(a.result.current.channel.phase).toBe('joined'));
+    const joined = a.result.current.channel;
+    expect(joined).toEqual({ phase: 'joined', reason: null, since: expect.any(Number) });
+    renderHook(() => usePresence<Me>('snap', { key: 'bob', state: { name: 'Bob' } }), {
+      wrapper: provider(await realtime.user('bob')),
+    });
+    await waitFor(() => expect(a.result.current.others).toHaveLength(1));
+    expect(a.result.current.channel).toBe(joined);
+  });
+
   it('shows one user with two connections for two tabs of one key', async () => {
     const realtime = await testRealtime();
     for (const tab of [1, 2]) {
@@ -65,7 +137,7 @@ describe('usePresence', () => {
     });
     const a = renderHook(
       () => ({
-        status: useChannelStatus('canvas'),
+        status: useChannelStatus('canvas').phase,
         ...usePresence<Me>('canvas', { key: 'alice', state: { name: 'A', x: 0 } }),
       }),
       { wrapper: provider(await realtime.user('alice'), { presenceLimit: limit }) },

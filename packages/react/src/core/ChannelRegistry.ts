@@ -4,7 +4,6 @@ import type {
   ChannelNeeds,
   ChannelRegistry,
   ChannelRegistryOptions,
-  ChannelStatus,
   PostgresBinding,
   PostgresChange,
   RoomChannel,
@@ -13,6 +12,8 @@ import type {
 import { devWarn } from './devWarn';
 import { createPresenceTracker, PRESENCE_LIMIT } from './presenceTracker';
 import { createPresenceUsers } from './presenceUsers';
+import { refreshSocketToken } from './sessionAuth';
+import { IDLE_ROOM, transition, type RoomEffect, type RoomEvent } from './roomChannel';
 import type { StandardSchemaV1 } from './standardSchema';
 
 export type * from './channelTypes';
@@ -31,8 +32,15 @@ const bindingKey = (b: PostgresBinding): string =>
 /** A postgres-ready system message may never come (an old server); do not wait forever. */
 const POSTGRES_READY_TIMEOUT_MS = 5000;
 
+type Room = RoomChannel & {
+  dispatch(event: RoomEvent): void;
+  untrack(): void;
+  signOut(): void;
+};
+
 /**
- * Creates the registry that shares one Supabase channel per room across every consumer.
+ * Creates the registry that shares one Supabase channel per room across every consumer. Each
+ * room is a {@link transition} machine; this is the driver that runs its effects on the client.
  * @example
  * const registry = createChannelRegistry({ client: supabase });
  * const room = registry.room('chat', false);
@@ -40,18 +48,26 @@ const POSTGRES_READY_TIMEOUT_MS = 5000;
  */
 export function createChannelRegistry(options: ChannelRegistryOptions): ChannelRegistry {
   const { client, onStatus, onPresence, lingerMs = 1000, presenceGraceMs = 5000 } = options;
-  const rooms = new Map<string, RoomChannel & { close(): void; untrack(): void }>();
+  const rooms = new Map<string, Room>();
   const returnListeners = new Set<(key: string) => void>();
+  // One session refresh at a time, shared by every room whose token expired.
+  let refreshing: Promise<string | null> | undefined;
+  // The signed-in user the channels joined as: undefined until the first report, null signed out.
+  let user: string | null | undefined;
 
-  const create = (name: string, isPrivate: boolean) => {
+  const refresh = (): Promise<string | null> =>
+    (refreshing ??= refreshSocketToken(client).finally(() => (refreshing = undefined)));
+
+  const create = (name: string, isPrivate: boolean): Room => {
     const key = roomKey(name, isPrivate);
+    let state = IDLE_ROOM;
     let refs = 0;
     // The live channel, and the needs it joined with: its join payload is fixed at subscribe.
     let channel: RealtimeChannel | undefined;
     let joinedWith = '';
     let lastChannel: RealtimeChannel | undefined;
-    let joinedOnce = false;
-    let gap = false;
+    // The last system error: the server sends it just before it closes the channel.
+    let closeReason = '';
     let postgresReady = false;
     let awaitingReturn: ReturnType<typeof setTimeout> | undefined;
     let scheduled = false;
@@ -59,12 +75,13 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let reopen: ReturnType<typeof setTimeout> | undefined;
     let closes = 0;
     let wantPresence = false;
-    let presenceKey: string | undefined;
+    // The keys of the consumers that track, oldest first; the newest one is the key joined with.
+    const keys: string[] = [];
     let presenceSchema: StandardSchemaV1 | undefined;
     let ack = false;
     const bindings = new Map<string, PostgresBinding>();
-    // Consumers tracking presence; the last one to go untracks.
-    let trackers = 0;
+    // Each consumer's slice of the one tracked state, merged in the order they first tracked.
+    const slices = new Map<object, Record<string, unknown>>();
     // Listeners by `b:<event>` (broadcast), `s:<event>` (this client's own sends) and
     // `p:<binding>` (postgres changes): one socket message reaches only its own listeners.
     const listeners = new Map<string, Set<(message: never) => void>>();
@@ -72,14 +89,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       for (const listener of listeners.get(id) ?? []) listener(message as never);
     };
     let users: ReturnType<typeof createPresenceUsers> | undefined;
-    const tracker = createPresenceTracker(options.presenceLimit ?? PRESENCE_LIMIT, (state) => {
-      if (channel) void (state ? channel.track(state) : channel.untrack());
+    const tracker = createPresenceTracker(options.presenceLimit ?? PRESENCE_LIMIT, (next) => {
+      if (channel) void (next ? channel.track(next) : channel.untrack());
     });
 
-    const setStatus = (next: ChannelStatus): void => onStatus?.(key, next);
-
     const needs = (): string =>
-      [wantPresence, presenceKey, ack, ...[...bindings.keys()].sort()].join('\n');
+      [wantPresence, keys.at(-1), ack, ...[...bindings.keys()].sort()].join('\n');
 
     const emitReturn = (): void => {
       clearTimeout(awaitingReturn);
@@ -87,53 +102,20 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       for (const listener of returnListeners) listener(key);
     };
 
-    // Forgets the current join: no pending return, nothing tracked, postgres not ready.
-    const detach = (): void => {
-      postgresReady = false;
-      clearTimeout(awaitingReturn);
-      awaitingReturn = undefined;
-      tracker.left();
-    };
-
-    const onSubscribe = (from: RealtimeChannel, state: string): void => {
-      if (from !== channel) return;
-      if (state === 'SUBSCRIBED') {
-        const returning = joinedOnce && gap;
-        joinedOnce = true;
-        gap = false;
-        closes = 0;
-        setStatus('joined');
-        tracker.joined();
-        // After a gap, tied queries refetch once the server streams changes again, or a change
-        // made in between would be in neither the refetch nor the stream.
-        if (returning && bindings.size > 0 && !postgresReady) {
-          awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
-        } else if (returning) emitReturn();
-        return;
-      }
-      gap ||= joinedOnce;
-      detach();
-      if (state !== 'CLOSED') return setStatus('errored');
-      // The server closed the channel (a limit, an expired token); realtime-js will not rejoin.
-      channel = undefined;
-      setStatus('closed');
-      // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
-      if (refs > 0) reopen = setTimeout(open, client.realtime.reconnectAfterMs(++closes));
-    };
-
-    const open = (): void => {
-      clearTimeout(reopen);
-      reopen = undefined;
-      if (refs === 0) return;
+    const join = (): void => {
+      // A retry that comes while the room lingers (the app closed its own client, say) ends it.
+      if (refs === 0) return dispatch({ type: 'release' });
       const next = client.channel(name, {
         config: {
           private: isPrivate,
           broadcast: { self: false, ack },
-          presence: { key: presenceKey ?? '', enabled: wantPresence },
+          presence: { key: keys.at(-1) ?? '', enabled: wantPresence },
         },
       });
       // Someone else subscribed this topic on the client; realtime-js keeps one channel per topic.
-      if (next.joinedOnce) return setStatus('errored');
+      if (next.joinedOnce) {
+        return dispatch({ type: 'failed', reason: 'already subscribed on this client' });
+      }
       next.on('broadcast', { event: '*' }, (message) => emit(`b:${message.event}`, message));
       for (const [id, binding] of bindings) {
         next.on('postgres_changes', { ...binding }, (change) => emit(`p:${id}`, change));
@@ -144,22 +126,89 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (next === channel) users?.sync(next.presenceState(), presenceSchema);
         });
       }
-      next.on('system', {}, (payload: { extension?: string }) => {
-        if (next !== channel || payload.extension !== 'postgres_changes') return;
-        postgresReady = true;
-        if (awaitingReturn !== undefined) emitReturn();
-      });
+      next.on(
+        'system',
+        {},
+        (payload: { extension?: string; status?: string; message?: string }) => {
+          if (next !== channel) return;
+          if (payload.status === 'error') closeReason = payload.message ?? '';
+          if (payload.extension !== 'postgres_changes') return;
+          postgresReady = true;
+          if (awaitingReturn !== undefined) emitReturn();
+        },
+      );
       channel = lastChannel = next;
       joinedWith = needs();
-      setStatus('joining');
-      next.subscribe((state) => onSubscribe(next, state));
+      closeReason = '';
+      next.subscribe((status, error) => {
+        if (next !== channel) return;
+        if (status === 'SUBSCRIBED') return dispatch({ type: 'subscribed' });
+        // The server closed the channel (a limit, an expired token); realtime-js will not rejoin.
+        if (status === 'CLOSED') {
+          channel = undefined;
+          return dispatch({ type: 'closed', reason: closeReason || 'closed by the server' });
+        }
+        dispatch({ type: 'dropped', reason: error?.message ?? 'timed out' });
+      });
     };
 
-    const leave = (): void => {
-      const old = channel;
-      channel = undefined;
-      detach();
-      if (old) void client.removeChannel(old);
+    const run = (effect: RoomEffect): void => {
+      switch (effect) {
+        case 'leave': {
+          clearTimeout(reopen);
+          const old = channel;
+          channel = undefined;
+          if (old) void client.removeChannel(old);
+          return;
+        }
+        case 'join':
+          return join();
+        case 'reopen':
+          // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
+          reopen = setTimeout(
+            () => dispatch({ type: 'retry' }),
+            client.realtime.reconnectAfterMs(++closes),
+          );
+          return;
+        case 'refresh':
+          void refresh().then((failure) =>
+            dispatch(failure ? { type: 'failed', reason: failure } : { type: 'retry' }),
+          );
+          return;
+        case 'returned':
+          // After a gap, tied queries refetch once the server streams changes again, or a change
+          // made in between would be in neither the refetch nor the stream.
+          if (bindings.size > 0 && !postgresReady) {
+            awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
+          } else emitReturn();
+          return;
+        default:
+          return effect satisfies never;
+      }
+    };
+
+    const dispatch = (event: RoomEvent): void => {
+      const result = transition(state, event, Date.now());
+      if (result.state === state) return result.effects.forEach(run);
+      state = result.state;
+      if (state.phase === 'joined') {
+        closes = 0;
+        tracker.joined();
+      } else {
+        // Not joined: nothing tracked, postgres not streaming, no return pending.
+        postgresReady = false;
+        clearTimeout(awaitingReturn);
+        awaitingReturn = undefined;
+        tracker.left();
+      }
+      result.effects.forEach(run);
+      // An effect may have dispatched again (a join that failed): report only the latest state.
+      if (state !== result.state) return;
+      if (state.phase !== 'closed') return onStatus?.(key, state);
+      rooms.delete(key);
+      users?.stop();
+      onStatus?.(key, undefined);
+      onPresence?.(key, undefined);
     };
 
     // Consumers of one commit mount one after another; joining a tick later gathers all their
@@ -169,13 +218,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       scheduled = true;
       setTimeout(() => {
         scheduled = false;
-        if (refs === 0 || (channel && joinedWith === needs())) return;
-        if (channel) {
-          // A binding the live channel lacks: rejoin, and treat the gap like a reconnect.
-          gap ||= joinedOnce;
-          leave();
-        } else if (reopen !== undefined) return;
-        open();
+        if (refs === 0) return;
+        if (state.phase === 'idle') dispatch({ type: 'open' });
+        else if (joinedWith !== needs()) dispatch({ type: 'rebind' });
       }, 0);
     };
 
@@ -189,19 +234,22 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       };
     };
 
-    const room = {
+    return {
       key,
+      dispatch,
+      getSnapshot: () => state,
       retain(want: ChannelNeeds): () => void {
         refs++;
         clearTimeout(linger);
-        const tracks = want.presenceKey !== undefined;
-        if (want.presence || tracks) wantPresence = true;
-        if (tracks) {
-          trackers++;
-          presenceKey ??= want.presenceKey;
-          if (presenceKey !== want.presenceKey && process.env.NODE_ENV !== 'production') {
-            devWarn(`Room "${name}" already tracks presence as "${presenceKey}".`);
+        const key = want.presenceKey;
+        if (want.presence || key !== undefined) wantPresence = true;
+        if (key !== undefined) {
+          if (keys.some((other) => other !== key) && process.env.NODE_ENV !== 'production') {
+            devWarn(
+              `Room "${name}" is tracked under two presence keys; the newest, "${key}", wins.`,
+            );
           }
+          keys.push(key);
         }
         presenceSchema ??= want.presenceSchema;
         ack ||= !!want.ack;
@@ -212,9 +260,16 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (released) return;
           released = true;
           refs--;
-          if (tracks && --trackers === 0) tracker.set(null);
+          if (key !== undefined) {
+            keys.splice(keys.lastIndexOf(key), 1);
+            // Another user's key (a sign-in) rejoins under it; none left means no one is shown.
+            if (keys.length === 0) tracker.set(null);
+            schedule();
+          }
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
-          if (refs === 0) linger = setTimeout(room.close, lingerMs);
+          if (refs === 0) {
+            linger = setTimeout(() => refs === 0 && dispatch({ type: 'release' }), lingerMs);
+          }
         };
       },
       onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self = false) {
@@ -231,9 +286,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         const deliverSelf = (): void => emit(`s:${event}`, { event, payload });
         // realtime-js posts over REST when the channel cannot push; only ever push from here.
         if (channel?.state === 'joined' && client.realtime.isConnected()) {
-          deliverSelf();
+          // With `ack`, own listeners hear a message once the server has it; without, at once.
+          if (!ack) deliverSelf();
           // Without `persist`, a push resolves to exactly these three.
-          return channel.send({ type: 'broadcast', event, payload }) as Promise<SendStatus>;
+          const status = (await channel.send({ type: 'broadcast', event, payload })) as SendStatus;
+          if (ack && status === 'ok') deliverSelf();
+          return status;
         }
         if (!rest || !lastChannel) return 'error';
         try {
@@ -244,21 +302,22 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           return 'error';
         }
       },
-      track: (state: Record<string, unknown> | null) => tracker.set(state),
-      close(): void {
-        if (refs > 0) return;
-        rooms.delete(key);
-        clearTimeout(reopen);
-        leave();
-        users?.stop();
-        onStatus?.(key, undefined);
-        onPresence?.(key, undefined);
+      track(slice: Record<string, unknown> | null, owner: object = slices) {
+        if (slice) slices.set(owner, slice);
+        else slices.delete(owner);
+        // One merged state per client: every consumer's fields, the later ones winning a clash.
+        tracker.set(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
       },
       untrack(): void {
         if (channel?.state === 'joined' && tracker.tracking()) void channel.untrack();
       },
+      signOut(): void {
+        // A public room stays (as anon); nobody is shown in presence any more.
+        if (isPrivate) dispatch({ type: 'signedOut' });
+        else tracker.set(null);
+        slices.clear();
+      },
     };
-    return room;
   };
 
   return {
@@ -276,6 +335,17 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     active: () => rooms.size > 0,
     untrackAll() {
       for (const room of rooms.values()) room.untrack();
+    },
+    setUser(id) {
+      const known = user !== undefined;
+      if (id === user || ((user = id), !known)) return;
+      for (const room of [...rooms.values()]) {
+        if (id === null) room.signOut();
+        else room.dispatch({ type: 'authChanged' });
+      }
+    },
+    dispose() {
+      for (const room of [...rooms.values()]) room.dispatch({ type: 'release' });
     },
   };
 }

@@ -1,10 +1,13 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { RateLimit } from './presenceTracker';
 import type { PresenceUser } from './presenceUsers';
+import type { RoomPhase, RoomSnapshot } from './roomChannel';
 import type { StandardSchemaV1 } from './standardSchema';
 
-/** A shared channel's state, as `useChannelStatus` reports it. */
-export type ChannelStatus = 'idle' | 'joining' | 'joined' | 'errored' | 'closed';
+export type { RoomEffect, RoomEvent, RoomPhase, RoomSnapshot } from './roomChannel';
+
+/** @deprecated The phase of a room's channel: use {@link RoomPhase} (`useChannelStatus().phase`). */
+export type ChannelStatus = RoomPhase;
 
 /** What `send` resolves to, as Supabase reports it. */
 export type SendStatus = 'ok' | 'error' | 'timed out';
@@ -35,7 +38,7 @@ export interface BroadcastMessage<T = unknown> {
 export interface ChannelNeeds {
   /** Receive presence (a presence binding before the join). */
   presence?: boolean;
-  /** The key to track presence under; implies `presence`. */
+  /** The key to track presence under; implies `presence`. The newest consumer's key is joined with. */
   presenceKey?: string;
   /** Checks others' presence states (the room's first schema counts); failures are dropped. */
   presenceSchema?: StandardSchemaV1;
@@ -55,8 +58,8 @@ export interface ChannelRegistryOptions {
   presenceGraceMs?: number;
   /** The server's presence limit per channel. @default { maxCalls: 5, windowMs: 30000 } */
   presenceLimit?: RateLimit;
-  /** Called when a channel's status changes (undefined once it is gone). */
-  onStatus?: (key: string, status: ChannelStatus | undefined) => void;
+  /** Called with a channel's snapshot each time it changes (undefined once it is gone). */
+  onStatus?: (key: string, snapshot: RoomSnapshot | undefined) => void;
   /** Called with a channel's users (undefined once it is gone). */
   onPresence?: (key: string, users: readonly PresenceUser[] | undefined) => void;
 }
@@ -64,6 +67,8 @@ export interface ChannelRegistryOptions {
 /** One shared channel: ref-counted consumers, listeners by event, presence and status. */
 export interface RoomChannel {
   readonly key: string;
+  /** The channel's machine snapshot: the same object until its phase or reason changes. */
+  getSnapshot(): RoomSnapshot;
   /** Registers a consumer's needs; returns its release. */
   retain(needs: ChannelNeeds): () => void;
   /** Listens to one broadcast event. */
@@ -76,8 +81,12 @@ export interface RoomChannel {
   onPostgres(binding: PostgresBinding, listener: (change: PostgresChange) => void): () => void;
   /** Sends a broadcast on the socket; over REST only when `rest` allows it. */
   send(event: string, payload: unknown, rest?: boolean): Promise<SendStatus>;
-  /** Sets the tracked presence state (null leaves), coalesced under the rate limit. */
-  track(state: Record<string, unknown> | null): void;
+  /**
+   * Sets one consumer's slice of the tracked presence state (null removes it). The client tracks
+   * every slice merged into one state, coalesced under the rate limit; with no slice left it
+   * untracks. `owner` is any object that stands for the consumer. @default one shared slice
+   */
+  track(slice: Record<string, unknown> | null, owner?: object): void;
 }
 
 /** The provider's registry of shared channels, keyed by room name and private flag. */
@@ -96,4 +105,12 @@ export interface ChannelRegistry {
   active(): boolean;
   /** Leaves presence at once, ahead of the page going away. */
   untrackAll(): void;
+  /**
+   * Follows the signed-in user (null when signed out): the first report is recorded; signing out
+   * leaves every private room (`unauthorized`) and untracks presence; another user rejoins every
+   * room with their token.
+   */
+  setUser(id: string | null): void;
+  /** Leaves every room now (the provider moved to another client). */
+  dispose(): void;
 }

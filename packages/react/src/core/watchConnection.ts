@@ -3,13 +3,21 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 type Realtime = SupabaseClient['realtime'];
 type HeartbeatListener = (status: string, latency?: number) => void;
 
-/** The socket's state, as `useConnectionStatus` reports it. */
-export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * The socket's state, as `useConnectionStatus` reports it and `<ConnectionBadge>` (in
+ * `@roomkit/ui`) shows it: `idle` while no channel needs the socket (before the first, after the
+ * last, on the server), `connecting` until it first opens, `open`, and `reconnecting` after a drop
+ * while channels still need it.
+ */
+export type SocketStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
+
+/** @deprecated Renamed {@link SocketStatus}, so it no longer shares a name with the UI badge. */
+export type ConnectionStatus = SocketStatus;
 
 /** The connection snapshot kept in the store. */
 export interface ConnectionSnapshot {
   /** Where the socket is. */
-  readonly status: ConnectionStatus;
+  readonly status: SocketStatus;
   /** The round trip of the last heartbeat, or null before the first one. */
   readonly latencyMs: number | null;
   /** Why the socket last dropped, until it is open again. */
@@ -23,21 +31,23 @@ const heartbeatHubs = new WeakMap<Realtime, Set<HeartbeatListener>>();
 let nextRef = 0;
 
 /** The snapshot before any connection, and on the server. */
-export const CLOSED: ConnectionSnapshot = { status: 'closed', latencyMs: null, error: null };
+export const IDLE_SOCKET: ConnectionSnapshot = { status: 'idle', latencyMs: null, error: null };
 
 /**
  * Follows the client's one socket: open and close through its public state-change callbacks,
  * latency through its heartbeat callback. `wanted` says whether any channel needs
- * the socket, which tells a drop ('reconnecting') from a deliberate close ('closed').
- * `publish` receives a new snapshot only when something in it changed.
+ * the socket, which tells a drop ('reconnecting') from a deliberate close ('idle').
+ * `publish` receives a new snapshot only when something in it changed; `onBeat` runs on each
+ * heartbeat reply.
  */
 export function watchConnection(
   realtime: Realtime,
   wanted: () => boolean,
   publish: (snapshot: ConnectionSnapshot) => void,
+  onBeat?: () => void,
 ): { refresh(): void; stop(): void } {
   let everOpen = false;
-  let snapshot = CLOSED;
+  let snapshot = IDLE_SOCKET;
   let error: Error | null = null;
 
   const set = (patch: Partial<ConnectionSnapshot>): void => {
@@ -61,7 +71,7 @@ export function watchConnection(
             ? 'reconnecting'
             : wanted() || state === 'connecting'
               ? 'connecting'
-              : 'closed',
+              : 'idle',
       error,
     });
   };
@@ -90,7 +100,10 @@ export function watchConnection(
   }
   // A heartbeat timeout needs no case here: the client then closes with reason "heartbeat timeout".
   const onHeartbeat: HeartbeatListener = (status, latency) => {
-    if (status === 'ok' && latency !== undefined) set({ latencyMs: latency });
+    if (status !== 'ok') return;
+    // realtime-js asks the token callback again with each heartbeat; by its reply it holds the result.
+    onBeat?.();
+    if (latency !== undefined) set({ latencyMs: latency });
   };
   listeners.add(onHeartbeat);
 

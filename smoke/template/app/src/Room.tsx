@@ -1,5 +1,5 @@
 import { useBroadcast, usePresence } from '@roomkit/react';
-import { AvatarStack, Chat, ConnectionStatus, type RoomUser } from '@roomkit/ui';
+import { AvatarStack, Chat, ConnectionBadge, type RoomUser } from '@roomkit/ui';
 import { useState, version } from 'react';
 import { LiveItems } from './LiveItems';
 import { persistence } from './supabase';
@@ -16,7 +16,7 @@ export function Room({ user }: { user: RoomUser }) {
   });
   return (
     <main data-testid="room" data-user={user.name} data-react-version={version}>
-      <ConnectionStatus />
+      <ConnectionBadge />
       <AvatarStack room="smoke:ui" user={user} />
       <button type="button" onClick={() => void send({ text: `ping from ${user.name}` })}>
         Ping

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
-import { ConnectionStatus } from '../ConnectionStatus';
+import { ConnectionBadge } from '../ConnectionBadge';
 import { axeViolations, clientFor, closeClients, Side, uuid } from './helpers';
 
 afterEach(async () => {
@@ -13,19 +13,19 @@ afterEach(async () => {
   await closeClients();
 });
 
-describe('ConnectionStatus', () => {
-  it('shows connected, then reconnecting only after a drop outlasts the delay', async () => {
+describe('ConnectionBadge', () => {
+  it('shows open, then reconnecting only after a drop outlasts the delay', async () => {
     const ann = { id: uuid(), name: 'Ann' };
     const a = await clientFor(ann.id);
     render(
       <Side client={a}>
         {/* A joined channel opens the socket. */}
         <Chat room={`status-${uuid()}`} user={ann} />
-        <ConnectionStatus delayMs={300} data-testid="status" />
+        <ConnectionBadge delayMs={300} data-testid="status" />
       </Side>,
     );
     const status = page.getByTestId('status');
-    await expect.element(status).toHaveAttribute('data-state', 'connected');
+    await expect.element(status).toHaveAttribute('data-state', 'open');
     expect(await axeViolations(status.element())).toEqual([]);
     await commands.realtimeStop();
     try {
@@ -33,24 +33,24 @@ describe('ConnectionStatus', () => {
     } finally {
       await commands.realtimeStart();
     }
-    await expect.element(status, { timeout: 10_000 }).toHaveAttribute('data-state', 'connected');
+    await expect.element(status, { timeout: 10_000 }).toHaveAttribute('data-state', 'open');
   });
 
-  it('says connecting, not offline, before any channel has opened the socket', async () => {
+  it('says idle, not connecting, while no channel needs the socket', async () => {
     const a = await clientFor(uuid());
     render(
       <Side client={a}>
-        <ConnectionStatus delayMs={0} data-testid="idle-status" />
+        <ConnectionBadge delayMs={0} data-testid="idle-status" />
       </Side>,
     );
     const status = page.getByTestId('idle-status');
-    await expect.element(status).toHaveAttribute('data-state', 'connecting');
+    await expect.element(status).toHaveAttribute('data-state', 'idle');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(status.element().getAttribute('data-state')).toBe('connecting');
-    expect(status.element().textContent).toBe('Connecting');
+    expect(status.element().getAttribute('data-state')).toBe('idle');
+    expect(status.element().textContent).toBe('Idle');
   });
 
-  it('goes from connecting to connected, and shows nothing of a drop shorter than the delay', async () => {
+  it('goes from connecting to open, and shows nothing of a drop shorter than the delay', async () => {
     const ann = { id: uuid(), name: 'Ann' };
     const a = await clientFor(ann.id);
     const socket: string[] = [];
@@ -64,7 +64,7 @@ describe('ConnectionStatus', () => {
       <Side client={a}>
         <SocketLog />
         <Chat room={`status-${uuid()}`} user={ann} />
-        <ConnectionStatus delayMs={15_000} data-testid="blip-status" />
+        <ConnectionBadge delayMs={15_000} data-testid="blip-status" />
       </Side>,
     );
     const badge = page.getByTestId('blip-status').element();
@@ -72,15 +72,15 @@ describe('ConnectionStatus', () => {
     const observer = new MutationObserver(() => shown.push(badge.getAttribute('data-state')));
     observer.observe(badge, { attributes: true, attributeFilter: ['data-state'] });
     try {
-      await expect.poll(() => shown.at(-1)).toBe('connected');
-      expect(shown).toEqual(['connecting', 'connected']);
+      await expect.poll(() => shown.at(-1)).toBe('open');
+      expect(shown).toEqual(['connecting', 'open']);
 
       const dropAt = socket.length;
       await commands.realtimeStop();
       await commands.realtimeStart();
       await expect.poll(() => socket.slice(dropAt), { timeout: 10_000 }).toContain('reconnecting');
       await expect.poll(() => socket.at(-1), { timeout: 10_000 }).toBe('open');
-      expect(shown).toEqual(['connecting', 'connected']);
+      expect(shown).toEqual(['connecting', 'open']);
     } finally {
       observer.disconnect();
     }
