@@ -75,6 +75,17 @@ create trigger chat_messages_stamp before insert on public.chat_messages
 create or replace function public.chat_messages_guard() returns trigger
 language plpgsql set search_path = '' as $$
 begin
+  -- The foreign key unlinking replies from a message the service role hard-deleted.
+  if new.reply_to is null and old.reply_to is not null
+    and (new.id, new.room, new.user_id, new.user_name, new.avatar_url, new.body, new.created_at,
+         new.edited_at, new.deleted_at)
+      is not distinct from
+      (old.id, old.room, old.user_id, old.user_name, old.avatar_url, old.body, old.created_at,
+       old.edited_at, old.deleted_at)
+    and not exists (select 1 from public.chat_messages m where m.id = old.reply_to)
+  then
+    return new;
+  end if;
   if old.deleted_at is not null then
     raise exception 'chat_messages: message % is deleted', old.id
       using errcode = 'insufficient_privilege';

@@ -4,7 +4,7 @@
 import { silentLogger, startServer, type RoomkitServer } from '@roomkit/server';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -225,15 +225,16 @@ describe('chat_messages', () => {
   it("names the author from their profile, else their sign-up metadata, else 'Anonymous'", async () => {
     const room = `room-${randomUUID()}`;
     const withProfile = await signIn(server, { name: 'Metadata Name' });
-    const withMetadata = await signIn(server, { full_name: 'Full Name' });
+    const withMetadata = await signIn(server, {
+      full_name: 'Full Name',
+      avatar_url: 'javascript:alert(1)',
+    });
     const withNothing = await signIn(server);
-    const upsert = await withProfile.supabase
-      .from('chat_profiles')
-      .upsert({
-        id: withProfile.id,
-        display_name: 'Profile Name',
-        avatar_url: 'https://example.com/p.png',
-      });
+    const upsert = await withProfile.supabase.from('chat_profiles').upsert({
+      id: withProfile.id,
+      display_name: 'Profile Name',
+      avatar_url: 'https://example.com/p.png',
+    });
     expect(upsert.error).toBeNull();
 
     expect(await send(withProfile, room, 'one')).toMatchObject({
@@ -248,6 +249,60 @@ describe('chat_messages', () => {
       user_name: 'Anonymous',
       avatar_url: null,
     });
+
+    // A rename shows on new messages; stored ones keep the name they were sent under.
+    await withProfile.supabase
+      .from('chat_profiles')
+      .update({ display_name: 'New Name' })
+      .eq('id', withProfile.id);
+    expect(await send(withProfile, room, 'four')).toMatchObject({ user_name: 'New Name' });
+    const { data } = await withNothing.supabase
+      .from('chat_messages')
+      .select('body, user_name')
+      .eq('room', room)
+      .eq('user_id', withProfile.id)
+      .order('created_at');
+    expect(data).toEqual([
+      { body: 'one', user_name: 'Profile Name' },
+      { body: 'four', user_name: 'New Name' },
+    ]);
+  });
+
+  it('refuses an id or a room longer than 128 characters', async () => {
+    const a = await signIn(server, { name: 'Ann' });
+    const longId = await a.supabase
+      .from('chat_messages')
+      .insert({ id: 'i'.repeat(129), room: 'lobby', body: 'hi' });
+    expect(longId.error?.code).toBe('23514');
+    const longRoom = await a.supabase
+      .from('chat_messages')
+      .insert({ id: randomUUID(), room: 'r'.repeat(129), body: 'hi' });
+    expect(longRoom.error?.code).toBe('23514');
+    expect(await send(a, 'r'.repeat(128), 'i'.repeat(128))).toMatchObject({
+      room: 'r'.repeat(128),
+    });
+  });
+
+  it('broadcasts a hard delete by the service role with the old body emptied, and unlinks its replies', async () => {
+    const room = `room-${randomUUID()}`;
+    const a = await signIn(server, { name: 'Ann' });
+    const b = await signIn(server, { name: 'Bob' });
+    const question = await send(a, room, 'secret plans');
+    const reply = await send(b, room, 'nice', { reply_to: question.id });
+    const { heard } = await listen(b, `chat:${room}`);
+
+    const removed = await admin().from('chat_messages').delete().eq('id', question.id).select();
+    expect(removed.data).toHaveLength(1);
+
+    await until(() => heard.length >= 2, 'the delete and the unlinked reply');
+    expect(heard.map(({ event, payload }) => [event, payload.record, payload.old_record])).toEqual(
+      expect.arrayContaining([
+        ['DELETE', null, { ...question, body: '' }],
+        ['UPDATE', { ...reply, reply_to: null }, null],
+      ]),
+    );
+    expect(JSON.stringify(heard)).not.toContain('secret plans');
+    expect((await stored(reply.id))?.reply_to).toBeNull();
   });
 
   it('stores a retried insert once: the retry is refused with 23505 or skipped by an upsert, and the row is found by its id', async () => {
@@ -331,6 +386,31 @@ describe('chat_messages', () => {
     const row = await send(a, room, 'real');
     await until(() => stored.heard.length >= 1, 'the stored message');
     expect(stored.heard.map((message) => message.payload.record)).toEqual([row]);
+  });
+
+  it('shares presence on chat-live:<room>', async () => {
+    const room = `room-${randomUUID()}`;
+    const a = await signIn(server, { name: 'Ann' });
+    const b = await signIn(server, { name: 'Bob' });
+    const here = b.supabase.channel(`chat-live:${room}`, {
+      config: { private: true, presence: { key: b.id } },
+    });
+    const present: string[] = [];
+    here.on('presence', { event: 'sync' }, () =>
+      present.splice(0, Infinity, ...Object.keys(here.presenceState())),
+    );
+    await new Promise<void>((resolve) =>
+      here.subscribe((status) => status === 'SUBSCRIBED' && resolve()),
+    );
+    const arriving = a.supabase.channel(`chat-live:${room}`, {
+      config: { private: true, presence: { key: a.id } },
+    });
+    arriving.on('presence', { event: 'sync' }, () => undefined);
+    await new Promise<void>((resolve) =>
+      arriving.subscribe((status) => status === 'SUBSCRIBED' && resolve()),
+    );
+    expect(await arriving.track({ name: 'Ann' })).toBe('ok');
+    await until(() => present.includes(a.id), "A's presence");
   });
 
   it('lets authors edit and soft-delete only their own messages, broadcasting neither old text', async () => {
@@ -635,11 +715,26 @@ describe('chat_reads and chat_unread_count', () => {
       .from('chat_reads')
       .insert({ room, user_id: b.id, last_read_id: message.id });
     expect(forB.error?.code).toBe('42501');
+    expect(
+      (await b.supabase.from('chat_reads').insert({ room, last_read_id: message.id })).error,
+    ).toBeNull();
+    const moveB = await a.supabase
+      .from('chat_reads')
+      .update({ last_read_id: message.id })
+      .match({ room, user_id: b.id })
+      .select();
+    expect(moveB).toMatchObject({ error: null, data: [] });
     const wrongRoom = await b.supabase
       .from('chat_reads')
       .insert({ room, last_read_id: elsewhere.id });
     expect(wrongRoom.error?.code).toBe('23503');
-    expect(await b.supabase.rpc('chat_unread_count', { room })).toMatchObject({ data: 1 });
+    const moveOut = await b.supabase
+      .from('chat_reads')
+      .update({ last_read_id: elsewhere.id })
+      .match({ room, user_id: b.id });
+    expect(moveOut.error?.code).toBe('23503');
+    expect(await b.supabase.rpc('chat_unread_count', { room })).toMatchObject({ data: 0 });
+    expect(await a.supabase.rpc('chat_unread_count', { room })).toMatchObject({ data: 0 });
   });
 });
 
@@ -679,5 +774,23 @@ describe('the moderator example (sql/examples/chat_moderators.sql)', () => {
     expect(removal.error).toBeNull();
     expect(removal.data).toMatchObject({ body: '', user_id: author.id, user_name: 'Ann' });
     expect((await stored(there.id))?.body).toBe('spam elsewhere');
+
+    const everywhere = await signIn(server, { name: 'Root' });
+    await admin().from('chat_moderators').insert({ user_id: everywhere.id, room: '*' });
+    const anywhere = await everywhere.supabase
+      .from('chat_messages')
+      .update({ deleted_at: 'now()' })
+      .eq('id', there.id)
+      .select('body');
+    expect(anywhere).toMatchObject({ error: null, data: [{ body: '' }] });
+  });
+
+  it('is shown verbatim in the README', async () => {
+    const readme = await readFile(
+      fileURLToPath(new URL('../../README.md', import.meta.url)),
+      'utf8',
+    );
+    const example = await readFile(join(EXAMPLES, 'chat_moderators.sql'), 'utf8');
+    expect(readme).toContain('```sql\n' + example.trimEnd() + '\n```');
   });
 });
