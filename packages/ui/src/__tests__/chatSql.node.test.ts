@@ -2,16 +2,22 @@
 // sign in through the auth API, write through the data API under RLS, and hear the room's
 // private channel fed by realtime.broadcast_changes.
 import { silentLogger, startServer, type RoomkitServer } from '@roomkit/server';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  admin as adminOf,
+  closeClients,
+  listen,
+  signIn,
+  SQL,
+  until,
+  type User,
+} from './chatServer';
 
-const SQL = fileURLToPath(new URL('../../sql', import.meta.url));
 const EXAMPLES = join(SQL, 'examples');
 
 interface MessageRow {
@@ -27,26 +33,10 @@ interface MessageRow {
   reply_to: string | null;
 }
 
-interface Broadcast {
-  event: string;
-  payload: {
-    operation: string;
-    table: string;
-    record: Record<string, unknown> | null;
-    old_record: Record<string, unknown> | null;
-  };
-}
-
-interface User {
-  id: string;
-  supabase: SupabaseClient;
-}
-
 let first: RoomkitServer;
 let server: RoomkitServer;
 let legacyRoom: string;
 let legacyDir: string;
-const clients: SupabaseClient[] = [];
 
 // The first server holds a database at 0001 with a message stored the old way (client-made name
 // and time); the second applies the rest of the folder to that database, as an upgrade would.
@@ -79,9 +69,7 @@ beforeAll(async () => {
   });
 }, 90_000);
 
-afterEach(async () => {
-  for (const supabase of clients.splice(0)) await supabase.removeAllChannels();
-});
+afterEach(closeClients);
 
 afterAll(async () => {
   await server?.stop();
@@ -89,55 +77,7 @@ afterAll(async () => {
   if (legacyDir) await rm(legacyDir, { recursive: true, force: true });
 });
 
-/** A user signed in anonymously through the auth API, with `data` as their user metadata. */
-async function signIn(on: RoomkitServer, data: Record<string, string> = {}): Promise<User> {
-  const supabase = createClient(on.url, on.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
-  });
-  clients.push(supabase);
-  const { data: signedIn, error } = await supabase.auth.signInAnonymously({ options: { data } });
-  if (error || !signedIn.session || !signedIn.user)
-    throw new Error(`sign-in failed: ${error?.message}`);
-  await supabase.realtime.setAuth(signedIn.session.access_token);
-  return { id: signedIn.user.id, supabase };
-}
-
-/** The service-role client: what an app's server code uses, bypassing RLS. */
-function admin(): SupabaseClient {
-  const supabase = createClient(server.url, server.serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
-  });
-  clients.push(supabase);
-  return supabase;
-}
-
-/** Subscribes `user` to a private topic, collecting every broadcast event. */
-async function listen(
-  user: User,
-  topic: string,
-): Promise<{ channel: RealtimeChannel; heard: Broadcast[] }> {
-  const heard: Broadcast[] = [];
-  const channel = user.supabase.channel(topic, { config: { private: true } });
-  channel.on('broadcast', { event: '*' }, (message) => heard.push(message as unknown as Broadcast));
-  await new Promise<void>((resolve, reject) => {
-    channel.subscribe((status, error) => {
-      if (status === 'SUBSCRIBED') resolve();
-      else reject(new Error(`${topic}: ${status} ${String(error)}`));
-    });
-  });
-  return { channel, heard };
-}
-
-/** Waits until `check` holds, polling every 10 ms. */
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const admin = () => adminOf(server);
 
 /** Sends a message as `user` and returns the stored row. */
 async function send(user: User, room: string, body: string, extra: Record<string, unknown> = {}) {
