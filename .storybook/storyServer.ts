@@ -20,7 +20,11 @@ export default async function setup(project: TestProject) {
     ephemeral: true,
     dev: true,
     logger: silentLogger,
-    migrations: [repo('packages/ui/sql'), repo('apps/demo/supabase/migrations')],
+    migrations: [
+      repo('packages/ui/sql'),
+      repo('apps/demo/supabase/migrations'),
+      repo('.storybook/sql'),
+    ],
   });
   project.provide('roomkitStoryServer', { url: server.url, anonKey: server.anonKey });
   return () => server.stop();

@@ -20,7 +20,8 @@ export interface ServerInfo {
   dbUrl: string;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on at 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   const probe = createNetServer();
   probe.listen(0, '127.0.0.1');
   await once(probe, 'listening');

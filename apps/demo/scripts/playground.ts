@@ -159,7 +159,11 @@ async function main() {
       db: 'embedded',
       dataDir: ports.dataDir,
       dev: true,
-      migrations: [join(REPO, 'packages/ui/sql'), join(REPO, 'apps/demo/supabase/migrations')],
+      migrations: [
+        join(REPO, 'packages/ui/sql'),
+        join(REPO, 'apps/demo/supabase/migrations'),
+        join(REPO, '.storybook/sql'),
+      ],
     });
 
     if (ports.withStorybook) {

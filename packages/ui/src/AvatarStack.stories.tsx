@@ -1,62 +1,44 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor, within } from 'storybook/test';
 import { StoryUser, Users, useStoryRoom } from '../../../.storybook/roomkit';
+import { DocumentHeader } from '../../../.storybook/snippets/AvatarStack';
+import usage from '../../../.storybook/snippets/AvatarStack.tsx?raw';
 import { Avatar } from './Avatar';
 import { AvatarStack } from './AvatarStack';
-
-interface Args {
-  users: number;
-  max: number;
-  size: 'sm' | 'md' | 'lg';
-  orientation: 'horizontal' | 'vertical';
-}
 
 /** Who is in the room, from presence: one avatar per person however many tabs. */
 const meta = {
   title: 'ui/AvatarStack',
-  args: { users: 3, max: 5, size: 'md', orientation: 'horizontal' },
+  component: AvatarStack,
+  args: {
+    room: 'stories:avatars',
+    user: { id: 'ann', name: 'Ann' },
+    max: 5,
+    size: 'md',
+    orientation: 'horizontal',
+  },
   argTypes: {
-    users: { control: { type: 'range', min: 1, max: 3 } },
+    // Each story user brings their own id and name, and each render its own room.
+    room: { control: false },
+    user: { control: false },
     size: { control: 'inline-radio', options: ['sm', 'md', 'lg'] },
     orientation: { control: 'inline-radio', options: ['horizontal', 'vertical'] },
   },
-} satisfies Meta<Args>;
+} satisfies Meta<typeof AvatarStack>;
 export default meta;
-type Story = StoryObj<Args>;
+type Story = StoryObj<typeof meta>;
 
-function Room(props: Args) {
-  const room = useStoryRoom('stories:avatars');
-  return (
-    <Users count={props.users}>
-      {({ user }) => (
-        <AvatarStack
-          room={room}
-          user={user}
-          max={props.max}
-          size={props.size}
-          orientation={props.orientation}
-        />
-      )}
-    </Users>
-  );
-}
-
+/** One user in a document's room: the avatar is this user's own, from presence. */
 export const Default: Story = {
-  args: { users: 1 },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Single = () => {
-      const room = useStoryRoom('stories:avatars');
+      const room = useStoryRoom(args.room);
       return (
         <StoryUser name="Ann">
-          {({ user }) => (
-            <AvatarStack
-              room={room}
-              user={user}
-              max={args.max}
-              size={args.size}
-              orientation={args.orientation}
-            />
-          )}
+          {({ user }) => <DocumentHeader documentId={room} user={user} />}
         </StoryUser>
       );
     };
@@ -100,17 +82,24 @@ export const AllStates: Story = {
   ),
 };
 
-/** Two or three independent users: each sees everyone once; drop one to watch the grace period. */
+/** Three independent users: each sees everyone once; drop one to watch the grace period. */
 export const MultiUser: Story = {
-  render: (args) => <Room {...args} />,
-  play: async ({ canvasElement, args }) => {
-    const canvas = within(canvasElement);
-    for (const name of ['Ann', 'Bob', 'Cleo'].slice(0, args.users)) {
-      const column = await canvas.findByTestId(`user-${name}`, {}, { timeout: 15_000 });
-      await waitFor(
-        () => expect(column.querySelectorAll('[data-slot="avatar"]')).toHaveLength(args.users),
-        { timeout: 15_000 },
+  render: (args) => {
+    const Room = () => {
+      const room = useStoryRoom(args.room);
+      return (
+        <Users count={3}>{({ user }) => <AvatarStack {...args} room={room} user={user} />}</Users>
       );
+    };
+    return <Room />;
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    for (const name of ['Ann', 'Bob', 'Cleo']) {
+      const column = await canvas.findByTestId(`user-${name}`, {}, { timeout: 15_000 });
+      await waitFor(() => expect(column.querySelectorAll('[data-slot="avatar"]')).toHaveLength(3), {
+        timeout: 15_000,
+      });
     }
   },
 };

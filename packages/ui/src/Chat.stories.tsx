@@ -3,24 +3,23 @@ import { useState } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { useChannelStatus } from '@roomkit/react';
 import { StoryUser, Users, useStoryRoom } from '../../../.storybook/roomkit';
+import { TeamChat } from '../../../.storybook/snippets/Chat';
+import usage from '../../../.storybook/snippets/Chat.tsx?raw';
 import { Chat } from './Chat';
 import type { ChatMessage, ChatPersistence } from './chatTypes';
 import { supabaseChatPersistence } from './supabaseChatPersistence';
 
-interface Args {
-  users: number;
-  history: boolean;
-}
-
 /** Chat over broadcast: optimistic sends, history from a table, grouping, a virtualized log. */
 const meta = {
   title: 'ui/Chat',
-  args: { users: 2, history: true },
-  argTypes: { users: { control: { type: 'range', min: 1, max: 3 } } },
+  component: Chat,
+  args: { room: 'stories:chat', user: { id: 'ann', name: 'Ann' } },
+  // Each story user brings their own id and name, and each render its own room.
+  argTypes: { room: { control: false }, user: { control: false } },
   parameters: { layout: 'fullscreen' },
-} satisfies Meta<Args>;
+} satisfies Meta<typeof Chat>;
 export default meta;
-type Story = StoryObj<Args>;
+type Story = StoryObj<typeof meta>;
 
 const panel = { height: 420, display: 'flex', flexDirection: 'column' } as const;
 
@@ -65,24 +64,21 @@ function history(count: number): ChatMessage[] {
   }));
 }
 
+/** One user on the real `chat_messages` table: history on join, optimistic sends. */
 export const Default: Story = {
-  args: { users: 1 },
-  render: () => {
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
+  render: (args) => {
     const Single = () => {
-      const room = useStoryRoom('stories:chat');
-      const [persistence] = useState(() => memoryPersistence('ok', history(6)));
+      const room = useStoryRoom(args.room);
       return (
         <StoryUser name="Ann">
           {({ user }) => (
-            <div style={panel}>
+            <>
               <RoomStatus room={room} />
-              <Chat
-                style={{ flex: 1, minHeight: 0 }}
-                room={room}
-                user={user}
-                persistence={persistence}
-              />
-            </div>
+              <TeamChat room={room} user={user} />
+            </>
           )}
         </StoryUser>
       );
@@ -112,7 +108,6 @@ export const Default: Story = {
 
 /** Sent, pending (storage never answers) and failed (storage refuses, with Retry) side by side. */
 export const AllStates: Story = {
-  args: { users: 1 },
   render: () => {
     const Matrix = () => {
       const [variants] = useState(() =>
@@ -179,19 +174,20 @@ export const AllStates: Story = {
   },
 };
 
-/** Two or three users on the real chat table: history on join, live messages, typing. */
+/** Two users on the real chat table: history on join, live messages, typing. */
 export const MultiUser: Story = {
   render: (args) => {
     const Room = () => {
-      const room = useStoryRoom('stories:chat');
+      const room = useStoryRoom(args.room);
       return (
-        <Users count={args.users}>
+        <Users count={2}>
           {({ user, client }) => (
             <div style={panel}>
               <Chat
+                {...args}
                 room={room}
                 user={user}
-                persistence={args.history ? supabaseChatPersistence(client) : undefined}
+                persistence={supabaseChatPersistence(client)}
               />
             </div>
           )}

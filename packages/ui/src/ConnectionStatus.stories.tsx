@@ -2,6 +2,8 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor, within } from 'storybook/test';
 import { usePresence } from '@roomkit/react';
 import { StoryUser, Users, type StoryUserContext } from '../../../.storybook/roomkit';
+import { Toolbar } from '../../../.storybook/snippets/ConnectionStatus';
+import usage from '../../../.storybook/snippets/ConnectionStatus.tsx?raw';
 import { ConnectionStatus, type ConnectionStatusProps } from './ConnectionStatus';
 
 /** The client opens its socket with its first channel: the badge sits beside someone in a room. */
@@ -21,9 +23,15 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
+/** One user in a room; the badge says connected once the socket is open. */
 export const Default: Story = {
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => (
-    <StoryUser name="Ann">{(context) => <InRoom {...args} context={context} />}</StoryUser>
+    <StoryUser name="Ann">
+      {({ user }) => <Toolbar {...args} room="stories:connection" user={user} />}
+    </StoryUser>
   ),
   play: async ({ canvasElement }) => {
     const badge = await waitFor(

@@ -2,28 +2,40 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useRef } from 'react';
 import { expect, waitFor, within } from 'storybook/test';
 import { StoryUser, Users, useStoryRoom, type StoryUserContext } from '../../../.storybook/roomkit';
-import { Cursors } from './Cursors';
-
-interface Args {
-  users: number;
-  throttleMs: number;
-  idleMs: number;
-}
+import { Whiteboard } from '../../../.storybook/snippets/Cursors';
+import usage from '../../../.storybook/snippets/Cursors.tsx?raw';
+import { Cursors, type CursorsProps } from './Cursors';
 
 /** Live cursors at the same relative spot in every window, moved without React renders. */
 const meta = {
   title: 'ui/Cursors',
-  args: { users: 2, throttleMs: 50, idleMs: 5000 },
+  component: Cursors,
+  args: {
+    room: 'stories:cursors',
+    user: { id: 'ann', name: 'Ann' },
+    container: { current: null },
+    throttleMs: 50,
+    idleMs: 5000,
+  },
   argTypes: {
-    users: { control: { type: 'range', min: 1, max: 3 } },
+    // Each story user brings their own id and name, each render its own room and board.
+    room: { control: false },
+    user: { control: false },
+    container: { control: false },
     throttleMs: { control: { type: 'range', min: 0, max: 500, step: 10 } },
     idleMs: { control: { type: 'number', min: 500, step: 500 } },
   },
-} satisfies Meta<Args>;
+} satisfies Meta<typeof Cursors>;
 export default meta;
-type Story = StoryObj<Args>;
+type Story = StoryObj<typeof meta>;
 
-function Board(props: Args & { room: string; context: StoryUserContext; height: number }) {
+function Board(
+  props: Pick<CursorsProps, 'throttleMs' | 'idleMs'> & {
+    room: string;
+    context: StoryUserContext;
+    height: number;
+  },
+) {
   const box = useRef<HTMLDivElement>(null);
   return (
     <div
@@ -43,18 +55,26 @@ function Board(props: Args & { room: string; context: StoryUserContext; height: 
   );
 }
 
+/** One user's board: their own cursor is never drawn; open a second window to see theirs. */
 export const Default: Story = {
-  args: { users: 1 },
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
   render: (args) => {
     const Single = () => {
-      const room = useStoryRoom('stories:cursors');
+      const room = useStoryRoom(args.room);
       return (
-        <StoryUser name="Ann">
-          {(context) => <Board {...args} room={room} context={context} height={240} />}
-        </StoryUser>
+        <StoryUser name="Ann">{({ user }) => <Whiteboard room={room} user={user} />}</StoryUser>
       );
     };
     return <Single />;
+  },
+  play: async ({ canvasElement }) => {
+    // The cursor layer is mounted over the board, ready for others' cursors.
+    await waitFor(
+      () => expect(canvasElement.querySelector('[data-slot="cursors"]')).not.toBeNull(),
+      { timeout: 15_000 },
+    );
   },
 };
 
@@ -97,12 +117,13 @@ export const AllStates: Story = {
 export const MultiUser: Story = {
   render: (args) => {
     const Room = () => {
-      const room = useStoryRoom('stories:cursors');
+      const room = useStoryRoom(args.room);
       return (
-        <Users count={args.users}>
+        <Users count={2}>
           {(context) => (
             <Board
-              {...args}
+              throttleMs={args.throttleMs}
+              idleMs={args.idleMs}
               room={room}
               context={context}
               height={context.user.name === 'Ann' ? 300 : 200}

@@ -1,21 +1,23 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { StoryUser, Users, useStoryRoom, type StoryUserContext } from '../../../.storybook/roomkit';
+import { CommentBox } from '../../../.storybook/snippets/TypingIndicator';
+import usage from '../../../.storybook/snippets/TypingIndicator.tsx?raw';
 import { formatTyping, TypingIndicator } from './TypingIndicator';
 import { useTyping } from './useTyping';
 
-interface Args {
-  users: number;
-}
-
-/** Who is typing, over broadcast (throttled, expiring), usable outside Chat. */
+/**
+ * Who is typing, over broadcast (throttled, expiring), usable outside Chat. `useTyping(room,
+ * { user })` gives `notify` to call on each keystroke; `<TypingIndicator room>` shows the sentence.
+ */
 const meta = {
   title: 'ui/TypingIndicator',
-  args: { users: 2 },
-  argTypes: { users: { control: { type: 'range', min: 1, max: 3 } } },
-} satisfies Meta<Args>;
+  component: TypingIndicator,
+  args: { room: 'stories:typing' },
+  argTypes: { room: { control: false } },
+} satisfies Meta<typeof TypingIndicator>;
 export default meta;
-type Story = StoryObj<Args>;
+type Story = StoryObj<typeof meta>;
 
 function Composer({ room, context }: { room: string; context: StoryUserContext }) {
   const { notify } = useTyping(room, { user: context.user });
@@ -29,16 +31,26 @@ function Composer({ room, context }: { room: string; context: StoryUserContext }
   );
 }
 
+/** One user's comment box with `useTyping`: their own typing is not shown to them. */
 export const Default: Story = {
-  args: { users: 1 },
-  render: () => {
+  parameters: {
+    docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
+  },
+  render: (args) => {
     const Single = () => {
-      const room = useStoryRoom('stories:typing');
+      const room = useStoryRoom(args.room);
       return (
-        <StoryUser name="Ann">{(context) => <Composer room={room} context={context} />}</StoryUser>
+        <StoryUser name="Ann">{({ user }) => <CommentBox room={room} user={user} />}</StoryUser>
       );
     };
     return <Single />;
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const input = await canvas.findByLabelText("Ann's comment", {}, { timeout: 15_000 });
+    await userEvent.type(input, 'Hello');
+    const indicator = canvasElement.querySelector('[data-slot="typing-indicator"]');
+    expect(indicator?.getAttribute('data-state')).toBe('idle');
   },
 };
 
@@ -65,10 +77,8 @@ export const AllStates: Story = {
 export const MultiUser: Story = {
   render: (args) => {
     const Room = () => {
-      const room = useStoryRoom('stories:typing');
-      return (
-        <Users count={args.users}>{(context) => <Composer room={room} context={context} />}</Users>
-      );
+      const room = useStoryRoom(args.room);
+      return <Users count={2}>{(context) => <Composer room={room} context={context} />}</Users>;
     };
     return <Room />;
   },

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, ServerProcess, type ServerInfo } from './stack';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Runs a root package.json script as `pnpm run NAME -- ...extra` would (its bins on PATH). */
+async function script(name: string, extra: string[], env: Record<string, string> = {}) {
+  const scripts = (
+    JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const command = scripts[name];
+  if (!command) throw new Error(`package.json has no "${name}" script`);
+  // `exec`: the shell becomes the command, so stopping the child stops it.
+  return spawn(`exec ${command} ${extra.join(' ')}`, {
+    cwd: REPO,
+    shell: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...env,
+      PATH: `${join(REPO, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+    },
+  });
+}
+
+async function finished(child: ChildProcess): Promise<string> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`exited with ${String(code)}:\n${output}`);
+  return output;
+}
+
+async function answers(url: string): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within 30 s`);
+}
+
+let server: ServerProcess;
+let info: ServerInfo;
+let output: string;
+let preview: ChildProcess | null = null;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await ServerProcess.create();
+  info = await server.start();
+  output = await mkdtemp(join(tmpdir(), 'roomkit-storybook-'));
+  // The server's URL and key are read when Storybook is built, from these two variables.
+  await finished(
+    await script('build-storybook', ['-o', output, '--quiet'], {
+      STORYBOOK_ROOMKIT_URL: info.url,
+      STORYBOOK_ROOMKIT_ANON_KEY: info.anonKey,
+    }),
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (preview && preview.exitCode === null) {
+    preview.kill('SIGTERM');
+    await once(preview, 'exit');
+  }
+  await server?.stop();
+  if (output) await rm(output, { recursive: true, force: true });
+});
+
+describe('pnpm build-storybook', () => {
+  it('cannot be opened from disk: Chromium refuses module scripts from file:// (CORS)', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`file://${output}/index.html`);
+    await expect.poll(() => errors.join('\n')).toContain('blocked by CORS policy');
+    expect(await page.locator('#root').innerHTML()).toBe('');
+    await page.close();
+  });
+
+  it('has an entry for every page the Introduction links to', async () => {
+    const index = JSON.parse(await readFile(join(output, 'index.json'), 'utf8')) as {
+      entries: Record<string, unknown>;
+    };
+    const intro = await readFile(join(REPO, '.storybook/docs/Introduction.mdx'), 'utf8');
+    const linked = [...intro.matchAll(/\(\?path=\/(?:docs|story)\/([^)]+)\)/g)].map(
+      (m) => m[1] ?? '',
+    );
+    expect(linked.length).toBeGreaterThan(10);
+    expect(linked.filter((id) => !(id in index.entries))).toEqual([]);
+  });
+
+  it('works served by `pnpm serve-storybook`, connected to the server it was built for', async () => {
+    const port = await freePort();
+    preview = await script('serve-storybook', ['--outDir', output, '--port', String(port)]);
+    await answers(`http://127.0.0.1:${port}/index.json`);
+    const page = await browser.newPage();
+    // The Introduction page (MDX) is the first entry.
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const docs = page.frameLocator('#storybook-preview-iframe');
+    await docs.getByRole('heading', { name: 'Two users side by side' }).waitFor();
+    // A live story: Ann's avatar comes from presence on the server the build was pointed at.
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.goto(`http://127.0.0.1:${port}/?path=/story/ui-avatarstack--default`);
+    const story = page.frameLocator('#storybook-preview-iframe');
+    await expect
+      .poll(() => story.locator('[data-slot="avatar"]').count(), { timeout: 20_000 })
+      .toBe(1);
+    expect(
+      sockets.some((url) =>
+        url.startsWith(`${info.url.replace(/^http/, 'ws')}/realtime/v1/websocket`),
+      ),
+    ).toBe(true);
+    await page.close();
+  });
+});
