@@ -32,6 +32,31 @@ function memory(count: number): ChatPersistence & { loads: Array<number | undefi
   };
 }
 
+/** Ann's chat, and Bo's in the same room: 300 px high, with 40 messages of history. */
+async function renderAnnAndBo() {
+  const room = `scroll-${uuid()}`;
+  const ann = { id: uuid(), name: 'Ann' };
+  const bo = { id: uuid(), name: 'Bo' };
+  const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+  render(
+    <>
+      <Side client={a}>
+        <Chat room={room} user={ann} data-testid="a" />
+      </Side>
+      <Side client={b}>
+        <Chat
+          room={room}
+          user={bo}
+          persistence={memory(40)}
+          pageSize={40}
+          style={{ height: 300 }}
+          data-testid="b"
+        />
+      </Side>
+    </>,
+  );
+}
+
 /**
  * Where the log stands: its newest rendered message, how many pixels of that message are cut
  * off by the log's visible area, and how far the log is from the end of its scroll range.
@@ -78,27 +103,7 @@ describe('Chat scrolling with styles.css', () => {
   });
 
   it('shows the newest message whole after another user’s message is appended', async () => {
-    const room = `scroll-${uuid()}`;
-    const ann = { id: uuid(), name: 'Ann' };
-    const bo = { id: uuid(), name: 'Bo' };
-    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
-    render(
-      <>
-        <Side client={a}>
-          <Chat room={room} user={ann} data-testid="a" />
-        </Side>
-        <Side client={b}>
-          <Chat
-            room={room}
-            user={bo}
-            persistence={memory(40)}
-            pageSize={40}
-            style={{ height: 300 }}
-            data-testid="b"
-          />
-        </Side>
-      </>,
-    );
+    await renderAnnAndBo();
     const log = page.getByTestId('b').getByRole('log').element() as HTMLElement;
     await expect.poll(() => bottomOf(log).newest, { timeout: 10_000 }).toBe('message 39');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -169,27 +174,7 @@ describe('Chat scrolling', () => {
   });
 
   it('shows a new-messages pill to a user who scrolled up, and scrolls down from it', async () => {
-    const room = `scroll-${uuid()}`;
-    const ann = { id: uuid(), name: 'Ann' };
-    const bo = { id: uuid(), name: 'Bo' };
-    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
-    render(
-      <>
-        <Side client={a}>
-          <Chat room={room} user={ann} data-testid="a" />
-        </Side>
-        <Side client={b}>
-          <Chat
-            room={room}
-            user={bo}
-            persistence={memory(40)}
-            pageSize={40}
-            style={{ height: 300 }}
-            data-testid="b"
-          />
-        </Side>
-      </>,
-    );
+    await renderAnnAndBo();
     const bLog = page.getByTestId('b').getByRole('log');
     await expect.element(bLog.getByText('message 39')).toBeInTheDocument();
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,6 +1,6 @@
 // Users of the chat tables on a real @roomkit/server: signed in through its auth API with the
 // real supabase-js client, listening on private channels.
-import type { RoomkitServer } from '@roomkit/server';
+import { silentLogger, startServer, type RoomkitServer, type ServerOptions } from '@roomkit/server';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -26,6 +26,18 @@ export interface User {
 }
 
 const clients: SupabaseClient[] = [];
+
+/** A server on a free port without error delays, on an ephemeral embedded database by default. */
+export function startChatServer(options: ServerOptions): Promise<RoomkitServer> {
+  return startServer({
+    port: 0,
+    db: 'embedded',
+    ephemeral: true,
+    logger: silentLogger,
+    limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0 },
+    ...options,
+  });
+}
 
 function clientOf(server: RoomkitServer, key: string): SupabaseClient {
   const supabase = createClient(server.url, key, {

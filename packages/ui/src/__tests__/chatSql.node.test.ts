@@ -1,7 +1,7 @@
 // The shipped chat SQL (packages/ui/sql) against the real @roomkit/server and supabase-js: users
 // sign in through the auth API, write through the data API under RLS, and hear the room's
 // private channel fed by realtime.broadcast_changes.
-import { silentLogger, startServer, type RoomkitServer } from '@roomkit/server';
+import type { RoomkitServer } from '@roomkit/server';
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import {
   listen,
   signIn,
   SQL,
+  startChatServer,
   until,
   type User,
 } from './chatServer';
@@ -43,13 +44,7 @@ let legacyDir: string;
 beforeAll(async () => {
   legacyDir = await mkdtemp(join(tmpdir(), 'roomkit-chat-sql-'));
   await copyFile(join(SQL, '0001_chat_messages.sql'), join(legacyDir, '0001_chat_messages.sql'));
-  first = await startServer({
-    port: 0,
-    db: 'embedded',
-    ephemeral: true,
-    logger: silentLogger,
-    migrations: legacyDir,
-  });
+  first = await startChatServer({ migrations: legacyDir });
   legacyRoom = `legacy-${randomUUID()}`;
   const legacy = await signIn(first, { name: 'Old Timer' });
   const { error } = await legacy.supabase.from('chat_messages').insert({
@@ -60,11 +55,8 @@ beforeAll(async () => {
     created_at: '2001-01-01T00:00:00.000Z',
   });
   if (error) throw new Error(error.message);
-  server = await startServer({
-    port: 0,
+  server = await startChatServer({
     db: (first.dbUrl ?? '') as `postgres://${string}`,
-    logger: silentLogger,
-    limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0 },
     migrations: [SQL, EXAMPLES],
   });
 }, 90_000);

@@ -1,21 +1,14 @@
-import { silentLogger, startServer, type RoomkitServer } from '@roomkit/server';
+import type { RoomkitServer } from '@roomkit/server';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isoFromUs, parseChatChange, timestampUs } from '../chatRows';
 import { ChatTableError, createChatTable } from '../createChatTable';
-import { closeClients, listen, signIn, SQL, until } from './chatServer';
+import { closeClients, listen, signIn, SQL, startChatServer, until } from './chatServer';
 
 let server: RoomkitServer;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    db: 'embedded',
-    ephemeral: true,
-    logger: silentLogger,
-    limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0 },
-    migrations: SQL,
-  });
+  server = await startChatServer({ migrations: SQL });
 }, 90_000);
 
 afterEach(closeClients);
