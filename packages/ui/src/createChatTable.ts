@@ -103,7 +103,7 @@ export function createChatTable(client: SupabaseClient): ChatTable {
     },
     edit: (id, body) => change(id, { body }, `editing ${id}`),
     // Any non-null value: the database stamps its own time.
-    remove: (id) => change(id, { deleted_at: 'now()' }, `deleting ${id}`),
+    remove: (id) => change(id, { deleted_at: new Date().toISOString() }, `deleting ${id}`),
     async page(room, { before, limit = 50 } = {}) {
       let query = messages()
         .select(MESSAGE)

@@ -460,7 +460,7 @@ describe('chat_messages', () => {
         .limit(2);
       if (before) {
         query = query.or(
-          `created_at.lt.${before.created_at},and(created_at.eq.${before.created_at},id.lt.${before.id})`,
+          `created_at.lt."${before.created_at}",and(created_at.eq."${before.created_at}",id.lt."${before.id}")`,
         );
       }
       const { data, error: pageError } = await query;
