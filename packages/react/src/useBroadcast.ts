@@ -1,7 +1,6 @@
 'use client';
 import { useEffect, useMemo } from './reactApi';
 import type { BroadcastMessage, SendStatus } from './core/ChannelRegistry';
-import { validateIncoming } from './core/standardSchema';
 import {
   resolveRoom,
   type RoomEventName,
@@ -58,24 +57,22 @@ export function useBroadcast(
   options: BroadcastOptions<unknown> = {},
 ): Broadcaster<unknown> {
   const { registry } = useRealtimeContext('useBroadcast');
-  const { name, isPrivate, validate } = resolveRoom(room, options.private);
+  const { name, isPrivate, checkEvent } = resolveRoom(room, options.private);
   const { self = false, ack = false, rest = false } = options;
-  const schema = validate?.events?.[event];
   const onMessage = useLatest(options.onMessage);
   const listening = options.onMessage !== undefined;
   useEffect(() => {
     const channel = registry.room(name, isPrivate);
     const release = channel.retain({ ack });
+    const deliver = (payload: unknown, message: BroadcastMessage): void =>
+      onMessage.current?.(payload, message);
     const off = listening
       ? channel.onBroadcast(
           event,
           // The unvalidated path is the hot one (cursors): no allocation per message.
-          schema
-            ? (message) =>
-                validateIncoming(schema, message.payload, event, (payload) =>
-                  onMessage.current?.(payload, { ...message, payload }),
-                )
-            : (message) => onMessage.current?.(message.payload, message),
+          checkEvent
+            ? (message) => checkEvent(event, message, deliver)
+            : (message) => deliver(message.payload, message),
           self,
         )
       : undefined;
@@ -83,7 +80,7 @@ export function useBroadcast(
       off?.();
       release();
     };
-  }, [registry, name, isPrivate, event, ack, self, listening, schema, onMessage]);
+  }, [registry, name, isPrivate, event, ack, self, listening, checkEvent, onMessage]);
   return useMemo(
     () => ({
       send: (payload: unknown) =>

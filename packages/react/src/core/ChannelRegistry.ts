@@ -11,10 +11,9 @@ import type {
 } from './channelTypes';
 import { devWarn } from './devWarn';
 import { createPresenceTracker, PRESENCE_LIMIT } from './presenceTracker';
-import { createPresenceUsers } from './presenceUsers';
+import { createPresenceUsers, type PresenceCheck } from './presenceUsers';
 import { refreshSocketToken } from './sessionAuth';
 import { IDLE_ROOM, transition, type RoomEffect, type RoomEvent } from './roomChannel';
-import type { StandardSchemaV1 } from './standardSchema';
 
 export type * from './channelTypes';
 
@@ -77,7 +76,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let wantPresence = false;
     // The keys of the consumers that track, oldest first; the newest one is the key joined with.
     const keys: string[] = [];
-    let presenceSchema: StandardSchemaV1 | undefined;
+    let checkPresence: PresenceCheck | undefined;
     let ack = false;
     const bindings = new Map<string, PostgresBinding>();
     // Each consumer's slice of the one tracked state, merged in the order they first tracked.
@@ -123,7 +122,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       if (wantPresence) {
         users ??= createPresenceUsers(presenceGraceMs, (list) => onPresence?.(key, list));
         next.on('presence', { event: 'sync' }, () => {
-          if (next === channel) users?.sync(next.presenceState(), presenceSchema);
+          if (next === channel) users?.sync(next.presenceState(), checkPresence);
         });
       }
       next.on(
@@ -251,7 +250,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           }
           keys.push(key);
         }
-        presenceSchema ??= want.presenceSchema;
+        checkPresence ??= want.checkPresence;
         ack ||= !!want.ack;
         if (want.postgres) bindings.set(bindingKey(want.postgres), want.postgres);
         schedule();
