@@ -92,8 +92,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       if (channel) void (next ? channel.track(next) : channel.untrack());
     });
 
-    const needs = (): string =>
-      [wantPresence, keys.at(-1), ack, ...[...bindings.keys()].sort()].join('\n');
+    // Bindings are only ever added, so their insertion order is a stable order.
+    const needs = (): string => [wantPresence, keys.at(-1), ack, ...bindings.keys()].join('\n');
 
     const emitReturn = (): void => {
       clearTimeout(awaitingReturn);
@@ -223,14 +223,13 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       }, 0);
     };
 
+    // An emptied set stays: there is one per event or binding the room was used with, and it
+    // goes with the room.
     const add = (id: string, listener: (message: never) => void): (() => void) => {
       let set = listeners.get(id);
       if (!set) listeners.set(id, (set = new Set()));
       set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id);
-      };
+      return () => void set.delete(listener);
     };
 
     return {
