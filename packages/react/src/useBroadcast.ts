@@ -64,15 +64,16 @@ export function useBroadcast(
   useEffect(() => {
     const channel = registry.room(name, isPrivate);
     const release = channel.retain({ ack });
-    const deliver = (payload: unknown, message: BroadcastMessage): void =>
-      onMessage.current?.(payload, message);
     const off = listening
       ? channel.onBroadcast(
           event,
           // The unvalidated path is the hot one (cursors): no allocation per message.
           checkEvent
-            ? (message) => checkEvent(event, message, deliver)
-            : (message) => deliver(message.payload, message),
+            ? (message) =>
+                checkEvent(event, message, (payload, checked) =>
+                  onMessage.current?.(payload, checked),
+                )
+            : (message) => onMessage.current?.(message.payload, message),
           self,
         )
       : undefined;

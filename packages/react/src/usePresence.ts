@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useMemo, useState } from './reactApi';
+import { useEffect, useMemo, useState } from './reactApi';
 import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
@@ -70,8 +70,8 @@ export function usePresence<S extends Record<string, unknown>>(
   // This hook's slice of the room's one tracked state; other consumers hold their own.
   const [owner] = useState(() => ({}));
   // Stable: sets (or, with null, removes) this hook's slice.
-  const track = useCallback(
-    (next: S | null) => registry.find(name, isPrivate)?.track(next, owner),
+  const track = useMemo(
+    () => (next: S | null) => registry.find(name, isPrivate)?.track(next, owner),
     [registry, name, isPrivate, owner],
   );
   // Runs after every render that passes a new state object (or a new key: another user signed

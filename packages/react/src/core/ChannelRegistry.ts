@@ -67,7 +67,6 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let lastChannel: RealtimeChannel | undefined;
     // The last system error: the server sends it just before it closes the channel.
     let closeReason = '';
-    let postgresReady = false;
     let awaitingReturn: ReturnType<typeof setTimeout> | undefined;
     let scheduled = false;
     let linger: ReturnType<typeof setTimeout> | undefined;
@@ -131,9 +130,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         (payload: { extension?: string; status?: string; message?: string }) => {
           if (next !== channel) return;
           if (payload.status === 'error') closeReason = payload.message ?? '';
-          if (payload.extension !== 'postgres_changes') return;
-          postgresReady = true;
-          if (awaitingReturn !== undefined) emitReturn();
+          // The server sends it after the join reply: a pending return is now complete.
+          if (payload.extension === 'postgres_changes' && awaitingReturn) emitReturn();
         },
       );
       channel = lastChannel = next;
@@ -177,7 +175,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         case 'returned':
           // After a gap, tied queries refetch once the server streams changes again, or a change
           // made in between would be in neither the refetch nor the stream.
-          if (bindings.size > 0 && !postgresReady) {
+          if (bindings.size > 0) {
             awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
           } else emitReturn();
           return;
@@ -195,7 +193,6 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         tracker.joined();
       } else {
         // Not joined: nothing tracked, postgres not streaming, no return pending.
-        postgresReady = false;
         clearTimeout(awaitingReturn);
         awaitingReturn = undefined;
         tracker.left();
