@@ -58,7 +58,8 @@ export function useBroadcast(
 ): Broadcaster<unknown> {
   const { registry } = useRealtimeContext('useBroadcast');
   const { name, isPrivate, checkEvent } = resolveRoom(room, options.private);
-  const { self = false, ack = false, rest = false } = options;
+  // Each defaults to false where it is used.
+  const { self, ack, rest } = options;
   const onMessage = useLatest(options.onMessage);
   const listening = options.onMessage !== undefined;
   useEffect(() => {
@@ -84,9 +85,8 @@ export function useBroadcast(
   }, [registry, name, isPrivate, event, ack, self, listening, checkEvent, onMessage]);
   return useMemo(
     () => ({
-      send: (payload: unknown) =>
-        registry.find(name, isPrivate)?.send(event, payload, rest) ??
-        Promise.resolve<SendStatus>('error'),
+      send: async (payload: unknown): Promise<SendStatus> =>
+        (await registry.find(name, isPrivate)?.send(event, payload, rest)) ?? 'error',
     }),
     [registry, name, isPrivate, event, rest],
   );

@@ -1,8 +1,12 @@
 'use client';
 import { useEffect } from './reactApi';
 import { roomKey } from './core/ChannelRegistry';
+import type { PresenceUser } from './core/presenceUsers';
 import { resolveRoom, type RoomInput } from './defineRoom';
 import { useRealtimeContext } from './RealtimeContext';
+
+/** The users of a room nobody is in yet; shared, so readers compare it with `===`. */
+export const NO_USERS: readonly PresenceUser[] = [];
 
 /**
  * Holds a room's presence for a presence hook: a binding before the join, under `key` when the

@@ -215,8 +215,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       setTimeout(() => {
         scheduled = false;
         if (refs === 0) return;
-        if (state.phase === 'idle') dispatch({ type: 'open' });
-        else if (joinedWith !== needs()) dispatch({ type: 'rebind' });
+        // `open` starts an idle room (whose join takes the needs) and changes nothing later.
+        dispatch({ type: 'open' });
+        if (joinedWith !== needs()) dispatch({ type: 'rebind' });
       }, 0);
     };
 
@@ -263,11 +264,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           }
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
           if (refs === 0) {
-            linger = setTimeout(() => refs === 0 && dispatch({ type: 'release' }), lingerMs);
+            // A retain in the meantime clears it, so it fires only with no consumer.
+            linger = setTimeout(() => dispatch({ type: 'release' }), lingerMs);
           }
         };
       },
-      onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self = false) {
+      onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self?: boolean) {
         const off = add(`b:${event}`, listener);
         const offSelf = self ? add(`s:${event}`, listener) : undefined;
         return () => {
@@ -277,7 +279,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       },
       onPostgres: (binding: PostgresBinding, listener: (change: PostgresChange) => void) =>
         add(`p:${bindingKey(binding)}`, listener),
-      async send(event: string, payload: unknown, rest = false): Promise<SendStatus> {
+      async send(event: string, payload: unknown, rest?: boolean): Promise<SendStatus> {
         const deliverSelf = (): void => emit(`s:${event}`, { event, payload });
         // realtime-js posts over REST when the channel cannot push; only ever push from here.
         if (channel?.state === 'joined' && client.realtime.isConnected()) {
@@ -288,14 +290,16 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (ack && status === 'ok') deliverSelf();
           return status;
         }
-        if (!rest || !lastChannel) return 'error';
         try {
-          await lastChannel.httpSend(event, payload);
-          deliverSelf();
-          return 'ok';
+          if (rest && lastChannel) {
+            await lastChannel.httpSend(event, payload);
+            deliverSelf();
+            return 'ok';
+          }
         } catch {
-          return 'error';
+          // A post that fails resolves 'error', like one that cannot be made.
         }
+        return 'error';
       },
       track(slice: Record<string, unknown> | null, owner: object = slices) {
         if (slice) slices.set(owner, slice);
@@ -304,7 +308,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         tracker.set(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
       },
       untrack(): void {
-        if (channel?.state === 'joined' && tracker.tracking()) void channel.untrack();
+        if (channel?.state === 'joined' && slices.size > 0) void channel.untrack();
       },
       signOut(): void {
         // A public room stays (as anon); nobody is shown in presence any more.

@@ -66,7 +66,7 @@ export function createPresenceUsers(
       }
       for (const [key, metas] of Object.entries(raw)) {
         // Metas arrive oldest first; the last is the connection that tracked most recently.
-        const { presence_ref: _ref, ...state } = metas[metas.length - 1] ?? {};
+        const { presence_ref: _ref, ...state } = metas.at(-1) ?? {};
         const source = metas.length + stableHash(state);
         const old = users.get(key);
         if (!old || sources.get(old) !== source) {
