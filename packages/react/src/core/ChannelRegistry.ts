@@ -76,7 +76,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     // The keys of the consumers that track, oldest first; the newest one is the key joined with.
     const keys: string[] = [];
     let checkPresence: PresenceCheck | undefined;
-    let ack = false;
+    let ack: boolean | undefined;
     const bindings = new Map<string, PostgresBinding>();
     // Each consumer's slice of the one tracked state, merged in the order they first tracked.
     const slices = new Map<object, Record<string, unknown>>();
@@ -248,7 +248,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           keys.push(key);
         }
         checkPresence ??= want.checkPresence;
-        ack ||= !!want.ack;
+        ack ||= want.ack;
         if (want.postgres) bindings.set(bindingKey(want.postgres), want.postgres);
         schedule();
         let released = false;
