@@ -10,19 +10,22 @@ import {
   mintToken,
   projectKeys,
   type MintOptions,
+  AuthApi,
+  MAX_AUTH_BODY_BYTES,
 } from './auth';
-import { AuthApi } from './authApi';
-import { MAX_AUTH_BODY_BYTES } from './authInput';
-import { ChangeStream } from './ChangeStream';
-import { dataApi } from './dataApi';
-import { Connection } from './Connection';
-import { Database, DatabaseError, type DatabaseMode } from './Database';
-import { PostgresChanges } from './PostgresChanges';
+import { ChangeStream, PostgresChanges } from './changes';
+import { dataApi } from './rest';
+import { Database, DatabaseError, type DatabaseMode } from './db';
 import { CORS_HEADERS, readBody, refuseUpgrade, sendJson } from './http';
 import { DEFAULT_LIMITS, consoleLogger, type Limits, type Logger } from './options';
-import { RealtimeHub, type ServerStats } from './RealtimeHub';
-import { batchBroadcast, singleBroadcast } from './restBroadcast';
-import { negotiateVersion } from './serializer';
+import {
+  Connection,
+  RealtimeHub,
+  batchBroadcast,
+  negotiateVersion,
+  singleBroadcast,
+  type ServerStats,
+} from './realtime';
 import { total } from './total';
 
 /** Options of `startServer`, the same as the `roomkit start` flags. */

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TokenError, type Identity } from './auth';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
+import { TokenError, type Identity } from '../auth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../jsonInput';
 import { Outbound } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
-import { sendJson } from './http';
+import { sendJson } from '../http';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

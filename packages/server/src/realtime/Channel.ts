@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { TokenError, TokenVerifier, type Identity } from './auth';
-import { databaseFailure, type Extension } from './authorization';
+import { TokenError, TokenVerifier, type Identity } from '../auth';
+import { databaseFailure, type Extension } from './channelPolicies';
 import type { JoinConfig } from './joinConfig';
 import { Outbound, type Frame } from './Outbound';
 import type { Room, RoomMember } from './Room';
 import type { Connection } from './Connection';
 import type { Inbound, InboundBinaryBroadcast, InboundMessage } from './serializer';
-import { total } from './total';
+import { total } from '../total';
 
 /** Where a channel is in its life; only `joined` channels receive fan-out. */
 export type ChannelState = 'joining' | 'joined' | 'closed';

@@ -1,5 +1,5 @@
 import type { RawData } from 'ws';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../jsonInput';
 
 /** The two Phoenix serializer versions the official client speaks. */
 export type ProtocolVersion = '1.0.0' | '2.0.0';

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bcrypt from 'bcryptjs';
 import { SignJWT } from 'jose';
-import { TokenError, type Claims, type TokenVerifier } from './auth';
-import type { Database } from './Database';
-import { sendJson } from './http';
+import { TokenError, type Claims, type TokenVerifier } from './jwt';
+import type { Database } from '../db';
+import { sendJson } from '../http';
 import { TokenBuckets } from './TokenBuckets';
 import {
   AuthError,

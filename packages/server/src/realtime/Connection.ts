@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import { TokenError, type Identity } from './auth';
+import { TokenError, type Identity } from '../auth';
 import { Channel } from './Channel';
 import { Outbound, type Frame } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
@@ -11,9 +11,9 @@ import {
   type InboundMessage,
   type ProtocolVersion,
 } from './serializer';
-import { bindingIds } from './postgresBindings';
-import { databaseFailure } from './authorization';
-import { total } from './total';
+import { bindingIds } from '../changes';
+import { databaseFailure } from './channelPolicies';
+import { total } from '../total';
 
 /**
  * What one queued frame holds in memory beyond its bytes: `ws`'s frame header, the stream's

@@ -1,8 +1,7 @@
-import type { Channel } from './Channel';
-import type { Frame } from './Outbound';
+import type { Channel, Frame, PostgresBinding } from '../realtime';
 import type { RowChange } from './ChangeStream';
-import type { Claims } from './auth';
-import type { Database } from './Database';
+import type { Claims } from '../auth';
+import type { Database } from '../db';
 import {
   FilterCheckError,
   FilterParseError,
@@ -13,8 +12,7 @@ import {
   type PatternFilter,
   type ValueFilter,
 } from './filters';
-import type { PostgresBinding } from './joinConfig';
-import type { Logger } from './options';
+import type { Logger } from '../options';
 import { PatternEvaluator, patternKey, type PatternTest } from './patternFilters';
 import { bindingId } from './postgresBindings';
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
-import { TokenError, type Claims, type TokenVerifier } from './auth';
-import type { Database } from './Database';
-import { sendJson } from './http';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
+import { TokenError, type Claims, type TokenVerifier } from '../auth';
+import type { Database } from '../db';
+import { sendJson } from '../http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../jsonInput';
 import {
   Params,
   RestError,

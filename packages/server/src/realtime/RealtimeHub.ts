@@ -1,16 +1,14 @@
 import type { Channel } from './Channel';
 import type { Connection } from './Connection';
-import type { Claims, TokenVerifier } from './auth';
-import type { AuthApi } from './authApi';
-import { mayRead, mayWrite, type Extension } from './authorization';
-import type { RowChange } from './ChangeStream';
-import type { Database } from './Database';
+import type { AuthApi, Claims, TokenVerifier } from '../auth';
+import { mayRead, mayWrite, type Extension } from './channelPolicies';
+import type { Database } from '../db';
 import { Outbound, type StoredMessage } from './Outbound';
-import type { PostgresChanges } from './PostgresChanges';
-import type { Limits, Logger } from './options';
+import type { PostgresChanges, RowChange } from '../changes';
+import type { Limits, Logger } from '../options';
 import { RateCounter } from './RateCounter';
 import { Room, type RoomMember } from './Room';
-import { total } from './total';
+import { total } from '../total';
 
 /** Public and private channels of one name are separate fan-out groups. */
 function roomKey(topic: string, isPrivate: boolean): string {

@@ -1,4 +1,4 @@
-import type { PostgresBinding } from './joinConfig';
+import type { PostgresBinding } from '../realtime';
 import { phash2 } from './phash2';
 
 /**

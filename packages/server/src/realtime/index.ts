@@ -1,0 +1,8 @@
+// The realtime subsystem: sockets, channels, rooms, the hub and the Phoenix wire encoding.
+export { Connection } from './Connection';
+export { RealtimeHub, type ServerStats } from './RealtimeHub';
+export { authorize, batchBroadcast, singleBroadcast } from './restBroadcast';
+export { negotiateVersion } from './serializer';
+export type { Channel } from './Channel';
+export type { Frame } from './Outbound';
+export type { PostgresBinding } from './joinConfig';
