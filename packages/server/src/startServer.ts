@@ -12,6 +12,8 @@ import {
   type MintOptions,
   AuthApi,
   MAX_AUTH_BODY_BYTES,
+  SOCKET_CREDENTIALS,
+  requestCredential,
 } from './auth';
 import { ChangeStream, PostgresChanges } from './changes';
 import { dataApi } from './rest';
@@ -270,11 +272,9 @@ async function upgrade(
   const vsn = negotiateVersion(url.searchParams.get('vsn'));
   // Phoenix refuses a serializer it cannot negotiate with a bare 403.
   if (vsn === null) return refuseUpgrade(socket, 403);
-  const header = request.headers['x-api-key'];
-  const token = typeof header === 'string' ? header : url.searchParams.get('apikey');
   let identity;
   try {
-    identity = await hub.verifier.verify(token ?? undefined);
+    identity = await hub.verifier.verify(requestCredential(request, SOCKET_CREDENTIALS));
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     hub.logger.warn('connection refused', { reason: error.message });

@@ -12,3 +12,10 @@ export {
 } from './jwt';
 export { opaqueKeys, type OpaqueKeys } from './opaqueKeys';
 export { DEFAULT_JWT_SECRET, DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY } from './wellKnownKeys';
+export {
+  REST_CREDENTIALS,
+  SOCKET_CREDENTIALS,
+  USER_CREDENTIALS,
+  requestCredential,
+  type CredentialSource,
+} from './requestCredentials';
