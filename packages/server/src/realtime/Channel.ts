@@ -2,10 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { TokenError, TokenVerifier, type Identity } from '../auth';
 import { databaseFailure, type Extension } from './channelPolicies';
 import type { JoinConfig } from './joinConfig';
-import { Outbound, type Frame } from './Outbound';
+import { Outbound } from './Outbound';
 import type { Room, RoomMember } from './Room';
 import type { Connection } from './Connection';
-import type { Inbound, InboundBinaryBroadcast, InboundMessage } from './serializer';
+import {
+  encodePostgresChange,
+  type Frame,
+  type Inbound,
+  type InboundBinaryBroadcast,
+  type InboundMessage,
+} from './phoenixWire';
 import { total } from '../total';
 
 /** Where a channel is in its life; only `joined` channels receive fan-out. */
@@ -133,13 +139,7 @@ export class Channel implements RoomMember {
     const key = `${this.connection.vsn}|${this.topic}|${ids.join(',')}|${dataKey}`;
     let frame = frames.get(key);
     if (!frame) {
-      const topic = JSON.stringify(this.topic);
-      const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
-      const text =
-        this.connection.vsn === '2.0.0'
-          ? `[null,null,${topic},"postgres_changes",${payload}]`
-          : `{"topic":${topic},"event":"postgres_changes","payload":${payload},"ref":null}`;
-      frame = { data: Buffer.from(text, 'utf8'), binary: false };
+      frame = encodePostgresChange(this.connection.vsn, this.topic, ids, data);
       frames.set(key, frame);
     }
     this.connection.sendFrame(frame);

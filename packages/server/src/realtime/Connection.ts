@@ -1,16 +1,17 @@
 import type { RawData, WebSocket } from 'ws';
 import { TokenError, type Identity } from '../auth';
 import { Channel } from './Channel';
-import { Outbound, type Frame } from './Outbound';
+import { Outbound } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
 import { parseJoinConfig } from './joinConfig';
 import {
   MalformedFrameError,
   decodeFrame,
-  encodeText,
+  encodeTextFrame,
+  type Frame,
   type InboundMessage,
   type ProtocolVersion,
-} from './serializer';
+} from './phoenixWire';
 import { bindingIds } from '../changes';
 import { databaseFailure } from './channelPolicies';
 import { total } from '../total';
@@ -139,8 +140,7 @@ export class Connection {
   }
 
   push(joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown) {
-    const text = encodeText(this.vsn, joinRef, ref, topic, event, payload);
-    this.sendFrame({ data: Buffer.from(text, 'utf8'), binary: false });
+    this.sendFrame(encodeTextFrame(this.vsn, joinRef, ref, topic, event, payload));
   }
 
   /** Stops reading from the client (heartbeats go unanswered), as a hung network path would. */

@@ -2,7 +2,6 @@
 export { Connection } from './Connection';
 export { RealtimeHub, type ServerStats } from './RealtimeHub';
 export { authorize, batchBroadcast, singleBroadcast } from './restBroadcast';
-export { negotiateVersion } from './serializer';
+export { negotiateVersion, type Frame } from './phoenixWire';
 export type { Channel } from './Channel';
-export type { Frame } from './Outbound';
 export type { PostgresBinding } from './joinConfig';
