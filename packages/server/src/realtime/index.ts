@@ -3,5 +3,3 @@ export { Connection } from './Connection';
 export { RealtimeHub, type ServerStats } from './RealtimeHub';
 export { authorize, batchBroadcast, singleBroadcast } from './restBroadcast';
 export { negotiateVersion, type Frame } from './phoenixWire';
-export type { Channel } from './Channel';
-export type { PostgresBinding } from './joinConfig';
