@@ -198,20 +198,6 @@ function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
   };
 }
 
-/** Encodes a text message for a socket of the given version. */
-export function encodeText(
-  vsn: ProtocolVersion,
-  joinRef: string | null,
-  ref: string | null,
-  topic: string,
-  event: string,
-  payload: unknown,
-): string {
-  if (vsn === '2.0.0') return JSON.stringify([joinRef, ref, topic, event, payload]);
-  // Phoenix's V1 serializer sends only topic, event, payload and ref to clients.
-  return JSON.stringify({ topic, event, payload, ref });
-}
-
 /** A text frame for a socket of the given version. */
 export function encodeTextFrame(
   vsn: ProtocolVersion,
@@ -221,10 +207,12 @@ export function encodeTextFrame(
   event: string,
   payload: unknown,
 ): Frame {
-  return {
-    data: Buffer.from(encodeText(vsn, joinRef, ref, topic, event, payload), 'utf8'),
-    binary: false,
-  };
+  const text =
+    vsn === '2.0.0'
+      ? JSON.stringify([joinRef, ref, topic, event, payload])
+      : // Phoenix's V1 serializer sends only topic, event, payload and ref to clients.
+        JSON.stringify({ topic, event, payload, ref });
+  return { data: Buffer.from(text, 'utf8'), binary: false };
 }
 
 /**
@@ -274,7 +262,7 @@ export function encodeUserBroadcastFrame(
 }
 
 /** Encodes a server-to-client binary broadcast (kind 4) for vsn 2.0.0 sockets. */
-export function encodeUserBroadcast(
+function encodeUserBroadcast(
   topic: string,
   event: string,
   meta: string,
