@@ -1,3 +1,4 @@
+import { useConnectionStatus } from '@roomkit/react';
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
@@ -197,5 +198,37 @@ describe('RoomkitDevtools', () => {
       .element(row.getByRole('cell', { name: '2', exact: true }), { timeout: 10_000 })
       .toBeVisible();
     await expect.element(row.getByText('joined')).toBeVisible();
+  });
+
+  it("adds no renders to the app's components while it is used", async () => {
+    const renders = { count: 0 };
+    /** An app component that reads the connection, as a status bar would. */
+    function StatusBar() {
+      renders.count++;
+      return <span data-testid="app-status">{useConnectionStatus().status}</span>;
+    }
+    const room = `dev-${uuid()}`;
+    const ann = { id: `ann-${uuid()}`, name: 'Ann' };
+    const a = await clientFor(ann.id);
+    render(
+      <Side client={a}>
+        <Member room={room} {...ann} />
+        <StatusBar />
+        <RoomkitDevtools />
+      </Side>,
+    );
+    await expect
+      .element(page.getByTestId('app-status'), { timeout: 10_000 })
+      .toHaveTextContent('open');
+    const before = renders.count;
+    await userEvent.click(page.getByRole('button', { name: 'Roomkit' }));
+    for (const tab of ['Channels', 'Presence', 'Events', 'Connection']) {
+      await userEvent.click(page.getByRole('tab', { name: tab }));
+    }
+    await userEvent.click(page.getByRole('tab', { name: 'Events' }));
+    await userEvent.click(page.getByRole('button', { name: 'Pause' }));
+    await userEvent.click(page.getByRole('button', { name: 'Clear' }));
+    await userEvent.keyboard('{Escape}');
+    expect(renders.count).toBe(before);
   });
 });
