@@ -1,5 +1,6 @@
 import { useConnectionStatus } from '@roomkit/react';
 import { cleanup, render } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { RoomkitDevtools, type RoomkitDevtoolsProps } from '../index';
@@ -230,5 +231,37 @@ describe('RoomkitDevtools', () => {
     await userEvent.click(page.getByRole('button', { name: 'Clear' }));
     await userEvent.keyboard('{Escape}');
     expect(renders.count).toBe(before);
+  });
+
+  it('logs each message once under StrictMode', async () => {
+    const room = `dev-${uuid()}`;
+    const [a, b] = await Promise.all([clientFor(`ann-${uuid()}`), clientFor(`bob-${uuid()}`)]);
+    render(
+      <StrictMode>
+        <Side client={a}>
+          <Member room={room} id="ann" name="Ann" />
+          <RoomkitDevtools initialIsOpen />
+        </Side>
+        <Side client={b}>
+          <Member room={room} id="bob" name="Bob" />
+        </Side>
+      </StrictMode>,
+    );
+    await userEvent.click(page.getByRole('tab', { name: 'Events' }));
+    await expect
+      .element(page.getByRole('status', { name: 'Waves Ann received' }))
+      .toHaveTextContent('0');
+    await expect
+      .element(page.getByRole('list', { name: 'Events' }).getByText('presence_state').first(), {
+        timeout: 10_000,
+      })
+      .toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Wave as Bob' }));
+    await expect
+      .element(page.getByRole('status', { name: 'Waves Ann received' }))
+      .toHaveTextContent('1');
+    const waves = page.getByRole('list', { name: 'Events' }).getByText('wave', { exact: true });
+    await expect.element(waves).toBeVisible();
+    expect(waves.elements()).toHaveLength(1);
   });
 });
