@@ -13,6 +13,7 @@ export function ConnectionTab(props: { history: RealtimeHistory }) {
   const { outages } = useSyncExternalStore(props.history.subscribe, props.history.getSnapshot);
   const [outcome, setOutcome] = useState<string | null>(null);
   const now = useNow(1000);
+  const [offlineSeconds, setOfflineSeconds] = useState(5);
   const token = readToken(client.realtime.accessTokenValue);
   const sub = 'error' in token ? null : token.sub;
 
@@ -21,6 +22,17 @@ export function ConnectionTab(props: { history: RealtimeHistory }) {
     void client.realtime.disconnect().then(() => {
       client.realtime.connect();
       setOutcome('The client closed its socket and opened it again.');
+    });
+  };
+  const goOffline = (): void => {
+    const ms = Math.round(offlineSeconds * 1000);
+    void client.realtime.disconnect().then(() => {
+      setOutcome(`Offline for ${duration(ms)}…`);
+      // Not cleared when the tab unmounts: switching tabs must not leave the app offline.
+      setTimeout(() => {
+        client.realtime.connect();
+        setOutcome(`Back online after ${duration(ms)}.`);
+      }, ms);
     });
   };
   const dropThere = (): void => {
@@ -75,6 +87,24 @@ export function ConnectionTab(props: { history: RealtimeHistory }) {
       <div className="rkd-tools">
         <button type="button" className="rkd-btn" onClick={dropHere}>
           Drop connection
+        </button>
+        <label>
+          Offline for{' '}
+          <input
+            type="number"
+            min={1}
+            max={600}
+            step={1}
+            size={3}
+            value={offlineSeconds}
+            onChange={(event) =>
+              setOfflineSeconds(Math.min(600, Math.max(1, event.target.valueAsNumber || 1)))
+            }
+          />{' '}
+          s
+        </label>
+        <button type="button" className="rkd-btn" onClick={goOffline}>
+          Go offline
         </button>
         <button type="button" className="rkd-btn" onClick={dropThere}>
           Drop on server (--dev)

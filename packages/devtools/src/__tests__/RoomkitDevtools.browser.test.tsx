@@ -264,4 +264,20 @@ describe('RoomkitDevtools', () => {
     await expect.element(waves).toBeVisible();
     expect(waves.elements()).toHaveLength(1);
   });
+
+  it('goes offline for the chosen seconds, then reconnects, and the reconnect lasted at least that long', async () => {
+    await twoUsers({ initialIsOpen: true });
+    const status = page.getByTestId('rkd-status');
+    await expect.element(status, { timeout: 10_000 }).toHaveAttribute('data-state', 'open');
+    await userEvent.fill(page.getByRole('spinbutton', { name: /Offline for/ }), '2');
+    await userEvent.click(page.getByRole('button', { name: 'Go offline' }));
+    await expect.element(status).toHaveAttribute('data-state', 'reconnecting');
+    await expect
+      .element(page.getByText('Back online after 2.0 s.'), { timeout: 10_000 })
+      .toBeVisible();
+    await expect.element(status, { timeout: 10_000 }).toHaveAttribute('data-state', 'open');
+    const down = page.getByRole('table', { name: 'Reconnects' }).getByText(/^\d+(\.\d)? s$/);
+    await expect.element(down).toBeVisible();
+    expect(Number.parseFloat(down.element().textContent ?? '')).toBeGreaterThanOrEqual(2);
+  });
 });
