@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createContext, useContext } from 'react';
+import { createContext, useContext } from './reactApi';
 import type { RealtimeStore } from './createRealtimeStore';
 
 /** What a provider shares with its hooks. */

@@ -1,7 +1,8 @@
 'use client';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { QueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { createElement, useEffect, useMemo, useState } from './reactApi';
 import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
 import { createRealtimeStore } from './createRealtimeStore';
@@ -50,5 +51,6 @@ export function RealtimeProvider(props: RealtimeProviderProps) {
     () => ({ ...realtime, queryClient }),
     [realtime, queryClient],
   );
-  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+  // createElement rather than JSX: the jsx-runtime import would be one more statement in the bundle.
+  return createElement(RealtimeContext.Provider, { value }, children);
 }

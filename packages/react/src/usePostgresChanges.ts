@@ -1,5 +1,5 @@
 'use client';
-import { useEffect } from 'react';
+import { useEffect } from './reactApi';
 import type {
   ChannelRegistry,
   PostgresBinding,
