@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_JWT_SECRET, mintToken } from './auth';
 import { silentLogger, consoleLogger } from './options';
-import { DatabaseError, redact, type DatabaseMode } from './Database';
+import { DatabaseError, redact, type DatabaseMode } from './db';
 import { startServer, type RoomkitServer } from './startServer';
 
 const USAGE = `Usage:
