@@ -10,6 +10,7 @@ const MANIFESTS = [
   'packages/server/package.json',
   'packages/react/package.json',
   'packages/ui/package.json',
+  'packages/devtools/package.json',
   'packages/react/react18/package.json',
   'apps/demo/package.json',
 ];
@@ -70,7 +71,7 @@ describe('the release flow (changesets)', () => {
       const [, frontmatter = '', summary = ''] = match ?? [];
       for (const line of frontmatter.split('\n')) {
         expect(line, `${file}: a published package and a bump`).toMatch(
-          /^'(@roomkit\/(server|react|ui))': (patch|minor|major)$/,
+          /^'(@roomkit\/(server|react|ui|devtools))': (patch|minor|major)$/,
         );
       }
       const sentence = summary.trim();
