@@ -1,18 +1,15 @@
 'use client';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { QueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
 import { createRealtimeStore } from './createRealtimeStore';
-import { RealtimeContext, type RealtimeContextValue } from './RealtimeContext';
+import { RealtimeContext } from './RealtimeContext';
 
 /** Props of {@link RealtimeProvider}. */
 export interface RealtimeProviderProps {
   /** The Supabase client; its one realtime socket carries every channel. A new one moves them all. */
   client: SupabaseClient;
-  /** The query client tied queries refetch in. @default the nearest QueryClientProvider (for `useRealtimeQuery`) */
-  queryClient?: QueryClient;
   /** How long a channel stays joined after its last consumer unmounts. @default 1000 */
   lingerMs?: number;
   /** How long a user who dropped is still listed by presence hooks. @default 5000 */
@@ -31,12 +28,12 @@ export interface RealtimeProviderProps {
 /**
  * Shares one realtime connection, one store and one channel registry with every hook below it.
  * @example
- * <RealtimeProvider client={supabase} queryClient={queryClient}>
+ * <RealtimeProvider client={supabase}>
  *   <App />
  * </RealtimeProvider>
  */
 export function RealtimeProvider(props: RealtimeProviderProps) {
-  const { client, queryClient, children } = props;
+  const { client, children } = props;
   // Created once per client; the registry joins nothing until a hook subscribes.
   const [current, setRealtime] = useState(() => createRealtimeStore(props));
   let realtime = current;
@@ -46,9 +43,5 @@ export function RealtimeProvider(props: RealtimeProviderProps) {
     setRealtime((realtime = createRealtimeStore(props)));
   }
   useEffect(() => realtime.attach(), [realtime]);
-  const value = useMemo<RealtimeContextValue>(
-    () => ({ ...realtime, queryClient }),
-    [realtime, queryClient],
-  );
-  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+  return <RealtimeContext.Provider value={realtime}>{children}</RealtimeContext.Provider>;
 }
