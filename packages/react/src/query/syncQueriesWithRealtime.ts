@@ -91,10 +91,12 @@ function applyOnce(
   for (const tie of ties) tie.onChange?.(change);
   const { apply = 'invalidate', queryKey } = options;
   if (apply === 'invalidate') return scheduleRefetch(queryClient, queryKey);
-  const patch = (): unknown =>
-    queryClient.setQueryData(queryKey, (data: unknown) =>
-      apply === 'merge' ? mergeChange(data, change, options) : apply(data, change),
-    );
+  const patch = (): void => {
+    const data = queryClient.getQueryData(queryKey);
+    const next = apply === 'merge' ? mergeChange(data, change, options) : apply(data, change);
+    // Unchanged data is not written, so the query's observers do not wake.
+    if (next !== data) queryClient.setQueryData(queryKey, next);
+  };
   patch();
   // A fetch in flight may have read the rows before this change: patch its result too.
   // Its own continuation (which stores the data) was queued first, so this runs after it.
