@@ -33,6 +33,7 @@ export default defineProject({
       'src/__tests__/usePresence.test.tsx',
       'src/__tests__/usePostgresChanges.test.tsx',
       'src/__tests__/liveQueries.test.tsx',
+      'src/__tests__/mutations.test.tsx',
       'src/__tests__/useConnectionStatus.test.tsx',
       'src/__tests__/auth.test.tsx',
     ],

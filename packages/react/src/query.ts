@@ -13,3 +13,8 @@ export { mergeChange } from './query/mergeChange';
 export type { InfiniteRows, MergeOptions, RowOrder } from './query/mergeChange';
 export { rowPredicate } from './query/rowFilter';
 export type { RowFilter, RowPredicate } from './query/rowFilter';
+export { useInsertMutation } from './query/useInsertMutation';
+export { useUpdateMutation } from './query/useUpdateMutation';
+export { useDeleteMutation } from './query/useDeleteMutation';
+export { isPendingRow } from './query/useTableMutation';
+export type { TableMutationOptions } from './query/useTableMutation';

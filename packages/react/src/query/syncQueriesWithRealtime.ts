@@ -89,8 +89,16 @@ function applyOnce(
   const options = [...ties].at(-1);
   if (!options || !touches(options, change)) return;
   for (const tie of ties) tie.onChange?.(change);
-  const { apply = 'invalidate', queryKey } = options;
-  if (apply === 'invalidate') return scheduleRefetch(queryClient, queryKey);
+  if (options.apply === 'invalidate' || !options.apply) {
+    return scheduleRefetch(queryClient, options.queryKey);
+  }
+  patchQuery(queryClient, options, change);
+}
+
+/** Merges a change into a query's data now, and into the result of a fetch in flight. */
+function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, change: PostgresChange) {
+  const { apply, queryKey } = options;
+  if (!apply || apply === 'invalidate') return;
   const patch = (): void => {
     const data = queryClient.getQueryData(queryKey);
     const next = apply === 'merge' ? mergeChange(data, change, options) : apply(data, change);
@@ -101,6 +109,54 @@ function applyOnce(
   // A fetch in flight may have read the rows before this change: patch its result too.
   // Its own continuation (which stores the data) was queued first, so this runs after it.
   void queryClient.getQueryCache().find({ queryKey, exact: true })?.promise?.then(patch, patch);
+}
+
+/**
+ * Applies a change made here (not received) to every query of `queryClient` tied to the table
+ * through `registry` that merges: the optimistic half of the mutation hooks.
+ */
+export function applyToTable(
+  registry: ChannelRegistry,
+  queryClient: QueryClient,
+  table: { schema?: string; table: string },
+  change: PostgresChange,
+): void {
+  for (const tied of tables.get(registry)?.values() ?? []) {
+    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
+      const options = [...ties].at(-1);
+      const schema = options?.schema ?? 'public';
+      if (options?.table !== table.table || schema !== (table.schema ?? 'public')) continue;
+      if (touches(options, change)) patchQuery(queryClient, options, change);
+    }
+  }
+}
+
+/** The rows of a table that the queries of `queryClient` hold, found by a key test. */
+export function findTableRow(
+  registry: ChannelRegistry,
+  queryClient: QueryClient,
+  table: { schema?: string; table: string },
+  matches: (row: Record<string, unknown>) => boolean,
+): Record<string, unknown> | undefined {
+  for (const tied of tables.get(registry)?.values() ?? []) {
+    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
+      const options = [...ties].at(-1);
+      if (options?.table !== table.table) continue;
+      const data = queryClient.getQueryData(options.queryKey) as unknown;
+      const pages = data as { pages?: unknown } | null;
+      const rows = Array.isArray(data)
+        ? data
+        : Array.isArray(pages?.pages)
+          ? (pages.pages as unknown[][]).flat()
+          : [data];
+      const row = rows.find(
+        (each): each is Record<string, unknown> =>
+          typeof each === 'object' && each !== null && matches(each as Record<string, unknown>),
+      );
+      if (row) return row;
+    }
+  }
+  return undefined;
 }
 
 /** The one binding of a table in a room, shared by every query tied to it. */
