@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
 import type { Logger } from './options';
 import { textToJson } from './pgValues';
+import { total } from './total';
 
 /** One committed row change, typed as the real server sends it. */
 export interface RowChange {
@@ -73,8 +74,17 @@ export class ChangeStream {
       { acknowledge: { auto: true, timeoutSeconds: 10 } },
     );
     this.service = service;
-    service.on('data', (_lsn: string, message: Pgoutput.Message) => this.receive(message));
-    service.on('error', (error: Error) => this.lost(service, error));
+    // A message that cannot be read is logged and dropped; the stream goes on.
+    service.on(
+      'data',
+      total(this.logger, 'replication message', (_lsn: string, message: Pgoutput.Message) =>
+        this.receive(message),
+      ),
+    );
+    service.on(
+      'error',
+      total(this.logger, 'replication error', (error: Error) => this.lost(service, error)),
+    );
     const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: PUBLICATIONS });
     service.subscribe(plugin, this.slot).catch((error: unknown) => this.lost(service, error));
     // The service resolves subscribe() only when streaming ends; "start" marks the stream live.

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { TokenError, TokenVerifier, type Identity } from './auth';
-import type { Extension } from './authorization';
+import { databaseFailure, type Extension } from './authorization';
 import type { JoinConfig } from './joinConfig';
 import { Outbound, type Frame } from './Outbound';
 import type { Room, RoomMember } from './Room';
 import type { Connection } from './Connection';
-import type { InboundBinaryBroadcast, InboundMessage } from './serializer';
+import type { Inbound, InboundBinaryBroadcast, InboundMessage } from './serializer';
+import { total } from './total';
 
 /** Where a channel is in its life; only `joined` channels receive fan-out. */
 export type ChannelState = 'joining' | 'joined' | 'closed';
 
 const MAX_TIMER_MS = 5 * 60_000;
+
+/** How often a `replication_ready` channel looks at the replication again, as the real server. */
+const REPLICATION_CHECK_MS = 500;
+
+/** What a channel is closed with when handling one of its messages fails unexpectedly. */
+const UNKNOWN_ERROR = 'Unknown Error on Channel';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -29,6 +36,7 @@ export class Channel implements RoomMember {
   private presenceCalls = 0;
   private presenceWindowEnds = 0;
   private expiryTimer: NodeJS.Timeout | null = null;
+  private replicationTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly connection: Connection,
@@ -39,7 +47,32 @@ export class Channel implements RoomMember {
   ) {
     // An empty key gets a fresh id per join, so an anonymous client is a new key after a rejoin.
     this.presenceKey = config.presenceKey !== '' ? config.presenceKey : randomUUID();
+    // Whatever fails while handling this channel closes the channel, never the socket or server.
+    const { logger } = connection.hub;
+    const closeOnFailure = () => this.shutdown(UNKNOWN_ERROR);
+    this.handleTotally = total(
+      logger,
+      'channel message',
+      (message: Inbound) => this.handle(message),
+      closeOnFailure,
+    );
+    this.handleAccessTokenTotally = total(
+      logger,
+      'access_token',
+      (payload: unknown) => this.handleAccessToken(payload),
+      closeOnFailure,
+    );
+    this.checkToken = total(
+      logger,
+      'token expiry check',
+      () => this.checkTokenExpiry(),
+      closeOnFailure,
+    );
   }
+
+  private readonly handleTotally: (message: InboundMessage | InboundBinaryBroadcast) => void;
+  private readonly handleAccessTokenTotally: (payload: unknown) => void;
+  private readonly checkToken: () => void;
 
   /** The topic without its `realtime:` prefix, as the real server names it in messages. */
   get subTopic(): string {
@@ -167,6 +200,7 @@ export class Channel implements RoomMember {
     if (this.state === 'closed') return;
     this.state = 'closed';
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.replicationTimer) clearTimeout(this.replicationTimer);
     this.connection.forget(this);
     this.hub.postgres?.unsubscribe(this);
     if (this.room) this.hub.leaveRoom(this.room, this);
@@ -176,14 +210,14 @@ export class Channel implements RoomMember {
   flushPending(): void {
     while (this.pending.length > 0 && this.state === 'joined' && this.waiting === null) {
       const message = this.pending.shift();
-      if (message) this.handle(message);
+      if (message) this.handleTotally(message);
     }
   }
 
   /** Handles a message now, or queues it behind a pending authorization. */
   receive(message: InboundMessage | InboundBinaryBroadcast): void {
     if (this.state === 'joining' || this.waiting !== null) this.pending.push(message);
-    else this.handle(message);
+    else this.handleTotally(message);
   }
 
   private handle(message: InboundMessage | InboundBinaryBroadcast): void {
@@ -214,7 +248,7 @@ export class Channel implements RoomMember {
       case 'presence':
         return this.handlePresence(message);
       case 'access_token':
-        void this.handleAccessToken(message.payload);
+        this.handleAccessTokenTotally(message.payload);
         return;
       case 'phx_leave':
         // A leave for an older join of this topic raced a server close; Phoenix ignores it.
@@ -223,8 +257,9 @@ export class Channel implements RoomMember {
         this.close();
         return;
       default:
-        // The real server counts it, logs it and never replies; the client's push times out.
-        this.hub.countEvents();
+        // The real server logs it and never replies; the client's push times out. It is not
+        // counted against the project's message rate: one socket's garbage reaches nobody, so
+        // it must not close other users' channels.
         this.hub.logger.info('unexpected message from client', {
           topic: this.topic,
           event: message.event,
@@ -333,7 +368,13 @@ export class Channel implements RoomMember {
     // Policies are asked again with the new claims, as the real server re-evaluates them.
     this.writeAccess.clear();
     if (this.config.isPrivate) {
-      const reads = await this.hub.authorizeRead(this);
+      let reads: Record<Extension, boolean>;
+      try {
+        reads = await this.hub.authorizeRead(this);
+      } catch (error) {
+        if (this.state !== 'joined') return;
+        return this.shutdown(this.recheckFailure(error));
+      }
       if (this.state !== 'joined') return;
       const wanted = this.config.presenceEnabled
         ? (['broadcast', 'presence'] as const)
@@ -355,16 +396,67 @@ export class Channel implements RoomMember {
     this.hub.resubscribePostgres(this);
   }
 
+  /**
+   * The system message for a policy re-check that failed, in the real server's words: an error
+   * raised by a policy is a refusal, anything else means the database could not be asked.
+   */
+  private recheckFailure(error: unknown): string {
+    const kind = databaseFailure(error);
+    this.hub.logger.warn(kind === 'policy' ? 'RlsPolicyError' : 'UnableToSetPolicies', {
+      topic: this.topic,
+      error: String(error),
+    });
+    switch (kind) {
+      case 'policy':
+        return `You do not have permissions to read from this Channel topic: ${this.subTopic}`;
+      case 'canceled':
+        return 'Query was cancelled, please try again';
+      case 'unavailable':
+        return 'Realtime was unable to connect to the project database';
+      default:
+        return kind satisfies never;
+    }
+  }
+
+  /**
+   * For `broadcast.replication_ready`: a `system` message once the replication feeding
+   * broadcast-from-database is live, checked every 500 ms as the real server does, or a close
+   * when it is not live by the deadline (at once without a database, where it never will be).
+   */
+  awaitReplication(): void {
+    const deadline = Date.now() + this.hub.limits.replicationReadyTimeoutMs;
+    const check = total(
+      this.hub.logger,
+      'replication ready check',
+      () => {
+        this.replicationTimer = null;
+        if (this.state !== 'joined') return;
+        if (this.hub.replicationLive) {
+          return this.system('system', 'ok', 'Replication connection established');
+        }
+        if (Date.now() >= deadline || !this.hub.database) {
+          return this.shutdown('Replication connection was not established in time');
+        }
+        this.replicationTimer = setTimeout(check, REPLICATION_CHECK_MS);
+        this.replicationTimer.unref();
+      },
+      () => this.shutdown(UNKNOWN_ERROR),
+    );
+    check();
+  }
+
   /** Re-checks the channel token at its expiry, or every five minutes, like the real server. */
   private scheduleTokenCheck(): void {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     const msLeft = this.identity.claims.exp * 1000 - Date.now();
     const wait = Math.max(0, Math.min(MAX_TIMER_MS, msLeft));
-    this.expiryTimer = setTimeout(() => {
-      const secondsAgo = Math.floor(Date.now() / 1000) - this.identity.claims.exp;
-      if (secondsAgo >= 0) this.shutdown(`Token has expired ${secondsAgo} seconds ago`);
-      else this.scheduleTokenCheck();
-    }, wait);
+    this.expiryTimer = setTimeout(this.checkToken, wait);
     this.expiryTimer.unref();
+  }
+
+  private checkTokenExpiry(): void {
+    const secondsAgo = Math.floor(Date.now() / 1000) - this.identity.claims.exp;
+    if (secondsAgo >= 0) this.shutdown(`Token has expired ${secondsAgo} seconds ago`);
+    else this.scheduleTokenCheck();
   }
 }

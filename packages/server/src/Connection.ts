@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { TokenError, type Identity } from './auth';
 import { Channel } from './Channel';
-import type { Frame } from './Outbound';
+import { Outbound, type Frame } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
 import { parseJoinConfig } from './joinConfig';
 import {
@@ -12,6 +12,15 @@ import {
   type ProtocolVersion,
 } from './serializer';
 import { bindingIds } from './postgresBindings';
+import { databaseFailure } from './authorization';
+import { total } from './total';
+
+/**
+ * What one queued frame holds in memory beyond its bytes: `ws`'s frame header, the stream's
+ * write request and the completion callback. Measured with many small frames queued to sockets
+ * that do not read (about 330 bytes per 38-byte heartbeat reply on Node 20).
+ */
+export const FRAME_OVERHEAD_BYTES = 320;
 
 let nextConnectionId = 1;
 
@@ -39,6 +48,11 @@ export class Connection {
   readonly connectedAt = new Date();
   /** Who the client is now: the handshake's key until a channel brings a user's token. */
   currentIdentity: Identity;
+  /** The memory held by frames written but not yet handed to the kernel, in bytes. */
+  queuedCost = 0;
+  private readingPaused = false;
+  private stalled = false;
+  private released = false;
 
   constructor(
     readonly hub: RealtimeHub,
@@ -47,21 +61,38 @@ export class Connection {
     readonly identity: Identity,
   ) {
     this.currentIdentity = identity;
-    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('close', () => this.closed());
+    const { logger } = hub;
+    // A frame that cannot be handled is dropped and logged; the socket and the server go on.
+    socket.on(
+      'message',
+      total(logger, 'socket message', (data: RawData, isBinary: boolean) =>
+        this.receive(data, isBinary),
+      ),
+    );
+    socket.on(
+      'close',
+      total(logger, 'socket close', () => this.closed()),
+    );
     socket.on('error', (error) =>
-      hub.logger.warn('socket error', { id: this.id, error: error.message }),
+      logger.warn('socket error', { id: this.id, error: error.message }),
     );
   }
 
-  /** Writes one encoded frame, dropping a consumer that stopped reading past the buffer cap. */
+  /**
+   * Writes one encoded frame. Its memory is counted until the kernel takes it: past
+   * `pauseReadingBytes` the client is not read from until it drains, past `maxBufferedBytes`
+   * it is dropped, and past the server-wide cap the socket holding the most is dropped.
+   */
   sendFrame(frame: Frame | null): void {
-    if (frame === null || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.hub.limits.maxBufferedBytes) {
-      this.hub.logger.warn('slow consumer dropped', { id: this.id });
-      this.socket.terminate();
+    if (frame === null || this.released || this.socket.readyState !== this.socket.OPEN) return;
+    const { limits } = this.hub;
+    const cost = frame.data.length + FRAME_OVERHEAD_BYTES;
+    if (this.queuedCost + cost > limits.maxBufferedBytes) {
+      this.dropSlowConsumer('socket output cap');
       return;
     }
+    this.queuedCost += cost;
+    this.hub.queued(cost);
     const socket = this.socket as unknown as WithStream;
     if (!corked.has(socket) && socket._socket) {
       socket._socket.cork();
@@ -71,7 +102,40 @@ export class Connection {
         setImmediate(flushCorked);
       }
     }
-    this.socket.send(frame.data, { binary: frame.binary, compress: false });
+    this.socket.send(frame.data, { binary: frame.binary, compress: false }, () =>
+      this.written(cost),
+    );
+    if (!this.readingPaused && this.queuedCost > limits.pauseReadingBytes) {
+      this.readingPaused = true;
+      this.socket.pause();
+    }
+    this.hub.enforceOutputCap();
+  }
+
+  private written(cost: number): void {
+    if (this.released) return;
+    this.queuedCost -= cost;
+    this.hub.queued(-cost);
+    if (this.readingPaused && this.queuedCost <= this.hub.limits.pauseReadingBytes / 2) {
+      this.readingPaused = false;
+      if (!this.stalled) this.socket.resume();
+    }
+  }
+
+  /** Cuts a socket whose output is not being read, as the real server kills one over its heap cap. */
+  dropSlowConsumer(reason: string): void {
+    if (this.released) return;
+    this.hub.logger.warn('slow consumer dropped', { id: this.id, reason, queued: this.queuedCost });
+    this.release();
+    this.socket.terminate();
+  }
+
+  /** Gives the queued output back to the server-wide count once the socket is gone. */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.hub.queued(-this.queuedCost);
+    this.queuedCost = 0;
   }
 
   push(joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown) {
@@ -81,6 +145,7 @@ export class Connection {
 
   /** Stops reading from the client (heartbeats go unanswered), as a hung network path would. */
   stall(): void {
+    this.stalled = true;
     this.socket.pause();
   }
 
@@ -114,9 +179,13 @@ export class Connection {
         return this.push(null, message.ref, 'phoenix', 'phx_reply', { status: 'ok', response: {} });
       }
       if (message.event === 'phx_join') {
-        this.join(message).catch((error: unknown) =>
-          this.hub.logger.error('join failed', { topic: message.topic, error: String(error) }),
-        );
+        this.join(message).catch((error: unknown) => {
+          this.hub.logger.error('join failed', { topic: message.topic, error: String(error) });
+          const channel = this.channels.get(message.topic);
+          if (channel?.state === 'joining') {
+            this.refuseJoin(channel, message.ref, 'Unknown Error on Channel');
+          }
+        });
         return;
       }
     }
@@ -191,6 +260,12 @@ export class Connection {
       reads = await this.hub.authorizeRead(channel);
     } catch (error) {
       this.hub.logger.error('read authorization failed', { topic, error: String(error) });
+      // A policy that raises refuses the join like a missing grant, as on the real server.
+      if (databaseFailure(error) === 'policy') {
+        return refuse(
+          `Unauthorized: You do not have permissions to read from this Channel topic: ${channel.subTopic}`,
+        );
+      }
       return refuse(
         'UnableToConnectToProject: Realtime was unable to connect to the project database',
       );
@@ -219,13 +294,12 @@ export class Connection {
     channel.enter(this.hub.joinRoom(channel));
     channel.reply(ref, 'ok', { postgres_changes: bindingIds(config.postgresChanges) });
     for (const message of replayed ?? []) {
-      channel.push('broadcast', {
-        type: 'broadcast',
-        event: message.event,
-        payload: message.payload ?? {},
-        meta: { replayed: true, id: message.id },
-      });
+      const undeliverable = (why: string) =>
+        this.hub.logger.warn('replayed message not delivered', { topic, why });
+      const meta = { replayed: true, id: message.id };
+      this.sendFrame(Outbound.stored(topic, message, meta, undeliverable).frameFor(this.vsn));
     }
+    if (config.replicationReady) channel.awaitReplication();
     if (config.presenceEnabled && reads.presence) {
       channel.push('presence_state', channel.room?.presenceState() ?? {});
     }
@@ -239,13 +313,14 @@ export class Connection {
     this.hub.logger.warn('join refused', { topic: channel.topic, reason });
     // The real server waits before answering a refused join, to brake reconnect storms.
     const timer = setTimeout(
-      () => channel.reply(ref, 'error', { reason }),
+      total(this.hub.logger, 'join refusal', () => channel.reply(ref, 'error', { reason })),
       this.hub.limits.joinErrorDelayMs,
     );
     timer.unref();
   }
 
   private closed(): void {
+    this.release();
     for (const channel of [...this.channels.values()]) channel.detach();
     this.hub.removeConnection(this);
   }

@@ -45,10 +45,15 @@ export class Database {
     const pool = new pg.Pool({ connectionString: url, max: 8, idleTimeoutMillis: 10_000 });
     // A pooled connection that breaks (the database restarted) must not crash the process.
     const database = new Database(url, pool, embedded);
-    pool.on('error', (error) => {
+    const lost = (error: Error) => {
       if (!database.closing)
         options.logger.warn('database connection lost', { error: error.message });
-    });
+    };
+    pool.on('error', lost);
+    // The pool listens for errors only on idle connections; one that breaks while checked out
+    // (mid-query, when the database restarts) would otherwise emit an unhandled 'error'. The
+    // query in flight still fails with it, and the caller releases the connection as broken.
+    pool.on('connect', (connection) => connection.on('error', lost));
     try {
       await database.check();
       await pool.query(BOOTSTRAP_SQL);

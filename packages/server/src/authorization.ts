@@ -17,6 +17,7 @@ export async function mayRead(
 ): Promise<Record<Extension, boolean>> {
   const result: Record<Extension, boolean> = { broadcast: false, presence: false };
   const client = await database.pool.connect();
+  let failure: unknown = null;
   try {
     await client.query('begin');
     await client.query(
@@ -32,10 +33,11 @@ export async function mayRead(
     return result;
   } catch (error) {
     if (isPermissionError(error)) return result;
+    failure = error;
     throw error;
   } finally {
     await client.query('rollback').catch(() => undefined);
-    client.release();
+    releaseClient(client, failure);
   }
 }
 
@@ -47,6 +49,7 @@ export async function mayWrite(
   extension: Extension,
 ): Promise<boolean> {
   const client = await database.pool.connect();
+  let failure: unknown = null;
   try {
     await client.query('begin');
     await enterUser(client, claims, topic);
@@ -57,10 +60,11 @@ export async function mayWrite(
     return true;
   } catch (error) {
     if (isPermissionError(error)) return false;
+    failure = error;
     throw error;
   } finally {
     await client.query('rollback').catch(() => undefined);
-    client.release();
+    releaseClient(client, failure);
   }
 }
 
@@ -80,6 +84,28 @@ async function enterUser(
             set_config('request.jwt.claim.role', $4, true)`,
     [topic, JSON.stringify(claims), claims.sub ?? '', claims.role],
   );
+}
+
+/** A connection that failed outside SQL (terminated, reset) is discarded, not pooled again. */
+function releaseClient(client: { release(error?: Error | boolean): void }, failure: unknown): void {
+  client.release(failure !== null && databaseFailure(failure) === 'unavailable');
+}
+
+/**
+ * How a failed policy check reads, as the real server sorts Postgrex errors: an error raised by
+ * SQL (a policy that throws, a bad cast of a claim) is a policy error, refused like a missing
+ * grant; a cancelled statement is its own case; anything else means the database is unreachable.
+ */
+export function databaseFailure(error: unknown): 'policy' | 'canceled' | 'unavailable' {
+  // PostgreSQL's own errors carry a severity and a SQLSTATE; socket errors (EPIPE…) do not.
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof severity !== 'string' || typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) {
+    return 'unavailable';
+  }
+  if (code === '57014') return 'canceled';
+  // Connection exceptions, resources, operator intervention (shutdown), system and internal errors.
+  if (/^(08|53|57|58|XX)/.test(code)) return 'unavailable';
+  return 'policy';
 }
 
 /** insufficient_privilege (42501), or a role that does not exist (22023 / 42704). */

@@ -1,7 +1,8 @@
 /**
  * What a Supabase project's database has and Realtime relies on, created idempotently at start:
  * the API roles, `auth.uid()` / `auth.role()` / `auth.jwt()`, the `realtime` schema with
- * `realtime.messages` and its functions, and the `supabase_realtime` publication.
+ * `realtime.messages` (and its `binary_payload` column), `realtime.send()`,
+ * `realtime.send_binary()`, `realtime.broadcast_changes()`, and the `supabase_realtime` publication.
  */
 export const BOOTSTRAP_SQL = /* sql */ `
 do $$
@@ -108,6 +109,16 @@ create table if not exists realtime.messages (
 create index if not exists messages_inserted_at_topic_index
   on realtime.messages (inserted_at desc, topic)
   where extension = 'broadcast' and private is true;
+alter table realtime.messages add column if not exists binary_payload bytea;
+do $$
+begin
+  if not exists (select 1 from pg_constraint where conname = 'messages_payload_exclusive'
+                   and conrelid = 'realtime.messages'::regclass) then
+    alter table realtime.messages add constraint messages_payload_exclusive
+      check (payload is null or binary_payload is null) not valid;
+  end if;
+end
+$$;
 alter table realtime.messages enable row level security;
 grant select, insert, update on realtime.messages to anon, authenticated, service_role;
 
@@ -133,7 +144,24 @@ begin
     insert into realtime.messages (id, payload, event, topic, private, extension)
     values (generated_id, final_payload, event, topic, private, 'broadcast');
   exception when others then
-    raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+    raise warning 'WarnSendingBroadcastMessage: %', sqlerrm;
+  end;
+end;
+$fn$;
+
+-- Bytes instead of JSON: vsn 2.0.0 clients receive a binary broadcast, vsn 1.0.0 clients nothing.
+create or replace function realtime.send_binary(
+  payload bytea, event text, topic text, private boolean default true
+) returns void language plpgsql as $fn$
+declare
+  message_id uuid := gen_random_uuid();
+begin
+  begin
+    perform set_config('realtime.topic', topic, true);
+    insert into realtime.messages (id, binary_payload, event, topic, private, extension)
+    values (message_id, payload, event, topic, private, 'broadcast');
+  exception when others then
+    raise warning 'WarnSendingBroadcastMessage: %', sqlerrm;
   end;
 end;
 $fn$;

@@ -14,6 +14,8 @@ export interface JoinConfig {
   accessToken: string | null;
   /** `broadcast.replay` as sent (validated at join), or null. */
   replay: Record<string, unknown> | null;
+  /** `broadcast.replication_ready`: say with a system message once broadcast-from-database is live. */
+  replicationReady: boolean;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -60,5 +62,6 @@ export function parseJoinConfig(payload: unknown): JoinConfig {
       !Array.isArray(broadcast.replay)
         ? (broadcast.replay as Record<string, unknown>)
         : null,
+    replicationReady: flexibleBoolean(broadcast.replication_ready, false),
   };
 }

@@ -39,12 +39,34 @@ export interface Limits {
   maxFrameBytes: number;
   /** A socket that sends nothing for this long is closed. @default 60000 */
   idleTimeoutMs: number;
-  /** A socket whose unsent output grows past this is dropped, like the real server's heap cap. @default 52428800 */
+  /**
+   * A socket whose unsent output costs more memory than this is dropped (its TCP stream cut, as
+   * when the real server kills a socket over its 50 MB heap cap). The cost counts each queued
+   * frame's bytes plus `FRAME_OVERHEAD_BYTES`, so many small frames weigh what they really hold.
+   * @default 52428800
+   */
   maxBufferedBytes: number;
+  /**
+   * While a socket's unsent output costs more than this, the server stops reading from it until
+   * it drains to half, as the real server's blocking send does: a client that floods requests
+   * (heartbeats…) without reading the replies holds at most about this much. @default 1048576
+   */
+  pauseReadingBytes: number;
+  /**
+   * The unsent output of all sockets together; past it, the socket holding the most is dropped
+   * first, then the next, until the total is back under. @default 268435456
+   */
+  maxTotalBufferedBytes: number;
   /** Delay before a refused WebSocket handshake is answered (the real server's reconnect-storm brake). @default 2000 */
   connectErrorDelayMs: number;
   /** Delay before a refused join is answered. @default 5000 */
   joinErrorDelayMs: number;
+  /**
+   * How long a channel joined with `broadcast.replication_ready` waits for the database's
+   * replication to be live before it is closed with `Replication connection was not established
+   * in time`. @default 60000
+   */
+  replicationReadyTimeoutMs: number;
 }
 
 /** The real server's defaults for a new project. */
@@ -63,8 +85,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxFrameBytes: 5_000_000,
   idleTimeoutMs: 60_000,
   maxBufferedBytes: 50 * 1024 * 1024,
+  pauseReadingBytes: 1024 * 1024,
+  maxTotalBufferedBytes: 256 * 1024 * 1024,
   connectErrorDelayMs: 2000,
   joinErrorDelayMs: 5000,
+  replicationReadyTimeoutMs: 60_000,
 });
 
 /** A sink for the server's log lines. */

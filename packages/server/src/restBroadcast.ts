@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TokenError, type Identity } from './auth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
 import { Outbound } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
 import { sendJson } from './http';
@@ -33,6 +34,9 @@ export async function batchBroadcast(
 ): Promise<void> {
   const identity = await authorize(hub, request);
   if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
+  if (nestsDeeperThan(body.toString('latin1'), MAX_JSON_DEPTH)) {
+    return sendJson(response, 400, tooDeep);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8')) as unknown;
@@ -65,6 +69,20 @@ export async function batchBroadcast(
     hub.broadcastTo(topic, isPrivate, Outbound.text(topic, 'broadcast', body));
   }
   response.writeHead(202).end();
+}
+
+const tooDeep = { message: `Request body nests deeper than ${MAX_JSON_DEPTH} levels` };
+
+/** A binary broadcast frame gives topic and event one length byte each. */
+const MAX_NAME_BYTES = 255;
+
+/** Ecto's `validate_length` text, as the real server's changesets word it. */
+function nameErrors(topic: string, event: string): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const tooLong = [`should be at most ${MAX_NAME_BYTES} byte(s)`];
+  if (Buffer.byteLength(topic) > MAX_NAME_BYTES) errors.topic = tooLong;
+  if (Buffer.byteLength(event) > MAX_NAME_BYTES) errors.event = tooLong;
+  return errors;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -116,7 +134,13 @@ export async function singleBroadcast(
   }
   const identity = await authorize(hub, request);
   if (!identity) return sendJson(response, 401, { message: 'Unauthorized' });
+  const topic = `realtime:${subTopic}`;
+  const errors = nameErrors(topic, event);
+  if (Object.keys(errors).length > 0) return sendJson(response, 422, { errors });
   if (json && body.length === 0) body = Buffer.from('{}');
+  if (json && nestsDeeperThan(body.toString('latin1'), MAX_JSON_DEPTH)) {
+    return sendJson(response, 400, tooDeep);
+  }
   if (json) {
     try {
       JSON.parse(body.toString('utf8'));
@@ -133,7 +157,6 @@ export async function singleBroadcast(
   }
   if (hub.rateLimited)
     return sendJson(response, 429, { message: 'You have exceeded your rate limit' });
-  const topic = `realtime:${subTopic}`;
   hub.broadcastTo(
     topic,
     isPrivate,

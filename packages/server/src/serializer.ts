@@ -1,4 +1,5 @@
 import type { RawData } from 'ws';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
 
 /** The two Phoenix serializer versions the official client speaks. */
 export type ProtocolVersion = '1.0.0' | '2.0.0';
@@ -79,7 +80,12 @@ export function decodeFrame(data: RawData, isBinary: boolean, vsn: ProtocolVersi
     if (vsn === '1.0.0') throw new MalformedFrameError('binary frames need vsn 2.0.0');
     return decodeBinaryPush(bytes);
   }
-  const parsed = parseJson(bytes.toString('utf8'));
+  const text = bytes.toString('utf8');
+  // The server re-encodes payloads, and `JSON.stringify` recurses once per level.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new MalformedFrameError(`frame nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  const parsed = parseJson(text);
   if (vsn === '2.0.0') {
     if (!Array.isArray(parsed) || parsed.length < 5) {
       throw new MalformedFrameError(
@@ -116,6 +122,20 @@ function checkMessage(
   };
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes a header field, refusing bytes that are not UTF-8: replacement characters would change
+ * the field's length, and the server re-encodes these fields for every receiver.
+ */
+function strictUtf8(bytes: Buffer, name: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new MalformedFrameError(`binary frame ${name} is not valid UTF-8`);
+  }
+}
+
 function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
   if (bytes.length < PUSH_HEADER_BYTES)
     throw new MalformedFrameError('binary frame header is truncated');
@@ -133,22 +153,29 @@ function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
     throw new MalformedFrameError(`binary payload encoding ${encoding} is unknown`);
   }
   let offset = PUSH_HEADER_BYTES;
-  const field = (length: number): string => {
+  const field = (length: number, name: string): string => {
     if (offset + length > bytes.length) throw new MalformedFrameError('binary frame is truncated');
-    const value = bytes.toString('utf8', offset, offset + length);
+    const value = strictUtf8(bytes.subarray(offset, offset + length), name);
     offset += length;
     return value;
   };
-  const joinRef = field(joinRefLen);
-  const ref = field(refLen);
-  const topic = field(topicLen);
-  const event = field(eventLen);
-  const meta = field(metaLen);
+  const joinRef = field(joinRefLen, 'join_ref');
+  const ref = field(refLen, 'ref');
+  const topic = field(topicLen, 'topic');
+  const event = field(eventLen, 'event');
+  const meta = field(metaLen, 'metadata');
   if (meta !== '') {
     const parsedMeta = parseJson(meta);
     if (typeof parsedMeta !== 'object' || parsedMeta === null || Array.isArray(parsedMeta)) {
       throw new MalformedFrameError('binary frame metadata must be a JSON object');
     }
+  }
+  const payload = bytes.subarray(offset);
+  // Latin-1 keeps one character per byte; UTF-8 sequences never hold the ASCII brackets.
+  if (encoding === 1 && nestsDeeperThan(payload.toString('latin1'), MAX_JSON_DEPTH)) {
+    throw new MalformedFrameError(
+      `binary frame payload nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
   return {
     kind: 'broadcast',
@@ -158,7 +185,7 @@ function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
     event,
     meta,
     json: encoding === 1,
-    payload: bytes.subarray(offset),
+    payload,
   };
 }
 

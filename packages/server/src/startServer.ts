@@ -23,6 +23,7 @@ import { DEFAULT_LIMITS, consoleLogger, type Limits, type Logger } from './optio
 import { RealtimeHub, type ServerStats } from './RealtimeHub';
 import { batchBroadcast, singleBroadcast } from './restBroadcast';
 import { negotiateVersion } from './serializer';
+import { total } from './total';
 
 /** Options of `startServer`, the same as the `roomkit start` flags. */
 export interface ServerOptions {
@@ -125,19 +126,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
     perMessageDeflate: false,
   });
 
-  const http = createServer((request, response) => {
-    handleRequest(hub, request, response).catch((error: unknown) => {
-      logger.error('request failed', { url: request.url, error: String(error) });
-      if (!response.headersSent) sendJson(response, 500, { message: 'Internal server error' });
-      else response.end();
-    });
-  });
-  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    upgrade(hub, wss, request, socket, head).catch((error: unknown) => {
-      logger.error('upgrade failed', { error: String(error) });
-      refuseUpgrade(socket, 500, { error: 'Error connecting to Realtime' });
-    });
-  });
+  // Every request gets an answer: a failure inside a handler becomes a 500, never an exit.
+  const http = createServer(
+    total(
+      logger,
+      'request',
+      (request: IncomingMessage, response: ServerResponse) => handleRequest(hub, request, response),
+      (_error, request, response) => {
+        if (!response.headersSent) sendJson(response, 500, { message: 'Internal server error' });
+        else response.end();
+        request.resume();
+      },
+    ),
+  );
+  http.on(
+    'upgrade',
+    total(
+      logger,
+      'upgrade',
+      (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+        upgrade(hub, wss, request, socket, head),
+      (_error, _request, socket) =>
+        refuseUpgrade(socket, 500, { error: 'Error connecting to Realtime' }),
+    ),
+  );
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -146,6 +158,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
       resolve();
     });
   });
+  // After listening, a server error (EMFILE…) is logged; it must not end the process.
+  http.on('error', (error) => logger.error('HTTP server error', { error: error.message }));
   const { port } = http.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   publicUrl = `http://${urlHost}:${port}`;
@@ -225,7 +239,7 @@ async function openDatabase(
     database.pool,
     hub.logger,
     (changes) => hub.onChanges(changes),
-    (up) => hub.databaseStatus(up),
+    total(hub.logger, 'database status', (up: boolean) => hub.databaseStatus(up)),
   );
   try {
     await stream.start();
@@ -243,6 +257,11 @@ async function upgrade(
   socket: Duplex,
   head: Buffer,
 ): Promise<void> {
+  // A client that resets during the handshake (or its refusal delay) must not throw; once the
+  // upgrade is handed to `ws`, its own listener takes over.
+  const onError = (error: Error) =>
+    hub.logger.info('handshake socket error', { error: error.message });
+  socket.on('error', onError);
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (!SOCKET_PATHS.has(url.pathname)) return refuseUpgrade(socket, 404);
   const vsn = negotiateVersion(url.searchParams.get('vsn'));
@@ -260,6 +279,7 @@ async function upgrade(
     return refuseUpgrade(socket, 401, { error: error.connectMessage });
   }
   wss.handleUpgrade(request, socket, head, (ws) => {
+    socket.off('error', onError);
     hub.addConnection(new Connection(hub, ws, vsn, identity));
   });
 }
@@ -317,13 +337,13 @@ async function handleRequest(
   if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
   if (isBatch) return batchBroadcast(hub, request, response, body);
   const [, topic = '', event = ''] = single ?? [];
-  return singleBroadcast(
-    hub,
-    request,
-    response,
-    url,
-    body,
-    decodeURIComponent(topic),
-    decodeURIComponent(event),
-  );
+  let names: [string, string];
+  try {
+    names = [decodeURIComponent(topic), decodeURIComponent(event)];
+  } catch {
+    return sendJson(response, 400, {
+      message: 'The topic and event in the path must be percent-encoded UTF-8',
+    });
+  }
+  return singleBroadcast(hub, request, response, url, body, ...names);
 }

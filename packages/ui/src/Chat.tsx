@@ -28,6 +28,7 @@ import { createMessageStore } from './createMessageStore';
 import { cx } from './cx';
 import { formatTyping } from './TypingIndicator';
 import type { RoomUser } from './types';
+import { useLogPadding } from './useLogPadding';
 import { useTyping } from './useTyping';
 
 /** Props of {@link Chat}. */
@@ -132,14 +133,26 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   );
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  const sizerRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  // A log that showed its end keeps showing it when it or a row changes size.
+  const padding = useLogPadding(scrollRef, sizerRef, () => {
+    const el = scrollRef.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  });
+  // The rows sit inside the log's CSS padding: the virtualizer counts it in every offset, so
+  // scrolling to the newest message shows it whole, with the padding below it.
   const virtualizer = useVirtualizer({
     count: list.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 40,
     overscan: 6,
     getItemKey: (index) => list[index]?.id ?? index,
+    paddingStart: padding.start,
+    paddingEnd: padding.end,
+    scrollPaddingStart: padding.start,
+    scrollPaddingEnd: padding.end,
   });
-  const atBottom = useRef(true);
   const [seen, setSeen] = useState<{ atBottom: boolean; count: number }>({
     atBottom: true,
     count: 0,
@@ -214,7 +227,13 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
         // The virtualizer needs a bounded scroller even without styles.css.
         style={{ overflowY: 'auto', flex: '1 1 0', minHeight: 0, contain: 'strict' }}
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div
+          ref={sizerRef}
+          style={{
+            height: Math.max(0, virtualizer.getTotalSize() - padding.start - padding.end),
+            position: 'relative',
+          }}
+        >
           {virtualizer.getVirtualItems().map((item) => {
             const entry = list[item.index];
             if (!entry) return null;
@@ -228,7 +247,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 key={entry.id}
                 entry={entry}
                 index={item.index}
-                start={item.start}
+                start={item.start - padding.start}
                 measure={measure}
                 render={renderMessage}
                 first={firstOfGroup}

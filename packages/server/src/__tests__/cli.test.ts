@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { createServer } from 'node:net';
@@ -19,8 +19,12 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-function run(args: string[], cwd?: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe', cwd });
+function run(args: string[], cwd?: string, env?: Record<string, string>) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: 'pipe',
+    cwd,
+    env: env ? { ...process.env, ...env } : undefined,
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -30,6 +34,15 @@ function run(args: string[], cwd?: string) {
     child.once('exit', (code) => resolve(code)),
   );
   return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
@@ -195,6 +208,48 @@ describe('roomkit CLI', () => {
       await rm(cwd, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('removes an --ephemeral folder left by a server killed with SIGKILL on the next ephemeral start', async () => {
+    // A temp folder of its own, so only this test's folders are looked at.
+    const temp = await mkdtemp(join(tmpdir(), 'roomkit-temp-'));
+    await chmod(temp, 0o755);
+    const postmasters: number[] = [];
+    const folders = async () =>
+      (await readdir(temp)).filter((name) => name.startsWith('roomkit-db-'));
+    try {
+      const first = run(['start', '--port', '0', '--json', '--ephemeral'], undefined, {
+        TMPDIR: temp,
+      });
+      await firstLine(first.child);
+      const [left] = await folders();
+      expect(left).toBeDefined();
+      const postmaster = Number(
+        (await readFile(join(temp, String(left), 'data', 'postmaster.pid'), 'utf8')).split('\n')[0],
+      );
+      postmasters.push(postmaster);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      // The crash left the folder, and its PostgreSQL still running.
+      expect(await folders()).toEqual([left]);
+      expect(alive(postmaster)).toBe(true);
+
+      const second = run(['start', '--port', '0', '--json', '--ephemeral'], undefined, {
+        TMPDIR: temp,
+      });
+      await firstLine(second.child);
+      const now = await folders();
+      expect(now).toHaveLength(1);
+      expect(now).not.toContain(left);
+      expect(alive(postmaster)).toBe(false);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect(await folders()).toEqual([]);
+    } finally {
+      // Without the fix the killed server's PostgreSQL would outlive the test.
+      for (const pid of postmasters) if (alive(pid)) process.kill(pid, 'SIGINT');
+      await rm(temp, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('serves the whole app flow from `roomkit start`: admin user, password sign-in, writes and live changes', async () => {
     const migrations = await mkdtemp(join(tmpdir(), 'roomkit-migrations-'));

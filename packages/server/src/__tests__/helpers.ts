@@ -1,6 +1,7 @@
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
 import WebSocket from 'ws';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { silentLogger, type Limits, type Logger } from '../options';
 import { startServer, type RoomkitServer, type ServerOptions } from '../startServer';
 
@@ -95,4 +96,52 @@ export function recordingLogger(): Logger & { lines: string[] } {
   const record = (message: string, fields?: Record<string, unknown>) =>
     lines.push(`${message} ${fields ? JSON.stringify(fields) : ''}`);
   return { lines, info: record, warn: record, error: record };
+}
+
+/**
+ * Fails every test of the file during which an exception or a rejection reached the process
+ * (`uncaughtException` / `unhandledRejection`): the server must handle everything itself.
+ */
+export function failOnProcessErrors(): void {
+  const seen: string[] = [];
+  const record = (error: unknown) =>
+    seen.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  beforeAll(() => {
+    process.on('uncaughtException', record);
+    process.on('unhandledRejection', record);
+  });
+  afterAll(() => {
+    process.off('uncaughtException', record);
+    process.off('unhandledRejection', record);
+  });
+  afterEach(() => {
+    expect(seen.splice(0), 'errors that reached the process').toEqual([]);
+  });
+}
+
+/**
+ * One server with an ephemeral embedded database for all tests of a file (started before the
+ * first, stopped after the last) and a SQL client to it. Its fields are set once `beforeAll` ran.
+ */
+export function databaseServer(limits: Partial<Limits> = {}): {
+  server: RoomkitServer;
+  db: pg.Client;
+} {
+  const shared = {} as { server: RoomkitServer; db: pg.Client };
+  beforeAll(async () => {
+    shared.server = await startServer({
+      port: 0,
+      db: 'embedded',
+      ephemeral: true,
+      logger: silentLogger,
+      limits: { joinErrorDelayMs: 0, connectErrorDelayMs: 0, ...limits },
+    });
+    shared.db = new pg.Client({ connectionString: shared.server.dbUrl ?? '' });
+    await shared.db.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await shared.db?.end();
+    await shared.server?.stop();
+  });
+  return shared;
 }
