@@ -162,4 +162,50 @@ describe('optimistic mutations', () => {
     await waitFor(() => expect(ann.titles()).toEqual([final]));
     await waitFor(() => expect(bob.titles()).toEqual([final]));
   });
+
+  it('never lets a fetch that read the table before a write put the old row back', async () => {
+    const table = await todosTable(['a']);
+    const client = await realtime.user('ann');
+    const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    let hold = false;
+    let release: (() => void) | undefined;
+    const echoes: string[] = [];
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus(`db:public.${table}`).phase,
+        list: useRealtimeQuery<Todo>(
+          {
+            queryKey: [table],
+            queryFn: async () => {
+              const rows = ((await client.from(table).select().order('id')).data ?? []) as Todo[];
+              // This fetch has read the table; it lands only after the write below.
+              if (hold) await new Promise<void>((resolve) => (release = resolve));
+              return rows;
+            },
+          },
+          {
+            table,
+            apply: 'merge',
+            order: { column: 'id' },
+            onChange: (change) => echoes.push(change.eventType),
+          },
+        ),
+        update: useUpdateMutation<Todo>({ table }),
+      }),
+      { wrapper: withQueries(client, queries) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
+    const id = result.current.list.data?.[0]?.id;
+    hold = true;
+    void result.current.list.refetch();
+    await waitFor(() => expect(release).toBeDefined());
+    await act(() => result.current.update.mutateAsync({ id, title: 'A' }));
+    await waitFor(() => expect(result.current.list.data?.map((todo) => todo.title)).toEqual(['A']));
+    // The echo has come and gone too: only the stale fetch is left to land.
+    await waitFor(() => expect(echoes).toEqual(['UPDATE']));
+    act(() => release?.());
+    await waitFor(() => expect(result.current.list.isFetching).toBe(false));
+    expect(result.current.list.data?.map((todo) => todo.title)).toEqual(['A']);
+  });
 });
