@@ -63,6 +63,10 @@ export function useTableMutation<Row extends AnyRow>(
   const { table, schema = 'public' } = options;
   const keys: string[] = ([] as string[]).concat(options.primaryKey ?? 'id');
   const keyOf = (row: AnyRow): AnyRow => Object.fromEntries(keys.map((key) => [key, row[key]]));
+  const held = (input: AnyRow) =>
+    findTableRow(registry, queryClient, { schema, table }, (row) =>
+      keys.every((key) => row[key] === input[key]),
+    );
   const apply = (event: PostgresChange['eventType'], row: AnyRow, old: AnyRow) =>
     applyToTable(registry, queryClient, { schema, table }, change(event, row, old));
   return useMutation<Row, PostgrestError, Partial<Row>, AnyRow | undefined>(
@@ -82,9 +86,7 @@ export function useTableMutation<Row extends AnyRow>(
       },
       // The row as shown until the database answers; returned as the mutation's context.
       onMutate: (input) => {
-        const before = findTableRow(registry, queryClient, { schema, table }, (row) =>
-          keys.every((key) => row[key] === input[key]),
-        );
+        const before = held(input);
         if (kind === 'delete') {
           apply('DELETE', {}, keyOf(input));
           return before;
@@ -99,9 +101,11 @@ export function useTableMutation<Row extends AnyRow>(
         return kind === 'insert' ? shown : before;
       },
       onError: (_error, _input, context) => {
-        // Exactly this change is undone: the row as it was, or gone if it was new.
-        if (kind === 'insert' && context) apply('DELETE', {}, keyOf(context));
-        else if (context) apply('INSERT', context, keyOf(context));
+        // Exactly this change is undone: the row as it was, or gone if it was new. An updated
+        // row that someone deleted meanwhile stays deleted.
+        if (!context || (kind === 'update' && !held(context))) return;
+        if (kind === 'insert') apply('DELETE', {}, keyOf(context));
+        else apply('INSERT', context, keyOf(context));
       },
       onSuccess: (row, _input, context) => {
         if (kind === 'delete') return;
