@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Dependencies point one way: server stands alone; react never imports ui; ui uses only react's public entry. */
+/** Dependencies point one way: server stands alone; react never imports ui; ui and devtools use only react's public entries. */
 const layering = {
   'packages/server/**': [
     {
@@ -45,6 +45,18 @@ const layering = {
     {
       group: ['@roomkit/server', '@roomkit/server/*'],
       message: 'Only tests may use @roomkit/server.',
+    },
+  ],
+  'packages/devtools/**': [
+    {
+      group: ['@roomkit/react/*', '!@roomkit/react/query', '../../react/*', '../../react/**'],
+      message:
+        '@roomkit/devtools imports only the public entries of @roomkit/react (the main one and /query).',
+    },
+    {
+      group: ['@roomkit/ui', '@roomkit/ui/*', '@roomkit/server', '@roomkit/server/*'],
+      message:
+        '@roomkit/devtools stands on @roomkit/react alone; only tests may use @roomkit/server.',
     },
   ],
 };

@@ -66,6 +66,8 @@ export default defineConfig({
       'packages/react/vitest.react18.config.ts',
       // @roomkit/ui: browser mode (Chromium) and Node (bundle size), with configs resolved from its own dependencies.
       'packages/ui/vitest.*.config.ts',
+      // @roomkit/devtools: the panel in Chromium, and its production bundle in Node.
+      'packages/devtools/vitest.*.config.ts',
       // Storybook's story tests (Chromium) and the demo's end-to-end tests (playwright-core).
       '.storybook/vitest.config.ts',
       'apps/*/vitest.*.config.ts',

@@ -19,6 +19,7 @@ export default defineProject({
       { find: /^react-dom\/client$/, replacement: from18('react-dom/client') },
       { find: /^react-dom\/server$/, replacement: from18('react-dom/server') },
       { find: /^@testing-library\/react$/, replacement: from18('@testing-library/react') },
+      { find: /^react-test-renderer$/, replacement: from18('react-test-renderer') },
     ],
   },
   ssr: { resolve: { conditions: ['source'] } },
@@ -36,6 +37,7 @@ export default defineProject({
       'src/__tests__/mutations.test.tsx',
       'src/__tests__/useConnectionStatus.test.tsx',
       'src/__tests__/auth.test.tsx',
+      'src/__tests__/runtimes.test.tsx',
     ],
     setupFiles: ['src/__tests__/setup.ts'],
     // ESM libraries that import `react` are bundled into the test run so the alias reaches them.

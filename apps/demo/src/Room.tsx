@@ -1,3 +1,4 @@
+import { RoomkitDevtools } from '@roomkit/devtools';
 import { RealtimeProvider } from '@roomkit/react';
 import {
   AvatarStack,
@@ -57,6 +58,8 @@ export default function Room({ user }: { user: RoomUser }) {
             </aside>
           </main>
         </div>
+        {/* Renders nothing, and adds no code, in the production build. */}
+        <RoomkitDevtools position="bottom-left" />
       </RealtimeProvider>
     </QueryClientProvider>
   );

@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext } from './reactApi';
 import type { RealtimeStore } from './createRealtimeStore';
 
 /** What a provider shares with its hooks: its client, store and channel registry. */

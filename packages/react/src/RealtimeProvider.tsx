@@ -1,6 +1,7 @@
 'use client';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { createElement, useEffect, useState } from './reactApi';
 import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
 import { createRealtimeStore } from './createRealtimeStore';
@@ -43,5 +44,6 @@ export function RealtimeProvider(props: RealtimeProviderProps) {
     setRealtime((realtime = createRealtimeStore(props)));
   }
   useEffect(() => realtime.attach(), [realtime]);
-  return <RealtimeContext.Provider value={realtime}>{children}</RealtimeContext.Provider>;
+  // createElement rather than JSX: the jsx-runtime import would be one more statement in the bundle.
+  return createElement(RealtimeContext.Provider, { value: realtime }, children);
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useMemo } from 'react';
+import { useEffect, useMemo } from './reactApi';
 import type { BroadcastMessage, SendStatus } from './core/ChannelRegistry';
 import { validateIncoming } from './core/standardSchema';
 import {
@@ -84,11 +84,12 @@ export function useBroadcast(
       release();
     };
   }, [registry, name, isPrivate, event, ack, self, listening, schema, onMessage]);
-  const send = useCallback(
-    (payload: unknown) =>
-      registry.find(name, isPrivate)?.send(event, payload, rest) ??
-      Promise.resolve<SendStatus>('error'),
+  return useMemo(
+    () => ({
+      send: (payload: unknown) =>
+        registry.find(name, isPrivate)?.send(event, payload, rest) ??
+        Promise.resolve<SendStatus>('error'),
+    }),
     [registry, name, isPrivate, event, rest],
   );
-  return useMemo(() => ({ send }), [send]);
 }

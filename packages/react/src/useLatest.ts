@@ -1,4 +1,4 @@
-import { useInsertionEffect, useRef } from 'react';
+import { useInsertionEffect, useRef } from './reactApi';
 
 /**
  * Keeps the latest value in a ref so callbacks never become effect dependencies. Insertion

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect } from 'react';
+import { useEffect } from './reactApi';
 import { useRealtimeContext } from './RealtimeContext';
 import { useLatest } from './useLatest';
 

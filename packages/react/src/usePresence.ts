@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from './reactApi';
 import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
@@ -69,25 +69,23 @@ export function usePresence<S extends Record<string, unknown>>(
   );
   // This hook's slice of the room's one tracked state; other consumers hold their own.
   const [owner] = useState(() => ({}));
+  // Stable: sets (or, with null, removes) this hook's slice.
+  const track = useCallback(
+    (next: S | null) => registry.find(name, isPrivate)?.track(next, owner),
+    [registry, name, isPrivate, owner],
+  );
   // Runs after every render that passes a new state object (or a new key: another user signed
   // in); the tracker drops equal states.
   useEffect(() => {
-    if (state !== undefined) registry.find(name, isPrivate)?.track(state, owner);
-  }, [registry, name, isPrivate, key, state, owner]);
-  useEffect(
-    () => () => registry.find(name, isPrivate)?.track(null, owner),
-    [registry, name, isPrivate, owner],
-  );
-  const update = useCallback(
-    (next: S) => registry.find(name, isPrivate)?.track(next, owner),
-    [registry, name, isPrivate, owner],
-  );
+    if (state !== undefined) track(state);
+  }, [track, key, state]);
+  useEffect(() => () => track(null), [track]);
   const users = useStoreSelector(
     store,
     (s) => s.presence[roomId] ?? NO_USERS,
   ) as readonly PresenceUser<S>[];
   return useMemo(() => {
     const me = users.find((user) => user.key === key);
-    return { users, me, others: me ? users.filter((user) => user !== me) : users, update };
-  }, [users, key, update]);
+    return { users, me, others: me ? users.filter((user) => user !== me) : users, update: track };
+  }, [users, key, track]);
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect } from 'react';
+import { useEffect } from './reactApi';
 import { roomKey } from './core/ChannelRegistry';
 import { resolveRoom, type RoomInput } from './defineRoom';
 import { useRealtimeContext } from './RealtimeContext';

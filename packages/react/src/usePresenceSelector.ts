@@ -1,5 +1,5 @@
 'use client';
-import { useRef } from 'react';
+import { useRef } from './reactApi';
 import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
@@ -49,11 +49,11 @@ export function usePresenceSelector<T, S>(
   const { store, roomId } = usePresenceChannel('usePresenceSelector', room, options.private);
   const isEqual = options.isEqual ?? Object.is;
   // The last selection, so an equal result keeps its identity and the store skips the render.
-  const last = useRef<{ value: T } | null>(null);
+  const lastRef = useRef<{ value: T } | null>(null);
   return useStoreSelector(store, (state) => {
     const next = selector((state.presence[roomId] ?? NO_USERS) as readonly PresenceUser<S>[]);
-    if (last.current && isEqual(last.current.value, next)) return last.current.value;
-    last.current = { value: next };
+    if (lastRef.current && isEqual(lastRef.current.value, next)) return lastRef.current.value;
+    lastRef.current = { value: next };
     return next;
   });
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from './reactApi';
 import type { StoreApi } from 'zustand/vanilla';
 
 /**

@@ -244,7 +244,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         const key = want.presenceKey;
         if (want.presence || key !== undefined) wantPresence = true;
         if (key !== undefined) {
-          if (keys.some((other) => other !== key) && process.env.NODE_ENV !== 'production') {
+          if (process.env.NODE_ENV !== 'production' && keys.some((other) => other !== key)) {
             devWarn(
               `Room "${name}" is tracked under two presence keys; the newest, "${key}", wins.`,
             );

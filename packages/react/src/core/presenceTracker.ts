@@ -21,13 +21,14 @@ export type PresenceSend = (state: Record<string, unknown> | null) => void;
  *
  * The limit is a token bucket sized so that no window of `windowMs` ever holds more than
  * `maxCalls` sends, however the window is placed: `burst` tokens up front plus one every
- * `windowMs / (maxCalls - burst)`, padded by 2 % against clock and network skew.
+ * `windowMs / (maxCalls - burst)`, padded by 2 % against clock and network skew. It is kept as one
+ * number (the generic cell rate algorithm): `due` is when the bucket would be full again, and a
+ * send may go once `due` is at most `burst - 1` periods ahead.
  */
 export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: PresenceSend) {
   const burst = Math.max(1, Math.min(2, maxCalls - 1));
   const period = (windowMs / Math.max(1, maxCalls - burst)) * 1.02;
-  let tokens = burst;
-  let refilledAt = 0;
+  let due = 0;
   let desired: Record<string, unknown> | null = null;
   let sent: string | null = null;
   let joined = false;
@@ -38,22 +39,15 @@ export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: P
     const hash = desired === null ? null : stableHash(desired);
     if (hash === sent) return;
     const now = Date.now();
-    const gained = Math.floor((now - refilledAt) / period);
-    if (gained > 0) {
-      tokens = Math.min(burst, tokens + gained);
-      refilledAt = tokens === burst ? now : refilledAt + gained * period;
-    }
-    if (tokens === 0) {
-      timer = setTimeout(
-        () => {
-          timer = undefined;
-          flush();
-        },
-        Math.ceil(refilledAt + period - now),
-      );
+    const wait = due - (burst - 1) * period - now;
+    if (wait > 0) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        flush();
+      }, Math.ceil(wait));
       return;
     }
-    tokens--;
+    due = Math.max(due, now) + period;
     sent = hash;
     send(desired);
   };
@@ -74,8 +68,7 @@ export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: P
       stop();
       joined = true;
       sent = null;
-      tokens = burst;
-      refilledAt = Date.now();
+      due = 0;
       flush();
     },
     /** The channel is not joined; nothing can be sent until it is. */

@@ -35,13 +35,17 @@ export function createPresenceUsers(
   // What each shown user was built from (connections and raw state), so an unchanged user is
   // neither validated again nor replaced, even when the schema transforms the state.
   const sources = new WeakMap<PresenceUser, string>();
-  let shown: readonly PresenceUser[] = [];
+  // Whether `users` changed since the last publish: only then is there a new array to show.
+  let changed = false;
+
+  const remove = (key: string): void => {
+    departed.delete(key);
+    changed = users.delete(key) || changed;
+  };
 
   const render = (): void => {
-    const next = [...users.values()];
-    if (next.length !== shown.length || next.some((user, i) => user !== shown[i])) {
-      publish((shown = next));
-    }
+    if (changed) publish([...users.values()]);
+    changed = false;
   };
 
   return {
@@ -49,14 +53,15 @@ export function createPresenceUsers(
     sync(raw: RawPresence, schema?: StandardSchemaV1): void {
       for (const key of users.keys()) {
         if (key in raw || departed.has(key)) continue;
-        if (graceMs <= 0) users.delete(key);
+        if (graceMs <= 0) remove(key);
         else {
-          const timer = setTimeout(() => {
-            departed.delete(key);
-            users.delete(key);
-            render();
-          }, graceMs);
-          departed.set(key, timer);
+          departed.set(
+            key,
+            setTimeout(() => {
+              remove(key);
+              render();
+            }, graceMs),
+          );
         }
       }
       for (const [key, metas] of Object.entries(raw)) {
@@ -78,6 +83,7 @@ export function createPresenceUsers(
             };
             sources.set(user, source);
             users.set(key, user);
+            changed = true;
           }
         }
         clearTimeout(departed.get(key));

@@ -50,30 +50,27 @@ export function watchConnection(
   let snapshot = IDLE_SOCKET;
   let error: Error | null = null;
 
-  const set = (patch: Partial<ConnectionSnapshot>): void => {
-    const next = { ...snapshot, ...patch };
-    if ((Object.keys(next) as (keyof ConnectionSnapshot)[]).some((k) => next[k] !== snapshot[k])) {
-      publish((snapshot = next));
+  // Publishes only a snapshot that differs; `error` is the one the last refresh settled on.
+  const set = (status: SocketStatus, latencyMs: number | null): void => {
+    if (
+      status !== snapshot.status ||
+      latencyMs !== snapshot.latencyMs ||
+      error !== snapshot.error
+    ) {
+      publish((snapshot = { status, latencyMs, error }));
     }
   };
 
   const refresh = (): void => {
     const state = realtime.connectionState();
-    if (state === 'open') {
-      everOpen = true;
-      error = null;
-    } else if (!wanted() && state !== 'connecting') everOpen = false;
-    set({
-      status:
-        state === 'open'
-          ? 'open'
-          : everOpen
-            ? 'reconnecting'
-            : wanted() || state === 'connecting'
-              ? 'connecting'
-              : 'idle',
-      error,
-    });
+    const open = state === 'open';
+    const connecting = wanted() || state === 'connecting';
+    if (open) error = null;
+    everOpen = open || (everOpen && connecting);
+    set(
+      open ? 'open' : everOpen ? 'reconnecting' : connecting ? 'connecting' : 'idle',
+      snapshot.latencyMs,
+    );
   };
 
   // A failed attempt reports an error and then a close; the close carries the code.
@@ -103,7 +100,7 @@ export function watchConnection(
     if (status !== 'ok') return;
     // realtime-js asks the token callback again with each heartbeat; by its reply it holds the result.
     onBeat?.();
-    if (latency !== undefined) set({ latencyMs: latency });
+    if (latency !== undefined) set(snapshot.status, latency);
   };
   listeners.add(onHeartbeat);
 

@@ -1,6 +1,6 @@
 'use client';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect } from '../reactApi';
 import { useRealtimeContext } from '../RealtimeContext';
 import { scheduleRefetch } from './syncQueriesWithRealtime';
 

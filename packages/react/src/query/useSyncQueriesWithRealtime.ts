@@ -1,6 +1,6 @@
 'use client';
 import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo } from '../reactApi';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { stableHash } from '../core/stableHash';
 import { useRealtimeContext } from '../RealtimeContext';

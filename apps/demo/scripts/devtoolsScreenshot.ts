@@ -1,0 +1,61 @@
+/**
+ * Takes the root README's picture of the devtools (docs/devtools.png): the demo with Ann and Bob
+ * signed in, Bob chatting, and Ann's panel open on the Events tab.
+ * Run: `node --conditions=source --import tsx apps/demo/scripts/devtoolsScreenshot.ts`
+ */
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { ServerProcess, startDemo } from '../e2e/stack';
+
+const OUT = fileURLToPath(new URL('../../../docs/devtools.png', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function signIn(page: Page, url: string, name: string) {
+  await page.goto(url);
+  await page.getByTestId('sign-in-name').fill(name);
+  await page.getByTestId('sign-in-submit').click();
+  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
+}
+
+const server = await ServerProcess.create();
+const info = await server.start();
+const vite = await startDemo(info);
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+try {
+  const url = vite.resolvedUrls?.local[0] ?? '';
+  const ann = await (
+    await browser.newContext({ viewport: { width: 1280, height: 820 } })
+  ).newPage();
+  const bob = await (
+    await browser.newContext({ viewport: { width: 1280, height: 820 } })
+  ).newPage();
+  await signIn(ann, url, 'Ann');
+  await signIn(bob, url, 'Bob');
+  await ann.getByRole('button', { name: 'Roomkit' }).click();
+  await ann.getByRole('tab', { name: 'Events' }).click();
+  const input = bob.getByPlaceholder('Write a message…');
+  await input.fill('Hi Ann, the board is up to date');
+  await input.press('Enter');
+  await bob.mouse.move(300, 300);
+  await bob.mouse.move(420, 360, { steps: 5 });
+  await ann
+    .getByRole('list', { name: 'Events' })
+    .getByText('message', { exact: true })
+    .first()
+    .waitFor();
+  // Open the newest chat message's payload.
+  await ann
+    .getByRole('list', { name: 'Events' })
+    .getByText('message', { exact: true })
+    .first()
+    .click();
+  await ann.screenshot({ path: OUT });
+  console.info(`Wrote ${OUT}`);
+} finally {
+  await browser.close();
+  await vite.close();
+  await server.stop();
+}

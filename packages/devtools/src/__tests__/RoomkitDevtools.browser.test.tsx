@@ -1,0 +1,283 @@
+import { useConnectionStatus } from '@roomkit/react';
+import { cleanup, render } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { RoomkitDevtools, type RoomkitDevtoolsProps } from '../index';
+import { axeViolations, clientFor, closeClients, Member, Side, uuid } from './helpers';
+
+afterEach(async () => {
+  cleanup();
+  await closeClients();
+});
+
+/** The shadow root the panel lives in. */
+const panelRoot = (): ShadowRoot => {
+  const root = document.querySelector('[data-roomkit-devtools]')?.shadowRoot;
+  if (!root) throw new Error('The devtools host has no shadow root.');
+  return root;
+};
+
+/** Ann (with the devtools) and Bob in one room. */
+async function twoUsers(devtools: RoomkitDevtoolsProps = {}) {
+  const room = `dev-${uuid()}`;
+  const ann = { id: `ann-${uuid()}`, name: 'Ann' };
+  const bob = { id: `bob-${uuid()}`, name: 'Bob' };
+  const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bob.id)]);
+  render(
+    <>
+      <Side client={a}>
+        <Member room={room} {...ann} />
+        <RoomkitDevtools {...devtools} />
+      </Side>
+      <Side client={b}>
+        <Member room={room} {...bob} />
+      </Side>
+    </>,
+  );
+  return { room, ann, bob, a, b };
+}
+
+describe('RoomkitDevtools', () => {
+  it('opens from its button, moves focus to the first tab, and Escape closes it back to the button', async () => {
+    await twoUsers();
+    const toggle = page.getByRole('button', { name: 'Roomkit' });
+    await expect.element(toggle).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(toggle);
+    const dialog = page.getByRole('dialog', { name: 'Roomkit devtools' });
+    await expect.element(dialog).toBeVisible();
+    await expect.element(toggle).toHaveAttribute('aria-expanded', 'true');
+    // Focus inside a shadow root shows on the root; the document sees its host.
+    await expect.poll(() => panelRoot().activeElement?.textContent).toBe('Connection');
+    expect(await axeViolations(panelRoot().querySelector('.rkd') as Element)).toEqual([]);
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    await expect.poll(() => panelRoot().activeElement).toBe(toggle.element());
+  });
+
+  it('starts open without taking focus when initialIsOpen is set', async () => {
+    const input = document.createElement('input');
+    input.setAttribute('aria-label', 'App field');
+    document.body.append(input);
+    try {
+      input.focus();
+      await twoUsers({ initialIsOpen: true, theme: 'dark', position: 'top-left' });
+      const dialog = page.getByRole('dialog', { name: 'Roomkit devtools' });
+      await expect.element(dialog).toBeVisible();
+      await expect.element(dialog).toHaveAttribute('data-position', 'top-left');
+      expect(panelRoot().querySelector('.rkd')?.getAttribute('data-theme')).toBe('dark');
+      expect(document.activeElement).toBe(input);
+    } finally {
+      input.remove();
+    }
+  });
+
+  it('keeps its styles in a shadow root, away from the app', async () => {
+    await twoUsers({ initialIsOpen: true });
+    const host = document.querySelector('[data-roomkit-devtools]');
+    expect(host?.shadowRoot?.querySelector('style')?.textContent).toContain('.rkd-panel');
+    expect(
+      [...document.head.querySelectorAll('style')].some((s) =>
+        s.textContent?.includes('.rkd-panel'),
+      ),
+    ).toBe(false);
+  });
+
+  it('shows the connection: status, latency once a heartbeat returns, and the token claims', async () => {
+    const { ann } = await twoUsers({ initialIsOpen: true });
+    await expect
+      .element(page.getByTestId('rkd-status'), { timeout: 10_000 })
+      .toHaveAttribute('data-state', 'open');
+    await expect.element(page.getByText(ann.id)).toBeVisible();
+    await expect.element(page.getByText('authenticated')).toBeVisible();
+    await expect.element(page.getByText(/^\d+ ms$/), { timeout: 10_000 }).toBeVisible();
+    await expect.element(page.getByText(/\(in \d/)).toBeVisible();
+  });
+
+  it('lists the room with its phase, privacy, bindings and one join', async () => {
+    const { room } = await twoUsers({ initialIsOpen: true });
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    const row = page.getByRole('row').filter({ hasText: room });
+    await expect.element(row.getByText('joined'), { timeout: 10_000 }).toBeVisible();
+    await expect.element(row.getByText('public')).toBeVisible();
+    await expect.element(row.getByText('broadcast *')).toBeVisible();
+    await expect.element(row.getByText('presence sync')).toBeVisible();
+    await expect.element(row.getByRole('cell', { name: '1', exact: true })).toBeVisible();
+  });
+
+  it('shows both people in the room with their merged state', async () => {
+    const { room, ann, bob } = await twoUsers({ initialIsOpen: true });
+    await userEvent.click(page.getByRole('tab', { name: 'Presence' }));
+    const section = page.getByRole('region', { name: `Presence in ${room}` });
+    await expect.element(section.getByText('2 people'), { timeout: 10_000 }).toBeVisible();
+    await expect.element(section.getByText(ann.id)).toBeVisible();
+    await expect.element(section.getByText(bob.id)).toBeVisible();
+    await expect.element(section.getByText(/"name": "Bob"/)).toBeVisible();
+  });
+
+  it("logs Bob's broadcast and the presence diffs, filters them, pauses and clears", async () => {
+    const { room } = await twoUsers({ initialIsOpen: true });
+    await userEvent.click(page.getByRole('tab', { name: 'Events' }));
+    const events = page.getByRole('list', { name: 'Events' });
+    await expect
+      .element(events.getByText('presence_state').first(), { timeout: 10_000 })
+      .toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Wave as Bob' }));
+    const wave = events.getByRole('listitem').filter({ hasText: 'wave' });
+    await expect.element(wave).toBeVisible();
+    await expect.element(wave.getByText(room)).toBeVisible();
+    await userEvent.click(wave.getByText('wave', { exact: true }));
+    await expect.element(wave.getByText(/"from": "Bob"/)).toBeVisible();
+
+    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Kind' }), 'broadcast');
+    await expect.element(events.getByText('presence_state')).not.toBeInTheDocument();
+    await expect.element(wave).toBeVisible();
+
+    await userEvent.click(page.getByRole('button', { name: 'Pause' }));
+    await expect
+      .element(page.getByRole('button', { name: 'Pause' }))
+      .toHaveAttribute('aria-pressed', 'true');
+    await userEvent.click(page.getByRole('button', { name: 'Wave as Bob' }));
+    // Ann's app receives the second wave while her paused log stays as it was.
+    await expect
+      .element(page.getByRole('status', { name: 'Waves Ann received' }))
+      .toHaveTextContent('2');
+    expect(wave.elements()).toHaveLength(1);
+
+    await userEvent.click(page.getByRole('button', { name: 'Clear' }));
+    await expect.element(page.getByTestId('rkd-event-count')).toHaveTextContent('0 of 0');
+  });
+
+  it('keeps only the newest events up to its limit', async () => {
+    await twoUsers({ initialIsOpen: true, eventLimit: 3 });
+    await userEvent.click(page.getByRole('tab', { name: 'Events' }));
+    for (let i = 0; i < 5; i++)
+      await userEvent.click(page.getByRole('button', { name: 'Wave as Bob' }));
+    await expect
+      .element(page.getByTestId('rkd-event-count'), { timeout: 10_000 })
+      .toHaveTextContent(/^3 of 3 \(\d+ older let go\)$/);
+  });
+
+  it('drops the connection, records the reconnect with its duration, and rejoins', async () => {
+    await twoUsers({ initialIsOpen: true });
+    await expect
+      .element(page.getByTestId('rkd-status'), { timeout: 10_000 })
+      .toHaveAttribute('data-state', 'open');
+    await userEvent.click(page.getByRole('button', { name: 'Drop connection' }));
+    const reconnects = page.getByRole('table', { name: 'Reconnects' });
+    await expect.element(reconnects.getByText(/socket closed/), { timeout: 10_000 }).toBeVisible();
+    await expect
+      .element(reconnects.getByText(/^\d+(\.\d)? m?s$/), { timeout: 10_000 })
+      .toBeVisible();
+    await expect.element(page.getByTestId('rkd-status')).toHaveAttribute('data-state', 'open');
+  });
+
+  it('drops the socket from the server with the --dev endpoint', async () => {
+    await twoUsers({ initialIsOpen: true });
+    await expect
+      .element(page.getByTestId('rkd-status'), { timeout: 10_000 })
+      .toHaveAttribute('data-state', 'open');
+    await userEvent.click(page.getByRole('button', { name: 'Drop on server (--dev)' }));
+    await expect
+      .element(page.getByText(/^The server dropped/))
+      .toHaveTextContent('The server dropped 1 socket(s).');
+    const reconnects = page.getByRole('table', { name: 'Reconnects' });
+    await expect
+      .element(reconnects.getByText(/^\d+(\.\d)? m?s$/), { timeout: 10_000 })
+      .toBeVisible();
+  });
+
+  it('rejoins a room: it leaves, the registry joins it again, and the join count goes up', async () => {
+    const { room } = await twoUsers({ initialIsOpen: true });
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    const row = page.getByRole('row').filter({ hasText: room });
+    await expect
+      .element(row.getByRole('cell', { name: '1', exact: true }), { timeout: 10_000 })
+      .toBeVisible();
+    await userEvent.click(row.getByRole('button', { name: `Rejoin ${room}` }));
+    await expect
+      .element(row.getByRole('cell', { name: '2', exact: true }), { timeout: 10_000 })
+      .toBeVisible();
+    await expect.element(row.getByText('joined')).toBeVisible();
+  });
+
+  it("adds no renders to the app's components while it is used", async () => {
+    const renders = { count: 0 };
+    /** An app component that reads the connection, as a status bar would. */
+    function StatusBar() {
+      renders.count++;
+      return <span data-testid="app-status">{useConnectionStatus().status}</span>;
+    }
+    const room = `dev-${uuid()}`;
+    const ann = { id: `ann-${uuid()}`, name: 'Ann' };
+    const a = await clientFor(ann.id);
+    render(
+      <Side client={a}>
+        <Member room={room} {...ann} />
+        <StatusBar />
+        <RoomkitDevtools />
+      </Side>,
+    );
+    await expect
+      .element(page.getByTestId('app-status'), { timeout: 10_000 })
+      .toHaveTextContent('open');
+    const before = renders.count;
+    await userEvent.click(page.getByRole('button', { name: 'Roomkit' }));
+    for (const tab of ['Channels', 'Presence', 'Events', 'Connection']) {
+      await userEvent.click(page.getByRole('tab', { name: tab }));
+    }
+    await userEvent.click(page.getByRole('tab', { name: 'Events' }));
+    await userEvent.click(page.getByRole('button', { name: 'Pause' }));
+    await userEvent.click(page.getByRole('button', { name: 'Clear' }));
+    await userEvent.keyboard('{Escape}');
+    expect(renders.count).toBe(before);
+  });
+
+  it('logs each message once under StrictMode', async () => {
+    const room = `dev-${uuid()}`;
+    const [a, b] = await Promise.all([clientFor(`ann-${uuid()}`), clientFor(`bob-${uuid()}`)]);
+    render(
+      <StrictMode>
+        <Side client={a}>
+          <Member room={room} id="ann" name="Ann" />
+          <RoomkitDevtools initialIsOpen />
+        </Side>
+        <Side client={b}>
+          <Member room={room} id="bob" name="Bob" />
+        </Side>
+      </StrictMode>,
+    );
+    await userEvent.click(page.getByRole('tab', { name: 'Events' }));
+    await expect
+      .element(page.getByRole('status', { name: 'Waves Ann received' }))
+      .toHaveTextContent('0');
+    await expect
+      .element(page.getByRole('list', { name: 'Events' }).getByText('presence_state').first(), {
+        timeout: 10_000,
+      })
+      .toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Wave as Bob' }));
+    await expect
+      .element(page.getByRole('status', { name: 'Waves Ann received' }))
+      .toHaveTextContent('1');
+    const waves = page.getByRole('list', { name: 'Events' }).getByText('wave', { exact: true });
+    await expect.element(waves).toBeVisible();
+    expect(waves.elements()).toHaveLength(1);
+  });
+
+  it('goes offline for the chosen seconds, then reconnects, and the reconnect lasted at least that long', async () => {
+    await twoUsers({ initialIsOpen: true });
+    const status = page.getByTestId('rkd-status');
+    await expect.element(status, { timeout: 10_000 }).toHaveAttribute('data-state', 'open');
+    await userEvent.fill(page.getByRole('spinbutton', { name: /Offline for/ }), '2');
+    await userEvent.click(page.getByRole('button', { name: 'Go offline' }));
+    await expect.element(status).toHaveAttribute('data-state', 'reconnecting');
+    await expect
+      .element(page.getByText('Back online after 2.0 s.'), { timeout: 10_000 })
+      .toBeVisible();
+    await expect.element(status, { timeout: 10_000 }).toHaveAttribute('data-state', 'open');
+    const down = page.getByRole('table', { name: 'Reconnects' }).getByText(/^\d+(\.\d)? s$/);
+    await expect.element(down).toBeVisible();
+    expect(Number.parseFloat(down.element().textContent ?? '')).toBeGreaterThanOrEqual(2);
+  });
+});

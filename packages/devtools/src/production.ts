@@ -1,0 +1,2 @@
+export { RoomkitDevtools } from './RoomkitDevtools';
+export type { RoomkitDevtoolsProps } from './RoomkitDevtools';
