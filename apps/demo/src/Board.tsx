@@ -77,7 +77,9 @@ export function Board({ user }: { user: RoomUser }) {
       ) : (
         <ul className="demo-task-list" data-testid="task-list" aria-label="Tasks">
           {tasks.data.map((task) =>
-            isPendingRow(task) ? (
+            // A task the database has not created yet (no created_at); an edit in flight stays a
+            // TaskItem, whose mutation reports a refusal.
+            isPendingRow(task) && task.created_at === undefined ? (
               <PendingTask key={task.id} title={task.title} />
             ) : (
               <TaskItem key={task.id} task={task} onError={report} />
