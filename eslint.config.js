@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Dependencies point one way: server stands alone; react never imports ui; ui and devtools use only react's public entries. */
+/** Dependencies point one way: server stands alone and its subsystems meet only through their index; react never imports ui; ui and devtools use only react's public entries. */
 const layering = {
   'packages/server/**': [
     {
@@ -16,6 +16,10 @@ const layering = {
         'react-dom',
       ],
       message: '@roomkit/server shares nothing with the client packages.',
+    },
+    {
+      group: ['**/auth/*', '**/changes/*', '**/db/*', '**/realtime/*', '**/rest/*'],
+      message: 'A server subsystem is imported through its index: `../auth`, not `../auth/jwt`.',
     },
   ],
   'packages/react/**': [

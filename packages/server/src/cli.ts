@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_JWT_SECRET, mintToken } from './auth';
 import { silentLogger, consoleLogger } from './options';
-import { DatabaseError, redact, type DatabaseMode } from './Database';
+import { DatabaseError, redact, type DatabaseMode } from './db';
 import { startServer, type RoomkitServer } from './startServer';
 
 const USAGE = `Usage:
@@ -75,6 +75,19 @@ async function start(args: string[]): Promise<void> {
     }
     throw error;
   }
+  const shutdown = (signal: string) => {
+    if (!values.json && !values.quiet) process.stderr.write(`\n${signal}: stopping…\n`);
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  // Before the ready line: whoever reads it may signal at once.
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
   const { url, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret, dbUrl } = server;
   if (values.json) {
     const ready = { url, anonKey, serviceRoleKey, publishableKey, secretKey, jwtSecret, dbUrl };
@@ -98,18 +111,6 @@ async function start(args: string[]): Promise<void> {
       ].join('\n'),
     );
   }
-  const shutdown = (signal: string) => {
-    if (!values.json && !values.quiet) process.stderr.write(`\n${signal}: stopping…\n`);
-    server.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`Error while stopping: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 async function token(args: string[]): Promise<void> {

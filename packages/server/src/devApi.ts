@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './http';
-import type { Connection } from './Connection';
-import type { RealtimeHub } from './RealtimeHub';
-import { authorize } from './restBroadcast';
+import { authorize, type Connection, type RealtimeHub } from './realtime';
 
 /** The development endpoints live under this path; see `ServerOptions.dev`. */
 export const DEV_PATH = /^\/roomkit\/v1\/(.*)$/;

@@ -10,7 +10,7 @@ export {
 export type { MintOptions, OpaqueKeys } from './auth';
 export { DEFAULT_LIMITS, consoleLogger, silentLogger } from './options';
 export type { Limits, Logger } from './options';
-export type { ServerStats } from './RealtimeHub';
+export type { ServerStats } from './realtime';
 export type { ConnectionInfo } from './devApi';
-export { DatabaseError } from './DatabaseError';
-export type { DatabaseErrorCode } from './DatabaseError';
+export { DatabaseError } from './db';
+export type { DatabaseErrorCode } from './db';

@@ -10,19 +10,24 @@ import {
   mintToken,
   projectKeys,
   type MintOptions,
+  AuthApi,
+  MAX_AUTH_BODY_BYTES,
+  SOCKET_CREDENTIALS,
+  requestCredential,
 } from './auth';
-import { AuthApi } from './authApi';
-import { MAX_AUTH_BODY_BYTES } from './authInput';
-import { ChangeStream } from './ChangeStream';
-import { dataApi } from './dataApi';
-import { Connection } from './Connection';
-import { Database, DatabaseError, type DatabaseMode } from './Database';
-import { PostgresChanges } from './PostgresChanges';
+import { ChangeStream, PostgresChanges } from './changes';
+import { dataApi } from './rest';
+import { Database, DatabaseError, type DatabaseMode } from './db';
 import { CORS_HEADERS, readBody, refuseUpgrade, sendJson } from './http';
 import { DEFAULT_LIMITS, consoleLogger, type Limits, type Logger } from './options';
-import { RealtimeHub, type ServerStats } from './RealtimeHub';
-import { batchBroadcast, singleBroadcast } from './restBroadcast';
-import { negotiateVersion } from './serializer';
+import {
+  Connection,
+  RealtimeHub,
+  batchBroadcast,
+  negotiateVersion,
+  singleBroadcast,
+  type ServerStats,
+} from './realtime';
 import { total } from './total';
 
 /** Options of `startServer`, the same as the `roomkit start` flags. */
@@ -115,11 +120,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? consoleLogger;
   const verifier = new TokenVerifier(jwtSecret);
-  const hub = new RealtimeHub(limits, verifier, logger);
-  hub.dev = options.dev ?? false;
   const keys = await projectKeys(jwtSecret);
   let publicUrl = '';
-  const data = db === 'none' ? null : await openDatabase(hub, db, options, () => publicUrl);
+  const data =
+    db === 'none'
+      ? null
+      : await openDatabase(db, options, { limits, logger, verifier }, () => publicUrl);
+  const hub = new RealtimeHub({
+    limits,
+    verifier,
+    logger,
+    dev: options.dev ?? false,
+    database: data?.database ?? null,
+    postgres: data?.postgres ?? null,
+  });
+  const stream = data ? await streamChanges(hub, data.database) : null;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxFrameBytes,
@@ -131,7 +146,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
     total(
       logger,
       'request',
-      (request: IncomingMessage, response: ServerResponse) => handleRequest(hub, request, response),
+      (request: IncomingMessage, response: ServerResponse) =>
+        handleRequest(hub, data, request, response),
       (_error, request, response) => {
         if (!response.headersSent) sendJson(response, 500, { message: 'Internal server error' });
         else response.end();
@@ -197,7 +213,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
           http.closeAllConnections();
         });
         wss.close();
-        await data?.stream.stop();
+        await stream?.stop();
         await data?.database.close();
       })();
       return stopping;
@@ -205,35 +221,46 @@ export async function startServer(options: ServerOptions = {}): Promise<RoomkitS
   };
 }
 
-/** Opens the database, then streams its changes into the hub. */
+/** The parts that exist only with a database: the database, its auth API and Postgres Changes. */
+interface DatabaseParts {
+  database: Database;
+  auth: AuthApi;
+  postgres: PostgresChanges;
+}
+
+/** Opens the database and builds the parts that use it. */
 async function openDatabase(
-  hub: RealtimeHub,
   mode: Exclude<DatabaseMode, 'none'>,
   options: ServerOptions,
+  { limits, logger, verifier }: { limits: Limits; logger: Logger; verifier: TokenVerifier },
   publicUrl: () => string,
-) {
+): Promise<DatabaseParts> {
   const database = await Database.open({
     mode,
     ephemeral: options.ephemeral,
     dataDir: options.dataDir,
     migrations: options.migrations,
-    logger: hub.logger,
+    logger,
   });
-  hub.database = database;
-  hub.auth = new AuthApi({
+  const auth = new AuthApi({
     database,
-    verifier: hub.verifier,
+    verifier,
     url: publicUrl,
     jwtExpiry: 3600,
-    tokenRequestsPer5Min: hub.limits.authTokenRequestsPer5Min,
-    tokenBurst: hub.limits.authTokenBurst,
+    tokenRequestsPer5Min: limits.authTokenRequestsPer5Min,
+    tokenBurst: limits.authTokenBurst,
   });
-  hub.postgres = new PostgresChanges(
+  const postgres = new PostgresChanges(
     database,
-    hub.logger,
-    hub.limits.maxRecordBytes,
-    hub.limits.filterTimeoutMs,
+    logger,
+    limits.maxRecordBytes,
+    limits.filterTimeoutMs,
   );
+  return { database, auth, postgres };
+}
+
+/** Streams the database's committed changes into the hub. */
+async function streamChanges(hub: RealtimeHub, database: Database): Promise<ChangeStream> {
   const stream = new ChangeStream(
     database.url,
     database.pool,
@@ -247,7 +274,7 @@ async function openDatabase(
     await database.close();
     throw new DatabaseError(`Logical replication could not start: ${(error as Error).message}`);
   }
-  return { database, stream };
+  return stream;
 }
 
 async function upgrade(
@@ -267,11 +294,9 @@ async function upgrade(
   const vsn = negotiateVersion(url.searchParams.get('vsn'));
   // Phoenix refuses a serializer it cannot negotiate with a bare 403.
   if (vsn === null) return refuseUpgrade(socket, 403);
-  const header = request.headers['x-api-key'];
-  const token = typeof header === 'string' ? header : url.searchParams.get('apikey');
   let identity;
   try {
-    identity = await hub.verifier.verify(token ?? undefined);
+    identity = await hub.verifier.verify(requestCredential(request, SOCKET_CREDENTIALS));
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     hub.logger.warn('connection refused', { reason: error.message });
@@ -290,6 +315,7 @@ function delay(ms: number): Promise<void> {
 
 async function handleRequest(
   hub: RealtimeHub,
+  data: DatabaseParts | null,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -301,7 +327,7 @@ async function handleRequest(
   }
   const api = /^\/(auth|rest)\/v1\/(.*)$/.exec(url.pathname);
   if (api) {
-    if (!hub.database || !hub.auth) {
+    if (!data) {
       return sendJson(response, 503, {
         message: 'This server runs with --db none; auth and the data API need a database.',
       });
@@ -310,12 +336,12 @@ async function handleRequest(
     if (api[1] === 'auth') {
       // Over GoTrue's limit the body is null, and the auth API answers GoTrue's 413.
       const body = await readBody(request, MAX_AUTH_BODY_BYTES);
-      return hub.auth.handle(request, response, url, body, path);
+      return data.auth.handle(request, response, url, body, path);
     }
     const body = await readBody(request, hub.limits.maxFrameBytes);
     if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
     return dataApi(
-      { database: hub.database, verifier: hub.verifier },
+      { database: data.database, verifier: hub.verifier },
       request,
       response,
       url,

@@ -1,7 +1,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
-import { TokenBuckets } from '../TokenBuckets';
+import { TokenBuckets } from '../auth/TokenBuckets';
 import type { RoomkitServer } from '../startServer';
 import { testServer } from './helpers';
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintToken } from '../auth';
+import { mintToken } from '../auth/jwt';
 import type { RoomkitServer } from '../startServer';
 import { collect, databaseServer, failOnProcessErrors, joined, until } from './helpers';
 import { RawClient, socketUrl } from './rawClient';

@@ -1,7 +1,8 @@
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY, mintToken } from '../auth';
+import { mintToken } from '../auth/jwt';
+import { DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY } from '../auth';
 import type { RoomkitServer } from '../startServer';
 import {
   VERSIONS,

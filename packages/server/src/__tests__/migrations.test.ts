@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseError } from '../Database';
+import { DatabaseError } from '../db/Database';
 import { silentLogger } from '../options';
 import { startServer, type RoomkitServer } from '../startServer';
 

@@ -2,7 +2,7 @@ import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../options';
-import { PatternEvaluator, patternKey, type PatternTest } from '../patternFilters';
+import { PatternEvaluator, patternKey, type PatternTest } from '../changes/patternFilters';
 import { startServer, type RoomkitServer } from '../startServer';
 import { client, collect, joined, recordingLogger, until } from './helpers';
 

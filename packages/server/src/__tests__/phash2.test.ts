@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phash2 } from '../phash2';
+import { phash2 } from '../changes/phash2';
 
 // Reference vectors. Each `expected` is the number a real Erlang node printed for the vector's
 // `erlang` term, here Debian 12's erlang-base 1:25.2.3+dfsg-1+deb12u4 (OTP 25.2.3, ERTS 13.1.5,

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { TokenError, TokenVerifier, type Identity } from './auth';
-import { databaseFailure, type Extension } from './authorization';
+import { TokenError, TokenVerifier, type Claims, type Identity } from '../auth';
+import type { Limits, Logger } from '../options';
+import { databaseFailure, type Extension } from './channelPolicies';
 import type { JoinConfig } from './joinConfig';
-import { Outbound, type Frame } from './Outbound';
+import { Outbound } from './Outbound';
 import type { Room, RoomMember } from './Room';
-import type { Connection } from './Connection';
-import type { Inbound, InboundBinaryBroadcast, InboundMessage } from './serializer';
-import { total } from './total';
+import {
+  encodePostgresChange,
+  type Frame,
+  type Inbound,
+  type InboundBinaryBroadcast,
+  type InboundMessage,
+  type ProtocolVersion,
+} from './phoenixWire';
+import { total } from '../total';
 
 /** Where a channel is in its life; only `joined` channels receive fan-out. */
 export type ChannelState = 'joining' | 'joined' | 'closed';
@@ -21,6 +28,45 @@ const UNKNOWN_ERROR = 'Unknown Error on Channel';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The socket a channel is joined on: its protocol version and where its frames go. */
+export interface ChannelSocket {
+  readonly vsn: ProtocolVersion;
+  /** Who the client is now; a channel's new token changes it. */
+  currentIdentity: Identity;
+  sendFrame(frame: Frame | null): void;
+  push(
+    joinRef: string | null,
+    ref: string | null,
+    topic: string,
+    event: string,
+    payload: unknown,
+  ): void;
+  /** Drops a closed channel from the socket's channels. */
+  forget(channel: Channel): void;
+}
+
+/** What a channel needs from the server it runs in: limits, checks, counters and its room's exit. */
+export interface ChannelHost {
+  readonly logger: Logger;
+  readonly limits: Limits;
+  readonly verifier: TokenVerifier;
+  /** The largest accepted payload in bytes. */
+  readonly maxPayloadBytes: number;
+  /** Whether the project-wide message rate is over the limit. */
+  readonly rateLimited: boolean;
+  /** Whether broadcast-from-database streams now. */
+  readonly replicationLive: boolean;
+  /** Whether the server runs with a database at all. */
+  readonly hasDatabase: boolean;
+  /** Counts one broadcast a channel sent to `delivered` members. */
+  broadcastSent(delivered: number): void;
+  authorizeRead(channel: Channel): Promise<Record<Extension, boolean>>;
+  authorizeWrite(claims: Claims, subTopic: string, extension: Extension): Promise<boolean>;
+  leaveRoom(room: Room, member: RoomMember): void;
+  unsubscribePostgres(channel: Channel): void;
+  resubscribePostgres(channel: Channel): void;
 }
 
 /** One joined topic on one socket: the server side of a client's `RealtimeChannel`. */
@@ -39,7 +85,8 @@ export class Channel implements RoomMember {
   private replicationTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly connection: Connection,
+    readonly connection: ChannelSocket,
+    private readonly host: ChannelHost,
     readonly topic: string,
     readonly joinRef: string | null,
     readonly config: JoinConfig,
@@ -48,7 +95,7 @@ export class Channel implements RoomMember {
     // An empty key gets a fresh id per join, so an anonymous client is a new key after a rejoin.
     this.presenceKey = config.presenceKey !== '' ? config.presenceKey : randomUUID();
     // Whatever fails while handling this channel closes the channel, never the socket or server.
-    const { logger } = connection.hub;
+    const { logger } = host;
     const closeOnFailure = () => this.shutdown(UNKNOWN_ERROR);
     this.handleTotally = total(
       logger,
@@ -79,10 +126,6 @@ export class Channel implements RoomMember {
     return this.topic.slice('realtime:'.length);
   }
 
-  get hub() {
-    return this.connection.hub;
-  }
-
   /** Ids of replayed messages; their live copies are not delivered again. */
   replayed: Set<string> | null = null;
 
@@ -96,7 +139,7 @@ export class Channel implements RoomMember {
     this.connection.sendFrame(message.frameFor(this.connection.vsn));
     // Like the real server, the message that finds the project over its rate still arrives;
     // the channel is closed right after it.
-    if (extension === 'broadcast' && this.hub.rateLimited) {
+    if (extension === 'broadcast' && this.host.rateLimited) {
       this.shutdown('Too many messages per second');
     }
   }
@@ -110,10 +153,10 @@ export class Channel implements RoomMember {
     if (!this.config.isPrivate) return true;
     const known = this.writeAccess.get(extension);
     if (known !== undefined) return known;
-    this.waiting = this.hub
+    this.waiting = this.host
       .authorizeWrite(this.identity.claims, this.subTopic, extension)
       .catch((error: unknown) => {
-        this.hub.logger.warn('write authorization failed', {
+        this.host.logger.warn('write authorization failed', {
           topic: this.topic,
           error: String(error),
         });
@@ -133,13 +176,7 @@ export class Channel implements RoomMember {
     const key = `${this.connection.vsn}|${this.topic}|${ids.join(',')}|${dataKey}`;
     let frame = frames.get(key);
     if (!frame) {
-      const topic = JSON.stringify(this.topic);
-      const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
-      const text =
-        this.connection.vsn === '2.0.0'
-          ? `[null,null,${topic},"postgres_changes",${payload}]`
-          : `{"topic":${topic},"event":"postgres_changes","payload":${payload},"ref":null}`;
-      frame = { data: Buffer.from(text, 'utf8'), binary: false };
+      frame = encodePostgresChange(this.connection.vsn, this.topic, ids, data);
       frames.set(key, frame);
     }
     this.connection.sendFrame(frame);
@@ -169,7 +206,7 @@ export class Channel implements RoomMember {
   /** Stops the channel with a system error, as the real server does for fatal conditions. */
   shutdown(message: string): void {
     if (this.state === 'closed') return;
-    this.hub.logger.warn('channel closed', { topic: this.topic, reason: message });
+    this.host.logger.warn('channel closed', { topic: this.topic, reason: message });
     this.system('system', 'error', message);
     this.close();
   }
@@ -202,8 +239,8 @@ export class Channel implements RoomMember {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     if (this.replicationTimer) clearTimeout(this.replicationTimer);
     this.connection.forget(this);
-    this.hub.postgres?.unsubscribe(this);
-    if (this.room) this.hub.leaveRoom(this.room, this);
+    this.host.unsubscribePostgres(this);
+    if (this.room) this.host.leaveRoom(this.room, this);
   }
 
   /** Handles what arrived while the join was being authorized, in order. */
@@ -234,7 +271,7 @@ export class Channel implements RoomMember {
           message.json,
           message.payload,
           (why) =>
-            this.hub.logger.warn('broadcast not delivered to vsn 1.0.0 sockets', {
+            this.host.logger.warn('broadcast not delivered to vsn 1.0.0 sockets', {
               topic: this.topic,
               why,
             }),
@@ -260,7 +297,7 @@ export class Channel implements RoomMember {
         // The real server logs it and never replies; the client's push times out. It is not
         // counted against the project's message rate: one socket's garbage reaches nobody, so
         // it must not close other users' channels.
-        this.hub.logger.info('unexpected message from client', {
+        this.host.logger.info('unexpected message from client', {
           topic: this.topic,
           event: message.event,
         });
@@ -284,7 +321,7 @@ export class Channel implements RoomMember {
   private handleTextBroadcast(message: InboundMessage): void {
     const body = message.payload;
     if (!isRecord(body) || typeof body.event !== 'string') {
-      this.hub.logger.warn('broadcast without an event name dropped', { topic: this.topic });
+      this.host.logger.warn('broadcast without an event name dropped', { topic: this.topic });
       return;
     }
     const event = body.event;
@@ -298,15 +335,14 @@ export class Channel implements RoomMember {
   private broadcast(ref: string | null, event: string, size: number, build: () => Outbound): void {
     // A private channel without write permission drops silently, with no reply even with ack.
     if (this.writeAccess.get('broadcast') === false && this.config.isPrivate) return;
-    if (size > this.hub.maxPayloadBytes) {
-      this.hub.logger.warn('broadcast payload too large', { topic: this.topic, event, size });
+    if (size > this.host.maxPayloadBytes) {
+      this.host.logger.warn('broadcast payload too large', { topic: this.topic, event, size });
       if (this.config.broadcastAck) this.reply(ref, 'error', 'payload_size_exceeded');
       return;
     }
     const delivered =
       this.room?.broadcast(build(), this.config.broadcastSelf ? undefined : this) ?? 0;
-    this.hub.countEvents(1 + delivered);
-    this.hub.stats.broadcasts++;
+    this.host.broadcastSent(delivered);
     if (this.config.broadcastAck) this.reply(ref, 'ok', {});
   }
 
@@ -321,7 +357,7 @@ export class Channel implements RoomMember {
       return this.reply(message.ref, 'ok', {});
     }
     if (event !== 'track') {
-      this.hub.logger.warn('UnknownPresenceEvent', { topic: this.topic, event: body.event });
+      this.host.logger.warn('UnknownPresenceEvent', { topic: this.topic, event: body.event });
       return this.reply(message.ref, 'error', {});
     }
     const payload = body.payload ?? {};
@@ -331,7 +367,7 @@ export class Channel implements RoomMember {
     if (this.config.isPrivate && this.writeAccess.get('presence') === false) {
       return this.reply(message.ref, 'error', {});
     }
-    if (Buffer.byteLength(JSON.stringify(payload)) > this.hub.maxPayloadBytes) {
+    if (Buffer.byteLength(JSON.stringify(payload)) > this.host.maxPayloadBytes) {
       return this.shutdown('Track message size exceeded');
     }
     this.room?.track(this, this.presenceKey, payload);
@@ -342,11 +378,11 @@ export class Channel implements RoomMember {
   private takePresenceCall(): boolean {
     const now = Date.now();
     if (now > this.presenceWindowEnds) {
-      this.presenceWindowEnds = now + this.hub.limits.presenceWindowMs;
+      this.presenceWindowEnds = now + this.host.limits.presenceWindowMs;
       this.presenceCalls = 0;
     }
     this.presenceCalls++;
-    return this.presenceCalls <= this.hub.limits.clientPresenceMaxCalls;
+    return this.presenceCalls <= this.host.limits.clientPresenceMaxCalls;
   }
 
   private async handleAccessToken(payload: unknown): Promise<void> {
@@ -356,7 +392,7 @@ export class Channel implements RoomMember {
     if (token === this.identity.token) return;
     let identity: Identity;
     try {
-      identity = await this.hub.verifier.verify(token);
+      identity = await this.host.verifier.verify(token);
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       // The real server reports a bad signature here as the raw atom it matched.
@@ -370,7 +406,7 @@ export class Channel implements RoomMember {
     if (this.config.isPrivate) {
       let reads: Record<Extension, boolean>;
       try {
-        reads = await this.hub.authorizeRead(this);
+        reads = await this.host.authorizeRead(this);
       } catch (error) {
         if (this.state !== 'joined') return;
         return this.shutdown(this.recheckFailure(error));
@@ -393,7 +429,7 @@ export class Channel implements RoomMember {
       this.reads = reads;
     }
     this.scheduleTokenCheck();
-    this.hub.resubscribePostgres(this);
+    this.host.resubscribePostgres(this);
   }
 
   /**
@@ -402,7 +438,7 @@ export class Channel implements RoomMember {
    */
   private recheckFailure(error: unknown): string {
     const kind = databaseFailure(error);
-    this.hub.logger.warn(kind === 'policy' ? 'RlsPolicyError' : 'UnableToSetPolicies', {
+    this.host.logger.warn(kind === 'policy' ? 'RlsPolicyError' : 'UnableToSetPolicies', {
       topic: this.topic,
       error: String(error),
     });
@@ -424,17 +460,17 @@ export class Channel implements RoomMember {
    * when it is not live by the deadline (at once without a database, where it never will be).
    */
   awaitReplication(): void {
-    const deadline = Date.now() + this.hub.limits.replicationReadyTimeoutMs;
+    const deadline = Date.now() + this.host.limits.replicationReadyTimeoutMs;
     const check = total(
-      this.hub.logger,
+      this.host.logger,
       'replication ready check',
       () => {
         this.replicationTimer = null;
         if (this.state !== 'joined') return;
-        if (this.hub.replicationLive) {
+        if (this.host.replicationLive) {
           return this.system('system', 'ok', 'Replication connection established');
         }
-        if (Date.now() >= deadline || !this.hub.database) {
+        if (Date.now() >= deadline || !this.host.hasDatabase) {
           return this.shutdown('Replication connection was not established in time');
         }
         this.replicationTimer = setTimeout(check, REPLICATION_CHECK_MS);

@@ -1,8 +1,17 @@
 import type { RawData } from 'ws';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../jsonInput';
+
+// Every byte the realtime socket sends or receives is encoded or decoded here: Phoenix's V1
+// (JSON object) and V2 (JSON array) text frames, and V2's binary broadcast frames.
 
 /** The two Phoenix serializer versions the official client speaks. */
 export type ProtocolVersion = '1.0.0' | '2.0.0';
+
+/** One encoded frame, ready for `ws.send`. */
+export interface Frame {
+  data: Buffer;
+  binary: boolean;
+}
 
 /** A decoded text message from a client, in either protocol version. */
 export interface InboundMessage {
@@ -189,22 +198,71 @@ function decodeBinaryPush(bytes: Buffer): InboundBinaryBroadcast {
   };
 }
 
-/** Encodes a text message for a socket of the given version. */
-export function encodeText(
+/** A text frame for a socket of the given version. */
+export function encodeTextFrame(
   vsn: ProtocolVersion,
   joinRef: string | null,
   ref: string | null,
   topic: string,
   event: string,
   payload: unknown,
-): string {
-  if (vsn === '2.0.0') return JSON.stringify([joinRef, ref, topic, event, payload]);
-  // Phoenix's V1 serializer sends only topic, event, payload and ref to clients.
-  return JSON.stringify({ topic, event, payload, ref });
+): Frame {
+  const text =
+    vsn === '2.0.0'
+      ? JSON.stringify([joinRef, ref, topic, event, payload])
+      : // Phoenix's V1 serializer sends only topic, event, payload and ref to clients.
+        JSON.stringify({ topic, event, payload, ref });
+  return { data: Buffer.from(text, 'utf8'), binary: false };
+}
+
+/**
+ * A `postgres_changes` frame whose `data` is already JSON text, spliced in without parsing it
+ * again: the change is encoded once for every subscriber.
+ */
+export function encodePostgresChange(
+  vsn: ProtocolVersion,
+  topic: string,
+  ids: number[],
+  data: string,
+): Frame {
+  const topicJson = JSON.stringify(topic);
+  const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
+  const text =
+    vsn === '2.0.0'
+      ? `[null,null,${topicJson},"postgres_changes",${payload}]`
+      : `{"topic":${topicJson},"event":"postgres_changes","payload":${payload},"ref":null}`;
+  return { data: Buffer.from(text, 'utf8'), binary: false };
+}
+
+/**
+ * A broadcast that arrived as raw bytes: binary kind 4 for vsn 2.0.0; JSON text for vsn 1.0.0,
+ * which cannot carry binary payloads (null: such a socket cannot receive it).
+ */
+export function encodeUserBroadcastFrame(
+  vsn: ProtocolVersion,
+  topic: string,
+  event: string,
+  meta: string,
+  json: boolean,
+  payload: Buffer,
+): Frame | null {
+  if (vsn === '2.0.0') {
+    return { data: encodeUserBroadcast(topic, event, meta, json, payload), binary: true };
+  }
+  if (!json) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8')) as unknown;
+  } catch {
+    throw new Error('broadcast payload is not valid JSON');
+  }
+  const body: Record<string, unknown> = { type: 'broadcast', event, payload: parsed };
+  if (meta !== '') body.meta = JSON.parse(meta) as unknown;
+  return encodeTextFrame(vsn, null, null, topic, 'broadcast', body);
 }
 
 /** Encodes a server-to-client binary broadcast (kind 4) for vsn 2.0.0 sockets. */
-export function encodeUserBroadcast(
+function encodeUserBroadcast(
   topic: string,
   event: string,
   meta: string,

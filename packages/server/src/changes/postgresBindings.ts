@@ -1,5 +1,7 @@
-import type { PostgresBinding } from './joinConfig';
 import { phash2 } from './phash2';
+
+/** A postgres_changes binding as the client sends it in `phx_join`. */
+export type PostgresBinding = Record<string, unknown>;
 
 /**
  * A binding's id, as the real server computes it: `:erlang.phash2/1` of the params map the

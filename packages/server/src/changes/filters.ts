@@ -1,6 +1,6 @@
 import { textToJson } from './pgValues';
 import { PATTERN_OPERATORS, type PatternOperator } from './patternFilters';
-import { splitExpression, splitTopLevel, unquote } from './postgrestSyntax';
+import { splitExpression, splitTopLevel, unquote } from '../rest';
 
 /** The filter operators the real server accepts in `postgres_changes` bindings. */
 export const FILTER_OPERATORS = [

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { BOOTSTRAP_SQL } from './bootstrap';
 import { DatabaseError } from './DatabaseError';
 import { EmbeddedDatabase } from './EmbeddedDatabase';
-import type { Logger } from './options';
+import type { Logger } from '../options';
 
 /** How the server gets its PostgreSQL: embedded from npm, an existing server, or none. */
 export type DatabaseMode = 'embedded' | 'none' | `postgres://${string}` | `postgresql://${string}`;

@@ -1,41 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
-
-/** The Supabase CLI's well-known local JWT secret, so the standard local keys work unchanged. */
-export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
-
-/** The Supabase CLI's well-known local publishable key; it maps to the `anon` role. */
-export const DEFAULT_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH';
-
-/** The Supabase CLI's well-known local secret key; it maps to the `service_role` role. */
-export const DEFAULT_SECRET_KEY = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
-
-/** A project's two opaque API keys. */
-export interface OpaqueKeys {
-  /** The `sb_publishable_…` key; it maps to the `anon` role. */
-  publishableKey: string;
-  /** The `sb_secret_…` key; it maps to the `service_role` role. */
-  secretKey: string;
-}
-
-/**
- * The opaque API keys that belong to a JWT secret: the Supabase CLI's well-known keys for its
- * well-known secret, and for any other secret keys derived from it (HMAC-SHA256), so a custom
- * secret never accepts the keys printed in every README.
- * @example
- * const { publishableKey, secretKey } = opaqueKeys(process.env.JWT_SECRET ?? '');
- */
-export function opaqueKeys(secret: string): OpaqueKeys {
-  if (secret === DEFAULT_JWT_SECRET) {
-    return { publishableKey: DEFAULT_PUBLISHABLE_KEY, secretKey: DEFAULT_SECRET_KEY };
-  }
-  // Same shape as Supabase's keys: a 22-character body and an 8-character tail after `_`.
-  const derive = (prefix: string) => {
-    const digest = createHmac('sha256', secret).update(`roomkit ${prefix}`).digest('base64url');
-    return `${prefix}${digest.slice(0, 22)}_${digest.slice(22, 30)}`;
-  };
-  return { publishableKey: derive('sb_publishable_'), secretKey: derive('sb_secret_') };
-}
+import { opaqueKeys, type OpaqueKeys } from './opaqueKeys';
+import { DEFAULT_JWT_SECRET } from './wellKnownKeys';
 
 /** Verified JWT claims; `role` and `exp` are always present. */
 export interface Claims extends JWTPayload {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
-import type { Logger } from './options';
+import type { Logger } from '../options';
 import { textToJson } from './pgValues';
-import { total } from './total';
+import { total } from '../total';
 
 /** One committed row change, typed as the real server sends it. */
 export interface RowChange {

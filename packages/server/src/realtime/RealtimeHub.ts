@@ -1,16 +1,14 @@
 import type { Channel } from './Channel';
-import type { Connection } from './Connection';
-import type { Claims, TokenVerifier } from './auth';
-import type { AuthApi } from './authApi';
-import { mayRead, mayWrite, type Extension } from './authorization';
-import type { RowChange } from './ChangeStream';
-import type { Database } from './Database';
+import type { Connection, ConnectionHost } from './Connection';
+import type { Claims, TokenVerifier } from '../auth';
+import { mayRead, mayWrite, type Extension } from './channelPolicies';
+import type { Database } from '../db';
 import { Outbound, type StoredMessage } from './Outbound';
-import type { PostgresChanges } from './PostgresChanges';
-import type { Limits, Logger } from './options';
+import type { PostgresChanges, RowChange } from '../changes';
+import type { Limits, Logger } from '../options';
 import { RateCounter } from './RateCounter';
 import { Room, type RoomMember } from './Room';
-import { total } from './total';
+import { total } from '../total';
 
 /** Public and private channels of one name are separate fan-out groups. */
 function roomKey(topic: string, isPrivate: boolean): string {
@@ -27,19 +25,43 @@ export interface ServerStats {
   broadcasts: number;
 }
 
+/** What a hub is built from; the database and Postgres Changes are null with `--db none`. */
+export interface RealtimeHubOptions {
+  limits: Limits;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Whether the development endpoints (`/roomkit/v1/…`) answer. */
+  dev: boolean;
+  database: Database | null;
+  postgres: PostgresChanges | null;
+}
+
 /** The state shared by every connection of one server: rooms, limits and counters. */
-export class RealtimeHub {
+export class RealtimeHub implements ConnectionHost {
   readonly connections = new Set<Connection>();
   readonly stats: ServerStats = { connectionsOpened: 0, joins: 0, broadcasts: 0 };
   private readonly rooms = new Map<string, Room>();
   private readonly events: RateCounter;
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(
-    readonly limits: Limits,
-    readonly verifier: TokenVerifier,
-    readonly logger: Logger,
-  ) {
+  readonly limits: Limits;
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+  /** Whether the development endpoints (`/roomkit/v1/…`) answer. */
+  readonly dev: boolean;
+  /** The database, when the server runs with one. */
+  private readonly database: Database | null;
+  /** Postgres Changes, when the server runs with a database. */
+  private readonly postgres: PostgresChanges | null;
+
+  constructor(options: RealtimeHubOptions) {
+    const { limits, logger } = options;
+    this.limits = limits;
+    this.verifier = options.verifier;
+    this.logger = logger;
+    this.dev = options.dev;
+    this.database = options.database;
+    this.postgres = options.postgres;
     this.events = new RateCounter(
       limits.maxEventsPerSecond,
       limits.eventsTickMs,
@@ -68,14 +90,10 @@ export class RealtimeHub {
     return this.limits.maxPayloadSizeKb * 1024 + 500;
   }
 
-  /** The database, when the server runs with one. */
-  database: Database | null = null;
-  /** Whether the development endpoints (`/roomkit/v1/…`) answer. */
-  dev = false;
-  /** The local auth API, when the server runs with a database. */
-  auth: AuthApi | null = null;
-  /** Postgres Changes, when the server runs with a database. */
-  postgres: PostgresChanges | null = null;
+  /** Whether the server runs with a database at all. */
+  get hasDatabase(): boolean {
+    return this.database !== null;
+  }
 
   /** Without a database, private topics are open to signed-in users and the service role. */
   private roleMayUsePrivate(role: string): boolean {
@@ -103,6 +121,17 @@ export class RealtimeHub {
   async authorizeWrite(claims: Claims, subTopic: string, extension: Extension): Promise<boolean> {
     if (!this.database) return this.roleMayUsePrivate(claims.role);
     return mayWrite(this.database, claims, subTopic, extension);
+  }
+
+  /** Counts one broadcast a channel sent to `delivered` members. */
+  broadcastSent(delivered: number): void {
+    this.countEvents(1 + delivered);
+    this.stats.broadcasts++;
+  }
+
+  /** Forgets a closed channel's postgres_changes bindings. */
+  unsubscribePostgres(channel: Channel): void {
+    this.postgres?.unsubscribe(channel);
   }
 
   /** Counts messages against the project-wide rate. */

@@ -1,10 +1,9 @@
-import { encodeText, encodeUserBroadcast, type ProtocolVersion } from './serializer';
-
-/** One encoded frame, ready for `ws.send`. */
-export interface Frame {
-  data: Buffer;
-  binary: boolean;
-}
+import {
+  encodeTextFrame,
+  encodeUserBroadcastFrame,
+  type Frame,
+  type ProtocolVersion,
+} from './phoenixWire';
 
 /**
  * One message for many sockets. Each protocol version's frame is encoded at most once,
@@ -51,10 +50,7 @@ export class Outbound {
     onUndeliverable?: (reason: string) => void,
   ): Outbound {
     return new Outbound(
-      (vsn) => ({
-        data: Buffer.from(encodeText(vsn, null, null, topic, event, payload), 'utf8'),
-        binary: false,
-      }),
+      (vsn) => encodeTextFrame(vsn, null, null, topic, event, payload),
       messageId,
       onUndeliverable,
     );
@@ -74,24 +70,7 @@ export class Outbound {
     messageId: string | null = null,
   ): Outbound {
     return new Outbound(
-      (vsn) => {
-        if (vsn === '2.0.0') {
-          return { data: encodeUserBroadcast(topic, event, meta, json, payload), binary: true };
-        }
-        if (!json) return null;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(payload.toString('utf8')) as unknown;
-        } catch {
-          throw new Error('broadcast payload is not valid JSON');
-        }
-        const body: Record<string, unknown> = { type: 'broadcast', event, payload: parsed };
-        if (meta !== '') body.meta = JSON.parse(meta) as unknown;
-        return {
-          data: Buffer.from(encodeText(vsn, null, null, topic, 'broadcast', body)),
-          binary: false,
-        };
-      },
+      (vsn) => encodeUserBroadcastFrame(vsn, topic, event, meta, json, payload),
       messageId,
       onUndeliverable,
     );

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from './options';
+import type { Logger } from '../options';
 
 const PREFIX = 'roomkit-db-';
 /** Written into every ephemeral folder: the process id of the server that owns it. */

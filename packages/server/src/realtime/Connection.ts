@@ -1,19 +1,20 @@
 import type { RawData, WebSocket } from 'ws';
-import { TokenError, type Identity } from './auth';
-import { Channel } from './Channel';
-import { Outbound, type Frame } from './Outbound';
-import type { RealtimeHub } from './RealtimeHub';
+import { TokenError, type Identity } from '../auth';
+import { Channel, type ChannelHost } from './Channel';
+import { Outbound, type StoredMessage } from './Outbound';
+import type { Room } from './Room';
 import { parseJoinConfig } from './joinConfig';
 import {
   MalformedFrameError,
   decodeFrame,
-  encodeText,
+  encodeTextFrame,
+  type Frame,
   type InboundMessage,
   type ProtocolVersion,
-} from './serializer';
-import { bindingIds } from './postgresBindings';
-import { databaseFailure } from './authorization';
-import { total } from './total';
+} from './phoenixWire';
+import { bindingIds } from '../changes';
+import { databaseFailure } from './channelPolicies';
+import { total } from '../total';
 
 /**
  * What one queued frame holds in memory beyond its bytes: `ws`'s frame header, the stream's
@@ -40,6 +41,22 @@ function flushCorked(): void {
   corked.clear();
 }
 
+/** What a connection needs from the server it runs in, beyond what its channels need. */
+export interface ConnectionHost extends ChannelHost {
+  /** Whether the database is reachable (always true without one). */
+  readonly databaseUp: boolean;
+  /** Counts output queued (positive) or handed to the kernel (negative). */
+  queued(delta: number): void;
+  /** Drops the socket holding the most output while the server-wide cap is exceeded. */
+  enforceOutputCap(): void;
+  /** The room a joined channel enters. */
+  joinRoom(channel: Channel): Room;
+  subscribePostgres(channel: Channel): void;
+  /** Stored private broadcasts of a channel's topic since `since` (ms), oldest first. */
+  replay(channel: Channel, since: number, limit: number): Promise<StoredMessage[]>;
+  removeConnection(connection: Connection): void;
+}
+
 /** One client WebSocket: decodes frames, routes them to channels and writes replies. */
 export class Connection {
   readonly id = nextConnectionId++;
@@ -55,13 +72,13 @@ export class Connection {
   private released = false;
 
   constructor(
-    readonly hub: RealtimeHub,
+    private readonly host: ConnectionHost,
     private readonly socket: WebSocket,
     readonly vsn: ProtocolVersion,
     readonly identity: Identity,
   ) {
     this.currentIdentity = identity;
-    const { logger } = hub;
+    const { logger } = host;
     // A frame that cannot be handled is dropped and logged; the socket and the server go on.
     socket.on(
       'message',
@@ -85,14 +102,14 @@ export class Connection {
    */
   sendFrame(frame: Frame | null): void {
     if (frame === null || this.released || this.socket.readyState !== this.socket.OPEN) return;
-    const { limits } = this.hub;
+    const { limits } = this.host;
     const cost = frame.data.length + FRAME_OVERHEAD_BYTES;
     if (this.queuedCost + cost > limits.maxBufferedBytes) {
       this.dropSlowConsumer('socket output cap');
       return;
     }
     this.queuedCost += cost;
-    this.hub.queued(cost);
+    this.host.queued(cost);
     const socket = this.socket as unknown as WithStream;
     if (!corked.has(socket) && socket._socket) {
       socket._socket.cork();
@@ -109,14 +126,14 @@ export class Connection {
       this.readingPaused = true;
       this.socket.pause();
     }
-    this.hub.enforceOutputCap();
+    this.host.enforceOutputCap();
   }
 
   private written(cost: number): void {
     if (this.released) return;
     this.queuedCost -= cost;
-    this.hub.queued(-cost);
-    if (this.readingPaused && this.queuedCost <= this.hub.limits.pauseReadingBytes / 2) {
+    this.host.queued(-cost);
+    if (this.readingPaused && this.queuedCost <= this.host.limits.pauseReadingBytes / 2) {
       this.readingPaused = false;
       if (!this.stalled) this.socket.resume();
     }
@@ -125,7 +142,11 @@ export class Connection {
   /** Cuts a socket whose output is not being read, as the real server kills one over its heap cap. */
   dropSlowConsumer(reason: string): void {
     if (this.released) return;
-    this.hub.logger.warn('slow consumer dropped', { id: this.id, reason, queued: this.queuedCost });
+    this.host.logger.warn('slow consumer dropped', {
+      id: this.id,
+      reason,
+      queued: this.queuedCost,
+    });
     this.release();
     this.socket.terminate();
   }
@@ -134,13 +155,12 @@ export class Connection {
   private release(): void {
     if (this.released) return;
     this.released = true;
-    this.hub.queued(-this.queuedCost);
+    this.host.queued(-this.queuedCost);
     this.queuedCost = 0;
   }
 
   push(joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown) {
-    const text = encodeText(this.vsn, joinRef, ref, topic, event, payload);
-    this.sendFrame({ data: Buffer.from(text, 'utf8'), binary: false });
+    this.sendFrame(encodeTextFrame(this.vsn, joinRef, ref, topic, event, payload));
   }
 
   /** Stops reading from the client (heartbeats go unanswered), as a hung network path would. */
@@ -171,7 +191,7 @@ export class Connection {
       message = decodeFrame(data, isBinary, this.vsn);
     } catch (error) {
       if (!(error instanceof MalformedFrameError)) throw error;
-      this.hub.logger.warn('malformed frame dropped', { id: this.id, reason: error.message });
+      this.host.logger.warn('malformed frame dropped', { id: this.id, reason: error.message });
       return;
     }
     if (message.kind === 'message') {
@@ -180,7 +200,7 @@ export class Connection {
       }
       if (message.event === 'phx_join') {
         this.join(message).catch((error: unknown) => {
-          this.hub.logger.error('join failed', { topic: message.topic, error: String(error) });
+          this.host.logger.error('join failed', { topic: message.topic, error: String(error) });
           const channel = this.channels.get(message.topic);
           if (channel?.state === 'joining') {
             this.refuseJoin(channel, message.ref, 'Unknown Error on Channel');
@@ -220,15 +240,15 @@ export class Connection {
     // A second join on a topic closes the first channel, then joins afresh.
     this.channels.get(topic)?.close();
     const config = parseJoinConfig(message.payload);
-    const channel = new Channel(this, topic, joinRef, config, this.identity);
+    const channel = new Channel(this, this.host, topic, joinRef, config, this.identity);
     const refuse = (reason: string) => this.refuseJoin(channel, ref, reason);
     if (channel.subTopic === '') return refuse('TopicNameRequired: You must provide a topic name');
-    if (this.channels.size >= this.hub.limits.maxChannelsPerClient) {
+    if (this.channels.size >= this.host.limits.maxChannelsPerClient) {
       return refuse('ChannelRateLimitReached: Too many channels');
     }
     this.channels.set(topic, channel);
     const needsDatabase = config.isPrivate || config.postgresChanges.length > 0;
-    if (needsDatabase && !this.hub.databaseUp) {
+    if (needsDatabase && !this.host.databaseUp) {
       return refuse(
         'UnableToConnectToProject: Realtime was unable to connect to the project database',
       );
@@ -246,7 +266,7 @@ export class Connection {
     }
     if (config.accessToken !== null && !config.accessToken.startsWith('sb_')) {
       try {
-        channel.identity = await this.hub.verifier.verify(config.accessToken);
+        channel.identity = await this.host.verifier.verify(config.accessToken);
         this.currentIdentity = channel.identity;
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
@@ -255,11 +275,11 @@ export class Connection {
     }
     // The client may have left, rejoined or disconnected while the token was verified.
     if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
-    let reads: Awaited<ReturnType<RealtimeHub['authorizeRead']>>;
+    let reads: Awaited<ReturnType<ConnectionHost['authorizeRead']>>;
     try {
-      reads = await this.hub.authorizeRead(channel);
+      reads = await this.host.authorizeRead(channel);
     } catch (error) {
-      this.hub.logger.error('read authorization failed', { topic, error: String(error) });
+      this.host.logger.error('read authorization failed', { topic, error: String(error) });
       // A policy that raises refuses the join like a missing grant, as on the real server.
       if (databaseFailure(error) === 'policy') {
         return refuse(
@@ -280,10 +300,10 @@ export class Connection {
     // Replayed ids are known before the channel enters the room, so no live copy slips through.
     const replayed =
       replay && typeof replay.since === 'number'
-        ? await this.hub
+        ? await this.host
             .replay(channel, replay.since, typeof replay.limit === 'number' ? replay.limit : 25)
             .catch((error: unknown) => {
-              this.hub.logger.error('replay failed', { topic, error: String(error) });
+              this.host.logger.error('replay failed', { topic, error: String(error) });
               return null;
             })
         : undefined;
@@ -291,11 +311,11 @@ export class Connection {
       return refuse('UnableToReplayMessages: Realtime was unable to replay messages');
     if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
     channel.replayed = replayed ? new Set(replayed.map((message) => message.id)) : null;
-    channel.enter(this.hub.joinRoom(channel));
+    channel.enter(this.host.joinRoom(channel));
     channel.reply(ref, 'ok', { postgres_changes: bindingIds(config.postgresChanges) });
     for (const message of replayed ?? []) {
       const undeliverable = (why: string) =>
-        this.hub.logger.warn('replayed message not delivered', { topic, why });
+        this.host.logger.warn('replayed message not delivered', { topic, why });
       const meta = { replayed: true, id: message.id };
       this.sendFrame(Outbound.stored(topic, message, meta, undeliverable).frameFor(this.vsn));
     }
@@ -303,18 +323,18 @@ export class Connection {
     if (config.presenceEnabled && reads.presence) {
       channel.push('presence_state', channel.room?.presenceState() ?? {});
     }
-    if (config.postgresChanges.length > 0) this.hub.subscribePostgres(channel);
+    if (config.postgresChanges.length > 0) this.host.subscribePostgres(channel);
     channel.flushPending();
   }
 
   private refuseJoin(channel: Channel, ref: string | null, reason: string): void {
     channel.state = 'closed';
     this.forget(channel);
-    this.hub.logger.warn('join refused', { topic: channel.topic, reason });
+    this.host.logger.warn('join refused', { topic: channel.topic, reason });
     // The real server waits before answering a refused join, to brake reconnect storms.
     const timer = setTimeout(
-      total(this.hub.logger, 'join refusal', () => channel.reply(ref, 'error', { reason })),
-      this.hub.limits.joinErrorDelayMs,
+      total(this.host.logger, 'join refusal', () => channel.reply(ref, 'error', { reason })),
+      this.host.limits.joinErrorDelayMs,
     );
     timer.unref();
   }
@@ -322,6 +342,6 @@ export class Connection {
   private closed(): void {
     this.release();
     for (const channel of [...this.channels.values()]) channel.detach();
-    this.hub.removeConnection(this);
+    this.host.removeConnection(this);
   }
 }

@@ -1,9 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
-import { TokenError, type Claims, type TokenVerifier } from './auth';
-import type { Database } from './Database';
-import { sendJson } from './http';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
+import {
+  REST_CREDENTIALS,
+  TokenError,
+  requestCredential,
+  type Claims,
+  type TokenVerifier,
+} from '../auth';
+import type { Database } from '../db';
+import { sendJson } from '../http';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../jsonInput';
 import {
   Params,
   RestError,
@@ -26,9 +32,7 @@ interface Context {
 
 /** The request's role and claims: `Authorization: Bearer`, else the `apikey` header. */
 async function claimsOf(verifier: TokenVerifier, request: IncomingMessage): Promise<Claims> {
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  const apikey = request.headers.apikey;
-  const token = bearer ?? (typeof apikey === 'string' ? apikey : undefined);
+  const token = requestCredential(request, REST_CREDENTIALS);
   if (token === undefined) {
     throw new RestError(
       401,

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import bcrypt from 'bcryptjs';
 import { SignJWT } from 'jose';
-import { TokenError, type Claims, type TokenVerifier } from './auth';
-import type { Database } from './Database';
-import { sendJson } from './http';
+import { TokenError, type Claims, type TokenVerifier } from './jwt';
+import type { Database } from '../db';
+import { sendJson } from '../http';
 import { TokenBuckets } from './TokenBuckets';
+import { USER_CREDENTIALS, requestCredential } from './requestCredentials';
 import {
   AuthError,
   checkEmail,
@@ -319,7 +320,7 @@ export class AuthApi {
   }
 
   private async claims(request: IncomingMessage): Promise<Claims> {
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = requestCredential(request, USER_CREDENTIALS);
     if (!bearer)
       throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
     try {

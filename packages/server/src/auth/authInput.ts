@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, containsNul, nestsDeeperThan } from './jsonInput';
+import { MAX_JSON_DEPTH, containsNul, nestsDeeperThan } from '../jsonInput';
 
 /** An auth error in Supabase Auth's JSON shape: `{ code, error_code, msg }`. */
 export class AuthError extends Error {

@@ -1,5 +1,4 @@
-/** A postgres_changes binding as the client sends it in `phx_join`. */
-export type PostgresBinding = Record<string, unknown>;
+import type { PostgresBinding } from '../changes';
 
 /** The parts of a `phx_join` payload the server acts on. */
 export interface JoinConfig {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Logger } from './options';
+import type { Logger } from '../options';
 
 /**
  * The postgres_changes filter operators whose cost depends on the pattern (`like`, `ilike`,

@@ -1,5 +1,5 @@
-import type { Claims } from './auth';
-import type { Database } from './Database';
+import type { Claims } from '../auth';
+import type { Database } from '../db';
 
 /** Which Realtime feature a policy on `realtime.messages` is asked about. */
 export type Extension = 'broadcast' | 'presence';

@@ -1,0 +1,3 @@
+// The PostgREST-compatible `/rest/v1` data API.
+export { dataApi } from './postgrestApi';
+export { splitExpression, splitTopLevel, unquote } from './postgrestSyntax';
