@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { QueryClient } from '@tanstack/react-query';
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { act, configure, renderHook, waitFor } from '@testing-library/react';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useDeleteMutation } from '../query/useDeleteMutation';
@@ -21,6 +21,8 @@ let db: pg.Client;
 let tables = 0;
 
 beforeAll(async () => {
+  // Changes travel through the real server and database: under load an echo can take seconds.
+  configure({ asyncUtilTimeout: 10_000 });
   realtime = await startTestRealtime({ db: 'embedded' });
   db = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
   await db.connect();
