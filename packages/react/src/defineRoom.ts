@@ -1,4 +1,6 @@
-import type { StandardSchemaV1 } from './core/standardSchema';
+import type { BroadcastMessage } from './core/channelTypes';
+import type { PresenceCheck } from './core/presenceUsers';
+import { presenceCheck, validateIncoming, type StandardSchemaV1 } from './core/standardSchema';
 
 /** The shape of a room's typed events and presence state. */
 export interface RoomSchema {
@@ -34,6 +36,19 @@ export interface RoomDefinition<S extends RoomSchema = RoomSchema> {
   readonly private: boolean;
   /** Runtime validators for incoming payloads. */
   readonly validate?: RoomValidators<S>;
+  /**
+   * Set by {@link defineRoom} when `validate.events` is given: hands `deliver` an incoming
+   * broadcast with its parsed payload, or drops it (development warning) when its event's schema
+   * rejects it. Events without a schema pass unchanged. The hooks call it, so apps that never
+   * validate do not bundle the validation code.
+   */
+  readonly checkEvent?: (
+    event: string,
+    message: BroadcastMessage,
+    deliver: (payload: unknown, message: BroadcastMessage) => void,
+  ) => void;
+  /** Set by {@link defineRoom} when `validate.presence` is given: each user's state, checked. */
+  readonly checkPresence?: PresenceCheck;
   /** Type-only marker; never set at runtime. */
   readonly __schema?: S;
 }
@@ -62,12 +77,31 @@ export function defineRoom<S extends RoomSchema = RoomSchema>(
   name: string,
   options: { private?: boolean; validate?: RoomValidators<S> } = {},
 ): RoomDefinition<S> {
-  return { name, private: options.private ?? false, validate: options.validate };
+  const { validate } = options;
+  const events: Record<string, StandardSchemaV1 | undefined> | undefined = validate?.events;
+  return {
+    name,
+    private: options.private ?? false,
+    validate,
+    checkEvent:
+      events &&
+      ((event, message, deliver) => {
+        const schema = events[event];
+        if (!schema) return deliver(message.payload, message);
+        validateIncoming(schema, message.payload, event, (payload) =>
+          deliver(payload, { ...message, payload }),
+        );
+      }),
+    checkPresence: validate?.presence && presenceCheck(validate.presence),
+  };
 }
 
-/** Reads a room input: its name, private flag (an explicit option wins) and validators. */
-export function resolveRoom(room: RoomInput, isPrivate?: boolean) {
+/** Reads a room input: its name, private flag (an explicit option wins) and checks. */
+export function resolveRoom(
+  room: RoomInput,
+  isPrivate?: boolean,
+): Pick<RoomDefinition, 'name' | 'checkEvent' | 'checkPresence'> & { isPrivate: boolean } {
   return typeof room === 'string'
-    ? { name: room, isPrivate: isPrivate ?? false, validate: undefined }
-    : { name: room.name, isPrivate: isPrivate ?? room.private, validate: room.validate };
+    ? { name: room, isPrivate: isPrivate ?? false }
+    : { ...room, isPrivate: isPrivate ?? room.private };
 }

@@ -1,7 +1,6 @@
 'use client';
 import { useEffect, useMemo } from './reactApi';
 import type { BroadcastMessage, SendStatus } from './core/ChannelRegistry';
-import { validateIncoming } from './core/standardSchema';
 import {
   resolveRoom,
   type RoomEventName,
@@ -58,9 +57,9 @@ export function useBroadcast(
   options: BroadcastOptions<unknown> = {},
 ): Broadcaster<unknown> {
   const { registry } = useRealtimeContext('useBroadcast');
-  const { name, isPrivate, validate } = resolveRoom(room, options.private);
-  const { self = false, ack = false, rest = false } = options;
-  const schema = validate?.events?.[event];
+  const { name, isPrivate, checkEvent } = resolveRoom(room, options.private);
+  // Each defaults to false where it is used.
+  const { self, ack, rest } = options;
   const onMessage = useLatest(options.onMessage);
   const listening = options.onMessage !== undefined;
   useEffect(() => {
@@ -70,10 +69,10 @@ export function useBroadcast(
       ? channel.onBroadcast(
           event,
           // The unvalidated path is the hot one (cursors): no allocation per message.
-          schema
+          checkEvent
             ? (message) =>
-                validateIncoming(schema, message.payload, event, (payload) =>
-                  onMessage.current?.(payload, { ...message, payload }),
+                checkEvent(event, message, (payload, checked) =>
+                  onMessage.current?.(payload, checked),
                 )
             : (message) => onMessage.current?.(message.payload, message),
           self,
@@ -83,12 +82,11 @@ export function useBroadcast(
       off?.();
       release();
     };
-  }, [registry, name, isPrivate, event, ack, self, listening, schema, onMessage]);
+  }, [registry, name, isPrivate, event, ack, self, listening, checkEvent, onMessage]);
   return useMemo(
     () => ({
-      send: (payload: unknown) =>
-        registry.find(name, isPrivate)?.send(event, payload, rest) ??
-        Promise.resolve<SendStatus>('error'),
+      send: async (payload: unknown): Promise<SendStatus> =>
+        (await registry.find(name, isPrivate)?.send(event, payload, rest)) ?? 'error',
     }),
     [registry, name, isPrivate, event, rest],
   );

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useMemo, useState } from './reactApi';
+import { useEffect, useMemo } from './reactApi';
 import { useStoreSelector } from './useStoreSelector';
 import type { PresenceUser } from './core/presenceUsers';
 import {
@@ -8,7 +8,7 @@ import {
   type RoomPresenceState,
   type RoomSchema,
 } from './defineRoom';
-import { usePresenceChannel } from './usePresenceChannel';
+import { NO_USERS, usePresenceChannel } from './usePresenceChannel';
 
 /** Options of {@link usePresence}. */
 export interface PresenceOptions<S> {
@@ -35,8 +35,6 @@ export interface PresenceResult<S> {
   /** Shows a new state; safe to call on every render or mouse move. Stable. */
   update(state: S): void;
 }
-
-const NO_USERS: readonly PresenceUser[] = [];
 
 /**
  * Joins a room's presence as `key` and lists who is there.
@@ -67,13 +65,12 @@ export function usePresence<S extends Record<string, unknown>>(
     options.private,
     key,
   );
-  // This hook's slice of the room's one tracked state; other consumers hold their own.
-  const [owner] = useState(() => ({}));
-  // Stable: sets (or, with null, removes) this hook's slice.
-  const track = useCallback(
-    (next: S | null) => registry.find(name, isPrivate)?.track(next, owner),
-    [registry, name, isPrivate, owner],
-  );
+  // Stable per room: sets (or, with null, removes) this hook's slice of the room's one tracked
+  // state, owned by the function itself; other consumers hold their own.
+  const track = useMemo(() => {
+    const own = (next: S | null) => registry.find(name, isPrivate)?.track(next, own);
+    return own;
+  }, [registry, name, isPrivate]);
   // Runs after every render that passes a new state object (or a new key: another user signed
   // in); the tracker drops equal states.
   useEffect(() => {
@@ -86,6 +83,6 @@ export function usePresence<S extends Record<string, unknown>>(
   ) as readonly PresenceUser<S>[];
   return useMemo(() => {
     const me = users.find((user) => user.key === key);
-    return { users, me, others: me ? users.filter((user) => user !== me) : users, update: track };
+    return { users, me, others: users.filter((user) => user !== me), update: track };
   }, [users, key, track]);
 }

@@ -8,7 +8,7 @@ import {
   type RoomPresenceState,
   type RoomSchema,
 } from './defineRoom';
-import { usePresenceChannel } from './usePresenceChannel';
+import { NO_USERS, usePresenceChannel } from './usePresenceChannel';
 
 /** Options of {@link usePresenceSelector}. */
 export interface PresenceSelectorOptions<T> {
@@ -17,8 +17,6 @@ export interface PresenceSelectorOptions<T> {
   /** When two selections count as the same (no re-render). @default Object.is */
   isEqual?: (a: T, b: T) => boolean;
 }
-
-const NO_USERS: readonly PresenceUser[] = [];
 
 /**
  * Reads a slice of a room's presence and re-renders only when that slice changes: a user

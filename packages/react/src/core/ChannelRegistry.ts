@@ -11,10 +11,9 @@ import type {
 } from './channelTypes';
 import { devWarn } from './devWarn';
 import { createPresenceTracker, PRESENCE_LIMIT } from './presenceTracker';
-import { createPresenceUsers } from './presenceUsers';
+import { createPresenceUsers, type PresenceCheck } from './presenceUsers';
 import { refreshSocketToken } from './sessionAuth';
 import { IDLE_ROOM, transition, type RoomEffect, type RoomEvent } from './roomChannel';
-import type { StandardSchemaV1 } from './standardSchema';
 
 export type * from './channelTypes';
 
@@ -68,7 +67,6 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let lastChannel: RealtimeChannel | undefined;
     // The last system error: the server sends it just before it closes the channel.
     let closeReason = '';
-    let postgresReady = false;
     let awaitingReturn: ReturnType<typeof setTimeout> | undefined;
     let scheduled = false;
     let linger: ReturnType<typeof setTimeout> | undefined;
@@ -77,8 +75,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let wantPresence = false;
     // The keys of the consumers that track, oldest first; the newest one is the key joined with.
     const keys: string[] = [];
-    let presenceSchema: StandardSchemaV1 | undefined;
-    let ack = false;
+    let checkPresence: PresenceCheck | undefined;
+    let ack: boolean | undefined;
     const bindings = new Map<string, PostgresBinding>();
     // Each consumer's slice of the one tracked state, merged in the order they first tracked.
     const slices = new Map<object, Record<string, unknown>>();
@@ -93,8 +91,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       if (channel) void (next ? channel.track(next) : channel.untrack());
     });
 
-    const needs = (): string =>
-      [wantPresence, keys.at(-1), ack, ...[...bindings.keys()].sort()].join('\n');
+    // Bindings are only ever added, so their insertion order is a stable order.
+    const needs = (): string => [wantPresence, keys.at(-1), ack, ...bindings.keys()].join('\n');
 
     const emitReturn = (): void => {
       clearTimeout(awaitingReturn);
@@ -123,7 +121,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       if (wantPresence) {
         users ??= createPresenceUsers(presenceGraceMs, (list) => onPresence?.(key, list));
         next.on('presence', { event: 'sync' }, () => {
-          if (next === channel) users?.sync(next.presenceState(), presenceSchema);
+          if (next === channel) users?.sync(next.presenceState(), checkPresence);
         });
       }
       next.on(
@@ -132,9 +130,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         (payload: { extension?: string; status?: string; message?: string }) => {
           if (next !== channel) return;
           if (payload.status === 'error') closeReason = payload.message ?? '';
-          if (payload.extension !== 'postgres_changes') return;
-          postgresReady = true;
-          if (awaitingReturn !== undefined) emitReturn();
+          // The server sends it after the join reply: a pending return is now complete.
+          if (payload.extension === 'postgres_changes' && awaitingReturn) emitReturn();
         },
       );
       channel = lastChannel = next;
@@ -178,7 +175,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         case 'returned':
           // After a gap, tied queries refetch once the server streams changes again, or a change
           // made in between would be in neither the refetch nor the stream.
-          if (bindings.size > 0 && !postgresReady) {
+          if (bindings.size > 0) {
             awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
           } else emitReturn();
           return;
@@ -196,7 +193,6 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         tracker.joined();
       } else {
         // Not joined: nothing tracked, postgres not streaming, no return pending.
-        postgresReady = false;
         clearTimeout(awaitingReturn);
         awaitingReturn = undefined;
         tracker.left();
@@ -219,19 +215,19 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       setTimeout(() => {
         scheduled = false;
         if (refs === 0) return;
-        if (state.phase === 'idle') dispatch({ type: 'open' });
-        else if (joinedWith !== needs()) dispatch({ type: 'rebind' });
+        // `open` starts an idle room (whose join takes the needs) and changes nothing later.
+        dispatch({ type: 'open' });
+        if (joinedWith !== needs()) dispatch({ type: 'rebind' });
       }, 0);
     };
 
+    // An emptied set stays: there is one per event or binding the room was used with, and it
+    // goes with the room.
     const add = (id: string, listener: (message: never) => void): (() => void) => {
       let set = listeners.get(id);
       if (!set) listeners.set(id, (set = new Set()));
       set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id);
-      };
+      return () => void set.delete(listener);
     };
 
     return {
@@ -251,8 +247,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           }
           keys.push(key);
         }
-        presenceSchema ??= want.presenceSchema;
-        ack ||= !!want.ack;
+        checkPresence ??= want.checkPresence;
+        ack ||= want.ack;
         if (want.postgres) bindings.set(bindingKey(want.postgres), want.postgres);
         schedule();
         let released = false;
@@ -268,11 +264,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           }
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
           if (refs === 0) {
-            linger = setTimeout(() => refs === 0 && dispatch({ type: 'release' }), lingerMs);
+            // A retain in the meantime clears it, so it fires only with no consumer.
+            linger = setTimeout(() => dispatch({ type: 'release' }), lingerMs);
           }
         };
       },
-      onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self = false) {
+      onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self?: boolean) {
         const off = add(`b:${event}`, listener);
         const offSelf = self ? add(`s:${event}`, listener) : undefined;
         return () => {
@@ -282,7 +279,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       },
       onPostgres: (binding: PostgresBinding, listener: (change: PostgresChange) => void) =>
         add(`p:${bindingKey(binding)}`, listener),
-      async send(event: string, payload: unknown, rest = false): Promise<SendStatus> {
+      async send(event: string, payload: unknown, rest?: boolean): Promise<SendStatus> {
         const deliverSelf = (): void => emit(`s:${event}`, { event, payload });
         // realtime-js posts over REST when the channel cannot push; only ever push from here.
         if (channel?.state === 'joined' && client.realtime.isConnected()) {
@@ -293,14 +290,16 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (ack && status === 'ok') deliverSelf();
           return status;
         }
-        if (!rest || !lastChannel) return 'error';
         try {
-          await lastChannel.httpSend(event, payload);
-          deliverSelf();
-          return 'ok';
+          if (rest && lastChannel) {
+            await lastChannel.httpSend(event, payload);
+            deliverSelf();
+            return 'ok';
+          }
         } catch {
-          return 'error';
+          // A post that fails resolves 'error', like one that cannot be made.
         }
+        return 'error';
       },
       track(slice: Record<string, unknown> | null, owner: object = slices) {
         if (slice) slices.set(owner, slice);
@@ -309,7 +308,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         tracker.set(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
       },
       untrack(): void {
-        if (channel?.state === 'joined' && tracker.tracking()) void channel.untrack();
+        if (channel?.state === 'joined' && slices.size > 0) void channel.untrack();
       },
       signOut(): void {
         // A public room stays (as anon); nobody is shown in presence any more.

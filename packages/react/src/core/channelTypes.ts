@@ -1,8 +1,7 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { RateLimit } from './presenceTracker';
-import type { PresenceUser } from './presenceUsers';
+import type { PresenceCheck, PresenceUser } from './presenceUsers';
 import type { RoomPhase, RoomSnapshot } from './roomChannel';
-import type { StandardSchemaV1 } from './standardSchema';
 
 export type { RoomEffect, RoomEvent, RoomPhase, RoomSnapshot } from './roomChannel';
 
@@ -40,8 +39,11 @@ export interface ChannelNeeds {
   presence?: boolean;
   /** The key to track presence under; implies `presence`. The newest consumer's key is joined with. */
   presenceKey?: string;
-  /** Checks others' presence states (the room's first schema counts); failures are dropped. */
-  presenceSchema?: StandardSchemaV1;
+  /**
+   * Checks each user's presence state (the room's first check counts): the state to show, or
+   * undefined to drop it. `defineRoom` builds it from `validate.presence`.
+   */
+  checkPresence?: PresenceCheck;
   /** Ask the server to acknowledge each broadcast. */
   ack?: boolean;
   /** A postgres-changes binding. */

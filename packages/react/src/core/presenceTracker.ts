@@ -76,9 +76,5 @@ export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: P
       stop();
       joined = false;
     },
-    /** Whether a state is tracked (or about to be). */
-    tracking(): boolean {
-      return desired !== null;
-    },
   };
 }

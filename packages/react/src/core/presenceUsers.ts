@@ -1,9 +1,4 @@
-import { devWarn } from './devWarn';
-import type { StandardSchemaV1 } from './standardSchema';
 import { stableHash } from './stableHash';
-
-// Module-scoped, so it needs no Node types; bundlers replace `process.env.NODE_ENV`.
-declare const process: { env: { NODE_ENV?: string } };
 
 /** One person in a room: one entry per presence key, however many tabs they have open. */
 export interface PresenceUser<S = Record<string, unknown>> {
@@ -17,13 +12,18 @@ export interface PresenceUser<S = Record<string, unknown>> {
 
 type RawPresence = Record<string, Array<Record<string, unknown>>>;
 
+/** Checks one user's presence state: the state to show, or undefined to drop it. */
+export type PresenceCheck = (
+  key: string,
+  state: Record<string, unknown>,
+) => Record<string, unknown> | undefined;
+
 /**
  * Turns the client's presence state into users, reusing the previous user objects (and the
  * previous array) where nothing changed so readers can compare with `===`, in the order users
  * arrived. Users who vanished stay, unchanged, for `graceMs` so a reconnect does not make
- * avatars flicker. With a schema, a state that fails it is dropped with a development warning:
- * the user keeps their last valid state, or is not listed until they have one. The schema must
- * validate synchronously, because a sync is one consistent picture of the room.
+ * avatars flicker. With a check (a room's presence schema, see `presenceCheck`), a state it
+ * rejects is dropped: the user keeps their last valid state, or is not listed until they have one.
  */
 export function createPresenceUsers(
   graceMs: number,
@@ -50,7 +50,7 @@ export function createPresenceUsers(
 
   return {
     /** Reads a fresh presence state from the client. */
-    sync(raw: RawPresence, schema?: StandardSchemaV1): void {
+    sync(raw: RawPresence, check?: PresenceCheck): void {
       for (const key of users.keys()) {
         if (key in raw || departed.has(key)) continue;
         if (graceMs <= 0) remove(key);
@@ -66,21 +66,13 @@ export function createPresenceUsers(
       }
       for (const [key, metas] of Object.entries(raw)) {
         // Metas arrive oldest first; the last is the connection that tracked most recently.
-        const { presence_ref: _ref, ...state } = metas[metas.length - 1] ?? {};
+        const { presence_ref: _ref, ...state } = metas.at(-1) ?? {};
         const source = metas.length + stableHash(state);
         const old = users.get(key);
         if (!old || sources.get(old) !== source) {
-          const result = schema ? schema['~standard'].validate(state) : { value: state };
-          if (result instanceof Promise || result.issues) {
-            if (process.env.NODE_ENV !== 'production') {
-              devWarn(`Dropped a presence state of "${key}" that failed validation.`, result);
-            }
-          } else {
-            const user = {
-              key,
-              state: result.value as Record<string, unknown>,
-              connections: metas.length,
-            };
+          const value = check ? check(key, state) : state;
+          if (value) {
+            const user = { key, state: value, connections: metas.length };
             sources.set(user, source);
             users.set(key, user);
             changed = true;

@@ -2,10 +2,12 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 
 /** The user id (`sub`) of a JWT, read without verifying it (the server does); undefined for anything else. */
 export function tokenUser(token: string | null | undefined): string | undefined {
+  // Anything else (no token, no payload, not base64url JSON, null claims) throws in here.
   try {
-    const part = (token ?? '').split('.')[1] ?? '';
-    const claims: unknown = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
-    const sub = (claims as { sub?: unknown } | null)?.sub;
+    const [, part] = (token as string).split('.') as [string, string];
+    const { sub } = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      sub?: unknown;
+    };
     return typeof sub === 'string' ? sub : undefined;
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
 import { devWarn } from './devWarn';
+import type { PresenceCheck } from './presenceUsers';
 
 // Module-scoped, so it needs no Node types. Bundlers replace `process.env.NODE_ENV`, which drops
 // the development warnings (and their text) from production builds.
@@ -51,4 +52,21 @@ export function validateIncoming(
   const result = schema['~standard'].validate(value);
   if (result instanceof Promise) result.then(settle, drop);
   else settle(result);
+}
+
+/**
+ * Turns a presence schema into the check a room's presence users run: the parsed state, or
+ * undefined (with a development warning) when it fails. A sync is one consistent picture of the
+ * room, so the schema must validate synchronously; an asynchronous one fails every state.
+ */
+export function presenceCheck(schema: StandardSchemaV1): PresenceCheck {
+  return (key, state) => {
+    const result = schema['~standard'].validate(state);
+    if (!(result instanceof Promise) && !result.issues) {
+      return result.value as Record<string, unknown>;
+    }
+    if (process.env.NODE_ENV !== 'production') {
+      devWarn(`Dropped a presence state of "${key}" that failed validation.`, result);
+    }
+  };
 }

@@ -28,8 +28,6 @@ export interface ConnectionSnapshot {
 // mount) on one client share a single installed callback that fans out to each of them.
 const heartbeatHubs = new WeakMap<Realtime, Set<HeartbeatListener>>();
 
-let nextRef = 0;
-
 /** The snapshot before any connection, and on the server. */
 export const IDLE_SOCKET: ConnectionSnapshot = { status: 'idle', latencyMs: null, error: null };
 
@@ -79,10 +77,10 @@ export function watchConnection(
     refresh();
   };
 
-  const ref = `roomkit-${++nextRef}`;
+  // Entries are [ref, callback]; ours are told apart by the callbacks, which are this watch's own.
   const callbacks = realtime.stateChangeCallbacks;
-  callbacks.open.push([ref, refresh]);
-  callbacks.close.push([ref, closed]);
+  callbacks.open.push(['roomkit', refresh]);
+  callbacks.close.push(['roomkit', closed]);
 
   let listeners = heartbeatHubs.get(realtime);
   if (!listeners) {
@@ -110,7 +108,7 @@ export function watchConnection(
     stop() {
       listeners.delete(onHeartbeat);
       for (const kind of ['open', 'close'] as const) {
-        callbacks[kind] = callbacks[kind].filter(([each]) => each !== ref);
+        callbacks[kind] = callbacks[kind].filter(([, each]) => each !== refresh && each !== closed);
       }
     },
   };
