@@ -32,6 +32,14 @@ const layering = {
       message: 'Only tests may use @roomkit/server.',
     },
   ],
+  // The main entry (everything but `src/query.ts` and `src/query/`) never carries react-query.
+  'packages/react/src/**': [
+    {
+      group: ['@tanstack/*', './query', './query/*', '../query', '../query/*'],
+      message:
+        'The main entry of @roomkit/react never imports react-query or the files of @roomkit/react/query.',
+    },
+  ],
   'packages/ui/**': [
     {
       group: ['@roomkit/react/*', '!@roomkit/react/query', '../../react/*', '../../react/**'],
@@ -81,9 +89,26 @@ export default tseslint.config(
       ],
     },
   },
-  ...Object.entries(layering).map(([glob, patterns]) => ({
+  ...Object.keys(layering).map((glob) => ({
     files: [glob],
-    ignores: ['**/__tests__/**', '**/*.test.*', '**/*.stories.*'],
-    rules: { 'no-restricted-imports': ['error', { patterns }] },
+    ignores: [
+      '**/__tests__/**',
+      '**/*.test.*',
+      '**/*.stories.*',
+      ...(glob === 'packages/react/src/**'
+        ? ['packages/react/src/query.ts', 'packages/react/src/query/**']
+        : []),
+    ],
+    // A file under several globs gets every pattern that applies to it (a later rule replaces an earlier one).
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: Object.entries(layering).flatMap(([other, more]) =>
+            glob.startsWith(other.replace('/**', '/')) ? more : [],
+          ),
+        },
+      ],
+    },
   })),
 );

@@ -107,11 +107,7 @@ export function StoryUser(props: {
   }
   return (
     <QueryClientProvider client={state.queryClient}>
-      <RealtimeProvider
-        client={state.client}
-        queryClient={state.queryClient}
-        presenceGraceMs={props.presenceGraceMs}
-      >
+      <RealtimeProvider client={state.client} presenceGraceMs={props.presenceGraceMs}>
         {props.children(state)}
       </RealtimeProvider>
     </QueryClientProvider>

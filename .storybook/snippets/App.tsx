@@ -27,9 +27,7 @@ export function App(props: {
   if (!user) return <p>Signing in…</p>;
   return (
     <QueryClientProvider client={queryClient}>
-      <RealtimeProvider client={supabase} queryClient={queryClient}>
-        {props.children(user)}
-      </RealtimeProvider>
+      <RealtimeProvider client={supabase}>{props.children(user)}</RealtimeProvider>
     </QueryClientProvider>
   );
 }

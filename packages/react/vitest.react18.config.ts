@@ -33,6 +33,8 @@ export default defineProject({
       'src/__tests__/useBroadcast.test.tsx',
       'src/__tests__/usePresence.test.tsx',
       'src/__tests__/usePostgresChanges.test.tsx',
+      'src/__tests__/liveQueries.test.tsx',
+      'src/__tests__/mutations.test.tsx',
       'src/__tests__/useConnectionStatus.test.tsx',
       'src/__tests__/auth.test.tsx',
       'src/__tests__/runtimes.test.tsx',

@@ -1,5 +1,6 @@
 import type { RoomUser } from '@roomkit/ui';
 import { useCallback, useState, type FormEvent } from 'react';
+import { isPendingRow } from '@roomkit/react/query';
 import { PendingTask, TaskItem } from './TaskItem';
 import { useTasks } from './useTasks';
 
@@ -12,7 +13,7 @@ let nextErrorId = 0;
  * until dismissed; a title that could not be added goes back into an empty input).
  */
 export function Board({ user }: { user: RoomUser }) {
-  const { tasks, add, adding } = useTasks(user);
+  const { tasks, add } = useTasks(user);
   const [title, setTitle] = useState('');
   const [errors, setErrors] = useState<{ id: number; message: string }[]>([]);
   const report = useCallback((message: string) => {
@@ -25,11 +26,9 @@ export function Board({ user }: { user: RoomUser }) {
     const text = title.trim();
     if (!text) return;
     setTitle('');
-    add(text).catch((failed: unknown) => {
+    add(text).catch((failed: { message?: string }) => {
       setTitle((current) => current || text);
-      report(
-        `Could not add "${text}": ${failed instanceof Error ? failed.message : 'unknown error'}`,
-      );
+      report(`Could not add "${text}": ${failed.message ?? 'unknown error'}`);
     });
   };
 
@@ -73,16 +72,19 @@ export function Board({ user }: { user: RoomUser }) {
             Try again
           </button>
         </p>
-      ) : tasks.data.length === 0 && adding.length === 0 ? (
+      ) : tasks.data.length === 0 ? (
         <p className="demo-empty">No tasks yet: add the first one.</p>
       ) : (
         <ul className="demo-task-list" data-testid="task-list" aria-label="Tasks">
-          {tasks.data.map((task) => (
-            <TaskItem key={task.id} task={task} onError={report} />
-          ))}
-          {adding.map((text, index) => (
-            <PendingTask key={`${String(index)}:${text}`} title={text} />
-          ))}
+          {tasks.data.map((task) =>
+            // A task the database has not created yet (no created_at); an edit in flight stays a
+            // TaskItem, whose mutation reports a refusal.
+            isPendingRow(task) && task.created_at === undefined ? (
+              <PendingTask key={task.id} title={task.title} />
+            ) : (
+              <TaskItem key={task.id} task={task} onError={report} />
+            ),
+          )}
         </ul>
       )}
     </div>

@@ -28,7 +28,7 @@ export default function Room({ user }: { user: RoomUser }) {
   const board = useRef<HTMLDivElement>(null);
   return (
     <QueryClientProvider client={queryClient}>
-      <RealtimeProvider client={supabase} queryClient={queryClient}>
+      <RealtimeProvider client={supabase}>
         <div className="demo-page">
           <header className="demo-header">
             <h1>Task board</h1>

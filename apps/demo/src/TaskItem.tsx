@@ -3,8 +3,7 @@ import { useTaskEdit } from './useTaskEdit';
 
 /** One task: a labelled checkbox, who added it, and a delete button. */
 export function TaskItem({ task, onError }: { task: Task; onError: (message: string) => void }) {
-  const { done, saving, removing, setDone, remove } = useTaskEdit(task, onError);
-  if (removing) return null;
+  const { done, saving, setDone, remove } = useTaskEdit(task, onError);
   return (
     <li
       className="demo-card demo-task"

@@ -1,51 +1,35 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { isPendingRow, useDeleteMutation, useUpdateMutation } from '@roomkit/react/query';
 import { useState } from 'react';
-import { supabase, type Task } from './supabase';
-import { dropTask, putTask } from './tasksCache';
+import type { Task } from './supabase';
 
 /**
- * Completing and deleting one task. Both are optimistic without touching the cache (the checkbox
- * shows the value being saved, a task being deleted is hidden), so a refusal needs no rollback:
- * the row simply shows what the database holds again, and `onError` says why.
+ * Completing and deleting one task, both optimistic through `@roomkit/react/query`: the change
+ * shows at once, a refusal is rolled back and `onError` says why.
  */
 export function useTaskEdit(task: Task, onError: (message: string) => void) {
-  const queryClient = useQueryClient();
-  // Set in the change event itself: the mutation's pending state reaches React a tick later, and
-  // a controlled checkbox would flip back in between.
+  // Set in the change event itself: the optimistic row reaches React a tick later, and a
+  // controlled checkbox would flip back in between.
   const [asked, setAsked] = useState<boolean | null>(null);
-  const toggle = useMutation({
-    mutationFn: async (done: boolean) => {
-      const { data, error } = await supabase
-        .from('tasks')
-        .update({ done })
-        .eq('id', task.id)
-        .select()
-        .maybeSingle();
-      if (error) throw new Error(error.message);
-      return data as Task | null;
-    },
-    // Written to the cache before the mutation settles, so the checkbox never flips back; no row
-    // means someone deleted the task meanwhile.
-    onSuccess: (row) => (row ? putTask(queryClient, row) : dropTask(queryClient, task.id)),
-    onError: (failed) => onError(`Could not update "${task.title}": ${failed.message}`),
-  });
-  const remove = useMutation({
-    mutationFn: async () => {
-      const { error } = await supabase.from('tasks').delete().eq('id', task.id);
-      if (error) throw new Error(error.message);
-    },
-    onSuccess: () => dropTask(queryClient, task.id),
-    onError: (failed) => onError(`Could not delete "${task.title}": ${failed.message}`),
-  });
+  const update = useUpdateMutation<Task>({ table: 'tasks' });
+  const remove = useDeleteMutation<Task>({ table: 'tasks' });
   return {
     done: asked ?? task.done,
-    saving: asked !== null,
-    removing: remove.isPending,
+    saving: asked !== null || isPendingRow(task),
     setDone: (done: boolean) => {
       setAsked(done);
-      // Only the latest call's onSettled runs, which is the one whose value is shown.
-      toggle.mutate(done, { onSettled: () => setAsked(null) });
+      // Only the latest call's callbacks run, which is the one whose value is shown.
+      update.mutate(
+        { id: task.id, done },
+        {
+          onError: (failed) => onError(`Could not update "${task.title}": ${failed.message}`),
+          onSettled: () => setAsked(null),
+        },
+      );
     },
-    remove: () => remove.mutate(),
+    remove: () =>
+      remove.mutate(
+        { id: task.id },
+        { onError: (failed) => onError(`Could not delete "${task.title}": ${failed.message}`) },
+      ),
   };
 }

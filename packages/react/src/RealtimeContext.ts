@@ -1,12 +1,8 @@
-import type { QueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from './reactApi';
 import type { RealtimeStore } from './createRealtimeStore';
 
-/** What a provider shares with its hooks. */
-export interface RealtimeContextValue extends RealtimeStore {
-  /** The provider's query client, if it was given one. */
-  queryClient: QueryClient | undefined;
-}
+/** What a provider shares with its hooks: its client, store and channel registry. */
+export type RealtimeContextValue = RealtimeStore;
 
 /** The provider's context; null outside a provider. */
 export const RealtimeContext = createContext<RealtimeContextValue | null>(null);

@@ -1,19 +1,16 @@
 'use client';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { createElement, useEffect, useMemo, useState } from './reactApi';
+import { createElement, useEffect, useState } from './reactApi';
 import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
 import { createRealtimeStore } from './createRealtimeStore';
-import { RealtimeContext, type RealtimeContextValue } from './RealtimeContext';
+import { RealtimeContext } from './RealtimeContext';
 
 /** Props of {@link RealtimeProvider}. */
 export interface RealtimeProviderProps {
   /** The Supabase client; its one realtime socket carries every channel. A new one moves them all. */
   client: SupabaseClient;
-  /** The query client tied queries refetch in. @default the nearest QueryClientProvider (for `useRealtimeQuery`) */
-  queryClient?: QueryClient;
   /** How long a channel stays joined after its last consumer unmounts. @default 1000 */
   lingerMs?: number;
   /** How long a user who dropped is still listed by presence hooks. @default 5000 */
@@ -32,12 +29,12 @@ export interface RealtimeProviderProps {
 /**
  * Shares one realtime connection, one store and one channel registry with every hook below it.
  * @example
- * <RealtimeProvider client={supabase} queryClient={queryClient}>
+ * <RealtimeProvider client={supabase}>
  *   <App />
  * </RealtimeProvider>
  */
 export function RealtimeProvider(props: RealtimeProviderProps) {
-  const { client, queryClient, children } = props;
+  const { client, children } = props;
   // Created once per client; the registry joins nothing until a hook subscribes.
   const [current, setRealtime] = useState(() => createRealtimeStore(props));
   let realtime = current;
@@ -47,10 +44,6 @@ export function RealtimeProvider(props: RealtimeProviderProps) {
     setRealtime((realtime = createRealtimeStore(props)));
   }
   useEffect(() => realtime.attach(), [realtime]);
-  const value = useMemo<RealtimeContextValue>(
-    () => ({ ...realtime, queryClient }),
-    [realtime, queryClient],
-  );
   // createElement rather than JSX: the jsx-runtime import would be one more statement in the bundle.
-  return createElement(RealtimeContext.Provider, { value }, children);
+  return createElement(RealtimeContext.Provider, { value: realtime }, children);
 }

@@ -1,5 +1,20 @@
-export { useRealtimeQuery } from './useRealtimeQuery';
-export type { RealtimeQueryOptions } from './useRealtimeQuery';
-export { usePostgresChanges } from './useRealtimeQuery';
-export type { QueryPostgresChangesOptions } from './useRealtimeQuery';
-export { useRefetchAllOnReconnect } from './useRefetchAllOnReconnect';
+export { useRealtimeQuery } from './query/useRealtimeQuery';
+export { useRealtimeInfiniteQuery } from './query/useRealtimeInfiniteQuery';
+export { useSyncQueriesWithRealtime } from './query/useSyncQueriesWithRealtime';
+export type { SyncQueryOptions } from './query/useSyncQueriesWithRealtime';
+export { useRefetchAllOnReconnect } from './query/useRefetchAllOnReconnect';
+export { syncQueriesWithRealtime } from './query/syncQueriesWithRealtime';
+export type {
+  ApplyChange,
+  LiveQueryOptions,
+  SyncQueriesOptions,
+} from './query/syncQueriesWithRealtime';
+export { mergeChange } from './query/mergeChange';
+export type { InfiniteRows, MergeOptions, RowOrder } from './query/mergeChange';
+export { rowPredicate } from './query/rowFilter';
+export type { RowFilter, RowPredicate } from './query/rowFilter';
+export { useInsertMutation } from './query/useInsertMutation';
+export { useUpdateMutation } from './query/useUpdateMutation';
+export { useDeleteMutation } from './query/useDeleteMutation';
+export { isPendingRow } from './query/useTableMutation';
+export type { TableMutationOptions } from './query/useTableMutation';

@@ -1,11 +1,6 @@
 'use client';
 import { useEffect } from './reactApi';
-import type {
-  ChannelRegistry,
-  PostgresBinding,
-  PostgresChange,
-  PostgresEvent,
-} from './core/ChannelRegistry';
+import type { PostgresBinding, PostgresChange, PostgresEvent } from './core/ChannelRegistry';
 import { useRealtimeContext } from './RealtimeContext';
 import { useLatest } from './useLatest';
 
@@ -27,54 +22,15 @@ export interface PostgresChangesOptions<Row extends Record<string, unknown>> {
   onChange?: (change: PostgresChange<Row>) => void;
 }
 
-/** Ties a binding to a room's channel and returns the release; `@roomkit/react/query` adds queries. */
-export type ConnectPostgres = (
-  registry: ChannelRegistry,
-  room: string,
-  isPrivate: boolean,
-  postgres: PostgresBinding,
-  onChange: (change: PostgresChange) => void,
-) => () => void;
-
 /** The room a binding uses by default: one channel per table, event and filter. */
 export function postgresRoom(binding: PostgresBinding): string {
   const event = binding.event === '*' ? '' : `:${binding.event}`;
   return `db:${binding.schema}.${binding.table}${event}${binding.filter ? `?${binding.filter}` : ''}`;
 }
 
-const listen: ConnectPostgres = (registry, room, isPrivate, postgres, onChange) => {
-  const channel = registry.room(room, isPrivate);
-  const release = channel.retain({ postgres });
-  const off = channel.onPostgres(postgres, onChange);
-  return () => {
-    off();
-    release();
-  };
-};
-
-/** The effect under both `usePostgresChanges`: `connect` must be stable while its inputs are. */
-export function usePostgresBinding<Row extends Record<string, unknown>>(
-  hook: string,
-  options: PostgresChangesOptions<Row>,
-  connect: ConnectPostgres = listen,
-): void {
-  const { registry } = useRealtimeContext(hook);
-  const { table, schema = 'public', event = '*', filter } = options;
-  const room = options.room ?? postgresRoom({ event, schema, table, filter });
-  const isPrivate = options.private ?? false;
-  const onChange = useLatest(options.onChange);
-  useEffect(
-    () =>
-      connect(registry, room, isPrivate, { event, schema, table, filter }, (change) =>
-        onChange.current?.(change as PostgresChange<Row>),
-      ),
-    [registry, connect, room, isPrivate, event, schema, table, filter, onChange],
-  );
-}
-
 /**
  * Follows a table's changes through the room's shared channel. To keep a react-query query
- * fresh with them (`queryKey`), use the same hook from `@roomkit/react/query`.
+ * live with them, use `useRealtimeQuery` from `@roomkit/react/query`.
  * @example
  * usePostgresChanges<Todo>({ table: 'todos', onChange: (change) => console.log(change.new) });
  */
@@ -83,7 +39,25 @@ export function usePostgresChanges<Row extends Record<string, unknown> = Record<
 ): void {
   // Plain JavaScript (or a cast) can still pass one: fail loudly, in every build, not silently.
   if ('queryKey' in options) {
-    throw new Error('`queryKey` needs `usePostgresChanges` from `@roomkit/react/query`');
+    throw new Error(
+      '`queryKey` is not an option of `usePostgresChanges`: use `useRealtimeQuery` or `useSyncQueriesWithRealtime` from `@roomkit/react/query`',
+    );
   }
-  usePostgresBinding('usePostgresChanges', options);
+  const { registry } = useRealtimeContext('usePostgresChanges');
+  const { table, schema = 'public', event = '*', filter } = options;
+  const room = options.room ?? postgresRoom({ event, schema, table, filter });
+  const isPrivate = options.private ?? false;
+  const onChange = useLatest(options.onChange);
+  useEffect(() => {
+    const postgres = { event, schema, table, filter };
+    const channel = registry.room(room, isPrivate);
+    const release = channel.retain({ postgres });
+    const off = channel.onPostgres(postgres, (change) =>
+      onChange.current?.(change as PostgresChange<Row>),
+    );
+    return () => {
+      off();
+      release();
+    };
+  }, [registry, room, isPrivate, event, schema, table, filter, onChange]);
 }

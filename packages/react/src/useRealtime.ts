@@ -3,10 +3,10 @@ import { useRealtimeContext, type RealtimeContextValue } from './RealtimeContext
 
 /**
  * Returns the provider's client, store and channel registry, for code that drives channels
- * directly, such as `syncQueriesWithRealtime`.
+ * directly (as `@roomkit/react/query` does).
  * @example
  * const { registry } = useRealtime();
- * useEffect(() => syncQueriesWithRealtime({ queryClient, registry, room: 'todos', queryKey: ['todos'] }), []);
+ * useEffect(() => registry.onReturn((room) => console.log(room, 'is back')), [registry]);
  */
 export function useRealtime(): RealtimeContextValue {
   return useRealtimeContext('useRealtime');

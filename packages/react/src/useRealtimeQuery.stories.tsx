@@ -4,7 +4,7 @@ import { expect, waitFor, within } from 'storybook/test';
 import { Users, type StoryUserContext } from '../../../.storybook/roomkit';
 import { TaskList } from '../../../.storybook/snippets/useRealtimeQuery';
 import usage from '../../../.storybook/snippets/useRealtimeQuery.tsx?raw';
-import { useRealtimeQuery } from './useRealtimeQuery';
+import { useRealtimeQuery } from './query/useRealtimeQuery';
 
 interface Args {
   users: number;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { QueryClient, useQuery } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import pg from 'pg';
 import { useEffect, type ReactNode } from 'react';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimeProvider } from '../RealtimeProvider';
-import { syncQueriesWithRealtime } from '../syncQueriesWithRealtime';
+import { syncQueriesWithRealtime } from '../query/syncQueriesWithRealtime';
 import { startTestRealtime, type TestRealtime } from '../testing';
 import { useBroadcast } from '../useBroadcast';
 import { useChannelStatus } from '../useChannelStatus';
@@ -105,10 +105,11 @@ async function insertNote(owner: string, body: string): Promise<void> {
 
 function wrapper(client: SupabaseClient, queryClient?: QueryClient) {
   return function Wrapper({ children }: { children?: ReactNode }) {
-    return (
-      <RealtimeProvider client={client} queryClient={queryClient}>
-        {children}
-      </RealtimeProvider>
+    const tree = <RealtimeProvider client={client}>{children}</RealtimeProvider>;
+    return queryClient ? (
+      <QueryClientProvider client={queryClient}>{tree}</QueryClientProvider>
+    ) : (
+      tree
     );
   };
 }

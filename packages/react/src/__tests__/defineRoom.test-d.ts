@@ -5,8 +5,8 @@ import { defineRoom } from '../defineRoom';
 import { useBroadcast } from '../useBroadcast';
 import { usePresence } from '../usePresence';
 import { usePresenceSelector } from '../usePresenceSelector';
-import { usePostgresChanges } from '../query';
-import { usePostgresChanges as usePostgresChangesMain } from '../usePostgresChanges';
+import { useSyncQueriesWithRealtime } from '../query';
+import { usePostgresChanges } from '../usePostgresChanges';
 
 type Msg = { text: string; at: number };
 type Me = { name: string; color: string };
@@ -70,8 +70,9 @@ describe('defineRoom', () => {
   });
 
   it('types postgres changes by row', () => {
-    usePostgresChanges<{ id: number; title: string }>({
+    useSyncQueriesWithRealtime<{ id: number; title: string }>({
       table: 'todos',
+      queryKey: ['todos'],
       primaryKey: 'id',
       order: { column: 'title' },
       onChange: (change) => {
@@ -79,9 +80,13 @@ describe('defineRoom', () => {
           expectTypeOf(change.new).toEqualTypeOf<{ id: number; title: string }>();
       },
     });
-    // @ts-expect-error: not a column of the row
-    usePostgresChanges<{ id: number }>({ table: 'todos', order: { column: 'nope' } });
-    // @ts-expect-error: queries come with the hook from `@roomkit/react/query`
-    usePostgresChangesMain({ table: 'todos', queryKey: ['todos'] });
+    useSyncQueriesWithRealtime<{ id: number }>({
+      table: 't',
+      queryKey: [],
+      // @ts-expect-error: not a column of the row
+      order: { column: 'nope' },
+    });
+    // @ts-expect-error: queries come with the hooks of `@roomkit/react/query`
+    usePostgresChanges({ table: 'todos', queryKey: ['todos'] });
   });
 });

@@ -1,4 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { cleanup } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach } from 'vitest';
@@ -29,6 +30,22 @@ export function provider(
       <RealtimeProvider client={client} {...props}>
         {children}
       </RealtimeProvider>
+    );
+  };
+}
+
+/** A render wrapper with a query client around a provider for `client`. */
+export function withQueries(
+  client: SupabaseClient,
+  queries: QueryClient,
+  props: Omit<RealtimeProviderProps, 'client' | 'children'> = {},
+) {
+  const Realtime = provider(client, props);
+  return function Wrapper({ children }: { children?: ReactNode }) {
+    return (
+      <QueryClientProvider client={queries}>
+        <Realtime>{children}</Realtime>
+      </QueryClientProvider>
     );
   };
 }

@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -8,7 +8,7 @@ import { RealtimeProvider } from '../RealtimeProvider';
 import { startTestRealtime, type TestRealtime } from '../testing';
 import { useChannelStatus } from '../useChannelStatus';
 import { usePostgresChanges } from '../usePostgresChanges';
-import { useRealtimeQuery } from '../useRealtimeQuery';
+import { useRealtimeQuery } from '../query/useRealtimeQuery';
 import { sleep } from './helpers';
 
 // Each kind of gap the issue names, produced for real against the server: the query tied to the
@@ -90,9 +90,9 @@ async function liveQuery(sub: string, heartbeatIntervalMs?: number) {
     },
     {
       wrapper: ({ children }) => (
-        <RealtimeProvider client={client} queryClient={queries}>
-          {children}
-        </RealtimeProvider>
+        <QueryClientProvider client={queries}>
+          <RealtimeProvider client={client}>{children}</RealtimeProvider>
+        </QueryClientProvider>
       ),
     },
   );

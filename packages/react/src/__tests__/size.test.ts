@@ -76,5 +76,15 @@ describe('bundle size', () => {
   it('keeps react-query merging out of the main entry hooks', async () => {
     const hooks = await measure(PROVIDER_AND_HOOKS);
     expect(hooks.inputs.some((input) => input.includes('mergeChange'))).toBe(false);
+    expect(hooks.inputs.some((input) => input.includes('/query'))).toBe(false);
+  });
+
+  it('adds at most 3 KB min+gzip for every export of @roomkit/react/query', async () => {
+    const hooks = await measure(PROVIDER_AND_HOOKS);
+    const withQuery = await measure(`${PROVIDER_AND_HOOKS} export * from './query';`);
+    console.info(
+      `@roomkit/react/query on top of the main entry: ${withQuery.gzip - hooks.gzip} B min+gzip`,
+    );
+    expect(withQuery.gzip - hooks.gzip).toBeLessThanOrEqual(3 * 1024);
   });
 });

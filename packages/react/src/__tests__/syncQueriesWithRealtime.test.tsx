@@ -3,13 +3,13 @@ import { renderHook, waitFor } from '@testing-library/react';
 import { useEffect } from 'react';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { syncQueriesWithRealtime } from '../syncQueriesWithRealtime';
+import { syncQueriesWithRealtime } from '../query/syncQueriesWithRealtime';
 import { useBroadcast } from '../useBroadcast';
 import { usePresence } from '../usePresence';
 import { useChannelStatus } from '../useChannelStatus';
 import { useRealtime } from '../useRealtime';
-import { useRefetchAllOnReconnect } from '../useRefetchAllOnReconnect';
-import { provider, sleep, testRealtime } from './helpers';
+import { useRefetchAllOnReconnect } from '../query/useRefetchAllOnReconnect';
+import { provider, sleep, testRealtime, withQueries } from './helpers';
 
 function queryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
@@ -36,7 +36,7 @@ describe('syncQueriesWithRealtime', () => {
               registry,
               room: 'visits',
               queryKey: ['visits'],
-              postgres: { event: 'INSERT', schema: 'public', table: 'visits' },
+              table: 'visits',
               apply: (data, change) => {
                 seen.push(data);
                 return (data as number) + (change.eventType === 'INSERT' ? 1 : 0);
@@ -47,7 +47,7 @@ describe('syncQueriesWithRealtime', () => {
         const visits = useQuery({ queryKey: ['visits'], queryFn: async () => 10 }, queries);
         return { visits, status: useChannelStatus('visits').phase };
       },
-      { wrapper: provider(await realtime.user('alice'), { queryClient: queries }) },
+      { wrapper: withQueries(await realtime.user('alice'), queries) },
     );
     await waitFor(() => expect(result.current.status).toBe('joined'));
     await waitFor(() => expect(result.current.visits.data).toBe(10));
@@ -88,7 +88,7 @@ describe('syncQueriesWithRealtime', () => {
         const scores = useQuery({ queryKey: ['scores'], queryFn: async () => ++fetches }, queries);
         return { scores, status: useChannelStatus('scores').phase };
       },
-      { wrapper: provider(await realtime.user('alice'), { queryClient: queries }) },
+      { wrapper: withQueries(await realtime.user('alice'), queries) },
     );
     await waitFor(() => expect(result.current.status).toBe('joined'));
     await sleep(200);
@@ -114,7 +114,7 @@ describe('syncQueriesWithRealtime', () => {
         return { untied, status: useChannelStatus('lobby').phase };
       },
       {
-        wrapper: provider(await realtime.user('alice'), { queryClient: queries }),
+        wrapper: withQueries(await realtime.user('alice'), queries),
       },
     );
     await waitFor(() => expect(result.current.status).toBe('joined'));
@@ -156,8 +156,7 @@ describe('a channel the server closes', () => {
         return presence;
       },
       {
-        wrapper: provider(await realtime.user('alice'), {
-          queryClient: queries,
+        wrapper: withQueries(await realtime.user('alice'), queries, {
           presenceLimit: { maxCalls: 100, windowMs: 1000 },
         }),
       },

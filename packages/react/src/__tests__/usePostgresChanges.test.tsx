@@ -7,10 +7,10 @@ import { RealtimeProvider } from '../RealtimeProvider';
 import { startTestRealtime, type TestRealtime } from '../testing';
 import { useChannelStatus } from '../useChannelStatus';
 import { useConnectionStatus } from '../useConnectionStatus';
-import { usePostgresChanges as usePostgresChangesMain } from '../usePostgresChanges';
-import { usePostgresChanges, usePostgresChanges as usePostgresChangesWithQueries } from '../query';
+import { usePostgresChanges } from '../usePostgresChanges';
 import { useQuery } from '@tanstack/react-query';
-import { useRealtimeQuery } from '../useRealtimeQuery';
+import { useRealtimeQuery } from '../query/useRealtimeQuery';
+import { useSyncQueriesWithRealtime } from '../query/useSyncQueriesWithRealtime';
 import { sleep } from './helpers';
 
 type Todo = { id: number; title: string };
@@ -43,9 +43,9 @@ function queryClient(): QueryClient {
 function wrapper(client: Awaited<ReturnType<TestRealtime['user']>>, queries: QueryClient) {
   return function Wrapper({ children }: { children?: ReactNode }) {
     return (
-      <RealtimeProvider client={client} queryClient={queries}>
-        {children}
-      </RealtimeProvider>
+      <QueryClientProvider client={queries}>
+        <RealtimeProvider client={client}>{children}</RealtimeProvider>
+      </QueryClientProvider>
     );
   };
 }
@@ -54,7 +54,7 @@ async function rows<T>(sql: string): Promise<T[]> {
   return (await db.query(sql)).rows as T[];
 }
 
-describe('usePostgresChanges', () => {
+describe('useRealtimeQuery', () => {
   it('merges inserts, updates and deletes into the cached rows in the query order', async () => {
     const queries = queryClient();
     const { result } = renderHook(
@@ -92,7 +92,7 @@ describe('usePostgresChanges', () => {
     const changes: string[] = [];
     const { result } = renderHook(
       () => {
-        usePostgresChanges<{ id: number; body: string }>({
+        useSyncQueriesWithRealtime<{ id: number; body: string }>({
           table: 'notes',
           queryKey: ['notes'],
           onChange: (change) => changes.push(change.eventType),
@@ -117,7 +117,7 @@ describe('usePostgresChanges', () => {
     expect(fetches).toBe(2);
   });
 
-  it('finds the query client of the nearest QueryClientProvider for useRealtimeQuery', async () => {
+  it('uses the query client of the nearest QueryClientProvider', async () => {
     const queries = queryClient();
     const client = await realtime.user('alice');
     const { result } = renderHook(
@@ -138,7 +138,7 @@ describe('usePostgresChanges', () => {
   });
 });
 
-describe('usePostgresChanges from @roomkit/react/query', () => {
+describe('useSyncQueriesWithRealtime', () => {
   it('merges into the query of the nearest QueryClientProvider and refetches it after a gap', async () => {
     await db.query(`create table public.items_nearest (id serial primary key, name text not null);
       alter publication supabase_realtime add table public.items_nearest`);
@@ -147,7 +147,7 @@ describe('usePostgresChanges from @roomkit/react/query', () => {
     let fetches = 0;
     const { result } = renderHook(
       () => {
-        usePostgresChangesWithQueries<{ id: number; name: string }>({
+        useSyncQueriesWithRealtime<{ id: number; name: string }>({
           table: 'items_nearest',
           queryKey: ['items-nearest'],
           apply: 'merge',
@@ -165,7 +165,6 @@ describe('usePostgresChanges from @roomkit/react/query', () => {
         };
       },
       {
-        // No queryClient on the provider: only the QueryClientProvider has one.
         wrapper: ({ children }) => (
           <QueryClientProvider client={queries}>
             <RealtimeProvider client={client}>{children}</RealtimeProvider>
@@ -186,22 +185,12 @@ describe('usePostgresChanges from @roomkit/react/query', () => {
     await waitFor(() => expect(result.current.status).toBe('joined'));
   }, 30_000);
 
-  it('says how to get a QueryClient when a queryKey has none anywhere, in production too', async () => {
-    vi.stubEnv('NODE_ENV', 'production');
-    const client = await realtime.user('alice');
-    expect(
-      renderError(client, () => usePostgresChanges({ table: 'items', queryKey: ['none'] })),
-    ).toBe(
-      'Error: `usePostgresChanges` needs a QueryClient for `queryKey`: pass `queryClient` to it or to <RealtimeProvider>, or render it inside a <QueryClientProvider>.',
-    );
-  });
-
-  it('refuses a queryKey on the main entry, in production too, instead of dropping it', async () => {
+  it('says that a queryKey belongs to @roomkit/react/query, in production too, instead of dropping it', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     const client = await realtime.user('alice');
     const options = { table: 'items', queryKey: ['items'] };
-    expect(renderError(client, () => usePostgresChangesMain(options))).toBe(
-      'Error: `queryKey` needs `usePostgresChanges` from `@roomkit/react/query`',
+    expect(renderError(client, () => usePostgresChanges(options))).toBe(
+      'Error: `queryKey` is not an option of `usePostgresChanges`: use `useRealtimeQuery` or `useSyncQueriesWithRealtime` from `@roomkit/react/query`',
     );
   });
 });
@@ -258,7 +247,7 @@ describe('refetch on reconnect', () => {
           apply: 'merge',
           order: { column: 'id' },
         });
-        usePostgresChanges<Todo>({
+        useSyncQueriesWithRealtime<Todo>({
           table: 'todos',
           queryKey: ['todos', 'asc'],
           apply: 'merge',

@@ -45,7 +45,6 @@ export function Side(props: {
   const app = (
     <RealtimeProvider
       client={props.client}
-      queryClient={props.withoutQuery ? undefined : queryClient}
       lingerMs={0}
       presenceGraceMs={props.presenceGraceMs ?? 300}
     >

@@ -1,0 +1,329 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { QueryClient, useQuery, type QueryKey } from '@tanstack/react-query';
+import { act, configure, renderHook, waitFor } from '@testing-library/react';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stableHash } from '../core/stableHash';
+import type { ApplyChange } from '../query/syncQueriesWithRealtime';
+import { useRealtimeInfiniteQuery } from '../query/useRealtimeInfiniteQuery';
+import { useRealtimeQuery } from '../query/useRealtimeQuery';
+import { useSyncQueriesWithRealtime } from '../query/useSyncQueriesWithRealtime';
+import { startTestRealtime, type TestRealtime } from '../testing';
+import { useChannelStatus } from '../useChannelStatus';
+import { sleep, withQueries } from './helpers';
+
+// Alice's screen keeps queries live; Bob writes through supabase-js and the data API, as another
+// user of the same app would.
+
+type Todo = { id: number; list_id: number | null; title: string; rank: number | null };
+
+let realtime: TestRealtime;
+let db: pg.Client;
+let alice: SupabaseClient;
+let bob: SupabaseClient;
+let tables = 0;
+
+beforeAll(async () => {
+  // Changes travel through the real server and database: under load an echo can take seconds.
+  configure({ asyncUtilTimeout: 10_000 });
+  realtime = await startTestRealtime({ db: 'embedded' });
+  db = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
+  await db.connect();
+  alice = await realtime.user('alice');
+  bob = await realtime.user('bob');
+}, 60_000);
+
+afterAll(async () => {
+  await db?.end();
+  await realtime?.stop();
+});
+
+/** A fresh todos table in the publication (default replica identity: a DELETE sends the key only). */
+async function todosTable(rows: Omit<Todo, 'id'>[] = []): Promise<string> {
+  const table = `todos_${++tables}`;
+  await db.query(`
+    create table public.${table} (id serial primary key, list_id int, title text not null, rank int);
+    alter publication supabase_realtime add table public.${table};
+  `);
+  for (const row of rows) {
+    await db.query(`insert into public.${table} (list_id, title, rank) values ($1, $2, $3)`, [
+      row.list_id,
+      row.title,
+      row.rank,
+    ]);
+  }
+  return table;
+}
+
+function queryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+}
+
+/** Bob's write, through the data API; throws PostgREST's error. */
+async function write<T = Todo[]>(
+  request: PromiseLike<{ error: unknown; data: unknown }>,
+): Promise<T> {
+  const { data, error } = await request;
+  if (error) throw new Error(JSON.stringify(error));
+  return data as T;
+}
+
+/** Counts `setQueryData` writes per query key. */
+function countWrites(queries: QueryClient): Map<string, number> {
+  const writes = new Map<string, number>();
+  queries.getQueryCache().subscribe((event) => {
+    if (event.type === 'updated' && event.action.type === 'success' && event.action.manual) {
+      const key = stableHash(event.query.queryKey);
+      writes.set(key, (writes.get(key) ?? 0) + 1);
+    }
+  });
+  return writes;
+}
+
+const writesOf = (writes: Map<string, number>, key: QueryKey) => writes.get(stableHash(key)) ?? 0;
+
+describe('apply', () => {
+  it('calls a function given to useRealtimeQuery with the cached data, once per change', async () => {
+    const table = await todosTable();
+    const seen: [unknown, string][] = [];
+    const apply: ApplyChange<Todo> = (data, change) => {
+      seen.push([data, change.eventType]);
+      return (data as number) + (change.eventType === 'INSERT' ? 1 : 0);
+    };
+    const { result } = renderHook(
+      () => {
+        // Two ties on one key: the function still runs once per change.
+        useSyncQueriesWithRealtime<Todo>({ queryKey: [table, 'count'], table, apply });
+        return {
+          status: useChannelStatus(`db:public.${table}`).phase,
+          count: useRealtimeQuery<Todo, number>(
+            { queryKey: [table, 'count'], queryFn: async () => 0 },
+            { table, apply },
+          ),
+        };
+      },
+      { wrapper: withQueries(alice, queryClient()) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.count.data).toBe(0));
+    await write(bob.from(table).insert({ list_id: 1, title: 'a', rank: 1 }));
+    await write(bob.from(table).insert({ list_id: 1, title: 'b', rank: 2 }));
+    await waitFor(() => expect(result.current.count.data).toBe(2));
+    expect(seen).toEqual([
+      [0, 'INSERT'],
+      [1, 'INSERT'],
+    ]);
+  });
+});
+
+describe('a filtered, ordered live query', () => {
+  it('adds rows that enter the filter, removes rows that leave it or are deleted, in the server order', async () => {
+    const table = await todosTable([
+      { list_id: 7, title: 'a', rank: 2 },
+      { list_id: 7, title: 'b', rank: null },
+      { list_id: 8, title: 'c', rank: 1 },
+    ]);
+    // order by rank desc nulls last, id asc: two columns and an explicit nulls placement.
+    const fetchList = async () =>
+      write(
+        alice
+          .from(table)
+          .select()
+          .eq('list_id', 7)
+          .order('rank', { ascending: false, nullsFirst: false })
+          .order('id'),
+      ) as Promise<Todo[]>;
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus(`db:public.${table}`).phase,
+        list: useRealtimeQuery<Todo>(
+          { queryKey: [table, 7], queryFn: fetchList },
+          {
+            table,
+            apply: 'merge',
+            filter: 'list_id=eq.7',
+            order: [{ column: 'rank', ascending: false, nullsFirst: false }, { column: 'id' }],
+          },
+        ),
+      }),
+      { wrapper: withQueries(alice, queryClient()) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.list.data?.map((t) => t.title)).toEqual(['a', 'b']));
+    const titles = () => result.current.list.data?.map((todo) => todo.title);
+
+    await write(bob.from(table).insert({ list_id: 8, title: 'elsewhere', rank: 9 }));
+    await write(bob.from(table).update({ list_id: 7 }).eq('title', 'c'));
+    await waitFor(() => expect(titles()).toEqual(['a', 'c', 'b']));
+    expect(titles()).not.toContain('elsewhere');
+
+    await write(bob.from(table).insert({ list_id: 7, title: 'd', rank: 2 }));
+    await waitFor(() => expect(titles()).toEqual(['a', 'd', 'c', 'b']));
+    await write(bob.from(table).update({ list_id: 8 }).eq('title', 'a'));
+    await waitFor(() => expect(titles()).toEqual(['d', 'c', 'b']));
+    await write(bob.from(table).update({ rank: 5 }).eq('title', 'b'));
+    await waitFor(() => expect(titles()).toEqual(['b', 'd', 'c']));
+    await write(bob.from(table).delete().eq('title', 'd'));
+    await waitFor(() => expect(titles()).toEqual(['b', 'c']));
+    expect(result.current.list.data).toEqual(await fetchList());
+  });
+});
+
+describe('several queries on one table', () => {
+  it('updates each affected query once per change over one binding', async () => {
+    const table = await todosTable([
+      { list_id: 7, title: 'a', rank: 1 },
+      { list_id: 8, title: 'b', rank: 2 },
+    ]);
+    const [first, second] = (await db.query(`select * from ${table} order by id`)).rows as Todo[];
+    const queries = queryClient();
+    const writes = countWrites(queries);
+    const joins = realtime.server.stats.joins;
+    const live = { table, apply: 'merge' as const, order: { column: 'id' as const } };
+    const { result } = renderHook(
+      () => {
+        const all = useRealtimeQuery<Todo>(
+          { queryKey: [table], queryFn: () => write(alice.from(table).select().order('id')) },
+          live,
+        );
+        // A second hook on the same key: the change still reaches the key once.
+        useSyncQueriesWithRealtime<Todo>({ ...live, queryKey: [table] });
+        const list = useRealtimeQuery<Todo>(
+          {
+            queryKey: [table, 7],
+            queryFn: () => write(alice.from(table).select().eq('list_id', 7).order('id')),
+          },
+          { ...live, filter: 'list_id=eq.7' },
+        );
+        const useDetail = (id = 0) =>
+          useQuery<Todo>({
+            queryKey: [table, 'detail', id],
+            queryFn: () => write(alice.from(table).select().eq('id', id).single()),
+          });
+        const one = useDetail(first?.id);
+        const two = useDetail(second?.id);
+        useSyncQueriesWithRealtime<Todo>({ ...live, queryKey: [table, 'detail', first?.id] });
+        useSyncQueriesWithRealtime<Todo>({ ...live, queryKey: [table, 'detail', second?.id] });
+        return { all, list, one, two, status: useChannelStatus(`db:public.${table}`).phase };
+      },
+      { wrapper: withQueries(alice, queries) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() =>
+      expect(
+        [result.current.all, result.current.list, result.current.one, result.current.two].every(
+          (query) => query.isSuccess,
+        ),
+      ).toBe(true),
+    );
+    expect(realtime.server.stats.joins - joins).toBe(1);
+    const untouched = result.current.two.data;
+
+    await act(() =>
+      write(
+        bob
+          .from(table)
+          .update({ title: 'A' })
+          .eq('id', first?.id ?? 0),
+      ),
+    );
+    await waitFor(() => expect(result.current.one.data?.title).toBe('A'));
+    await waitFor(() => expect(result.current.list.data?.map((t) => t.title)).toEqual(['A']));
+    await waitFor(() => expect(result.current.all.data?.map((t) => t.title)).toEqual(['A', 'b']));
+    await sleep(300);
+    expect(writesOf(writes, [table])).toBe(1);
+    expect(writesOf(writes, [table, 7])).toBe(1);
+    expect(writesOf(writes, [table, 'detail', first?.id])).toBe(1);
+    // A change that does not touch a query leaves its data as it was.
+    expect(result.current.two.data).toBe(untouched);
+
+    // A row of list 8 changes: the list of list 7 is not touched at all.
+    await act(() =>
+      write(
+        bob
+          .from(table)
+          .update({ title: 'B' })
+          .eq('id', second?.id ?? 0),
+      ),
+    );
+    await waitFor(() => expect(result.current.two.data?.title).toBe('B'));
+    await sleep(300);
+    expect(writesOf(writes, [table, 7])).toBe(1);
+    expect(writesOf(writes, [table])).toBe(2);
+    expect(realtime.server.stats.joins - joins).toBe(1);
+  });
+});
+
+describe('an infinite live query', () => {
+  it('merges rows into the right page, moves them across pages and never shows one twice', async () => {
+    const table = await todosTable(
+      [10, 20, 30, 40].map((rank) => ({ list_id: 1, title: `r${rank}`, rank })),
+    );
+    const PAGE = 2;
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus(`db:public.${table}`).phase,
+        feed: useRealtimeInfiniteQuery<Todo, Error, QueryKey, number>(
+          {
+            queryKey: [table, 'pages'],
+            initialPageParam: 0,
+            queryFn: ({ pageParam }) =>
+              write(
+                alice
+                  .from(table)
+                  .select()
+                  .order('rank')
+                  .range(pageParam * PAGE, pageParam * PAGE + PAGE - 1),
+              ) as Promise<Todo[]>,
+            getNextPageParam: (last, all) => (last.length < PAGE ? undefined : all.length),
+          },
+          { table, apply: 'merge', order: { column: 'rank' } },
+        ),
+      }),
+      { wrapper: withQueries(alice, queryClient()) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.feed.data?.pages).toHaveLength(1));
+    await act(() => result.current.feed.fetchNextPage());
+    const pages = () => result.current.feed.data?.pages.map((page) => page.map((t) => t.rank));
+    await waitFor(() =>
+      expect(pages()).toEqual([
+        [10, 20],
+        [30, 40],
+      ]),
+    );
+
+    await write(bob.from(table).insert({ list_id: 1, title: 'r25', rank: 25 }));
+    await waitFor(() =>
+      expect(pages()).toEqual([
+        [10, 20],
+        [25, 30, 40],
+      ]),
+    );
+    await write(bob.from(table).insert({ list_id: 1, title: 'r5', rank: 5 }));
+    await waitFor(() =>
+      expect(pages()).toEqual([
+        [5, 10, 20],
+        [25, 30, 40],
+      ]),
+    );
+    await write(bob.from(table).update({ rank: 35 }).eq('title', 'r10'));
+    await waitFor(() =>
+      expect(pages()).toEqual([
+        [5, 20],
+        [25, 30, 35, 40],
+      ]),
+    );
+    await write(bob.from(table).delete().eq('title', 'r30'));
+    await waitFor(() =>
+      expect(pages()).toEqual([
+        [5, 20],
+        [25, 35, 40],
+      ]),
+    );
+    const ids = result.current.feed.data?.pages.flat().map((todo) => todo.id) ?? [];
+    expect(new Set(ids).size).toBe(ids.length);
+    const server = (await write(alice.from(table).select().order('rank'))) as Todo[];
+    expect(result.current.feed.data?.pages.flat()).toEqual(server);
+  });
+});

@@ -1,0 +1,213 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { QueryClient } from '@tanstack/react-query';
+import { act, configure, renderHook, waitFor } from '@testing-library/react';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useDeleteMutation } from '../query/useDeleteMutation';
+import { useInsertMutation } from '../query/useInsertMutation';
+import { useRealtimeQuery } from '../query/useRealtimeQuery';
+import { isPendingRow } from '../query/useTableMutation';
+import { useUpdateMutation } from '../query/useUpdateMutation';
+import { startTestRealtime, type TestRealtime } from '../testing';
+import { useChannelStatus } from '../useChannelStatus';
+import { withQueries } from './helpers';
+
+// Alice and Bob each have a screen with the list of list 7; they write through the mutation hooks.
+
+type Todo = { id: number; list_id: number; title: string };
+
+let realtime: TestRealtime;
+let db: pg.Client;
+let tables = 0;
+
+beforeAll(async () => {
+  // Changes travel through the real server and database: under load an echo can take seconds.
+  configure({ asyncUtilTimeout: 10_000 });
+  realtime = await startTestRealtime({ db: 'embedded' });
+  db = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
+  await db.connect();
+}, 60_000);
+
+afterAll(async () => {
+  await db?.end();
+  await realtime?.stop();
+});
+
+/** A todos table that refuses empty titles and deleting a row titled 'locked'. */
+async function todosTable(titles: string[]): Promise<string> {
+  const table = `mut_${++tables}`;
+  await db.query(`
+    create table public.${table} (id serial primary key, list_id int not null default 7,
+      title text not null check (title <> ''));
+    create function public.${table}_keep() returns trigger language plpgsql as $$
+      begin if old.title = 'locked' then raise exception 'locked rows stay'; end if; return old; end $$;
+    create trigger keep before delete on public.${table}
+      for each row execute function public.${table}_keep();
+    alter publication supabase_realtime add table public.${table};
+  `);
+  for (const title of titles) await db.query(`insert into ${table} (title) values ($1)`, [title]);
+  return table;
+}
+
+/** A user's screen: the live list of list 7 and the three mutations. */
+async function screen(user: string, table: string) {
+  const client: SupabaseClient = await realtime.user(user);
+  const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  // Every distinct list the screen rendered, pending rows marked with a '*'.
+  const shown: string[] = [];
+  const { result } = renderHook(
+    () => {
+      const screen = {
+        status: useChannelStatus(`db:public.${table}`).phase,
+        list: useRealtimeQuery<Todo>(
+          {
+            queryKey: [table, 7],
+            queryFn: async () =>
+              ((await client.from(table).select().eq('list_id', 7).order('id')).data ??
+                []) as Todo[],
+          },
+          { table, apply: 'merge', filter: 'list_id=eq.7', order: { column: 'id' } },
+        ),
+        insert: useInsertMutation<Todo>({ table }),
+        update: useUpdateMutation<Todo>({ table }),
+        remove: useDeleteMutation<Todo>({ table }),
+      };
+      const list = (screen.list.data ?? [])
+        .map((todo) => (isPendingRow(todo) ? `${todo.title}*` : todo.title))
+        .join(',');
+      if (shown.at(-1) !== list) shown.push(list);
+      return screen;
+    },
+    { wrapper: withQueries(client, queries) },
+  );
+  await waitFor(() => expect(result.current.status).toBe('joined'));
+  await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
+  return {
+    result,
+    shown,
+    titles: () => result.current.list.data?.map((todo) => todo.title),
+    pending: () => result.current.list.data?.filter(isPendingRow).map((todo) => todo.title),
+  };
+}
+
+async function serverTitles(table: string): Promise<string[]> {
+  return (await db.query(`select title from ${table} order by id`)).rows.map((row) => row.title);
+}
+
+describe('optimistic mutations', () => {
+  it('shows an insert at once as pending, then the server row once, on both screens', async () => {
+    const table = await todosTable(['a']);
+    const ann = await screen('ann', table);
+    const bob = await screen('bob', table);
+    act(() => ann.result.current.insert.mutate({ title: 'b', list_id: 7 }));
+    await waitFor(() => expect(ann.result.current.insert.isSuccess).toBe(true));
+    await waitFor(() => expect(bob.titles()).toEqual(['a', 'b']));
+    await waitFor(() => expect(ann.pending()).toEqual([]));
+    // Pending at once, then the server's row in its place: never twice, never gone.
+    expect(ann.shown).toEqual(['', 'a', 'a,b*', 'a,b']);
+    expect(bob.shown).toEqual(['', 'a', 'a,b']);
+    expect(ann.result.current.list.data?.map((todo) => typeof todo.id)).toEqual([
+      'number',
+      'number',
+    ]);
+  });
+
+  it('rolls back exactly a refused update and surfaces the PostgREST error', async () => {
+    const table = await todosTable(['a', 'b']);
+    const ann = await screen('ann', table);
+    const bob = await screen('bob', table);
+    const [first, second] = ann.result.current.list.data ?? [];
+    act(() => ann.result.current.update.mutate({ id: first?.id, title: '' }));
+    await waitFor(() => expect(ann.shown).toContain('*,b'));
+    // Bob's edit to another row lands meanwhile and must survive the rollback.
+    act(() => bob.result.current.update.mutate({ id: second?.id, title: 'B' }));
+    await waitFor(() => expect(ann.result.current.update.isError).toBe(true));
+    expect(ann.result.current.update.error?.code).toBe('23514');
+    await waitFor(() => expect(ann.titles()).toEqual(['a', 'B']));
+    expect(ann.pending()).toEqual([]);
+    expect(ann.shown.at(-1)).toBe('a,B');
+    await waitFor(() => expect(bob.titles()).toEqual(['a', 'B']));
+    expect(await serverTitles(table)).toEqual(['a', 'B']);
+  });
+
+  it('removes a row at once and puts back one whose delete is refused', async () => {
+    const table = await todosTable(['a', 'locked']);
+    const ann = await screen('ann', table);
+    const bob = await screen('bob', table);
+    const [first, locked] = ann.result.current.list.data ?? [];
+    act(() => ann.result.current.remove.mutate({ id: first?.id }));
+    await waitFor(() => expect(ann.titles()).toEqual(['locked']));
+    await waitFor(() => expect(bob.titles()).toEqual(['locked']));
+    act(() => ann.result.current.remove.mutate({ id: locked?.id }));
+    await waitFor(() => expect(ann.result.current.remove.isError).toBe(true));
+    expect(ann.result.current.remove.error?.message).toContain('locked rows stay');
+    expect(ann.titles()).toEqual(['locked']);
+    // Gone at once, back after the refusal; Bob's screen never lost it.
+    expect(ann.shown).toEqual(['', 'a,locked', 'locked', '', 'locked']);
+    expect(bob.titles()).toEqual(['locked']);
+    expect(bob.shown).toEqual(['', 'a,locked', 'locked']);
+  });
+
+  it('ends two users editing one row in the database final state on both screens', async () => {
+    const table = await todosTable(['a']);
+    const ann = await screen('ann', table);
+    const bob = await screen('bob', table);
+    const id = ann.result.current.list.data?.[0]?.id;
+    act(() => {
+      ann.result.current.update.mutate({ id, title: 'from ann' });
+      bob.result.current.update.mutate({ id, title: 'from bob' });
+    });
+    await waitFor(() =>
+      expect(ann.result.current.update.isSuccess && bob.result.current.update.isSuccess).toBe(true),
+    );
+    const [final] = await serverTitles(table);
+    await waitFor(() => expect(ann.titles()).toEqual([final]));
+    await waitFor(() => expect(bob.titles()).toEqual([final]));
+  });
+
+  it('never lets a fetch that read the table before a write put the old row back', async () => {
+    const table = await todosTable(['a']);
+    const client = await realtime.user('ann');
+    const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    let hold = false;
+    let release: (() => void) | undefined;
+    const echoes: string[] = [];
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus(`db:public.${table}`).phase,
+        list: useRealtimeQuery<Todo>(
+          {
+            queryKey: [table],
+            queryFn: async () => {
+              const rows = ((await client.from(table).select().order('id')).data ?? []) as Todo[];
+              // This fetch has read the table; it lands only after the write below.
+              if (hold) await new Promise<void>((resolve) => (release = resolve));
+              return rows;
+            },
+          },
+          {
+            table,
+            apply: 'merge',
+            order: { column: 'id' },
+            onChange: (change) => echoes.push(change.eventType),
+          },
+        ),
+        update: useUpdateMutation<Todo>({ table }),
+      }),
+      { wrapper: withQueries(client, queries) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
+    const id = result.current.list.data?.[0]?.id;
+    hold = true;
+    void result.current.list.refetch();
+    await waitFor(() => expect(release).toBeDefined());
+    await act(() => result.current.update.mutateAsync({ id, title: 'A' }));
+    await waitFor(() => expect(result.current.list.data?.map((todo) => todo.title)).toEqual(['A']));
+    // The echo has come and gone too: only the stale fetch is left to land.
+    await waitFor(() => expect(echoes).toEqual(['UPDATE']));
+    act(() => release?.());
+    await waitFor(() => expect(result.current.list.isFetching).toBe(false));
+    expect(result.current.list.data?.map((todo) => todo.title)).toEqual(['A']);
+  });
+});

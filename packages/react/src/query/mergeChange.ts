@@ -1,0 +1,140 @@
+import type { PostgresChange } from '../core/ChannelRegistry';
+import { stableHash } from '../core/stableHash';
+import { rowPredicate, type RowFilter } from './rowFilter';
+
+type AnyRow = Record<string, unknown>;
+
+/** One column of the order a query returns its rows in, as `.order(column, { ascending, nullsFirst })`. */
+export interface RowOrder<Row> {
+  /** The column. */
+  column: keyof Row & string;
+  /** Ascending, as SQL defaults. @default true */
+  ascending?: boolean;
+  /** Nulls before other values. @default !ascending (PostgreSQL's default) */
+  nullsFirst?: boolean;
+}
+
+/** How {@link mergeChange} matches, keeps and places rows. */
+export interface MergeOptions<Row> {
+  /** The primary key column(s). @default 'id' */
+  primaryKey?: (keyof Row & string) | ReadonlyArray<keyof Row & string>;
+  /** The query's order, one column or several; without it inserts go last and updates stay in place. */
+  order?: RowOrder<Row> | ReadonlyArray<RowOrder<Row>>;
+  /** The rows the query holds: rows that enter it are added, rows that leave it removed. */
+  filter?: RowFilter;
+}
+
+/** The pages of an infinite query, as react-query stores them. */
+export interface InfiniteRows<Row> {
+  pages: readonly (readonly Row[])[];
+  pageParams: readonly unknown[];
+}
+
+/** Where a row sorts against another: negative before, positive after, 0 tied. */
+export function compareRows<Row extends AnyRow>(
+  orders: ReadonlyArray<RowOrder<Row>>,
+): (a: Row, b: Row) => number {
+  return (a, b) => {
+    for (const { column, ascending = true, nullsFirst = !ascending } of orders) {
+      const x = a[column] as number;
+      const y = b[column] as number;
+      if (x === y) continue;
+      if (x === null || y === null) return (x === null) === nullsFirst ? -1 : 1;
+      return x < y === ascending ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+/** A row's key as text, from its primary key column(s). */
+function keying<Row extends AnyRow>(
+  primaryKey: MergeOptions<Row>['primaryKey'] = 'id',
+): (row: Partial<Row>) => string {
+  const keys = ([] as string[]).concat(primaryKey);
+  return (row) => stableHash(keys.map((key) => row[key]));
+}
+
+/**
+ * Applies one postgres change to pages of rows by primary key: a row that holds for the filter
+ * is placed by the order (an update without order stays in place, an insert goes last), any other
+ * copy of it leaves every page. Returns the same pages, and each untouched page, when nothing changed.
+ */
+function mergePages<Row extends AnyRow>(
+  pages: readonly (readonly Row[])[],
+  change: PostgresChange<Row>,
+  { primaryKey, order, filter }: MergeOptions<Row>,
+): readonly (readonly Row[])[] {
+  const keyOf = keying(primaryKey);
+  const candidate = change.eventType === 'DELETE' ? undefined : change.new;
+  // A row the filter cannot judge (a column missing) is kept out: the next refetch decides.
+  const row = candidate && rowPredicate(filter)(candidate) === true ? candidate : undefined;
+  const gone = new Set<string>();
+  if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
+  if (candidate) gone.add(keyOf(candidate));
+  let at: [number, number] | undefined;
+  const next = pages.map((page, p) => {
+    const kept = page.filter((each, i) => {
+      const stays = !gone.has(keyOf(each));
+      if (!stays) at ??= [p, i];
+      return stays;
+    });
+    return kept.length === page.length ? page : kept;
+  });
+  if (row) {
+    const last = Math.max(next.length - 1, 0);
+    if (order || !at) at = [last, next[last]?.length ?? 0];
+    if (order) {
+      const sorts = compareRows(([] as RowOrder<Row>[]).concat(order));
+      for (const [p, page] of next.entries()) {
+        const i = page.findIndex((other) => sorts(row, other) < 0);
+        if (i !== -1) {
+          at = [p, i];
+          break;
+        }
+      }
+    }
+    const [p, i] = at;
+    const page = [...(next[p] ?? [])];
+    page.splice(i, 0, row);
+    next[p] = page;
+  }
+  return next.every((page, p) => page === pages[p]) ? pages : next;
+}
+
+/**
+ * Applies one postgres change to a query's data by primary key: a list of rows, the pages of an
+ * infinite query, or one row (a detail query). Rows that enter the filter are added in order,
+ * rows that leave it or are deleted (only the key needed) removed, never twice. Returns the same
+ * data when nothing changed.
+ * @example
+ * queryClient.setQueryData(['todos', 7], (rows) =>
+ *   mergeChange(rows, change, { filter: 'list_id=eq.7', order: [{ column: 'done' }, { column: 'id' }] }),
+ * );
+ */
+export function mergeChange<Data, Row extends AnyRow = AnyRow>(
+  data: Data,
+  change: PostgresChange<Row>,
+  options: MergeOptions<Row> = {},
+): Data {
+  if (data === undefined) return data;
+  if (Array.isArray(data)) {
+    const [rows] = mergePages([data as Row[]], change, options);
+    return (rows === data ? data : rows) as Data;
+  }
+  const infinite = data as Partial<InfiniteRows<Row>> | null;
+  if (infinite && Array.isArray(infinite.pages)) {
+    const pages = mergePages(infinite.pages, change, options);
+    return (pages === infinite.pages ? data : { ...infinite, pages }) as Data;
+  }
+  // One row (or none yet): replaced by the row with its key, or the first row to enter the filter.
+  const row = data as Row | null;
+  const keyOf = keying(options.primaryKey);
+  const next = change.eventType === 'DELETE' ? undefined : change.new;
+  const holds = next !== undefined && rowPredicate(options.filter)(next) === true;
+  if (row === null) return (holds && options.filter ? next : data) as Data;
+  const mine = keyOf(row);
+  const touched =
+    (change.eventType !== 'INSERT' && keyOf(change.old) === mine) ||
+    (next !== undefined && keyOf(next) === mine);
+  return (touched ? (holds ? next : null) : data) as Data;
+}

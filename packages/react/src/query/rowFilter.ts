@@ -1,0 +1,81 @@
+/**
+ * The rows a query holds, as PostgREST filters (what `supabase.from(t).eq('list_id', 7)` sends):
+ * `'list_id=eq.7'`, or several that must all hold. Operators: `eq`, `neq`, `lt`, `lte`, `gt`,
+ * `gte`, `in` (`'id=in.(1,2,3)'`) and `is` (`null`, `true`, `false`).
+ * @example
+ * const filter: RowFilter = ['list_id=eq.7', 'done=is.false'];
+ */
+export type RowFilter = string | readonly string[];
+
+/** Whether a row holds for a filter; undefined when the row lacks one of its columns. */
+export type RowPredicate = (row: Record<string, unknown>) => boolean | undefined;
+
+const OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const;
+type Operator = (typeof OPERATORS)[number];
+
+// Quoted or bare items of an `in.(…)` list, as PostgREST writes them.
+const ITEMS = /"((?:[^"\\]|\\.)*)"|([^,]+)/g;
+
+/** A row value against a filter value written as text: numbers as numbers, the rest as text. */
+function compare(value: unknown, text: string): number {
+  if (typeof value === 'number') return value - Number(text);
+  const other = String(value);
+  return other < text ? -1 : other > text ? 1 : 0;
+}
+
+function holds(operator: Operator, value: unknown, text: string): boolean {
+  if (operator === 'is') return String(value) === text.toLowerCase();
+  // SQL: a comparison with null is never true.
+  if (value === null) return false;
+  if (operator === 'in') {
+    const list = text.replace(/^\(|\)$/g, '');
+    return [...list.matchAll(ITEMS)].some(
+      ([, quoted, bare]) => compare(value, quoted ?? bare?.trim() ?? '') === 0,
+    );
+  }
+  const order = compare(value, text);
+  switch (operator) {
+    case 'eq':
+      return order === 0;
+    case 'neq':
+      return order !== 0;
+    case 'lt':
+      return order < 0;
+    case 'lte':
+      return order <= 0;
+    case 'gt':
+      return order > 0;
+    case 'gte':
+      return order >= 0;
+  }
+  return operator satisfies never;
+}
+
+/**
+ * Compiles a filter to a predicate; throws one sentence naming the part it cannot read.
+ * @example
+ * rowPredicate('list_id=eq.7')({ id: 1, list_id: 7 }); // true
+ */
+export function rowPredicate(filter: RowFilter | undefined): RowPredicate {
+  const tests = ([] as string[]).concat(filter ?? []).map((condition) => {
+    const match = /^([^=]+)=([a-z]+)\.(.*)$/s.exec(condition);
+    const operator = match?.[2] as Operator | undefined;
+    if (!match || !operator || !OPERATORS.includes(operator)) {
+      throw new Error(
+        `Cannot read the filter \`${condition}\`: write \`column=operator.value\` with one of ${OPERATORS.join(', ')}.`,
+      );
+    }
+    const [, column = '', , text = ''] = match;
+    return (row: Record<string, unknown>) =>
+      column in row ? holds(operator, row[column], text) : undefined;
+  });
+  return (row) => {
+    let known: boolean | undefined = true;
+    for (const test of tests) {
+      const result = test(row);
+      if (result === false) return false;
+      if (result === undefined) known = undefined;
+    }
+    return known;
+  };
+}

@@ -1,0 +1,238 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { ChannelRegistry, PostgresChange } from '../core/ChannelRegistry';
+import { stableHash } from '../core/stableHash';
+import { postgresRoom } from '../usePostgresChanges';
+import { mergeChange, type MergeOptions } from './mergeChange';
+import { rowPredicate } from './rowFilter';
+
+type AnyRow = Record<string, unknown>;
+
+/**
+ * How a change reaches the cache: refetch (`'invalidate'`), merge by primary key (`'merge'`, which
+ * understands lists, infinite pages and single rows), or a function of your own that returns the
+ * query's next data from its current data and the change.
+ */
+export type ApplyChange<Row extends AnyRow = AnyRow> =
+  'invalidate' | 'merge' | ((data: unknown, change: PostgresChange<Row>) => unknown);
+
+/** The table a query follows and how its changes reach the query. */
+export interface LiveQueryOptions<Row extends AnyRow = AnyRow> extends MergeOptions<Row> {
+  /** The table; without it the query is only refetched when `room` returns after a gap. */
+  table?: string;
+  /** Its schema. @default 'public' */
+  schema?: string;
+  /** The room carrying the table's one binding (required without `table`). @default `db:<schema>.<table>` */
+  room?: string;
+  /** Use a private channel. @default false */
+  private?: boolean;
+  /** What a change does to the query. @default 'invalidate' */
+  apply?: ApplyChange<Row>;
+  /** Called with each change that touches the query's rows, before it is applied. */
+  onChange?: (change: PostgresChange<Row>) => void;
+}
+
+/** Options of {@link syncQueriesWithRealtime}. */
+export interface SyncQueriesOptions<Row extends AnyRow = AnyRow> extends LiveQueryOptions<Row> {
+  /** The query client holding the query. */
+  queryClient: QueryClient;
+  /** The provider's channel registry (from `useRealtime()`). */
+  registry: ChannelRegistry;
+  /** The query to keep fresh. */
+  queryKey: QueryKey;
+}
+
+/** The queries tied to one table's binding, by client and key hash; each key holds its ties. */
+interface TableQueries {
+  queries: Map<QueryClient, Map<string, Set<SyncQueriesOptions>>>;
+  release: () => void;
+}
+
+const tables = new WeakMap<ChannelRegistry, Map<string, TableQueries>>();
+
+// Query keys waiting for the end of the task, by hash; `all` stands for every active query.
+const batches = new WeakMap<QueryClient, Map<string, QueryKey | 'all'>>();
+
+/**
+ * Queues a refetch for the end of the current task, so N hooks tied to one key (or one
+ * `'all'`) make one fetch however many channels return together.
+ */
+export function scheduleRefetch(queryClient: QueryClient, target: QueryKey | 'all'): void {
+  let batch = batches.get(queryClient);
+  if (!batch) {
+    const queued = new Map<string, QueryKey | 'all'>();
+    batches.set(queryClient, (batch = queued));
+    queueMicrotask(() => {
+      batches.delete(queryClient);
+      if (queued.has('all')) return void queryClient.invalidateQueries();
+      for (const queryKey of queued.values()) {
+        void queryClient.invalidateQueries({ queryKey: queryKey as QueryKey, exact: true });
+      }
+    });
+  }
+  batch.set(target === 'all' ? target : stableHash(target), target);
+}
+
+/** Whether a change adds, changes or removes rows of a query (unknown counts as yes). */
+function touches(options: SyncQueriesOptions, change: PostgresChange): boolean {
+  const holds = rowPredicate(options.filter);
+  return [change.new, change.old].some(
+    (row) => Object.keys(row).length > 0 && holds(row) !== false,
+  );
+}
+
+/** Applies one change once to one query, as its newest tie says. */
+function applyOnce(
+  queryClient: QueryClient,
+  ties: Set<SyncQueriesOptions>,
+  change: PostgresChange,
+) {
+  const options = [...ties].at(-1);
+  if (!options || !touches(options, change)) return;
+  for (const tie of ties) tie.onChange?.(change);
+  if (options.apply === 'invalidate' || !options.apply) {
+    return scheduleRefetch(queryClient, options.queryKey);
+  }
+  patchQuery(queryClient, options, change);
+}
+
+/** Merges a change into a query's data now, and into the result of a fetch in flight. */
+function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, change: PostgresChange) {
+  const { apply, queryKey } = options;
+  if (!apply || apply === 'invalidate') return;
+  const patch = (): void => {
+    const data = queryClient.getQueryData(queryKey);
+    const next = apply === 'merge' ? mergeChange(data, change, options) : apply(data, change);
+    // Unchanged data is not written, so the query's observers do not wake.
+    if (next !== data) queryClient.setQueryData(queryKey, next);
+  };
+  patch();
+  // A fetch in flight may have read the rows before this change: patch its result too.
+  // Its own continuation (which stores the data) was queued first, so this runs after it.
+  void queryClient.getQueryCache().find({ queryKey, exact: true })?.promise?.then(patch, patch);
+}
+
+/**
+ * Applies a change made here (not received) to every query of `queryClient` tied to the table
+ * through `registry` that merges: the optimistic half of the mutation hooks.
+ */
+export function applyToTable(
+  registry: ChannelRegistry,
+  queryClient: QueryClient,
+  table: { schema?: string; table: string },
+  change: PostgresChange,
+): void {
+  for (const tied of tables.get(registry)?.values() ?? []) {
+    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
+      const options = [...ties].at(-1);
+      const schema = options?.schema ?? 'public';
+      if (options?.table !== table.table || schema !== (table.schema ?? 'public')) continue;
+      if (touches(options, change)) patchQuery(queryClient, options, change);
+    }
+  }
+}
+
+/** The rows of a table that the queries of `queryClient` hold, found by a key test. */
+export function findTableRow(
+  registry: ChannelRegistry,
+  queryClient: QueryClient,
+  table: { schema?: string; table: string },
+  matches: (row: Record<string, unknown>) => boolean,
+): Record<string, unknown> | undefined {
+  for (const tied of tables.get(registry)?.values() ?? []) {
+    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
+      const options = [...ties].at(-1);
+      if (options?.table !== table.table) continue;
+      const data = queryClient.getQueryData(options.queryKey) as unknown;
+      const pages = data as { pages?: unknown } | null;
+      const rows = Array.isArray(data)
+        ? data
+        : Array.isArray(pages?.pages)
+          ? (pages.pages as unknown[][]).flat()
+          : [data];
+      const row = rows.find(
+        (each): each is Record<string, unknown> =>
+          typeof each === 'object' && each !== null && matches(each as Record<string, unknown>),
+      );
+      if (row) return row;
+    }
+  }
+  return undefined;
+}
+
+/** The one binding of a table in a room, shared by every query tied to it. */
+function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): TableQueries {
+  const { table } = options;
+  const binding = table && { event: '*' as const, schema: options.schema ?? 'public', table };
+  const room = options.room ?? (binding && postgresRoom(binding));
+  if (!room) throw new Error('`syncQueriesWithRealtime` needs a `table` or a `room`.');
+  const isPrivate = options.private ?? false;
+  const key = stableHash([room, isPrivate, binding ?? null]);
+  const byTable = tables.get(registry) ?? new Map<string, TableQueries>();
+  tables.set(registry, byTable);
+  const existing = byTable.get(key);
+  if (existing) return existing;
+  const channel = registry.room(room, isPrivate);
+  const queries: TableQueries['queries'] = new Map();
+  const releaseChannel = channel.retain(binding ? { postgres: binding } : {});
+  const offChange = binding
+    ? channel.onPostgres(binding, (change) => {
+        for (const [queryClient, keys] of queries) {
+          for (const ties of keys.values()) applyOnce(queryClient, ties, change);
+        }
+      })
+    : undefined;
+  const offReturn = registry.onReturn((returned) => {
+    if (returned !== channel.key) return;
+    for (const [queryClient, keys] of queries) {
+      for (const ties of keys.values()) {
+        const tie = [...ties].at(-1);
+        if (tie) scheduleRefetch(queryClient, tie.queryKey);
+      }
+    }
+  });
+  const entry: TableQueries = {
+    queries,
+    release() {
+      if (byTable.get(key) !== entry) return;
+      byTable.delete(key);
+      offChange?.();
+      offReturn();
+      releaseChannel();
+    },
+  };
+  byTable.set(key, entry);
+  return entry;
+}
+
+/**
+ * Ties a react-query query to a table: refetched once each time the table's channel returns
+ * after a gap (never on its first join), and merged or invalidated by its changes that touch the
+ * query's rows. Every query on one table shares one binding, and a change reaches each query key
+ * once however many ties it has. Returns the unsubscribe.
+ * @example
+ * const stop = syncQueriesWithRealtime({
+ *   queryClient, registry, queryKey: ['todos', 7], table: 'todos', apply: 'merge',
+ *   filter: 'list_id=eq.7', order: { column: 'id' },
+ * });
+ */
+export function syncQueriesWithRealtime<Row extends AnyRow = AnyRow>(
+  options: SyncQueriesOptions<Row>,
+): () => void {
+  // A filter it cannot read throws here, where the query is tied, not on the first change.
+  rowPredicate(options.filter);
+  const tie = options as unknown as SyncQueriesOptions;
+  const table = tableQueries(options.registry, tie);
+  const keys = table.queries.get(options.queryClient) ?? new Map<string, Set<SyncQueriesOptions>>();
+  table.queries.set(options.queryClient, keys);
+  const hash = stableHash(options.queryKey);
+  const ties = keys.get(hash) ?? new Set<SyncQueriesOptions>();
+  keys.set(hash, ties.add(tie));
+  return () => {
+    ties.delete(tie);
+    if (ties.size === 0 && keys.get(hash) === ties) keys.delete(hash);
+    if (keys.size === 0 && table.queries.get(options.queryClient) === keys) {
+      table.queries.delete(options.queryClient);
+    }
+    if (table.queries.size === 0) table.release();
+  };
+}

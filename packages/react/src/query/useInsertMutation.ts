@@ -1,0 +1,18 @@
+'use client';
+import type { PostgrestError } from '@supabase/supabase-js';
+import type { UseMutationResult } from '@tanstack/react-query';
+import { useTableMutation, type TableMutationOptions } from './useTableMutation';
+
+/**
+ * A react-query mutation that inserts one row through supabase-js and shows it at once in every
+ * query tied to the table (filters and order respected, `isPendingRow` true until the database
+ * answers); a refused write is rolled back and its PostgREST error surfaced.
+ * @example
+ * const insert = useInsertMutation<Todo>({ table: 'todos' });
+ * insert.mutate({ title: 'Buy milk', list_id: 7 });
+ */
+export function useInsertMutation<Row extends Record<string, unknown>>(
+  options: TableMutationOptions<Row>,
+): UseMutationResult<Row, PostgrestError, Partial<Row>, Record<string, unknown> | undefined> {
+  return useTableMutation<Row>('useInsertMutation', 'insert', options);
+}
