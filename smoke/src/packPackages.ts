@@ -7,6 +7,7 @@ export const PUBLIC_PACKAGES = {
   '@roomkit/server': 'packages/server',
   '@roomkit/react': 'packages/react',
   '@roomkit/ui': 'packages/ui',
+  '@roomkit/devtools': 'packages/devtools',
 } as const;
 
 /** A published package's name. */
