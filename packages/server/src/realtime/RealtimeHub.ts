@@ -234,15 +234,6 @@ export class RealtimeHub implements ConnectionHost {
     if (channel.config.postgresChanges.length > 0) this.subscribePostgres(channel);
   }
 
-  /** Every channel with postgres_changes bindings (to re-subscribe after the database returns). */
-  *postgresChannels(): Generator<Channel> {
-    for (const connection of this.connections) {
-      for (const channel of connection.channels.values()) {
-        if (channel.state === 'joined' && channel.config.postgresChanges.length > 0) yield channel;
-      }
-    }
-  }
-
   /**
    * The database went away or came back. Channels that depend on it (postgres_changes bindings,
    * private topics) are errored so the official client rejoins them by itself; the rejoin
