@@ -1,8 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // `query` holds the hooks that import react-query; `testing` starts @roomkit/server.
-  entry: { index: 'src/index.ts', query: 'src/query.ts', testing: 'src/testing.ts' },
+  // `query` holds the hooks that import react-query; `tabs` shares the connection across tabs;
+  // `testing` starts @roomkit/server.
+  entry: {
+    index: 'src/index.ts',
+    query: 'src/query.ts',
+    tabs: 'src/tabs.ts',
+    testing: 'src/testing.ts',
+  },
   format: ['esm'],
   target: 'es2022',
   dts: true,

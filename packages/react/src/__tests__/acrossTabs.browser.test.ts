@@ -1,0 +1,323 @@
+// @vitest-environment node
+import react from '@vitejs/plugin-react';
+import pg from 'pg';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { createServer, defaultClientConditions, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRealtime, type TestRealtime } from '../testing';
+
+// Tabs of a real Chromium (one browser context = one origin's storage, as a user's browser has
+// it) on a real @roomkit/server with PostgreSQL: the page in ./tabsPage shares its connection
+// with `acrossTabs` unless opened with `?share=off`.
+
+const PAGE_ROOT = fileURLToPath(new URL('./tabsPage/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let realtime: TestRealtime;
+let db: pg.Client;
+let vite: ViteDevServer;
+let browser: Browser;
+let pageUrl = '';
+let users = 0;
+
+/** What `window.page` reports (see tabsPage/main.tsx). */
+interface Report {
+  session: string | null | undefined;
+  leader: string;
+  connection: string;
+  room: string;
+  chat: string[];
+  users: { key: string; state: Record<string, unknown>; connections: number }[];
+  fetches: number;
+  notes: string[];
+}
+
+const report = (page: Page): Promise<Report> =>
+  page.evaluate(() => {
+    const {
+      send: _send,
+      supabase: _supabase,
+      phases: _phases,
+      ...rest
+    } = (
+      window as unknown as { page: Report & { send: unknown; supabase: unknown; phases: unknown } }
+    ).page;
+    return structuredClone(rest);
+  });
+
+/** The server's open sockets signed in as `sub` (its development endpoint). */
+async function sockets(sub: string): Promise<{ channels: string[] }[]> {
+  const response = await fetch(`${realtime.server.url}/roomkit/v1/connections`, {
+    headers: { apikey: realtime.server.anonKey },
+  });
+  const all = (await response.json()) as { sub: string | null; channels: string[] }[];
+  return all.filter((socket) => socket.sub === sub);
+}
+
+/** Opens a tab of the page in `context`, named `tab`. */
+async function openTab(context: BrowserContext, tab: string, share = true): Promise<Page> {
+  const page = await context.newPage();
+  const query = new URLSearchParams({
+    url: realtime.server.url,
+    key: realtime.server.anonKey,
+    tab,
+    ...(share ? {} : { share: 'off' }),
+  });
+  await page.goto(`${pageUrl}?${query.toString()}`);
+  await page.waitForFunction(() => (window as unknown as { page?: unknown }).page !== undefined);
+  return page;
+}
+
+/** A new user signed up in the context's first tab; the session is shared by its other tabs. */
+async function signUp(page: Page): Promise<string> {
+  const email = `tabs-${++users}@example.com`;
+  const id = await page.evaluate(async (email) => {
+    const { supabase } = (
+      window as unknown as { page: { supabase: import('@supabase/supabase-js').SupabaseClient } }
+    ).page;
+    const { data, error } = await supabase.auth.signUp({ email, password: 'tabs-password-1' });
+    if (error) throw error;
+    return data.user?.id ?? '';
+  }, email);
+  expect(id).not.toBe('');
+  return id;
+}
+
+/** Waits until every page reports its room joined and the query loaded. */
+async function allJoined(pages: Page[]): Promise<void> {
+  for (const page of pages) {
+    await page.waitForFunction(
+      () => {
+        const { room, fetches } = (window as unknown as { page: Report }).page;
+        return room === 'joined' && fetches > 0;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+  }
+}
+
+/** A context of one user with `count` tabs, all joined; the first tab signed the user up. */
+async function userWithTabs(count: number, share = true) {
+  const context = await browser.newContext();
+  const first = await openTab(context, 'tab1', share);
+  const id = await signUp(first);
+  const pages = [first];
+  for (let i = 2; i <= count; i++) pages.push(await openTab(context, `tab${i}`, share));
+  await allJoined(pages);
+  return { context, id, pages };
+}
+
+const leaderOf = async (pages: Page[]): Promise<Page[]> => {
+  const roles = await Promise.all(pages.map(async (page) => (await report(page)).leader));
+  return pages.filter((_, i) => roles[i] === 'leading');
+};
+
+const send = (page: Page, text: string): Promise<string> =>
+  page.evaluate(
+    (text) => (window as unknown as { page: { send(t: string): Promise<string> } }).page.send(text),
+    text,
+  );
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  realtime = await startTestRealtime({ db: 'embedded', dev: true });
+  db = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
+  await db.connect();
+  await db.query(`
+    create table public.notes (id serial primary key, body text not null);
+    grant all on public.notes to anon, authenticated;
+    grant usage on sequence public.notes_id_seq to anon, authenticated;
+    alter publication supabase_realtime add table public.notes;
+  `);
+  vite = await createServer({
+    root: PAGE_ROOT,
+    configFile: false,
+    plugins: [react()],
+    resolve: { conditions: ['source', ...defaultClientConditions] },
+    server: { host: '127.0.0.1', port: 0 },
+    logLevel: 'warn',
+  });
+  await vite.listen();
+  pageUrl = vite.resolvedUrls?.local[0] ?? '';
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await vite?.close();
+  await db?.end();
+  await realtime?.stop();
+});
+
+describe('acrossTabs', () => {
+  it('gives five tabs of one user one socket, one join, one leader and the person once', async () => {
+    const { context, id, pages } = await userWithTabs(5);
+    await expect.poll(() => leaderOf(pages).then((l) => l.length)).toBe(1);
+    const mine = await sockets(id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.channels.filter((topic) => topic === 'realtime:board')).toHaveLength(1);
+    for (const page of pages) {
+      const { connection, leader } = await report(page);
+      expect(connection).toBe('open');
+      expect(['leading', 'following']).toContain(leader);
+    }
+    // Every tab's slice is merged into the one tracked state: tab1 … tab5 under one key. The
+    // merged state is re-tracked as tabs arrive, within the server's presence limit (5 per 30 s,
+    // a trailing send at most ~10 s later).
+    const merged = { tab1: true, tab2: true, tab3: true, tab4: true, tab5: true };
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).users, { timeout: 15_000 })
+        .toEqual([{ key: id, state: merged, connections: 1 }]);
+    }
+    // A tab closing takes only its own slice with it.
+    const last = pages.pop() as Page;
+    const [leader] = await leaderOf(pages.concat(last));
+    const closing = leader === last ? (pages.shift() as Page) : last;
+    if (closing !== last) pages.push(last);
+    const gone = (await closing.evaluate(() => location.search)).match(/tab=(tab\d)/)?.[1] ?? '';
+    await closing.close();
+    const { [gone]: _gone, ...rest } = merged as Record<string, boolean>;
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).users, { timeout: 15_000 })
+        .toEqual([{ key: id, state: rest, connections: 1 }]);
+    }
+    expect(await sockets(id)).toHaveLength(1);
+    await context.close();
+  }, 60_000);
+
+  it('hears a chat message sent in a follower once in every tab and in another user’s tab', async () => {
+    const ann = await userWithTabs(3);
+    const bob = await userWithTabs(1);
+    const follower = (await Promise.all(ann.pages.map(report))).findIndex(
+      (r) => r.leader === 'following',
+    );
+    expect(follower).toBeGreaterThanOrEqual(0);
+    expect(await send(ann.pages[follower] as Page, 'hello from a follower')).toBe('ok');
+    for (const page of [...ann.pages, ...bob.pages]) {
+      await expect.poll(async () => (await report(page)).chat).toEqual(['hello from a follower']);
+    }
+    // Two users in two contexts never share: one socket each.
+    expect(await sockets(ann.id)).toHaveLength(1);
+    expect(await sockets(bob.id)).toHaveLength(1);
+    await sleep(300);
+    for (const page of [...ann.pages, ...bob.pages]) {
+      expect((await report(page)).chat).toEqual(['hello from a follower']);
+    }
+    await ann.context.close();
+    await bob.context.close();
+  });
+
+  it('shows a new row in every tab through the one postgres subscription', async () => {
+    const { context, pages } = await userWithTabs(3);
+    await db.query(`insert into public.notes (body) values ('from the database')`);
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).notes, { timeout: 10_000 })
+        .toContain('from the database');
+    }
+    await context.close();
+  });
+
+  // Headless Chromium does not freeze a visible page (CDP's Page.setWebLifecycleState leaves it
+  // running), so `is frozen` sends the page the `freeze` event the browser sends before it
+  // freezes one; `hangs` blocks the leader's main thread, as a page frozen without warning is.
+  for (const how of ['closes', 'crashes', 'is frozen', 'hangs'] as const) {
+    it(`hands over within 2 s when the leader tab ${how}, each tab refetching once`, async () => {
+      const { context, id, pages } = await userWithTabs(4);
+      const [leader] = await leaderOf(pages);
+      expect(leader).toBeDefined();
+      const followers = pages.filter((page) => page !== leader);
+      const before = await Promise.all(followers.map(async (page) => (await report(page)).fetches));
+      const started = Date.now();
+      if (how === 'closes') await (leader as Page).close();
+      else if (how === 'crashes') {
+        const cdp = await context.newCDPSession(leader as Page);
+        void cdp.send('Page.crash').catch(() => {});
+      } else if (how === 'is frozen') {
+        await (leader as Page).evaluate(() => document.dispatchEvent(new Event('freeze')));
+      } else {
+        await (leader as Page).evaluate(() => {
+          setTimeout(() => {
+            const end = Date.now() + 5000;
+            while (Date.now() < end);
+          });
+        });
+      }
+      // Handed over: one follower leads, every follower's room is joined again and refetched.
+      await expect
+        .poll(() => leaderOf(followers).then((l) => l.length), { timeout: 5000, interval: 20 })
+        .toBe(1);
+      for (const [i, page] of followers.entries()) {
+        await expect
+          .poll(async () => (await report(page)).fetches, { timeout: 5000, interval: 20 })
+          .toBe((before[i] ?? 0) + 1);
+      }
+      const handover = Date.now() - started;
+      console.info(`handover when the leader ${how}: ${handover} ms`);
+      expect(handover).toBeLessThan(2000);
+      await sleep(1000);
+      for (const [i, page] of followers.entries()) {
+        const now = await report(page);
+        expect(now.fetches).toBe((before[i] ?? 0) + 1);
+        expect(now.room).toBe('joined');
+        expect(now.connection).toBe('open');
+      }
+      await expect.poll(async () => (await sockets(id)).length, { timeout: 10_000 }).toBe(1);
+      // Nothing is lost or doubled after the handover.
+      expect(await send(followers[0] as Page, `after the leader ${how}`)).toBe('ok');
+      for (const page of followers) {
+        await expect
+          .poll(async () =>
+            (await report(page)).chat.filter((t) => t === `after the leader ${how}`),
+          )
+          .toHaveLength(1);
+      }
+      if (how === 'is frozen' || how === 'hangs') {
+        // Resumed, the old leader follows the new one.
+        if (how === 'is frozen') {
+          await (leader as Page).evaluate(() => document.dispatchEvent(new Event('resume')));
+        }
+        await expect
+          .poll(async () => (await report(leader as Page)).leader, { timeout: 10_000 })
+          .toBe('following');
+        await expect.poll(async () => (await report(leader as Page)).leader).toBe('following');
+        await expect.poll(async () => (await report(leader as Page)).room).toBe('joined');
+        expect(await sockets(id)).toHaveLength(1);
+      }
+      await context.close();
+    });
+  }
+
+  it('signs every tab out when one signs out, and the socket goes', async () => {
+    const { context, id, pages } = await userWithTabs(3);
+    const follower = (await Promise.all(pages.map(report))).findIndex(
+      (r) => r.leader === 'following',
+    );
+    await (pages[follower] as Page).evaluate(async () => {
+      const { supabase } = (
+        window as unknown as { page: { supabase: import('@supabase/supabase-js').SupabaseClient } }
+      ).page;
+      await supabase.auth.signOut();
+    });
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).session, { timeout: 10_000 }).toBeNull();
+    }
+    await expect.poll(async () => (await sockets(id)).length, { timeout: 10_000 }).toBe(0);
+    await context.close();
+  });
+
+  it('keeps a socket per tab with shareConnection off', async () => {
+    const { context, id, pages } = await userWithTabs(2, false);
+    expect(await sockets(id)).toHaveLength(2);
+    for (const page of pages) expect((await report(page)).leader).toBe('unshared');
+    await context.close();
+  });
+});

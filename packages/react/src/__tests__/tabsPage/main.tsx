@@ -1,0 +1,101 @@
+import { createClient, type Session } from '@supabase/supabase-js';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { BroadcastMessage, PresenceUser, SendStatus } from '../../index';
+import { RealtimeProvider } from '../../RealtimeProvider';
+import { useBroadcast } from '../../useBroadcast';
+import { useChannelStatus } from '../../useChannelStatus';
+import { useConnectionStatus } from '../../useConnectionStatus';
+import { usePresence } from '../../usePresence';
+import { useRealtimeQuery } from '../../query/useRealtimeQuery';
+import { acrossTabs } from '../../acrossTabs';
+import { useTabLeader } from '../../useTabLeader';
+
+// A page of an app that shares its connection across tabs (or not, with `?share=off`): chat over
+// broadcast, presence, and a live query on `notes`, each reported on `window.page` for the test.
+
+const params = new URLSearchParams(location.search);
+const name = params.get('tab') ?? 'tab';
+const supabase = createClient(params.get('url') ?? '', params.get('key') ?? '', {
+  auth: { storageKey: 'tabs-test' },
+  realtime: { reconnectAfterMs: () => 200 },
+});
+
+/** What the test reads from each page. */
+const page = {
+  session: undefined as string | null | undefined,
+  leader: 'unshared' as string,
+  connection: 'idle' as string,
+  room: 'idle' as string,
+  chat: [] as string[],
+  users: [] as PresenceUser[],
+  fetches: 0,
+  notes: [] as string[],
+  // When the room was last seen in each phase (`performance.now()`), for the handover's time.
+  phases: {} as Record<string, number>,
+  send: (_text: string): Promise<SendStatus> => Promise.resolve('error'),
+  supabase,
+};
+(window as unknown as { page: typeof page }).page = page;
+
+function Tab({ session }: { session: Session }) {
+  page.leader = useTabLeader();
+  page.connection = useConnectionStatus().status;
+  const room = useChannelStatus('board').phase;
+  if (page.room !== room) page.phases[room] = performance.now();
+  page.room = room;
+  const { send } = useBroadcast<{ text: string }>('board', 'chat', {
+    self: true,
+    onMessage: (payload: { text: string }, _message: BroadcastMessage) =>
+      page.chat.push(payload.text),
+  });
+  page.send = (text) => send({ text });
+  page.users = usePresence('board', { key: session.user.id, state: { [name]: true } })
+    .users as PresenceUser[];
+  const notes = useRealtimeQuery(
+    {
+      queryKey: ['notes'],
+      queryFn: async () => {
+        page.fetches++;
+        const { data, error } = await supabase.from('notes').select('body').order('id');
+        if (error) throw error;
+        return data as { body: string }[];
+      },
+    },
+    { table: 'notes', room: 'board' },
+  );
+  page.notes = (notes.data ?? []).map((note) => note.body);
+  return <p data-testid="ready">{session.user.id}</p>;
+}
+
+function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [queries] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } }),
+  );
+  useEffect(() => {
+    const { data } = supabase.auth.onAuthStateChange((_event, next) => {
+      page.session = next?.user.id ?? null;
+      setSession(next);
+    });
+    return () => data.subscription.unsubscribe();
+  }, []);
+  if (!session) return <p data-testid="signed-out">signed out</p>;
+  return (
+    <QueryClientProvider client={queries}>
+      <RealtimeProvider
+        client={supabase}
+        shareConnection={params.get('share') === 'off' ? undefined : acrossTabs}
+      >
+        <Tab session={session} />
+      </RealtimeProvider>
+    </QueryClientProvider>
+  );
+}
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

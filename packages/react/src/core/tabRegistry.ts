@@ -1,0 +1,381 @@
+import { roomKey } from './ChannelRegistry';
+import type {
+  BroadcastMessage,
+  ChannelNeeds,
+  ChannelRegistry,
+  PostgresBinding,
+  RoomChannel,
+  SendStatus,
+} from './channelTypes';
+import { createPresenceUsers, type PresenceCheck, type PresenceUser } from './presenceUsers';
+import { IDLE_ROOM, type RoomSnapshot } from './roomChannel';
+import type { HubNotice, TabRequest, TabRoom, TabWants } from './tabMessages';
+import { IDLE_SOCKET, type ConnectionSnapshot } from './watchConnection';
+
+/** Options of {@link createTabRegistry}. */
+export interface TabRegistryOptions {
+  /** This tab's id. */
+  tab: string;
+  /** Sends a request to the leader (in whichever tab it is). */
+  post(request: TabRequest): void;
+  /** Called with a room's snapshot each time it changes (undefined once it is gone). */
+  onStatus(key: string, snapshot: RoomSnapshot | undefined): void;
+  /** Called with a room's users, checked by this tab (undefined once it is gone). */
+  onPresence(key: string, users: readonly PresenceUser[] | undefined): void;
+  /** Called with the shared connection's snapshot, as this tab should show it. */
+  onConnection(snapshot: ConnectionSnapshot): void;
+  /** Called when this tab's consumers report another user (the group to share with changes). */
+  onUser(id: string | null): void;
+}
+
+/** A send that waits for the leader's answer. */
+const SEND_TIMEOUT_MS = 10_000;
+/** As the registry's: the server's postgres `system` reply may never come (an old server). */
+const READY_TIMEOUT_MS = 5000;
+const LEFT = 'the leader tab left';
+
+const bindingKey = (b: PostgresBinding): string =>
+  `${b.event}|${b.schema}|${b.table}|${b.filter ?? ''}`;
+
+/** What the registry keeps for one room in this tab. */
+function roomState() {
+  return {
+    refs: 0,
+    snapshot: IDLE_ROOM,
+    // Set by a handover in a room that was joined: it returns once the new leader joined it.
+    returning: false,
+    awaiting: undefined as ReturnType<typeof setTimeout> | undefined,
+    ack: false as boolean | undefined,
+    checkPresence: undefined as PresenceCheck | undefined,
+    retains: new Map<number, ChannelNeeds>(),
+    slices: new Map<object, [number, Record<string, unknown>]>(),
+    listeners: new Map<string, Set<(message: never) => void>>(),
+    bindings: new Map<string, PostgresBinding>(),
+    users: undefined as ReturnType<typeof createPresenceUsers> | undefined,
+  };
+}
+
+type TabRoomChannel = RoomChannel &
+  ReturnType<typeof roomState> & {
+    name: string;
+    tabRoom: TabRoom;
+    emit(id: string, message: unknown): void;
+  };
+
+/**
+ * A tab's registry when the connection is shared across tabs: the same contract as
+ * `createChannelRegistry`, but the channels live in the leader tab. Consumers' needs, listeners
+ * and presence slices become this tab's wants, sent whole to the leader whenever they change;
+ * the leader's notices come back through `receive`. A handover shows as a gap: each room this
+ * tab had joined returns once (tied queries refetch once) when the new leader has joined it.
+ * @example
+ * const registry = createTabRegistry({ tab, post: bus.post, onStatus, onPresence, onConnection, onUser });
+ * bus.onNotice((notice) => registry.receive(notice));
+ */
+export function createTabRegistry(options: TabRegistryOptions) {
+  const { tab, post } = options;
+  const rooms = new Map<string, TabRoomChannel>();
+  const returnListeners = new Set<(key: string) => void>();
+  const pending = new Map<number, (status: SendStatus) => void>();
+  let hub: string | undefined;
+  let connection = IDLE_SOCKET;
+  // Between a leader leaving and the next one's socket opening, the connection shows reconnecting.
+  let handingOver = false;
+  let ids = 0;
+  let queued = false;
+  // When the leader last said anything: a leader that stops answering pings is replaced.
+  let heard = 0;
+
+  const wants = (): TabWants => {
+    const result: { [K in keyof TabWants]: TabWants[K][number][] } = {
+      retains: [],
+      listens: [],
+      slices: [],
+    };
+    for (const room of rooms.values()) {
+      for (const [id, needs] of room.retains) result.retains.push([id, room.tabRoom, needs]);
+      for (const [id, set] of room.listeners) {
+        if (set.size > 0 && !id.startsWith('s:')) {
+          result.listens.push([room.tabRoom, id, room.bindings.get(id) ?? null]);
+        }
+      }
+      for (const [id, slice] of room.slices.values()) result.slices.push([room.tabRoom, id, slice]);
+    }
+    return result;
+  };
+
+  // Consumers of one commit change their wants one after another: one message carries them all.
+  const changed = (): void => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      if (hub) post({ type: 'wants', tab, hub, wants: wants() });
+    });
+  };
+
+  const setConnection = (next: ConnectionSnapshot): void => {
+    if (next.status === 'open') handingOver = false;
+    else if (handingOver) next = { ...next, status: 'reconnecting' };
+    if (
+      next.status !== connection.status ||
+      next.latencyMs !== connection.latencyMs ||
+      next.error !== connection.error
+    ) {
+      options.onConnection((connection = next));
+    }
+  };
+
+  const emitReturn = (room: TabRoomChannel): void => {
+    clearTimeout(room.awaiting);
+    room.awaiting = undefined;
+    for (const listener of returnListeners) listener(room.key);
+  };
+
+  const setStatus = (room: TabRoomChannel, snapshot: RoomSnapshot | undefined): void => {
+    if (!snapshot) {
+      if (room.refs > 0) snapshot = IDLE_ROOM;
+      else {
+        rooms.delete(room.key);
+        clearTimeout(room.awaiting);
+        options.onStatus(room.key, undefined);
+        options.onPresence(room.key, undefined);
+        return;
+      }
+    } else if (room.returning) {
+      // The new leader's first join is this tab's rejoin, and its success is this tab's return.
+      if (snapshot.phase === 'joining') snapshot = { ...snapshot, phase: 'rejoining' };
+      if (snapshot.phase === 'joined') {
+        room.returning = false;
+        // Tied queries refetch once the server streams the room's changes, as after any gap.
+        if ([...room.bindings.keys()].some((id) => room.listeners.get(id)?.size)) {
+          room.awaiting = setTimeout(() => emitReturn(room), READY_TIMEOUT_MS);
+        } else emitReturn(room);
+      }
+    }
+    if (snapshot === room.snapshot) return;
+    room.snapshot = snapshot;
+    options.onStatus(room.key, snapshot);
+  };
+
+  const setUsers = (room: TabRoomChannel, users: readonly PresenceUser[] | undefined): void => {
+    // The leader lists users as the server has them; this tab checks them with its own schema.
+    room.users ??= createPresenceUsers(0, (list) => options.onPresence(room.key, list));
+    const raw: Record<string, Array<Record<string, unknown>>> = {};
+    for (const user of users ?? []) {
+      raw[user.key] = [
+        ...Array<Record<string, unknown>>(user.connections - 1).fill({}),
+        user.state,
+      ];
+    }
+    room.users.sync(raw, room.checkPresence);
+  };
+
+  // The leader is gone: every joined room is in a gap until the next leader joins it.
+  const lose = (): void => {
+    hub = undefined;
+    handingOver = connection.status !== 'idle';
+    setConnection(connection);
+    for (const resolve of pending.values()) resolve('error');
+    pending.clear();
+    for (const room of rooms.values()) {
+      const { phase } = room.snapshot;
+      if (phase !== 'joined' && phase !== 'gap' && phase !== 'rejoining') continue;
+      room.returning = true;
+      setStatus(room, { phase: 'gap', reason: LEFT, since: Date.now() });
+    }
+  };
+
+  const create = (name: string, isPrivate: boolean): TabRoomChannel => {
+    const key = roomKey(name, isPrivate);
+    const tabRoom: TabRoom = [name, isPrivate];
+    const state = roomState();
+    const emit = (id: string, message: unknown): void => {
+      for (const listener of state.listeners.get(id) ?? []) listener(message as never);
+    };
+    const add = (id: string, listener: (message: never) => void): (() => void) => {
+      let set = state.listeners.get(id);
+      if (!set) state.listeners.set(id, (set = new Set()));
+      set.add(listener);
+      changed();
+      return () => {
+        set.delete(listener);
+        changed();
+      };
+    };
+    const room: TabRoomChannel = Object.assign(state, {
+      key,
+      name,
+      tabRoom,
+      emit,
+      getSnapshot: () => room.snapshot,
+      retain(needs: ChannelNeeds): () => void {
+        const id = ++ids;
+        const { checkPresence, ...wire } = needs;
+        state.refs++;
+        state.checkPresence ??= checkPresence;
+        state.ack ||= needs.ack;
+        state.retains.set(id, wire);
+        changed();
+        return () => {
+          if (!state.retains.delete(id)) return;
+          state.refs--;
+          changed();
+        };
+      },
+      onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self?: boolean) {
+        const off = add(`b:${event}`, listener);
+        const offSelf = self ? add(`s:${event}`, listener) : undefined;
+        return () => {
+          off();
+          offSelf?.();
+        };
+      },
+      onPostgres(binding: PostgresBinding, listener: (change: never) => void) {
+        const id = `p:${bindingKey(binding)}`;
+        state.bindings.set(id, binding);
+        return add(id, listener);
+      },
+      async send(event: string, payload: unknown, rest?: boolean): Promise<SendStatus> {
+        const deliverSelf = (): void => emit(`s:${event}`, { event, payload });
+        // As with a channel of its own: no push unless joined, and REST only when allowed.
+        if (!hub || (room.snapshot.phase !== 'joined' && !rest)) return 'error';
+        if (!state.ack && room.snapshot.phase === 'joined') deliverSelf();
+        const id = ++ids;
+        const status = await new Promise<SendStatus>((resolve) => {
+          const timer = setTimeout(() => settle('timed out'), SEND_TIMEOUT_MS);
+          const settle = (status: SendStatus): void => {
+            clearTimeout(timer);
+            pending.delete(id);
+            resolve(status);
+          };
+          pending.set(id, settle);
+          try {
+            post({
+              type: 'send',
+              tab,
+              hub: hub ?? '',
+              id,
+              room: tabRoom,
+              event,
+              payload,
+              rest: !!rest,
+            });
+          } catch {
+            // A payload the browser cannot copy to another tab (a function, say).
+            settle('error');
+          }
+        });
+        if (status === 'ok' && (state.ack || room.snapshot.phase !== 'joined')) deliverSelf();
+        return status;
+      },
+      track(slice: Record<string, unknown> | null, owner: object = state.slices) {
+        if (slice) state.slices.set(owner, [state.slices.get(owner)?.[0] ?? ++ids, slice]);
+        else state.slices.delete(owner);
+        changed();
+      },
+    });
+    return room;
+  };
+
+  const registry: ChannelRegistry = {
+    room(name, isPrivate) {
+      const key = roomKey(name, isPrivate);
+      let room = rooms.get(key);
+      if (!room) rooms.set(key, (room = create(name, isPrivate)));
+      return room;
+    },
+    find: (name, isPrivate) => rooms.get(roomKey(name, isPrivate)),
+    onReturn(listener) {
+      returnListeners.add(listener);
+      return () => void returnListeners.delete(listener);
+    },
+    active: () => rooms.size > 0,
+    untrackAll() {
+      post({ type: 'bye', tab });
+    },
+    setUser: (id) => options.onUser(id),
+    dispose() {
+      post({ type: 'bye', tab });
+      hub = undefined;
+      for (const room of [...rooms.values()]) {
+        room.refs = 0;
+        setStatus(room, undefined);
+      }
+    },
+  };
+
+  return {
+    registry,
+    /** Handles one notice of the leader. */
+    receive(notice: HubNotice): void {
+      if (notice.type === 'leader') {
+        if (notice.to !== undefined && notice.to !== tab) return;
+        // Another term than the one this tab follows: the leader changed hands.
+        if (hub !== notice.hub && hub !== undefined) lose();
+        hub = notice.hub;
+        heard = Date.now();
+        setConnection(notice.connection);
+        for (const room of [...rooms.values()]) {
+          const snapshot = notice.channels[room.key];
+          if (snapshot || room.refs === 0) setStatus(room, snapshot);
+          if (notice.presence[room.key]) setUsers(room, notice.presence[room.key]);
+        }
+        post({ type: 'wants', tab, hub, wants: wants() });
+        return;
+      }
+      if (notice.hub !== hub) return;
+      heard = Date.now();
+      const room = 'key' in notice ? rooms.get(notice.key) : undefined;
+      switch (notice.type) {
+        case 'resign':
+          return lose();
+        case 'connection':
+          return setConnection(notice.snapshot);
+        case 'status':
+          if (room) setStatus(room, notice.snapshot);
+          return;
+        case 'presence':
+          if (room) setUsers(room, notice.users);
+          return;
+        case 'returned':
+          if (room) emitReturn(room);
+          return;
+        case 'ready':
+          for (const each of rooms.values()) {
+            if (each.awaiting && `realtime:${each.name}` === notice.topic) emitReturn(each);
+          }
+          return;
+        case 'broadcast':
+          if (notice.from !== tab) room?.emit(`b:${notice.message.event}`, notice.message);
+          return;
+        case 'postgres':
+          room?.emit(notice.id, notice.change);
+          return;
+        case 'sent':
+          if (notice.to === tab) pending.get(notice.id)?.(notice.status);
+          return;
+        case 'pong':
+          return;
+        default:
+          return notice satisfies never;
+      }
+    },
+    /** Asks the leader whether it is there; false when this tab follows none. */
+    ping(): boolean {
+      if (hub !== undefined) post({ type: 'ping', tab, hub });
+      return hub !== undefined;
+    },
+    /** When the leader last said anything (`Date.now()`). */
+    lastHeard: (): number => heard,
+    /** Tells the leader this tab is here (it answers with its state), or finds none yet. */
+    hello(): void {
+      post({ type: 'hello', tab });
+    },
+    /** This tab leaves the group (it stays usable and joins the next group it is told of). */
+    leave(): void {
+      post({ type: 'bye', tab });
+      if (hub !== undefined) lose();
+    },
+  };
+}
