@@ -4,7 +4,11 @@ import type { ReactNode } from 'react';
 import { createElement, useEffect, useState } from './reactApi';
 import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
-import { createRealtimeStore, type RealtimeStore, type RealtimeStoreOptions } from './createRealtimeStore';
+import {
+  createRealtimeStore,
+  type RealtimeStore,
+  type RealtimeStoreOptions,
+} from './createRealtimeStore';
 import { RealtimeContext } from './RealtimeContext';
 
 /** Props of {@link RealtimeProvider}. */

@@ -27,9 +27,15 @@ const PING_MS = 300;
 const HANG_MS = 1000;
 const isRequest = (message: TabMessage): message is TabRequest => REQUESTS.has(message.type);
 
-/** Whether this runtime can share a connection across tabs (Web Locks and BroadcastChannel). */
+/**
+ * Whether this runtime can share a connection across tabs: a browser page with Web Locks and
+ * BroadcastChannel (Chrome and Edge 69+, Firefox 96+, Safari 15.4+).
+ * @example
+ * if (!canShareAcrossTabs()) console.info('one connection per tab here');
+ */
 export function canShareAcrossTabs(): boolean {
   return (
+    typeof window !== 'undefined' &&
     typeof navigator !== 'undefined' &&
     typeof navigator.locks?.request === 'function' &&
     typeof BroadcastChannel !== 'undefined'

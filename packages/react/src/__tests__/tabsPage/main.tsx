@@ -7,6 +7,7 @@ import { RealtimeProvider } from '../../RealtimeProvider';
 import { useBroadcast } from '../../useBroadcast';
 import { useChannelStatus } from '../../useChannelStatus';
 import { useConnectionStatus } from '../../useConnectionStatus';
+import { usePostgresChanges } from '../../usePostgresChanges';
 import { usePresence } from '../../usePresence';
 import { useRealtimeQuery } from '../../query/useRealtimeQuery';
 import { acrossTabs } from '../../acrossTabs';
@@ -28,12 +29,15 @@ const page = {
   leader: 'unshared' as string,
   connection: 'idle' as string,
   room: 'idle' as string,
+  // Every connection status and room phase this tab showed, in order.
+  connections: [] as string[],
+  phases: [] as string[],
+  // Inserts heard through a binding only `tab2` has, merged into the shared join.
+  inserts: 0,
   chat: [] as string[],
   users: [] as PresenceUser[],
   fetches: 0,
   notes: [] as string[],
-  // When the room was last seen in each phase (`performance.now()`), for the handover's time.
-  phases: {} as Record<string, number>,
   send: (_text: string): Promise<SendStatus> => Promise.resolve('error'),
   supabase,
 };
@@ -42,9 +46,9 @@ const page = {
 function Tab({ session }: { session: Session }) {
   page.leader = useTabLeader();
   page.connection = useConnectionStatus().status;
-  const room = useChannelStatus('board').phase;
-  if (page.room !== room) page.phases[room] = performance.now();
-  page.room = room;
+  if (page.connections.at(-1) !== page.connection) page.connections.push(page.connection);
+  page.room = useChannelStatus('board').phase;
+  if (page.phases.at(-1) !== page.room) page.phases.push(page.room);
   const { send } = useBroadcast<{ text: string }>('board', 'chat', {
     self: true,
     onMessage: (payload: { text: string }, _message: BroadcastMessage) =>
@@ -66,7 +70,22 @@ function Tab({ session }: { session: Session }) {
     { table: 'notes', room: 'board' },
   );
   page.notes = (notes.data ?? []).map((note) => note.body);
-  return <p data-testid="ready">{session.user.id}</p>;
+  return (
+    <>
+      <p data-testid="ready">{session.user.id}</p>
+      {name === 'tab2' ? <Inserts /> : null}
+    </>
+  );
+}
+
+function Inserts() {
+  usePostgresChanges({
+    table: 'notes',
+    event: 'INSERT',
+    room: 'board',
+    onChange: () => page.inserts++,
+  });
+  return null;
 }
 
 function App() {
