@@ -41,11 +41,8 @@ const report = (page: Page): Promise<Report> =>
     const {
       send: _send,
       supabase: _supabase,
-      phases: _phases,
       ...rest
-    } = (
-      window as unknown as { page: Report & { send: unknown; supabase: unknown; phases: unknown } }
-    ).page;
+    } = (window as unknown as { page: Report & { send: unknown; supabase: unknown } }).page;
     return structuredClone(rest);
   });
 

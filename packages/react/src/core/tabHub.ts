@@ -60,6 +60,7 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
   // Each relayed listener, by `<room key>\n<listener id>`, on the room object it was added to.
   const relays = new Map<string, { room: RoomChannel; off: () => void }>();
   let last = source.getState();
+  let stopped = false;
 
   const dump = () => ({ ...last, hub });
 
@@ -106,7 +107,7 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
       tabs.set(tab, entry);
     }
     entry.wants = wants;
-    const { retains, slices } = entry;
+    const { retains } = entry;
     // Retain before release, so a consumer that moved keeps its room from lingering.
     const ids = new Set<number>();
     for (const [id, [name, isPrivate], needs] of wants.retains) {
@@ -118,6 +119,16 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
       release();
       retains.delete(id);
     }
+    // A retain with a new binding makes the room rejoin a tick later (its scheduled rebind). A
+    // track sent on the old channel just before would reach the new one's buffered presence
+    // diffs and stay in its state as a second connection: slices are tracked after the rebind.
+    setTimeout(() => {
+      if (tabs.get(tab) === entry && !stopped) track(entry);
+    }, 0);
+  };
+
+  const track = (entry: TabEntry): void => {
+    const { wants, slices } = entry;
     const owners = new Set<string>();
     for (const [tabRoom, ownerId, slice] of wants.slices) {
       const room = roomOf(tabRoom);
@@ -227,6 +238,7 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
     },
     /** Stops serving: tells the tabs, releases every tab's rooms. */
     stop(): void {
+      stopped = true;
       post({ type: 'resign', hub });
       offStore();
       offReturn();

@@ -174,8 +174,10 @@ export function createTabRegistry(options: TabRegistryOptions) {
   // The leader is gone: every joined room is in a gap until the next leader joins it.
   const lose = (): void => {
     hub = undefined;
-    handingOver = connection.status !== 'idle';
-    setConnection(connection);
+    if (connection.status !== 'idle') {
+      handingOver = true;
+      setConnection({ ...connection, status: 'reconnecting' });
+    }
     for (const resolve of pending.values()) resolve('error');
     pending.clear();
     for (const room of rooms.values()) {
