@@ -34,6 +34,8 @@ const page = {
   phases: [] as string[],
   // Inserts heard through a binding only `tab2` has, merged into the shared join.
   inserts: 0,
+  // With `?bench`: when each `tick` reached this tab's listener (`timeOrigin + now`), by number.
+  ticks: [] as number[],
   chat: [] as string[],
   users: [] as PresenceUser[],
   fetches: 0,
@@ -74,8 +76,16 @@ function Tab({ session }: { session: Session }) {
     <>
       <p data-testid="ready">{session.user.id}</p>
       {name === 'tab2' ? <Inserts /> : null}
+      {params.has('bench') ? <Ticks /> : null}
     </>
   );
+}
+
+function Ticks() {
+  useBroadcast<{ n: number }>('board', 'tick', {
+    onMessage: ({ n }) => (page.ticks[n] = performance.timeOrigin + performance.now()),
+  });
+  return null;
 }
 
 function Inserts() {
