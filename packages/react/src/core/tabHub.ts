@@ -1,5 +1,4 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { roomKey } from './ChannelRegistry';
 import type { ChannelRegistry, PostgresBinding, RoomChannel, RoomSnapshot } from './channelTypes';
 import type { PresenceUser } from './presenceUsers';
 import { stableHash } from './stableHash';

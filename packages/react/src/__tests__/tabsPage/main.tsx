@@ -46,19 +46,15 @@ const page = {
 (window as unknown as { page: typeof page }).page = page;
 
 function Tab({ session }: { session: Session }) {
-  page.leader = useTabLeader();
-  page.connection = useConnectionStatus().status;
-  if (page.connections.at(-1) !== page.connection) page.connections.push(page.connection);
-  page.room = useChannelStatus('board').phase;
-  if (page.phases.at(-1) !== page.room) page.phases.push(page.room);
+  const leader = useTabLeader();
+  const connection = useConnectionStatus().status;
+  const room = useChannelStatus('board').phase;
   const { send } = useBroadcast<{ text: string }>('board', 'chat', {
     self: true,
     onMessage: (payload: { text: string }, _message: BroadcastMessage) =>
       page.chat.push(payload.text),
   });
-  page.send = (text) => send({ text });
-  page.users = usePresence('board', { key: session.user.id, state: { [name]: true } })
-    .users as PresenceUser[];
+  const { users } = usePresence('board', { key: session.user.id, state: { [name]: true } });
   const notes = useRealtimeQuery(
     {
       queryKey: ['notes'],
@@ -71,7 +67,19 @@ function Tab({ session }: { session: Session }) {
     },
     { table: 'notes', room: 'board' },
   );
-  page.notes = (notes.data ?? []).map((note) => note.body);
+  // Reported after each commit, so every status and phase the tab showed is recorded.
+  useEffect(() => {
+    Object.assign(page, {
+      leader,
+      connection,
+      room,
+      users,
+      send: (text: string) => send({ text }),
+      notes: (notes.data ?? []).map((note) => note.body),
+    });
+    if (page.connections.at(-1) !== connection) page.connections.push(connection);
+    if (page.phases.at(-1) !== room) page.phases.push(room);
+  });
   return (
     <>
       <p data-testid="ready">{session.user.id}</p>
