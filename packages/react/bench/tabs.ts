@@ -1,16 +1,13 @@
 // pnpm bench:react, third part: the latency a follower tab pays for sharing the connection, from
 // the leader's socket to the follower's `useBroadcast` callback, at 200 events/s, in Chromium.
-import react from '@vitejs/plugin-react';
-import { chromium, type Page } from 'playwright-core';
-import { fileURLToPath } from 'node:url';
-import { createServer, defaultClientConditions } from 'vite';
+import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
+import { launchChromium, serveTabsPage } from '../src/__tests__/tabsPage/serve';
 import { startTestRealtime } from '../src/testing';
 
 const RATE = 200;
 const SECONDS = 15;
 const COUNT = RATE * SECONDS;
-const PAGE_ROOT = fileURLToPath(new URL('../src/__tests__/tabsPage/', import.meta.url));
 
 type Window = { page: { leader: string; room: string; ticks: number[]; supabase: never } };
 
@@ -19,19 +16,8 @@ const realtime = await startTestRealtime({
   transport: WebSocket as never,
   limits: { maxEventsPerSecond: 1_000_000_000 },
 });
-const vite = await createServer({
-  root: PAGE_ROOT,
-  configFile: false,
-  plugins: [react()],
-  resolve: { conditions: ['source', ...defaultClientConditions] },
-  server: { host: '127.0.0.1', port: 0 },
-  logLevel: 'warn',
-});
-await vite.listen();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const { vite, url } = await serveTabsPage();
+const browser = await launchChromium();
 try {
   const context = await browser.newContext();
   const open = async (tab: string): Promise<Page> => {
@@ -42,7 +28,7 @@ try {
       tab,
       bench: '1',
     });
-    await page.goto(`${vite.resolvedUrls?.local[0] ?? ''}?${query.toString()}`);
+    await page.goto(`${url}?${query.toString()}`);
     await page.waitForFunction(() => (window as unknown as Partial<Window>).page !== undefined);
     return page;
   };

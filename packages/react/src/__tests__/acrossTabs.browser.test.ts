@@ -1,18 +1,14 @@
 // @vitest-environment node
-import react from '@vitejs/plugin-react';
 import pg from 'pg';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { fileURLToPath } from 'node:url';
-import { createServer, defaultClientConditions, type ViteDevServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRealtime, type TestRealtime } from '../testing';
+import { launchChromium, serveTabsPage } from './tabsPage/serve';
 
 // Tabs of a real Chromium (one browser context = one origin's storage, as a user's browser has
 // it) on a real @roomkit/server with PostgreSQL: the page in ./tabsPage shares its connection
 // with `acrossTabs` unless opened with `?share=off`.
-
-const PAGE_ROOT = fileURLToPath(new URL('./tabsPage/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let realtime: TestRealtime;
 let db: pg.Client;
@@ -132,20 +128,8 @@ beforeAll(async () => {
     grant usage on sequence public.notes_id_seq to anon, authenticated;
     alter publication supabase_realtime add table public.notes;
   `);
-  vite = await createServer({
-    root: PAGE_ROOT,
-    configFile: false,
-    plugins: [react()],
-    resolve: { conditions: ['source', ...defaultClientConditions] },
-    server: { host: '127.0.0.1', port: 0 },
-    logLevel: 'warn',
-  });
-  await vite.listen();
-  pageUrl = vite.resolvedUrls?.local[0] ?? '';
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  ({ vite, url: pageUrl } = await serveTabsPage());
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

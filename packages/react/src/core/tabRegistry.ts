@@ -1,4 +1,4 @@
-import { roomKey } from './ChannelRegistry';
+import { bindingKey, roomKey } from './ChannelRegistry';
 import type {
   BroadcastMessage,
   ChannelNeeds,
@@ -33,9 +33,6 @@ const SEND_TIMEOUT_MS = 10_000;
 /** As the registry's: the server's postgres `system` reply may never come (an old server). */
 const READY_TIMEOUT_MS = 5000;
 const LEFT = 'the leader tab left';
-
-const bindingKey = (b: PostgresBinding): string =>
-  `${b.event}|${b.schema}|${b.table}|${b.filter ?? ''}`;
 
 /** What the registry keeps for one room in this tab. */
 function roomState() {
