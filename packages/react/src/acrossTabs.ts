@@ -111,7 +111,6 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
         hub = createTabHub({
           hub: crypto.randomUUID(),
           source: {
-            client,
             registry: own.registry,
             getState: own.store.getState,
             subscribe: own.store.subscribe,

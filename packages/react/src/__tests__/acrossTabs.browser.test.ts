@@ -118,6 +118,20 @@ const send = (page: Page, text: string): Promise<string> =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Each page's fetch count once no more are coming: a live query reads once more when its table
+ * first streams changes, a little after the join.
+ */
+async function settledFetches(pages: Page[]): Promise<number[]> {
+  let last: number[] = [];
+  for (;;) {
+    const now = await Promise.all(pages.map(async (page) => (await report(page)).fetches));
+    if (now.join() === last.join()) return now;
+    last = now;
+    await sleep(700);
+  }
+}
+
 beforeAll(async () => {
   realtime = await startTestRealtime({ db: 'embedded', dev: true });
   db = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
@@ -230,7 +244,7 @@ describe('acrossTabs', () => {
       const [leader] = await leaderOf(pages);
       expect(leader).toBeDefined();
       const followers = pages.filter((page) => page !== leader);
-      const before = await Promise.all(followers.map(async (page) => (await report(page)).fetches));
+      const before = await settledFetches(followers);
       const started = Date.now();
       if (how === 'closes') await (leader as Page).close();
       else if (how === 'crashes') {

@@ -1,4 +1,3 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ChannelRegistry, PostgresBinding, RoomChannel, RoomSnapshot } from './channelTypes';
 import type { PresenceUser } from './presenceUsers';
 import { stableHash } from './stableHash';
@@ -7,8 +6,6 @@ import type { ConnectionSnapshot } from './watchConnection';
 
 /** The leader's own per-tab machinery (a `createRealtimeStore` on its client), read by the hub. */
 export interface HubSource {
-  /** The leader's client; its socket is the group's one connection. */
-  client: SupabaseClient;
   /** The leader's channel registry, which holds every tab's rooms. */
   registry: ChannelRegistry;
   /** The leader's store state. */
@@ -194,23 +191,9 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
       }
     }
   });
-  const offReturn = registry.onReturn((key) => post({ type: 'returned', hub, key }));
-
-  // The server's `system` reply that a channel streams postgres changes comes after its join
-  // reply; tabs that return after a handover refetch only then (see `tabRegistry`).
-  const onSocketMessage = (message: { topic?: string; event?: string; payload?: unknown }) => {
-    const payload = message.payload as { extension?: unknown; status?: unknown } | undefined;
-    if (
-      message.event === 'system' &&
-      typeof message.topic === 'string' &&
-      payload?.extension === 'postgres_changes' &&
-      payload.status === 'ok'
-    ) {
-      post({ type: 'ready', hub, topic: message.topic });
-    }
-  };
-  const callbacks = source.client.realtime.stateChangeCallbacks;
-  callbacks.message.push(['roomkit-tabs', onSocketMessage]);
+  const offReturn = registry.onReturn((key, first) =>
+    post({ type: 'returned', hub, key, first: first === true }),
+  );
 
   post({ type: 'leader', ...dump() });
 
@@ -241,7 +224,6 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
       post({ type: 'resign', hub });
       offStore();
       offReturn();
-      callbacks.message = callbacks.message.filter(([, each]) => each !== onSocketMessage);
       for (const tab of [...tabs.keys()]) drop(tab);
     },
   };

@@ -61,10 +61,8 @@ export type HubNotice =
   | { type: 'status'; hub: string; key: string; snapshot: RoomSnapshot | undefined }
   /** A room's users, unchecked; undefined once the room is gone. */
   | { type: 'presence'; hub: string; key: string; users: readonly PresenceUser[] | undefined }
-  /** A room is back after a gap of the leader's socket. */
-  | { type: 'returned'; hub: string; key: string }
-  /** The server streams a channel's postgres changes (its `system` reply), by topic. */
-  | { type: 'ready'; hub: string; topic: string }
+  /** A room is back after a gap of the leader's socket, or (`first`) first streams its changes. */
+  | { type: 'returned'; hub: string; key: string; first: boolean }
   /** A broadcast for `b:<event>` listeners; `from` is the tab that sent it, which heard it already. */
   | { type: 'broadcast'; hub: string; key: string; message: BroadcastMessage; from?: string }
   /** A postgres change for `p:<binding>` listeners. */
@@ -90,7 +88,6 @@ const TYPES = new Set([
   'status',
   'presence',
   'returned',
-  'ready',
   'broadcast',
   'postgres',
   'sent',

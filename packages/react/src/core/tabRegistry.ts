@@ -30,7 +30,7 @@ export interface TabRegistryOptions {
 
 /** A send that waits for the leader's answer. */
 const SEND_TIMEOUT_MS = 10_000;
-/** As the registry's: the server's postgres `system` reply may never come (an old server). */
+/** As the registry's: the first stream of a room's changes may never be reported (an old server). */
 const READY_TIMEOUT_MS = 5000;
 const LEFT = 'the leader tab left';
 
@@ -54,7 +54,6 @@ function roomState() {
 
 type TabRoomChannel = RoomChannel &
   ReturnType<typeof roomState> & {
-    name: string;
     tabRoom: TabRoom;
     emit(id: string, message: unknown): void;
   };
@@ -72,7 +71,7 @@ type TabRoomChannel = RoomChannel &
 export function createTabRegistry(options: TabRegistryOptions) {
   const { tab, post } = options;
   const rooms = new Map<string, TabRoomChannel>();
-  const returnListeners = new Set<(key: string) => void>();
+  const returnListeners = new Set<(key: string, first?: boolean) => void>();
   const pending = new Map<number, (status: SendStatus) => void>();
   let hub: string | undefined;
   let connection = IDLE_SOCKET;
@@ -123,10 +122,10 @@ export function createTabRegistry(options: TabRegistryOptions) {
     }
   };
 
-  const emitReturn = (room: TabRoomChannel): void => {
+  const emitReturn = (room: TabRoomChannel, first = false): void => {
     clearTimeout(room.awaiting);
     room.awaiting = undefined;
-    for (const listener of returnListeners) listener(room.key);
+    for (const listener of returnListeners) listener(room.key, first);
   };
 
   const setStatus = (room: TabRoomChannel, snapshot: RoomSnapshot | undefined): void => {
@@ -144,7 +143,8 @@ export function createTabRegistry(options: TabRegistryOptions) {
       if (snapshot.phase === 'joining') snapshot = { ...snapshot, phase: 'rejoining' };
       if (snapshot.phase === 'joined') {
         room.returning = false;
-        // Tied queries refetch once the server streams the room's changes, as after any gap.
+        // Tied queries refetch once the server streams the room's changes, as after any gap:
+        // the new leader's first stream (its room's `first` return) completes this return.
         if ([...room.bindings.keys()].some((id) => room.listeners.get(id)?.size)) {
           room.awaiting = setTimeout(() => emitReturn(room), READY_TIMEOUT_MS);
         } else emitReturn(room);
@@ -204,7 +204,6 @@ export function createTabRegistry(options: TabRegistryOptions) {
     };
     const room: TabRoomChannel = Object.assign(state, {
       key,
-      name,
       tabRoom,
       emit,
       getSnapshot: () => room.snapshot,
@@ -338,12 +337,10 @@ export function createTabRegistry(options: TabRegistryOptions) {
           if (room) setUsers(room, notice.users);
           return;
         case 'returned':
-          if (room) emitReturn(room);
-          return;
-        case 'ready':
-          for (const each of rooms.values()) {
-            if (each.awaiting && `realtime:${each.name}` === notice.topic) emitReturn(each);
-          }
+          // A first stream that completes this tab's return after a handover is, to this tab, a
+          // return after a gap; one that comes before the room has joined again is ignored.
+          if (room?.awaiting) emitReturn(room);
+          else if (room && !room.returning) emitReturn(room, notice.first);
           return;
         case 'broadcast':
           if (notice.from !== tab) room?.emit(`b:${notice.message.event}`, notice.message);
