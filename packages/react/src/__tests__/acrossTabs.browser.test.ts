@@ -52,12 +52,18 @@ async function sockets(sub: string): Promise<{ channels: string[] }[]> {
 }
 
 /** Opens a tab of the page in `context`, named `tab`. */
-async function openTab(context: BrowserContext, tab: string, share = true): Promise<Page> {
+async function openTab(
+  context: BrowserContext,
+  tab: string,
+  share = true,
+  insertsIn = '',
+): Promise<Page> {
   const page = await context.newPage();
   const query = new URLSearchParams({
     url: realtime.server.url,
     key: realtime.server.anonKey,
     tab,
+    insertsIn,
     ...(share ? {} : { share: 'off' }),
   });
   await page.goto(`${pageUrl}?${query.toString()}`);
@@ -95,12 +101,12 @@ async function allJoined(pages: Page[]): Promise<void> {
 }
 
 /** A context of one user with `count` tabs, all joined; the first tab signed the user up. */
-async function userWithTabs(count: number, share = true) {
+async function userWithTabs(count: number, share = true, insertsIn = '') {
   const context = await browser.newContext();
-  const first = await openTab(context, 'tab1', share);
+  const first = await openTab(context, 'tab1', share, insertsIn);
   const id = await signUp(first);
   const pages = [first];
-  for (let i = 2; i <= count; i++) pages.push(await openTab(context, `tab${i}`, share));
+  for (let i = 2; i <= count; i++) pages.push(await openTab(context, `tab${i}`, share, insertsIn));
   await allJoined(pages);
   return { context, id, pages };
 }
@@ -219,7 +225,7 @@ describe('acrossTabs', () => {
   });
 
   it('shows a new row in every tab through the one join, with every tab’s bindings', async () => {
-    const { context, id, pages } = await userWithTabs(3);
+    const { context, id, pages } = await userWithTabs(3, true, 'tab2');
     await db.query(`insert into public.notes (body) values ('from the database')`);
     for (const page of pages) {
       await expect

@@ -1,15 +1,9 @@
-import { bindingKey, roomKey } from './ChannelRegistry';
-import type {
-  BroadcastMessage,
-  ChannelNeeds,
-  ChannelRegistry,
-  PostgresBinding,
-  RoomChannel,
-  SendStatus,
-} from './channelTypes';
-import { createPresenceUsers, type PresenceCheck, type PresenceUser } from './presenceUsers';
+import { roomKey } from './ChannelRegistry';
+import type { ChannelRegistry, SendStatus } from './channelTypes';
+import { createPresenceUsers, type PresenceUser } from './presenceUsers';
 import { IDLE_ROOM, type RoomSnapshot } from './roomChannel';
-import type { HubNotice, TabRequest, TabRoom, TabWants } from './tabMessages';
+import type { HubNotice, TabRequest, TabWants } from './tabMessages';
+import { createTabRoom, type TabRoomChannel, type TabRoomLink } from './tabRoom';
 import { IDLE_SOCKET, type ConnectionSnapshot } from './watchConnection';
 
 /** Options of {@link createTabRegistry}. */
@@ -28,35 +22,9 @@ export interface TabRegistryOptions {
   onUser(id: string | null): void;
 }
 
-/** A send that waits for the leader's answer. */
-const SEND_TIMEOUT_MS = 10_000;
 /** As the registry's: the first stream of a room's changes may never be reported (an old server). */
 const READY_TIMEOUT_MS = 5000;
 const LEFT = 'the leader tab left';
-
-/** What the registry keeps for one room in this tab. */
-function roomState() {
-  return {
-    refs: 0,
-    snapshot: IDLE_ROOM,
-    // Set by a handover in a room that was joined: it returns once the new leader joined it.
-    returning: false,
-    awaiting: undefined as ReturnType<typeof setTimeout> | undefined,
-    ack: false as boolean | undefined,
-    checkPresence: undefined as PresenceCheck | undefined,
-    retains: new Map<number, ChannelNeeds>(),
-    slices: new Map<object, [number, Record<string, unknown>]>(),
-    listeners: new Map<string, Set<(message: never) => void>>(),
-    bindings: new Map<string, PostgresBinding>(),
-    users: undefined as ReturnType<typeof createPresenceUsers> | undefined,
-  };
-}
-
-type TabRoomChannel = RoomChannel &
-  ReturnType<typeof roomState> & {
-    tabRoom: TabRoom;
-    emit(id: string, message: unknown): void;
-  };
 
 /**
  * A tab's registry when the connection is shared across tabs: the same contract as
@@ -185,96 +153,15 @@ export function createTabRegistry(options: TabRegistryOptions) {
     }
   };
 
-  const create = (name: string, isPrivate: boolean): TabRoomChannel => {
-    const key = roomKey(name, isPrivate);
-    const tabRoom: TabRoom = [name, isPrivate];
-    const state = roomState();
-    const emit = (id: string, message: unknown): void => {
-      for (const listener of state.listeners.get(id) ?? []) listener(message as never);
-    };
-    const add = (id: string, listener: (message: never) => void): (() => void) => {
-      let set = state.listeners.get(id);
-      if (!set) state.listeners.set(id, (set = new Set()));
-      set.add(listener);
-      changed();
-      return () => {
-        set.delete(listener);
-        changed();
-      };
-    };
-    const room: TabRoomChannel = Object.assign(state, {
-      key,
-      tabRoom,
-      emit,
-      getSnapshot: () => room.snapshot,
-      retain(needs: ChannelNeeds): () => void {
-        const id = ++ids;
-        const { checkPresence, ...wire } = needs;
-        state.refs++;
-        state.checkPresence ??= checkPresence;
-        state.ack ||= needs.ack;
-        state.retains.set(id, wire);
-        changed();
-        return () => {
-          if (!state.retains.delete(id)) return;
-          state.refs--;
-          changed();
-        };
-      },
-      onBroadcast(event: string, listener: (message: BroadcastMessage) => void, self?: boolean) {
-        const off = add(`b:${event}`, listener);
-        const offSelf = self ? add(`s:${event}`, listener) : undefined;
-        return () => {
-          off();
-          offSelf?.();
-        };
-      },
-      onPostgres(binding: PostgresBinding, listener: (change: never) => void) {
-        const id = `p:${bindingKey(binding)}`;
-        state.bindings.set(id, binding);
-        return add(id, listener);
-      },
-      async send(event: string, payload: unknown, rest?: boolean): Promise<SendStatus> {
-        const deliverSelf = (): void => emit(`s:${event}`, { event, payload });
-        // As with a channel of its own: no push unless joined, and REST only when allowed.
-        if (!hub || (room.snapshot.phase !== 'joined' && !rest)) return 'error';
-        if (!state.ack && room.snapshot.phase === 'joined') deliverSelf();
-        const id = ++ids;
-        const status = await new Promise<SendStatus>((resolve) => {
-          const timer = setTimeout(() => settle('timed out'), SEND_TIMEOUT_MS);
-          const settle = (status: SendStatus): void => {
-            clearTimeout(timer);
-            pending.delete(id);
-            resolve(status);
-          };
-          pending.set(id, settle);
-          try {
-            post({
-              type: 'send',
-              tab,
-              hub: hub ?? '',
-              id,
-              room: tabRoom,
-              event,
-              payload,
-              rest: !!rest,
-            });
-          } catch {
-            // A payload the browser cannot copy to another tab (a function, say).
-            settle('error');
-          }
-        });
-        if (status === 'ok' && (state.ack || room.snapshot.phase !== 'joined')) deliverSelf();
-        return status;
-      },
-      track(slice: Record<string, unknown> | null, owner: object = state.slices) {
-        if (slice) state.slices.set(owner, [state.slices.get(owner)?.[0] ?? ++ids, slice]);
-        else state.slices.delete(owner);
-        changed();
-      },
-    });
-    return room;
+  const link: TabRoomLink = {
+    tab,
+    post,
+    changed,
+    pending,
+    hub: () => hub,
+    nextId: () => ++ids,
   };
+  const create = (name: string, isPrivate: boolean) => createTabRoom(name, isPrivate, link);
 
   const registry: ChannelRegistry = {
     room(name, isPrivate) {

@@ -32,7 +32,7 @@ const page = {
   // Every connection status and room phase this tab showed, in order.
   connections: [] as string[],
   phases: [] as string[],
-  // Inserts heard through a binding only `tab2` has, merged into the shared join.
+  // Inserts heard through a binding only the tab named by `?insertsIn` has, merged into the join.
   inserts: 0,
   // With `?bench`: when each `tick` reached this tab's listener (`timeOrigin + now`), by number.
   ticks: [] as number[],
@@ -83,7 +83,7 @@ function Tab({ session }: { session: Session }) {
   return (
     <>
       <p data-testid="ready">{session.user.id}</p>
-      {name === 'tab2' ? <Inserts /> : null}
+      {name === params.get('insertsIn') ? <Inserts /> : null}
       {params.has('bench') ? <Ticks /> : null}
     </>
   );
