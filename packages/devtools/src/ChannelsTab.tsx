@@ -1,21 +1,23 @@
-import { useRealtime, type RoomSnapshot } from '@roomkit/react';
+import { useRealtime, type RoomPhase, type RoomSnapshot } from '@roomkit/react';
+import { leaveRoom, rejoinRoom } from '@roomkit/react/devtools';
 import { useSyncExternalStore } from 'react';
 import { describeBindings, liveChannel, parseRoomKey } from './channelsOnSocket';
 import type { RealtimeHistory } from './core/createRealtimeHistory';
 import { clock } from './time';
 import { useRealtimeState } from './useRealtimeState';
 
-/** Every room the provider knows: phase, reason, privacy, bindings, joins, and a rejoin. */
+/** The phases a room can be left from: it has, or is getting, a live channel. */
+const LEAVABLE: readonly RoomPhase[] = ['joining', 'joined', 'gap', 'rejoining'];
+/** The phases a room can be joined again from. */
+const REJOINABLE: readonly RoomPhase[] = ['joined', 'gap', 'errored', 'unauthorized'];
+
+/** Every room the provider knows: phase, reason, privacy, bindings, joins, leave and rejoin. */
 export function ChannelsTab(props: { history: RealtimeHistory }) {
-  const { client } = useRealtime();
+  const { client, registry } = useRealtime();
   const channels = useRealtimeState((state) => state.channels);
   const { rooms } = useSyncExternalStore(props.history.subscribe, props.history.getSnapshot);
   const entries = Object.entries(channels) as [string, RoomSnapshot][];
   if (entries.length === 0) return <p className="rkd-muted">No room is in use.</p>;
-
-  // Leaving the live channel is what a server close does: the registry joins it again for the
-  // consumers that still hold the room.
-  const rejoin = (key: string): void => void liveChannel(client, key)?.unsubscribe();
 
   return (
     <table aria-label="Channels">
@@ -60,15 +62,26 @@ export function ChannelsTab(props: { history: RealtimeHistory }) {
               </td>
               <td data-slot="joins">{history?.joins ?? 0}</td>
               <td>
-                <button
-                  type="button"
-                  className="rkd-btn"
-                  aria-label={`Rejoin ${name}`}
-                  disabled={room.phase !== 'joined'}
-                  onClick={() => rejoin(key)}
-                >
-                  Rejoin
-                </button>
+                <div className="rkd-tools">
+                  <button
+                    type="button"
+                    className="rkd-btn"
+                    aria-label={`Leave ${name}`}
+                    disabled={!LEAVABLE.includes(room.phase)}
+                    onClick={() => leaveRoom(registry, name, isPrivate)}
+                  >
+                    Leave
+                  </button>
+                  <button
+                    type="button"
+                    className="rkd-btn"
+                    aria-label={`Rejoin ${name}`}
+                    disabled={!REJOINABLE.includes(room.phase)}
+                    onClick={() => rejoinRoom(registry, name, isPrivate)}
+                  >
+                    Rejoin
+                  </button>
+                </div>
               </td>
             </tr>
           );

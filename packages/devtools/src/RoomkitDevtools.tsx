@@ -7,6 +7,7 @@ import { createEventLog } from './core/createEventLog';
 import { createRealtimeHistory } from './core/createRealtimeHistory';
 import { EventsTab } from './EventsTab';
 import { PresenceTab } from './PresenceTab';
+import { QueriesTab } from './QueriesTab';
 import { ShadowHost } from './ShadowHost';
 
 /** Props of {@link RoomkitDevtools}. */
@@ -21,7 +22,7 @@ export interface RoomkitDevtoolsProps {
   eventLimit?: number;
 }
 
-const TABS = ['Connection', 'Channels', 'Presence', 'Events'] as const;
+const TABS = ['Connection', 'Channels', 'Presence', 'Events', 'Queries'] as const;
 type Tab = (typeof TABS)[number];
 
 function useTheme(theme: 'light' | 'dark' | 'system'): 'light' | 'dark' {
@@ -38,8 +39,9 @@ function useTheme(theme: 'light' | 'dark' | 'system'): 'light' | 'dark' {
 }
 
 /**
- * A floating button that opens a panel showing the provider's connection, rooms, presence and
- * a live event log, with actions to drop the connection and rejoin a room. Place it inside
+ * A floating button that opens a panel showing the provider's connection, rooms, presence, a
+ * live event log and the queries tied to rooms, with actions to drop or stall the connection
+ * and to leave or rejoin a room. Place it inside
  * `<RealtimeProvider>`; its styles live in a shadow root.
  * @example
  * <RealtimeProvider client={supabase}>
@@ -162,6 +164,7 @@ export function RoomkitDevtools(props: RoomkitDevtoolsProps) {
               {tab === 'Channels' && <ChannelsTab history={history} />}
               {tab === 'Presence' && <PresenceTab />}
               {tab === 'Events' && <EventsTab log={log} />}
+              {tab === 'Queries' && <QueriesTab />}
             </div>
           </div>
         )}
