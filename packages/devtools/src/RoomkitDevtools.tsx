@@ -20,6 +20,11 @@ export interface RoomkitDevtoolsProps {
   theme?: 'light' | 'dark' | 'system';
   /** How many events the log keeps before letting the oldest go. @default 500 */
   eventLimit?: number;
+  /**
+   * The button's text and the panel's name (`<label> devtools`): tells apart the panels of
+   * several providers on one page. @default 'Roomkit'
+   */
+  label?: string;
 }
 
 const TABS = ['Connection', 'Channels', 'Presence', 'Events', 'Queries'] as const;
@@ -51,6 +56,7 @@ function useTheme(theme: 'light' | 'dark' | 'system'): 'light' | 'dark' {
  */
 export function RoomkitDevtools(props: RoomkitDevtoolsProps) {
   const { position = 'bottom-right', initialIsOpen = false, theme = 'system' } = props;
+  const label = props.label ?? 'Roomkit';
   const limit = props.eventLimit ?? 500;
   const realtime = useRealtime();
   const { status } = useConnectionStatus();
@@ -109,20 +115,20 @@ export function RoomkitDevtools(props: RoomkitDevtoolsProps) {
           }}
         >
           <span className="rkd-dot" data-state={status} aria-hidden="true" />
-          Roomkit
+          {label}
         </button>
         {open && (
           <div
             id={`${id}-panel`}
             role="dialog"
-            aria-label="Roomkit devtools"
+            aria-label={`${label} devtools`}
             className="rkd-panel"
             data-position={position}
             data-state="open"
             onKeyDown={onKeyDown}
           >
             <div className="rkd-head">
-              <span className="rkd-title">Roomkit</span>
+              <span className="rkd-title">{label}</span>
               <div role="tablist" aria-label="Views" className="rkd-tabs" onKeyDown={onTabKey}>
                 {TABS.map((each) => (
                   <button

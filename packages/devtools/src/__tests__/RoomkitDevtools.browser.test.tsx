@@ -349,6 +349,30 @@ describe('RoomkitDevtools', () => {
     await expect.element(page.getByText(/No query is tied to a room/)).toBeVisible();
   });
 
+  it('tells the panels of two providers apart by their labels', async () => {
+    const room = `dev-${uuid()}`;
+    const bob = `bob-${uuid()}`;
+    const [a, b] = await Promise.all([clientFor(`ann-${uuid()}`), clientFor(bob)]);
+    render(
+      <>
+        <Side client={a}>
+          <Member room={room} id="ann" name="Ann" />
+          <RoomkitDevtools label="Ann" />
+        </Side>
+        <Side client={b}>
+          <Member room={room} id="bob" name="Bob" />
+          <RoomkitDevtools label="Bob" position="bottom-left" />
+        </Side>
+      </>,
+    );
+    await userEvent.click(page.getByRole('button', { name: 'Bob', exact: true }));
+    const dialog = page.getByRole('dialog', { name: 'Bob devtools' });
+    await expect.element(dialog.getByText(bob)).toBeVisible();
+    await expect
+      .element(page.getByRole('dialog', { name: 'Ann devtools' }))
+      .not.toBeInTheDocument();
+  });
+
   it("adds no renders to the app's components while it is used", async () => {
     const renders = { count: 0 };
     /** An app component that reads the connection, as a status bar would. */
