@@ -6,10 +6,18 @@ import type { RealtimeHistory } from './core/createRealtimeHistory';
 import { clock } from './time';
 import { useRealtimeState } from './useRealtimeState';
 
-/** The phases a room can be left from: it has, or is getting, a live channel. */
-const LEAVABLE: readonly RoomPhase[] = ['joining', 'joined', 'gap', 'rejoining'];
-/** The phases a room can be joined again from. */
-const REJOINABLE: readonly RoomPhase[] = ['joined', 'gap', 'errored', 'unauthorized'];
+/**
+ * The room actions and the phases each applies in: a room can be left while it has, or is
+ * getting, a live channel, and joined again once it has been joined or refused.
+ */
+const ACTIONS: readonly {
+  label: string;
+  from: readonly RoomPhase[];
+  act: typeof leaveRoom;
+}[] = [
+  { label: 'Leave', from: ['joining', 'joined', 'gap', 'rejoining'], act: leaveRoom },
+  { label: 'Rejoin', from: ['joined', 'gap', 'errored', 'unauthorized'], act: rejoinRoom },
+];
 
 /** Every room the provider knows: phase, reason, privacy, bindings, joins, leave and rejoin. */
 export function ChannelsTab(props: { history: RealtimeHistory }) {
@@ -63,24 +71,18 @@ export function ChannelsTab(props: { history: RealtimeHistory }) {
               <td data-slot="joins">{history?.joins ?? 0}</td>
               <td>
                 <div className="rkd-tools">
-                  <button
-                    type="button"
-                    className="rkd-btn"
-                    aria-label={`Leave ${name}`}
-                    disabled={!LEAVABLE.includes(room.phase)}
-                    onClick={() => leaveRoom(registry, name, isPrivate)}
-                  >
-                    Leave
-                  </button>
-                  <button
-                    type="button"
-                    className="rkd-btn"
-                    aria-label={`Rejoin ${name}`}
-                    disabled={!REJOINABLE.includes(room.phase)}
-                    onClick={() => rejoinRoom(registry, name, isPrivate)}
-                  >
-                    Rejoin
-                  </button>
+                  {ACTIONS.map(({ label, from, act }) => (
+                    <button
+                      key={label}
+                      type="button"
+                      className="rkd-btn"
+                      aria-label={`${label} ${name}`}
+                      disabled={!from.includes(room.phase)}
+                      onClick={() => act(registry, name, isPrivate)}
+                    >
+                      {label}
+                    </button>
+                  ))}
                 </div>
               </td>
             </tr>
