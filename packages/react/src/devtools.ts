@@ -13,7 +13,8 @@ export const LEFT_ON_REQUEST = 'left on request';
 /**
  * Leaves a room's channel now and keeps it out: its consumers see phase `'errored'` with the
  * reason {@link LEFT_ON_REQUEST} (others see the user leave its presence) until
- * {@link rejoinRoom}. Returns false when no consumer holds the room.
+ * {@link rejoinRoom}, or until another user signs in (which joins every room again as them).
+ * Returns false when no consumer holds the room.
  * @example
  * const { registry } = useRealtime();
  * leaveRoom(registry, 'chat:lobby');
