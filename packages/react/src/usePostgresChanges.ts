@@ -40,7 +40,7 @@ export function usePostgresChanges<Row extends Record<string, unknown> = Record<
   // Plain JavaScript (or a cast) can still pass one: fail loudly, in every build, not silently.
   if ('queryKey' in options) {
     throw new Error(
-      'usePostgresChanges takes no `queryKey`: see useRealtimeQuery in @roomkit/react/query',
+      '`queryKey` moved to @roomkit/react/query',
     );
   }
   const { registry } = useRealtimeContext('usePostgresChanges');

@@ -217,6 +217,14 @@ describe('several queries on one table', () => {
       ).toBe(true),
     );
     expect(realtime.server.stats.joins - joins).toBe(1);
+    // Each tied query is read once more when the table's changes first stream; the writes
+    // counted below are then the changes' alone.
+    await waitFor(() => {
+      const cached = queries.getQueryCache().findAll();
+      expect(cached).toHaveLength(4);
+      expect(cached.map((query) => query.state.dataUpdateCount)).toEqual([2, 2, 2, 2]);
+      expect(queries.isFetching()).toBe(0);
+    });
     const untouched = result.current.two.data;
 
     await act(() =>
