@@ -1,5 +1,4 @@
 'use client';
-import { useBroadcast } from '@roomkit/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
@@ -9,7 +8,6 @@ import {
   useMemo,
   useRef,
   useState,
-  useSyncExternalStore,
   type ComponentType,
   type FormEvent,
   type HTMLAttributes,
@@ -17,27 +15,30 @@ import {
 } from 'react';
 import { ChatHistory } from './ChatHistory';
 import { ChatRow, type ChatLabels, type ChatRowContext } from './ChatRow';
-import {
-  isChatMessage,
-  type ChatEntry,
-  type ChatHistoryProps,
-  type ChatMessage,
-  type ChatPersistence,
-} from './chatTypes';
-import { createMessageStore } from './createMessageStore';
+import type { ChatEntry, ChatHistoryProps, ChatPersistence } from './chatTypes';
+import type { ChatTable } from './createChatTable';
 import { cx } from './cx';
 import { formatTyping } from './TypingIndicator';
 import type { RoomUser } from './types';
+import { useChat } from './useChat';
 import { useLogPadding } from './useLogPadding';
-import { useTyping } from './useTyping';
 
 /** Props of {@link Chat}. */
 export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
-  /** The room (broadcast channel) to chat in. */
+  /** The room to chat in. */
   room: string;
-  /** This user, the author of what they send. */
+  /** This user, the author of what they send (with `table`, `id` is their auth user id). */
   user: RoomUser;
-  /** Stores messages and loads history; without it the chat keeps only what it saw live. */
+  /**
+   * Server-authoritative messages in the chat tables of `@roomkit/ui/sql` (`true` uses the
+   * provider's client): see {@link useChat}. Without it the chat is broadcast only (ephemeral).
+   * @default false
+   */
+  table?: boolean | ChatTable;
+  /**
+   * Broadcast mode: stores messages and loads history; without it (and without `table`) the chat
+   * keeps only what it saw live.
+   */
   persistence?: ChatPersistence;
   /**
    * Loads history from `persistence` into the chat; `QueryChatHistory` from `@roomkit/ui/query`
@@ -73,18 +74,19 @@ export const chatLabels: ChatLabels = {
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const defaultFormatTime = (ms: number) => timeFormat.format(ms);
 const BOTTOM_SLACK = 48;
-const makeId = () => globalThis.crypto.randomUUID();
 
 /**
- * A realtime chat over broadcast: optimistic sends with retry, deduplication by id, optional
- * history, typing, grouping and a virtualized, memoized log that stays smooth at 10,000 messages.
+ * A realtime chat built on {@link useChat}: server-authoritative messages with `table` (or
+ * ephemeral broadcast), optimistic sends with an outbox, history, typing, grouping and a
+ * virtualized, memoized log that stays smooth at 10,000 messages.
  * @example
- * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} persistence={supabaseChatPersistence(supabase)} />
+ * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} table />
  */
 export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   {
     room,
     user,
+    table,
     persistence,
     history: History = ChatHistory,
     pageSize = 50,
@@ -98,39 +100,16 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   ref,
 ) {
   const labels = useMemo(() => ({ ...chatLabels, ...labelsProp }), [labelsProp]);
-  const [store] = useState(createMessageStore);
-  const list = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
-  const { send } = useBroadcast<ChatMessage>(room, 'message', {
-    ack: true,
-    onMessage: (payload) => {
-      if (isChatMessage(payload)) store.add([{ ...payload, status: 'sent' }]);
-    },
+  const chat = useChat({
+    room,
+    user,
+    table: table ?? false,
+    ...(persistence ? { persistence } : {}),
+    pageSize,
   });
-  const { typing, notify } = useTyping(room, { user });
-  const deliver = useCallback(
-    async (message: ChatMessage) => {
-      store.setStatus(message.id, 'pending');
-      const [status, saved] = await Promise.all([
-        send(message),
-        persistence?.save(room, message).then(
-          () => true,
-          () => false,
-        ) ?? true,
-      ]);
-      store.setStatus(message.id, status === 'ok' && saved ? 'sent' : 'failed');
-    },
-    [send, persistence, room, store],
-  );
-  const retry = useCallback(
-    (id: string) => {
-      const entry = store.get(id);
-      if (entry?.status === 'failed') {
-        const { status: _status, ...message } = entry;
-        void deliver(message);
-      }
-    },
-    [store, deliver],
-  );
+  const { messages: list, typing, notifyTyping: notify, retry, session } = chat;
+  const loadOlder = useRef(chat.loadOlder);
+  loadOlder.current = chat.hasOlder ? chat.loadOlder : () => undefined;
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const sizerRef = useRef<HTMLDivElement>(null);
@@ -157,22 +136,13 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     atBottom: true,
     count: 0,
   });
-  const loadOlder = useRef<(() => void) | null>(null);
-  const setLoadOlder = useCallback((load: (() => void) | null) => {
-    loadOlder.current = load;
-  }, []);
-  const addHistory = useCallback(
-    (messages: readonly ChatMessage[]) =>
-      store.add(messages.map((message) => ({ ...message, status: 'sent' as const }))),
-    [store],
-  );
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
     atBottom.current = bottom;
     if (bottom !== seen.atBottom) setSeen({ atBottom: bottom, count: list.length });
-    if (el.scrollTop < 200) loadOlder.current?.();
+    if (el.scrollTop < 200) loadOlder.current();
   };
   const last = list[list.length - 1];
   const first = list[0];
@@ -198,21 +168,19 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     if (!body) return;
     setDraft('');
     notify(true);
-    const message: ChatMessage = { id: makeId(), user, body, createdAt: Date.now() };
-    store.add([{ ...message, status: 'pending' }]);
-    void deliver(message);
+    chat.send(body);
   };
 
   const measure = virtualizer.measureElement;
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
-      {persistence ? (
+      {persistence && !table ? (
         <History
           room={room}
           persistence={persistence}
           pageSize={pageSize}
-          add={addHistory}
-          setLoadOlder={setLoadOlder}
+          add={session.addHistory}
+          setLoadOlder={session.setLoadOlder}
         />
       ) : null}
       <div
