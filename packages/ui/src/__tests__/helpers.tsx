@@ -26,6 +26,25 @@ export async function clientFor(
   return client;
 }
 
+/**
+ * A real user: signed in anonymously through the server's auth API with `name` in their user
+ * metadata (what the chat tables show as their name), on their own client.
+ */
+export async function signedIn(
+  name: string,
+): Promise<{ client: SupabaseClient; user: { id: string; name: string } }> {
+  const { url, anonKey } = await commands.realtimeInfo();
+  const client = createClient(url, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, storageKey: `rk-ui-${++count}` },
+    realtime: { reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }) },
+  });
+  clients.push(client);
+  const { data, error } = await client.auth.signInAnonymously({ options: { data: { name } } });
+  if (error || !data.session || !data.user) throw new Error(`sign-in failed: ${error?.message}`);
+  await client.realtime.setAuth(data.session.access_token);
+  return { client, user: { id: data.user.id, name } };
+}
+
 /** Closes every client made by {@link clientFor}. */
 export async function closeClients() {
   await Promise.all(clients.splice(0).map((client) => client.removeAllChannels()));
