@@ -16,7 +16,7 @@ import {
 import { ChatHistory } from './ChatHistory';
 import { ChatRow, type ChatLabels, type ChatRowContext } from './ChatRow';
 import type { ChatEntry, ChatHistoryProps, ChatPersistence } from './chatTypes';
-import type { ChatTable } from './createChatTable';
+import type { ChatSource } from './chatSource';
 import { cx } from './cx';
 import { formatTyping } from './TypingIndicator';
 import type { RoomUser } from './types';
@@ -30,11 +30,10 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   /** This user, the author of what they send (with `table`, `id` is their auth user id). */
   user: RoomUser;
   /**
-   * Server-authoritative messages in the chat tables of `@roomkit/ui/sql` (`true` uses the
-   * provider's client): see {@link useChat}. Without it the chat is broadcast only (ephemeral).
-   * @default false
+   * Server-authoritative messages: `chatTable(supabase)` from `@roomkit/ui/table`, made once (see
+   * {@link useChat}). Without it the chat is broadcast only: ephemeral.
    */
-  table?: boolean | ChatTable;
+  table?: ChatSource;
   /**
    * Broadcast mode: stores messages and loads history; without it (and without `table`) the chat
    * keeps only what it saw live.
@@ -103,7 +102,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const chat = useChat({
     room,
     user,
-    table: table ?? false,
+    ...(table ? { table } : {}),
     ...(persistence ? { persistence } : {}),
     pageSize,
   });
@@ -174,7 +173,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const measure = virtualizer.measureElement;
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
-      {persistence && !table ? (
+      {persistence && session.addHistory && session.setLoadOlder ? (
         <History
           room={room}
           persistence={persistence}

@@ -1,9 +1,9 @@
 'use client';
 import { useChannelStatus, useRealtime, type RoomSnapshot } from '@roomkit/react';
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import type { ChatConnection, ChatSnapshot, ChatSource } from './chatSource';
 import type { ChatPersistence } from './chatTypes';
-import { createChatSession, type ChatSession, type ChatSnapshot } from './createChatSession';
-import { createChatTable, type ChatTable } from './createChatTable';
+import { createBroadcastSession } from './createBroadcastSession';
 import type { RoomUser } from './types';
 import { useLatest } from './useLatest';
 import { useTyping } from './useTyping';
@@ -12,17 +12,15 @@ import { useTyping } from './useTyping';
 export interface UseChatOptions {
   /** The room. */
   room: string;
-  /** This user (with a table, their auth user id): the author of what they send. */
+  /** This user (with a table, `id` is their auth user id): the author of what they send. */
   user: RoomUser;
   /**
-   * Store messages in the chat tables of `@roomkit/ui/sql` (`true` uses the provider's client, or
-   * pass `createChatTable(supabase)`): a message is stored first, and everyone, the sender
-   * included, shows what the database stored. Without it the chat is broadcast only: ephemeral,
-   * with the author and time each sender claims.
-   * @default false
+   * Where messages live: `chatTable(supabase)` from `@roomkit/ui/table` stores each one first and
+   * shows everyone, the sender included, only what the database stored. Without it the chat is
+   * broadcast only: ephemeral, with the author and time each sender claims. Make it once.
    */
-  table?: boolean | ChatTable;
-  /** Broadcast mode only: where messages are also saved, and history is read from. */
+  table?: ChatSource;
+  /** Broadcast mode only: where messages are also saved (`<Chat>` reads history from it). */
   persistence?: ChatPersistence;
   /** History page size. @default 50 */
   pageSize?: number;
@@ -32,15 +30,18 @@ export interface UseChatOptions {
 export interface UseChatResult
   extends
     ChatSnapshot,
-    Pick<ChatSession, 'send' | 'retry' | 'edit' | 'remove' | 'react' | 'loadOlder' | 'markRead'> {
+    Pick<
+      ChatConnection,
+      'send' | 'retry' | 'edit' | 'remove' | 'react' | 'loadOlder' | 'reveal' | 'markRead'
+    > {
   /** The message channel's phase and reason. */
   status: RoomSnapshot;
   /** The names of the others typing now. */
   typing: readonly string[];
   /** Tells the others this user is typing (`true`: stopped); cheap to call on every keystroke. */
   notifyTyping: (stop?: boolean) => void;
-  /** The session itself, for `<Chat>`'s history loader in broadcast mode. */
-  session: ChatSession;
+  /** The connection itself (broadcast mode: `<Chat>`'s history loader adds pages through it). */
+  session: ChatConnection;
 }
 
 const storage = () => {
@@ -53,43 +54,38 @@ const storage = () => {
 };
 
 /**
- * A room's chat without UI: messages, sending with an offline outbox, edits, deletes, reactions,
- * replies, history, typing and read pointers. `<Chat>` is built on it.
+ * A room's chat without UI: messages, sending (with an offline outbox when table-backed), edits,
+ * deletes, reactions, replies, history, typing and read pointers. `<Chat>` is built on it.
  * @example
- * const { messages, send, hasOlder, loadOlder } = useChat({ room: 'lobby', user, table: true });
+ * const table = chatTable(supabase); // from '@roomkit/ui/table', made once
+ * const { messages, send, hasOlder, loadOlder } = useChat({ room: 'lobby', user, table });
  */
 export function useChat(options: UseChatOptions): UseChatResult {
-  const { room, user, table: tableOption = false, persistence, pageSize = 50 } = options;
-  const { registry, client } = useRealtime();
-  const table = useMemo(
-    () => (tableOption === true ? createChatTable(client) : tableOption || undefined),
-    [tableOption, client],
-  );
+  const { room, user, table, pageSize = 50 } = options;
+  const { registry } = useRealtime();
   // Read when used: an adapter or user object made in render must not start a new session.
-  const latest = useLatest({ user, persistence });
+  const latest = useLatest(options);
   const userId = user.id;
-  const session = useMemo(
-    () =>
-      createChatSession({
-        room,
-        userId,
-        user: () => latest.current.user,
-        registry,
-        table,
-        persistence: () => latest.current.persistence,
-        pageSize,
-        storage: storage(),
-      }),
-    [room, userId, latest, registry, table, pageSize],
-  );
+  const session = useMemo(() => {
+    const connect = {
+      room,
+      userId,
+      user: () => latest.current.user,
+      registry,
+      pageSize,
+      storage: storage(),
+      persistence: () => latest.current.persistence,
+    };
+    return table ? table.connect(connect) : createBroadcastSession(connect);
+  }, [room, userId, latest, registry, table, pageSize]);
   useEffect(() => session.start(), [session]);
   const snapshot = useSyncExternalStore(
     session.subscribe,
     session.getSnapshot,
     session.getSnapshot,
   );
-  const status = useChannelStatus(table ? `chat:${room}` : room, { private: !!table });
-  const { typing, notify } = useTyping(table ? `chat-live:${room}` : room, {
+  const status = useChannelStatus(table ? table.topic(room) : room, { private: !!table });
+  const { typing, notify } = useTyping(table ? table.liveTopic(room) : room, {
     user,
     private: !!table,
   });
@@ -106,6 +102,7 @@ export function useChat(options: UseChatOptions): UseChatResult {
       remove: session.remove,
       react: session.react,
       loadOlder: session.loadOlder,
+      reveal: session.reveal,
       markRead: session.markRead,
     }),
     [snapshot, status, typing, notify, session],

@@ -1,8 +1,10 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
+import { chatTable, type ChatTableSource } from '../chatTable';
 import { createChatTable } from '../createChatTable';
 import { useChat, type UseChatResult } from '../useChat';
 import { closeClients, Side, signedIn, uuid } from './helpers';
@@ -31,13 +33,22 @@ async function write(side: string, text: string) {
   await userEvent.keyboard('{Enter}');
 }
 
+const tables = new WeakMap<SupabaseClient, ChatTableSource>();
+/** One chat source per client, as an app makes it once. */
+const tableOf = (client: SupabaseClient) => {
+  const table = tables.get(client) ?? chatTable(client);
+  tables.set(client, table);
+  return table;
+};
+
 /** A headless chat: hands each render's `useChat` result to the test. */
 function Probe(props: {
+  table: ChatTableSource;
   room: string;
   user: { id: string; name: string };
   onChat: (chat: UseChatResult) => void;
 }) {
-  props.onChat(useChat({ room: props.room, user: props.user, table: true }));
+  props.onChat(useChat({ room: props.room, user: props.user, table: props.table }));
   return null;
 }
 
@@ -50,10 +61,15 @@ describe('Chat with a table', () => {
       <>
         <Side client={ann.client}>
           {/* Ann's app claims she is Bo: only her own pending copy may show that. */}
-          <Chat room={room} user={{ id: ann.user.id, name: 'Bo' }} table data-testid="a" />
+          <Chat
+            room={room}
+            user={{ id: ann.user.id, name: 'Bo' }}
+            table={tableOf(ann.client)}
+            data-testid="a"
+          />
         </Side>
         <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table data-testid="b" />
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
         </Side>
       </>,
     );
@@ -76,10 +92,10 @@ describe('Chat with a table', () => {
     render(
       <>
         <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table data-testid="a" />
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
         </Side>
         <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table data-testid="b" />
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
         </Side>
       </>,
     );
@@ -104,10 +120,15 @@ describe('Chat with a table', () => {
     render(
       <>
         <Side client={ann.client}>
-          <Probe room={room} user={ann.user} onChat={(c) => (chat = c)} />
+          <Probe
+            table={tableOf(ann.client)}
+            room={room}
+            user={ann.user}
+            onChat={(c) => (chat = c)}
+          />
         </Side>
         <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table data-testid="b" />
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
         </Side>
       </>,
     );
@@ -132,7 +153,7 @@ describe('Chat with a table', () => {
     const bo = await signedIn('Bo');
     render(
       <Side client={bo.client}>
-        <Chat room={room} user={bo.user} table data-testid="b" />
+        <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
       </Side>,
     );
     await expect
@@ -183,10 +204,10 @@ describe('Chat with a table', () => {
     render(
       <>
         <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table data-testid="a" />
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
         </Side>
         <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table data-testid="b" />
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
         </Side>
       </>,
     );
@@ -224,7 +245,7 @@ describe('Chat with a table', () => {
     const ann = await signedIn('Ann');
     const first = render(
       <Side client={ann.client}>
-        <Chat room={room} user={ann.user} table data-testid="a" />
+        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
       </Side>,
     );
     await expect
@@ -242,7 +263,7 @@ describe('Chat with a table', () => {
     }
     render(
       <Side client={ann.client}>
-        <Chat room={room} user={ann.user} table data-testid="a" />
+        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
       </Side>,
     );
     await expect
