@@ -14,7 +14,7 @@ import {
   type ReactNode,
 } from 'react';
 import { ChatHistory } from './ChatHistory';
-import { ChatRow, type ChatLabels, type ChatRowContext } from './ChatRow';
+import { ChatRow, type ChatLabels, type ChatRowActions, type ChatRowContext } from './ChatRow';
 import type { ChatEntry, ChatHistoryProps, ChatPersistence } from './chatTypes';
 import type { ChatSource } from './chatSource';
 import { cx } from './cx';
@@ -55,6 +55,8 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   formatTime?: (ms: number) => string;
   /** Renders a message's content inside its row; pass a stable function. */
   renderMessage?: (entry: ChatEntry, context: ChatRowContext) => ReactNode;
+  /** The quick reactions offered on each message (table-backed chats); pass a stable array. @default ['👍', '❤️', '😂'] */
+  reactions?: readonly string[];
 }
 
 /** The default English texts of `<Chat>`. */
@@ -68,7 +70,20 @@ export const chatLabels: ChatLabels = {
   failed: 'Not sent',
   newMessages: (count) => (count === 1 ? '1 new message' : `${count} new messages`),
   typing: formatTyping,
+  edited: '(edited)',
+  deleted: 'Message deleted',
+  reply: 'Reply',
+  replyingTo: (name) => `Replying to ${name}`,
+  edit: 'Edit',
+  editing: 'Editing message',
+  remove: 'Delete',
+  cancel: 'Cancel',
+  react: (emoji) => `React with ${emoji}`,
+  reactedBy: (emoji, names) => `${emoji} ${names.join(', ')}`,
 };
+
+const QUICK_REACTIONS = ['👍', '❤️', '😂'] as const;
+const ignore = () => undefined;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const defaultFormatTime = (ms: number) => timeFormat.format(ms);
@@ -93,6 +108,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     groupWithinMs = 300_000,
     formatTime = defaultFormatTime,
     renderMessage,
+    reactions = QUICK_REACTIONS,
     className,
     ...props
   },
@@ -108,7 +124,41 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   });
   const { messages: list, typing, notifyTyping: notify, retry, session } = chat;
   const loadOlder = useRef(chat.loadOlder);
-  loadOlder.current = chat.hasOlder ? chat.loadOlder : () => undefined;
+  loadOlder.current = chat.hasOlder ? chat.loadOlder : ignore;
+  const listRef = useRef(list);
+  listRef.current = list;
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [draft, setDraft] = useState('');
+  // What the composer does with its text besides sending it: reply to, or replace, a message.
+  const [target, setTarget] = useState<{ type: 'reply' | 'edit'; entry: ChatEntry } | null>(null);
+  const [jumpTo, setJumpTo] = useState<string | null>(null);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const actions = useMemo<ChatRowActions | undefined>(
+    () =>
+      table && {
+        userId: user.id,
+        emoji: reactions,
+        reply: (entry) => {
+          setTarget({ type: 'reply', entry });
+          inputRef.current?.focus();
+        },
+        edit: (entry) => {
+          setTarget({ type: 'edit', entry });
+          setDraft(entry.body);
+          inputRef.current?.focus();
+        },
+        remove: (id) => void chat.remove(id).catch(ignore),
+        react: (id, emoji) => void chat.react(id, emoji).catch(ignore),
+        jump: (id) => void chat.reveal(id).then((found) => found && setJumpTo(id), ignore),
+        nameOf: (id) => listRef.current.findLast((entry) => entry.user.id === id)?.user.name ?? '?',
+      },
+    // The chat's functions are stable for its session.
+    [table, user.id, reactions, chat.remove, chat.react, chat.reveal],
+  );
+  const byId = useMemo(
+    () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
+    [actions, list],
+  );
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const sizerRef = useRef<HTMLDivElement>(null);
@@ -159,15 +209,31 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
   }, [last, list.length, user.id, virtualizer]);
   const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
+  useEffect(() => {
+    // What the user sees at the end of the log is read.
+    if (last?.status === 'sent' && atBottom.current) chat.markRead().catch(ignore);
+  }, [last, chat.markRead]);
+  useEffect(() => {
+    const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
+    if (index < 0) return;
+    // Leaving the end: a row that resizes meanwhile must not pull the log back down.
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlight(jumpTo);
+    setJumpTo(null);
+    const timer = setTimeout(() => setHighlight(null), 2000);
+    return () => clearTimeout(timer);
+  }, [jumpTo, list, virtualizer]);
 
-  const [draft, setDraft] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const body = draft.trim();
     if (!body) return;
     setDraft('');
+    setTarget(null);
     notify(true);
-    chat.send(body);
+    if (target?.type === 'edit') chat.edit(target.entry.id, body).catch(ignore);
+    else chat.send(body, { replyTo: target?.entry.id ?? null });
   };
 
   const measure = virtualizer.measureElement;
@@ -222,6 +288,9 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 retry={retry}
                 labels={labels}
                 formatTime={formatTime}
+                quoted={entry.replyTo ? byId?.get(entry.replyTo) : undefined}
+                actions={actions}
+                highlighted={entry.id === highlight}
               />
             );
           })}
@@ -244,8 +313,28 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       >
         {labels.typing(typing)}
       </div>
+      {target ? (
+        <div data-slot="chat-composer-note" data-state={target.type}>
+          {target.type === 'edit' ? labels.editing : labels.replyingTo(target.entry.user.name)}{' '}
+          <button
+            type="button"
+            onClick={() => {
+              if (target.type === 'edit') setDraft('');
+              setTarget(null);
+            }}
+          >
+            {labels.cancel}
+          </button>
+        </div>
+      ) : null}
       <form data-slot="chat-form" className="rk-chat-form" onSubmit={submit}>
         <input
+          ref={inputRef}
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape' || !target) return;
+            if (target.type === 'edit') setDraft('');
+            setTarget(null);
+          }}
           aria-label={labels.input}
           placeholder={labels.placeholder}
           value={draft}

@@ -1,6 +1,6 @@
 export { Chat, chatLabels } from './Chat';
 export type { ChatProps } from './Chat';
-export type { ChatLabels, ChatRowContext } from './ChatRow';
+export type { ChatLabels, ChatRowActions, ChatRowContext } from './ChatRow';
 export { useChat } from './useChat';
 export type { UseChatOptions, UseChatResult } from './useChat';
 export type {

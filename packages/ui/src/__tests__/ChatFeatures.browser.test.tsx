@@ -1,0 +1,255 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { cleanup, render } from '@testing-library/react';
+import { useState } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import '../../styles.css';
+import { Chat } from '../Chat';
+import { chatTable, type ChatTableSource } from '../chatTable';
+import { useUnreadCount } from '../useUnreadCount';
+import { axeViolations, closeClients, Side, signedIn, uuid } from './helpers';
+
+afterEach(async () => {
+  cleanup();
+  await closeClients();
+  sessionStorage.clear();
+});
+
+const tables = new WeakMap<SupabaseClient, ChatTableSource>();
+/** One chat source per client, as an app makes it once. */
+const tableOf = (client: SupabaseClient) => {
+  const table = tables.get(client) ?? chatTable(client);
+  tables.set(client, table);
+  return table;
+};
+
+const side = (id: string) => page.getByTestId(id);
+const rowOf = (id: string, text: string) =>
+  [...side(id).element().querySelectorAll<HTMLElement>('[data-slot="chat-message"]')].find(
+    (row) => row.querySelector('[data-slot="chat-body"]')?.textContent === text,
+  );
+const bodies = (id: string) =>
+  [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
+
+async function write(id: string, text: string) {
+  await userEvent.fill(side(id).getByRole('textbox', { name: 'Message' }), text);
+  await userEvent.keyboard('{Enter}');
+}
+
+/** Ann and Bo, each in their own app, in one room. */
+async function annAndBo(pageSize = 50) {
+  const room = `features-${uuid()}`;
+  const ann = await signedIn('Ann');
+  const bo = await signedIn('Bo');
+  render(
+    <>
+      <Side client={ann.client}>
+        <Chat
+          room={room}
+          user={ann.user}
+          table={tableOf(ann.client)}
+          pageSize={pageSize}
+          style={{ height: 400 }}
+          data-testid="a"
+        />
+      </Side>
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={pageSize}
+          style={{ height: 400 }}
+          data-testid="b"
+        />
+      </Side>
+    </>,
+  );
+  return { room, ann, bo };
+}
+
+describe('Chat features with a table', () => {
+  it('shows B an edit of A’s message, marked edited', async () => {
+    await annAndBo();
+    await write('a', 'helo');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['helo']);
+    await expect.poll(() => rowOf('a', 'helo')?.dataset.state, { timeout: 10_000 }).toBe('sent');
+    await side('a').getByRole('button', { name: 'Edit' }).click();
+    await expect.element(side('a').getByText('Editing message')).toBeInTheDocument();
+    await expect.element(side('a').getByRole('textbox', { name: 'Message' })).toHaveValue('helo');
+    await write('a', 'hello');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
+    await expect.element(side('b').getByText('(edited)')).toBeInTheDocument();
+    await expect.element(side('a').getByText('(edited)')).toBeInTheDocument();
+    // Bo can reply to it, but not edit or delete it.
+    expect(side('b').getByRole('button', { name: 'Edit' }).query()).toBeNull();
+    expect(side('b').getByRole('button', { name: 'Delete' }).query()).toBeNull();
+  });
+
+  it('shows B “Message deleted” in place of a message A deleted', async () => {
+    await annAndBo();
+    await write('a', 'a regrettable message');
+    await expect
+      .poll(() => rowOf('a', 'a regrettable message')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['a regrettable message']);
+    await side('a').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['Message deleted']);
+    expect(bodies('a')).toEqual(['Message deleted']);
+  });
+
+  it('toggles reactions from the keyboard and shows both users the counts and who reacted', async () => {
+    await annAndBo();
+    await write('b', 'I am Bo');
+    await write('a', 'react to this');
+    await expect
+      .poll(() => rowOf('b', 'react to this')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    await expect
+      .poll(() => rowOf('a', 'react to this')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    const bRow = () => rowOf('b', 'react to this') as HTMLElement;
+    const thumbs = bRow().querySelector<HTMLButtonElement>('[aria-label="React with 👍"]');
+    thumbs?.focus();
+    await userEvent.keyboard('{Enter}');
+    const reaction = (id: string) =>
+      rowOf(id, 'react to this')?.querySelector<HTMLButtonElement>('[data-slot="chat-reaction"]');
+    await expect
+      .poll(() => [reaction('a')?.textContent, reaction('a')?.getAttribute('aria-pressed')], {
+        timeout: 10_000,
+      })
+      .toEqual(['👍 1', 'false']);
+    expect(reaction('b')?.getAttribute('aria-pressed')).toBe('true');
+    expect(reaction('a')?.getAttribute('aria-label')).toBe('👍 Bo');
+    // Ann adds hers by pressing the reaction itself.
+    reaction('a')?.focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(() => reaction('b')?.textContent, { timeout: 10_000 }).toBe('👍 2');
+    expect(reaction('b')?.getAttribute('aria-label')).toBe('👍 Bo, Ann');
+    // Bo takes his back.
+    reaction('b')?.focus();
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .poll(() => [reaction('a')?.textContent, reaction('a')?.getAttribute('aria-pressed')], {
+        timeout: 10_000,
+      })
+      .toEqual(['👍 1', 'true']);
+  });
+
+  it('sends a reply that quotes its message, for both users', async () => {
+    await annAndBo();
+    await write('a', 'what time is it?');
+    await expect
+      .poll(() => rowOf('b', 'what time is it?')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    (
+      rowOf('b', 'what time is it?')?.querySelector('button:not([aria-label])') as HTMLElement
+    )?.click();
+    await side('b').getByRole('button', { name: 'Reply', exact: true }).first().click();
+    await expect.element(side('b').getByText('Replying to Ann')).toBeInTheDocument();
+    await write('b', 'noon');
+    const quote = (id: string) =>
+      rowOf(id, 'noon')?.querySelector('[data-slot="chat-quote"]')?.textContent;
+    await expect.poll(() => quote('a'), { timeout: 10_000 }).toBe('Ann: what time is it?');
+    expect(quote('b')).toBe('Ann: what time is it?');
+  });
+
+  it('jumps from a reply to its message, loading older pages to reach it', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const table = tableOf(ann.client).client;
+    const original = uuid();
+    await table.send(room, { id: original, body: 'the original' });
+    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
+    await table.send(room, { id: uuid(), body: 'a late reply', replyTo: original });
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={10}
+          style={{ height: 300 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    await expect.poll(() => rowOf('b', 'a late reply'), { timeout: 10_000 }).toBeDefined();
+    expect(rowOf('b', 'the original')).toBeUndefined();
+    (rowOf('b', 'a late reply')?.querySelector('[data-slot="chat-quote"]') as HTMLElement).click();
+    await expect
+      .poll(() => rowOf('b', 'the original')?.hasAttribute('data-highlighted'), { timeout: 15_000 })
+      .toBe(true);
+    const log = side('b').getByRole('log').element().getBoundingClientRect();
+    const row = (rowOf('b', 'the original') as HTMLElement).getBoundingClientRect();
+    expect(row.top).toBeGreaterThanOrEqual(log.top);
+    expect(row.bottom).toBeLessThanOrEqual(log.bottom);
+  });
+
+  it('has no axe violations with reactions, edits and replies', async () => {
+    await annAndBo();
+    await write('a', 'accessible');
+    await expect
+      .poll(() => rowOf('a', 'accessible')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    (
+      rowOf('a', 'accessible')?.querySelector('[aria-label="React with ❤️"]') as HTMLElement
+    ).click();
+    await expect
+      .poll(() => rowOf('b', 'accessible')?.querySelector('[data-slot="chat-reaction"]'), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    expect(await axeViolations(side('a').element())).toEqual([]);
+    expect(await axeViolations(side('b').element())).toEqual([]);
+  });
+});
+
+function Badge(props: { room: string; table: ChatTableSource }) {
+  const unread = useUnreadCount(props);
+  return <output data-testid="badge">{unread ?? '…'}</output>;
+}
+
+function BoApp(props: {
+  room: string;
+  bo: { client: SupabaseClient; user: { id: string; name: string } };
+}) {
+  const [open, setOpen] = useState(false);
+  const table = tableOf(props.bo.client);
+  return (
+    <Side client={props.bo.client}>
+      <Badge room={props.room} table={table} />
+      <button type="button" onClick={() => setOpen(!open)}>
+        {open ? 'Close' : 'Open'}
+      </button>
+      {open ? <Chat room={props.room} user={props.bo.user} table={table} data-testid="b" /> : null}
+    </Side>
+  );
+}
+
+describe('useUnreadCount', () => {
+  it('counts what A sent until B reads it, and counts again what comes after', async () => {
+    const room = `unread-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+        </Side>
+        <BoApp room={room} bo={bo} />
+      </>,
+    );
+    await expect.element(page.getByTestId('badge')).toHaveTextContent('0');
+    await write('a', 'one');
+    await write('a', 'two');
+    await expect.element(page.getByTestId('badge'), { timeout: 10_000 }).toHaveTextContent('2');
+    await page.getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['one', 'two']);
+    await expect.element(page.getByTestId('badge'), { timeout: 10_000 }).toHaveTextContent('0');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await write('a', 'three');
+    await expect.element(page.getByTestId('badge'), { timeout: 10_000 }).toHaveTextContent('1');
+  });
+});
