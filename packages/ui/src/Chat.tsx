@@ -2,7 +2,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
-  useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
@@ -122,7 +121,17 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     ...(persistence ? { persistence } : {}),
     pageSize,
   });
-  const { messages: list, typing, notifyTyping: notify, retry, session } = chat;
+  const {
+    messages: list,
+    typing,
+    notifyTyping: notify,
+    retry,
+    session,
+    remove,
+    react,
+    reveal,
+    markRead,
+  } = chat;
   const loadOlder = useRef(chat.loadOlder);
   loadOlder.current = chat.hasOlder ? chat.loadOlder : ignore;
   const listRef = useRef(list);
@@ -147,13 +156,12 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
           setDraft(entry.body);
           inputRef.current?.focus();
         },
-        remove: (id) => void chat.remove(id).catch(ignore),
-        react: (id, emoji) => void chat.react(id, emoji).catch(ignore),
-        jump: (id) => void chat.reveal(id).then((found) => found && setJumpTo(id), ignore),
+        remove: (id) => void remove(id).catch(ignore),
+        react: (id, emoji) => void react(id, emoji).catch(ignore),
+        jump: (id) => void reveal(id).then((found) => found && setJumpTo(id), ignore),
         nameOf: (id) => listRef.current.findLast((entry) => entry.user.id === id)?.user.name ?? '?',
       },
-    // The chat's functions are stable for its session.
-    [table, user.id, reactions, chat.remove, chat.react, chat.reveal],
+    [table, user.id, reactions, remove, react, reveal],
   );
   const byId = useMemo(
     () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
@@ -211,8 +219,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
   useEffect(() => {
     // What the user sees at the end of the log is read.
-    if (last?.status === 'sent' && atBottom.current) chat.markRead().catch(ignore);
-  }, [last, chat.markRead]);
+    if (last?.status === 'sent' && atBottom.current) markRead().catch(ignore);
+  }, [last, markRead]);
   useEffect(() => {
     const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
     if (index < 0) return;
