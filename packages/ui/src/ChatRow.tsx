@@ -127,6 +127,11 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.failed} · {labels.retry}
         </button>
       ) : null}
+      {entry.status === 'failed' && actions ? (
+        <button type="button" data-slot="chat-discard" onClick={() => actions.remove(entry.id)}>
+          {labels.remove}
+        </button>
+      ) : null}
       {actions ? <ChatRowTools entry={entry} context={context} actions={actions} /> : null}
     </>
   );

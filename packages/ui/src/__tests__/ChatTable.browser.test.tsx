@@ -147,6 +147,74 @@ describe('Chat with a table', () => {
     expect((await createChatTable(bo.client).page(room)).map((m) => m.id)).toEqual([accepted]);
   });
 
+  it('offers Retry and Delete on a refused message, and Delete takes it away', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    render(
+      <Side client={ann.client}>
+        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+      </Side>,
+    );
+    // 4,001 characters: the database's length check refuses the row.
+    const input = page.getByTestId('a').getByRole('textbox', { name: 'Message' });
+    (input.element() as HTMLInputElement).maxLength = 5000;
+    await write('a', 'x'.repeat(4001));
+    await expect.poll(() => rows('a')[0]?.state, { timeout: 10_000 }).toBe('failed');
+    await expect
+      .element(page.getByTestId('a').getByRole('button', { name: 'Not sent · Retry' }))
+      .toBeInTheDocument();
+    await page.getByTestId('a').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => rows('a')).toEqual([]);
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('shows every text through labels, and lays the chat out right to left with dir="rtl"', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const labels = {
+      log: 'הודעות',
+      input: 'הודעה',
+      placeholder: 'כתבו הודעה…',
+      send: 'שליחה',
+      reply: 'תגובה',
+      edit: 'עריכה',
+      remove: 'מחיקה',
+      react: (emoji: string) => `תגובה ${emoji}`,
+    };
+    render(
+      <Side client={ann.client}>
+        <div dir="rtl">
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            labels={labels}
+            style={{ height: 300, width: 400 }}
+            data-testid="a"
+          />
+        </div>
+      </Side>,
+    );
+    await userEvent.fill(page.getByRole('textbox', { name: 'הודעה' }), 'שלום');
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .poll(() => rows('a'), { timeout: 10_000 })
+      .toEqual([{ body: 'שלום', state: 'sent' }]);
+    await expect.element(page.getByRole('log', { name: 'הודעות' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'שליחה' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'עריכה' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'תגובה 👍' })).toBeInTheDocument();
+    // The row's tools sit at its inline end: the left in a right-to-left chat.
+    const row = page
+      .getByTestId('a')
+      .element()
+      .querySelector('[data-slot="chat-message"]') as HTMLElement;
+    const tools = row.querySelector('[data-slot="chat-actions"]') as HTMLElement;
+    const rowBox = row.getBoundingClientRect();
+    const toolsBox = tools.getBoundingClientRect();
+    expect(toolsBox.left - rowBox.left).toBeLessThan(rowBox.right - toolsBox.right);
+  });
+
   it('never shows a message claiming another author, inserted or broadcast', async () => {
     const room = `table-${uuid()}`;
     const ann = await signedIn('Ann');
