@@ -8,10 +8,10 @@ import {
   useRef,
   useState,
   type ComponentType,
-  type FormEvent,
   type HTMLAttributes,
   type ReactNode,
 } from 'react';
+import { ChatComposer, type ChatComposerProps } from './ChatComposer';
 import { ChatHistory } from './ChatHistory';
 import { ChatRow, type ChatLabels, type ChatRowActions, type ChatRowContext } from './ChatRow';
 import type { ChatEntry, ChatHistoryProps, ChatPersistence } from './chatTypes';
@@ -54,6 +54,10 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   formatTime?: (ms: number) => string;
   /** Renders a message's content inside its row; pass a stable function. */
   renderMessage?: (entry: ChatEntry, context: ChatRowContext) => ReactNode;
+  /** Replaces the composer (note, text field, send button); pass a stable component. @default ChatComposer */
+  composer?: ComponentType<ChatComposerProps>;
+  /** Shown in the log while the room has no messages. */
+  empty?: ReactNode;
   /** The quick reactions offered on each message (table-backed chats); pass a stable array. @default ['👍', '❤️', '😂'] */
   reactions?: readonly string[];
 }
@@ -108,6 +112,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     formatTime = defaultFormatTime,
     renderMessage,
     reactions = QUICK_REACTIONS,
+    composer: Composer = ChatComposer,
+    empty,
     className,
     ...props
   },
@@ -233,8 +239,15 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     return () => clearTimeout(timer);
   }, [jumpTo, list, virtualizer]);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const write = (text: string) => {
+    setDraft(text);
+    notify();
+  };
+  const cancel = () => {
+    if (target?.type === 'edit') setDraft('');
+    setTarget(null);
+  };
+  const submit = () => {
     const body = draft.trim();
     if (!body) return;
     setDraft('');
@@ -268,6 +281,9 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
         // The virtualizer needs a bounded scroller even without styles.css.
         style={{ overflowY: 'auto', flex: '1 1 0', minHeight: 0, contain: 'strict' }}
       >
+        {empty !== undefined && list.length === 0 && !chat.hasOlder ? (
+          <div data-slot="chat-empty">{empty}</div>
+        ) : null}
         <div
           ref={sizerRef}
           style={{
@@ -321,41 +337,15 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       >
         {labels.typing(typing)}
       </div>
-      {target ? (
-        <div data-slot="chat-composer-note" data-state={target.type}>
-          {target.type === 'edit' ? labels.editing : labels.replyingTo(target.entry.user.name)}{' '}
-          <button
-            type="button"
-            onClick={() => {
-              if (target.type === 'edit') setDraft('');
-              setTarget(null);
-            }}
-          >
-            {labels.cancel}
-          </button>
-        </div>
-      ) : null}
-      <form data-slot="chat-form" className="rk-chat-form" onSubmit={submit}>
-        <input
-          ref={inputRef}
-          onKeyDown={(event) => {
-            if (event.key !== 'Escape' || !target) return;
-            if (target.type === 'edit') setDraft('');
-            setTarget(null);
-          }}
-          aria-label={labels.input}
-          placeholder={labels.placeholder}
-          value={draft}
-          maxLength={4000}
-          onChange={(event) => {
-            setDraft(event.target.value);
-            notify();
-          }}
-        />
-        <button type="submit" disabled={!draft.trim()}>
-          {labels.send}
-        </button>
-      </form>
+      <Composer
+        draft={draft}
+        setDraft={write}
+        submit={submit}
+        target={target}
+        cancel={cancel}
+        labels={labels}
+        inputRef={inputRef}
+      />
     </div>
   );
 });

@@ -1,4 +1,6 @@
 export { Chat, chatLabels } from './Chat';
+export { ChatComposer } from './ChatComposer';
+export type { ChatComposerProps } from './ChatComposer';
 export type { ChatProps } from './Chat';
 export type { ChatLabels, ChatRowActions, ChatRowContext } from './ChatRow';
 export { useChat } from './useChat';

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
+import type { ChatComposerProps } from '../ChatComposer';
 import { chatTable, type ChatTableSource } from '../chatTable';
 import { createChatTable } from '../createChatTable';
 import { useChat, type UseChatResult } from '../useChat';
@@ -40,6 +41,22 @@ const tableOf = (client: SupabaseClient) => {
   tables.set(client, table);
   return table;
 };
+
+/** A composer of the app's own: a textarea and a Post button. */
+function AreaComposer({ draft, setDraft, submit }: ChatComposerProps) {
+  return (
+    <div>
+      <textarea
+        aria-label="Your message"
+        value={draft}
+        onChange={(event) => setDraft(event.target.value)}
+      />
+      <button type="button" onClick={submit}>
+        Post
+      </button>
+    </div>
+  );
+}
 
 /** A headless chat: hands each render's `useChat` result to the test. */
 function Probe(props: {
@@ -213,6 +230,42 @@ describe('Chat with a table', () => {
     const rowBox = row.getBoundingClientRect();
     const toolsBox = tools.getBoundingClientRect();
     expect(toolsBox.left - rowBox.left).toBeLessThan(rowBox.right - toolsBox.right);
+  });
+
+  it('shows the empty slot until the first message, and sends from a custom composer', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            composer={AreaComposer}
+            data-testid="a"
+          />
+        </Side>
+        <Side client={bo.client}>
+          <Chat
+            room={room}
+            user={bo.user}
+            table={tableOf(bo.client)}
+            empty="Nobody has said anything yet"
+            data-testid="b"
+          />
+        </Side>
+      </>,
+    );
+    await expect
+      .element(page.getByTestId('b').getByText('Nobody has said anything yet'))
+      .toBeInTheDocument();
+    await userEvent.fill(page.getByRole('textbox', { name: 'Your message' }), 'from a textarea');
+    await page.getByRole('button', { name: 'Post' }).click();
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['from a textarea']);
+    expect(page.getByTestId('b').getByText('Nobody has said anything yet').query()).toBeNull();
+    expect(page.getByRole('textbox', { name: 'Your message' }).element()).toHaveValue('');
   });
 
   it('never shows a message claiming another author, inserted or broadcast', async () => {
