@@ -224,6 +224,11 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   }, [last, list.length, user.id, virtualizer]);
   const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
   useEffect(() => {
+    // A log its pages do not fill has no scrollbar to scroll up with: fill it.
+    const el = scrollRef.current;
+    if (el && chat.hasOlder && el.scrollTop < 200) loadOlder.current();
+  }, [list.length, chat.hasOlder]);
+  useEffect(() => {
     // What the user sees at the end of the log is read.
     if (last?.status === 'sent' && atBottom.current) markRead().catch(ignore);
   }, [last, markRead]);

@@ -1,4 +1,4 @@
-import { parseChatChange, type StoredChatMessage } from './chatRows';
+import { parseChatChange, type ChatChange, type StoredChatMessage } from './chatRows';
 import { IDLE_OUTBOX, transition, type OutboxEvent, type OutboxItem } from './chatOutbox';
 import { announceRoomRead } from './chatReads';
 import { groupReactions, NO_REACTIONS, withReaction } from './chatReactions';
@@ -9,6 +9,7 @@ import { createChatSnapshot } from './createChatSnapshot';
 import { createMessageStore, LOCAL } from './createMessageStore';
 
 type Cursor = Pick<StoredChatMessage, 'id' | 'createdAtUs'>;
+type ReactionChange = Extract<ChatChange, { type: 'reaction-added' | 'reaction-removed' }>;
 
 // No code (a fetch that never reached the server) or a connection failure: worth trying again.
 const unreachable = (error: unknown) =>
@@ -146,28 +147,56 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
     else dispatch({ type: 'enqueue', item });
   };
 
-  const loadPage = async (before: Cursor | undefined) => {
-    const rows = await table.page(room, { ...(before ? { before } : {}), limit: pageSize });
-    const reactions = groupReactions(await table.reactions(rows.map((row) => row.id)));
-    return { rows, fresh: accept(rows, reactions) };
+  // Reactions heard while a page loads, per load: its reactions were read at some point during
+  // it, so they are applied again over the page (adding or taking back is idempotent).
+  const hearing = new Set<ReactionChange[]>();
+  const react = ({ type, reaction }: ReactionChange) =>
+    store.update(reaction.messageId, (entry) =>
+      withReaction(entry, reaction.emoji, reaction.userId, type === 'reaction-added'),
+    );
+
+  const fetchPage = async (before: Cursor | undefined) => {
+    const heard: ReactionChange[] = [];
+    hearing.add(heard);
+    try {
+      const rows = await table.page(room, { ...(before ? { before } : {}), limit: pageSize });
+      const reactions = groupReactions(await table.reactions(rows.map((row) => row.id)));
+      return {
+        rows,
+        show: () => {
+          const fresh = accept(rows, reactions);
+          heard.forEach(react);
+          return fresh;
+        },
+      };
+    } finally {
+      hearing.delete(heard);
+    }
   };
 
   const loadOlder = (): Promise<void> => {
     if (loaded && !snapshot.getSnapshot().hasOlder) return Promise.resolve();
-    older ??= loadPage(oldest)
-      .then(({ rows }) => {
+    older ??= fetchPage(oldest).then(
+      ({ rows, show }) => {
+        // Settled before the rows show: a reader that asks for more as they render gets it.
+        older = undefined;
         loaded = true;
         oldest = rows[0] ?? oldest;
+        show();
         snapshot.publish(rows.length === pageSize);
-      })
-      .finally(() => (older = undefined));
+      },
+      (error: unknown) => {
+        older = undefined;
+        throw error;
+      },
+    );
     return older;
   };
 
   // After a gap: newer pages, with their edits and reactions, until one overlaps what is shown.
   const fillGap = async (before?: Cursor): Promise<void> => {
-    const { rows, fresh } = await loadPage(before);
-    if (running && rows[0] && fresh === pageSize) await fillGap(rows[0]);
+    const { rows, show } = await fetchPage(before);
+    if (show() === pageSize && running && rows[0]) await fillGap(rows[0]);
   };
 
   const apply = (payload: unknown) => {
@@ -175,17 +204,19 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
     switch (change?.type) {
       case undefined:
         return;
-      case 'message':
-        if (change.message.room === room) accept([change.message]);
+      case 'message': {
+        const { message } = change;
+        // An edit of a message older than every loaded page stays there, out of the list.
+        const beyond = loaded && oldest && message.createdAtUs < oldest.createdAtUs;
+        if (message.room === room && (store.get(message.id) || !beyond)) accept([message]);
         return;
+      }
       case 'message-removed':
         return store.remove(change.id);
       case 'reaction-added':
-      case 'reaction-removed': {
-        const { messageId, emoji, userId: who } = change.reaction;
-        const on = change.type === 'reaction-added';
-        return store.update(messageId, (entry) => withReaction(entry, emoji, who, on));
-      }
+      case 'reaction-removed':
+        hearing.forEach((heard) => heard.push(change));
+        return react(change);
       default:
         return change satisfies never;
     }

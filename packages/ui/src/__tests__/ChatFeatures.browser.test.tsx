@@ -6,6 +6,7 @@ import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
 import { chatTable, type ChatTableSource } from '../chatTable';
+import type { ChatEntry } from '../chatTypes';
 import { useUnreadCount } from '../useUnreadCount';
 import { axeViolations, closeClients, Side, signedIn, uuid } from './helpers';
 
@@ -182,6 +183,81 @@ describe('Chat features with a table', () => {
     const row = (rowOf('b', 'the original') as HTMLElement).getBoundingClientRect();
     expect(row.top).toBeGreaterThanOrEqual(log.top);
     expect(row.bottom).toBeLessThanOrEqual(log.bottom);
+  });
+
+  it('re-renders only the row of a message that gets a reaction or an edit, among 300', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = tableOf(ann.client).client;
+    const ids = Array.from({ length: 300 }, () => uuid());
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const renders = new Map<string, number>();
+    const renderMessage = (entry: ChatEntry) => {
+      renders.set(entry.id, (renders.get(entry.id) ?? 0) + 1);
+      return `${entry.body}${entry.editedAt ? ' (edited)' : ''} ${(entry.reactions ?? []).map((r) => `${r.emoji}${r.users.length}`).join(' ')}`;
+    };
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={300}
+          renderMessage={renderMessage}
+          style={{ height: 400 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    const text = () => side('b').element().textContent ?? '';
+    await expect.poll(text, { timeout: 10_000 }).toContain('message 299');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const last = ids[299] as string;
+    renders.clear();
+    await ann.client.from('chat_reactions').insert({ message_id: last, emoji: '🎉' });
+    await expect.poll(text, { timeout: 10_000 }).toContain('🎉1');
+    expect([...renders.keys()]).toEqual([last]);
+    expect(renders.get(last)).toBeLessThanOrEqual(2);
+    renders.clear();
+    await annTable.edit(ids[298] as string, 'message 298, edited');
+    await expect.poll(text, { timeout: 10_000 }).toContain('message 298, edited (edited)');
+    expect([...renders.entries()]).toEqual([[ids[298], 1]]);
+  });
+
+  it('shows a later reader the edits and deletes in history pages', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = tableOf(ann.client).client;
+    const ids = Array.from({ length: 25 }, () => uuid());
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    await annTable.edit(ids[1] as string, 'message 1, edited');
+    await annTable.remove(ids[2] as string);
+    await annTable.edit(ids[23] as string, 'message 23, edited');
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={10}
+          style={{ height: 2400 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    // A tall log: each page that arrives leaves the top in view, so the next one loads.
+    await expect.poll(() => bodies('b').length, { timeout: 15_000 }).toBe(25);
+    const shown = bodies('b');
+    expect(shown.slice(0, 4)).toEqual([
+      'message 0',
+      'message 1, edited',
+      'Message deleted',
+      'message 3',
+    ]);
+    expect(shown[23]).toBe('message 23, edited');
+    expect(side('b').getByText('(edited)').all()).toHaveLength(2);
   });
 
   it('has no axe violations with reactions, edits and replies', async () => {
