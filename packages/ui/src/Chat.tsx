@@ -73,6 +73,7 @@ export const chatLabels: ChatLabels = {
   failed: 'Not sent',
   newMessages: (count) => (count === 1 ? '1 new message' : `${count} new messages`),
   typing: formatTyping,
+  unread: 'New messages',
   edited: '(edited)',
   deleted: 'Message deleted',
   reply: 'Reply',
@@ -320,6 +321,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 quoted={entry.replyTo ? byId?.get(entry.replyTo) : undefined}
                 actions={actions}
                 highlighted={entry.id === highlight}
+                divider={entry.id === chat.unreadFrom}
               />
             );
           })}

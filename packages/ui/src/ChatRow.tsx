@@ -25,6 +25,8 @@ export interface ChatLabels {
   newMessages: (count: number) => string;
   /** Who is typing. */
   typing: (names: readonly string[]) => string;
+  /** The divider above the first message not read when the chat opened. */
+  unread: string;
   /** Shown beside a message its author changed. */
   edited: string;
   /** Shown instead of a deleted message. */
@@ -86,6 +88,8 @@ export interface ChatRowProps extends ChatRowContext {
   render?: (entry: ChatEntry, context: ChatRowContext) => ReactNode;
   /** Briefly marked after a jump to it. */
   highlighted: boolean;
+  /** The first message not read when the chat opened: a divider goes above it. */
+  divider: boolean;
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
@@ -145,6 +149,7 @@ export const ChatRow = memo(function ChatRow({
   measure,
   render = defaultRender,
   highlighted,
+  divider,
   ...context
 }: ChatRowProps) {
   return (
@@ -165,6 +170,11 @@ export const ChatRow = memo(function ChatRow({
         transform: `translateY(${start}px)`,
       }}
     >
+      {divider ? (
+        <div role="separator" data-slot="chat-divider">
+          {context.labels.unread}
+        </div>
+      ) : null}
       {render(entry, context)}
     </div>
   );

@@ -8,6 +8,11 @@ export interface ChatSnapshot {
   messages: readonly ChatEntry[];
   /** Whether {@link ChatConnection.loadOlder} has an older page to load. */
   hasOlder: boolean;
+  /**
+   * The first message of others this user had not read when the chat opened (where a "new
+   * messages" divider goes), or `null`; table-backed chats only, fixed once the first page shows.
+   */
+  unreadFrom: string | null;
 }
 
 /** Where a chat's outbox is kept across a reload (`sessionStorage`: the same tab only). */

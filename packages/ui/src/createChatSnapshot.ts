@@ -7,11 +7,16 @@ import type { MessageStore } from './createMessageStore';
  */
 export function createChatSnapshot(store: MessageStore, hasOlder: boolean) {
   const listeners = new Set<() => void>();
-  let snapshot: ChatSnapshot = { messages: store.getSnapshot(), hasOlder };
-  const publish = (older = snapshot.hasOlder) => {
+  let snapshot: ChatSnapshot = { messages: store.getSnapshot(), hasOlder, unreadFrom: null };
+  const publish = (older = snapshot.hasOlder, unreadFrom = snapshot.unreadFrom) => {
     const messages = store.getSnapshot();
-    if (messages === snapshot.messages && older === snapshot.hasOlder) return;
-    snapshot = { messages, hasOlder: older };
+    if (
+      messages === snapshot.messages &&
+      older === snapshot.hasOlder &&
+      unreadFrom === snapshot.unreadFrom
+    )
+      return;
+    snapshot = { messages, hasOlder: older, unreadFrom };
     listeners.forEach((listener) => listener());
   };
   store.subscribe(() => publish());

@@ -71,6 +71,9 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
   let running = false;
   let restored = false;
   let lastRead: string | undefined;
+  // This user's read pointer when the chat opened: undefined until read, null when none.
+  let pointer: { id: string; atUs: number } | null | undefined;
+  let divided = false;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   const accept = (
@@ -184,6 +187,7 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         oldest = rows[0] ?? oldest;
         show();
         snapshot.publish(rows.length === pageSize);
+        divide();
       },
       (error: unknown) => {
         older = undefined;
@@ -191,6 +195,22 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
       },
     );
     return older;
+  };
+
+  // Once the first page shows and the pointer is known: the first message of others after it.
+  const divide = () => {
+    if (divided || !loaded || pointer === undefined) return;
+    divided = true;
+    if (!pointer) return;
+    const { id, atUs } = pointer;
+    const after = (entry: ChatEntry) => {
+      const us = ranks.get(entry.id);
+      return us !== undefined && us !== LOCAL && (us > atUs || (us === atUs && entry.id > id));
+    };
+    const first = snapshot
+      .getSnapshot()
+      .messages.find((entry) => entry.user.id !== userId && after(entry));
+    if (first) snapshot.publish(undefined, first.id);
   };
 
   // After a gap: newer pages, with their edits and reactions, until one overlaps what is shown.
@@ -266,6 +286,14 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         for (const item of items(saved?.queue)) enqueue(item);
       } else wake();
       if (!loaded) loadOlder().catch(() => undefined);
+      if (pointer === undefined)
+        table.readPointer(room, userId).then(
+          (read) => {
+            pointer = read;
+            divide();
+          },
+          () => undefined,
+        );
       return () => {
         running = false;
         clearTimeout(wakeTimer);

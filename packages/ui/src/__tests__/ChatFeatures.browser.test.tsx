@@ -301,6 +301,29 @@ function BoApp(props: {
   );
 }
 
+describe('Chat read state', () => {
+  it('puts a “New messages” divider above the first message B had not read', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = tableOf(ann.client).client;
+    const ids = [uuid(), uuid(), uuid()];
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    await tableOf(bo.client).client.markRead(room, ids[0] as string);
+    render(
+      <Side client={bo.client}>
+        <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+      </Side>,
+    );
+    const divider = side('b').getByRole('separator');
+    await expect.element(divider, { timeout: 10_000 }).toHaveTextContent('New messages');
+    expect(divider.element().closest('[data-slot="chat-message"]')?.textContent).toContain(
+      'message 1',
+    );
+    expect(side('b').getByRole('separator').all()).toHaveLength(1);
+  });
+});
+
 describe('useUnreadCount', () => {
   it('counts what A sent until B reads it, and counts again what comes after', async () => {
     const room = `unread-${uuid()}`;
