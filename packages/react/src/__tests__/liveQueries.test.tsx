@@ -260,6 +260,7 @@ describe('an infinite live query', () => {
       [10, 20, 30, 40].map((rank) => ({ list_id: 1, title: `r${rank}`, rank })),
     );
     const PAGE = 2;
+    let reads = 0;
     const { result } = renderHook(
       () => ({
         status: useChannelStatus(`db:public.${table}`).phase,
@@ -267,14 +268,16 @@ describe('an infinite live query', () => {
           {
             queryKey: [table, 'pages'],
             initialPageParam: 0,
-            queryFn: ({ pageParam }) =>
+            queryFn: ({ pageParam }) => (
+              reads++,
               write(
                 alice
                   .from(table)
                   .select()
                   .order('rank')
                   .range(pageParam * PAGE, pageParam * PAGE + PAGE - 1),
-              ) as Promise<Todo[]>,
+              ) as Promise<Todo[]>
+            ),
             getNextPageParam: (last, all) => (last.length < PAGE ? undefined : all.length),
           },
           { table, apply: 'merge', order: { column: 'rank' } },
@@ -283,6 +286,9 @@ describe('an infinite live query', () => {
       { wrapper: withQueries(alice, queryClient()) },
     );
     await waitFor(() => expect(result.current.status).toBe('joined'));
+    // The first page is read again once the table's changes stream; then the next one is asked.
+    await waitFor(() => expect(reads).toBe(2));
+    await waitFor(() => expect(result.current.feed.isFetching).toBe(false));
     await waitFor(() => expect(result.current.feed.data?.pages).toHaveLength(1));
     await act(() => result.current.feed.fetchNextPage());
     const pages = () => result.current.feed.data?.pages.map((page) => page.map((t) => t.rank));

@@ -99,10 +99,12 @@ export interface ChannelRegistry {
   find(name: string, isPrivate: boolean): RoomChannel | undefined;
   /**
    * Called with a room's key each time its channel is SUBSCRIBED again after a gap (socket
-   * drop, heartbeat timeout, channel error, timeout, server restart, transparent rejoin), never
-   * on its first join.
+   * drop, heartbeat timeout, channel error, timeout, server restart, transparent rejoin). A room
+   * with postgres bindings also calls it once with `first` true, when the server first streams
+   * its changes (`Subscribed to PostgreSQL`): a read made before then may have missed changes
+   * made in between, so data tied to the room's tables should be read again.
    */
-  onReturn(listener: (key: string) => void): () => void;
+  onReturn(listener: (key: string, first?: boolean) => void): () => void;
   /** Whether any channel is in use. */
   active(): boolean;
   /** Leaves presence at once, ahead of the page going away. */

@@ -72,6 +72,19 @@ export function scheduleRefetch(queryClient: QueryClient, target: QueryKey | 'al
   batch.set(target === 'all' ? target : stableHash(target), target);
 }
 
+/**
+ * Refetches a query whose last read may have missed changes. A first fetch still in flight has
+ * no data, so react-query would join it instead of starting another, though it may have read
+ * too early: the refetch waits for it to settle.
+ */
+function refetchAfterRead(queryClient: QueryClient, queryKey: QueryKey): void {
+  const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+  const again = () => scheduleRefetch(queryClient, queryKey);
+  if (query?.state.data === undefined && query?.state.fetchStatus === 'fetching') {
+    void query.promise?.then(again, again);
+  } else again();
+}
+
 /** Whether a change adds, changes or removes rows of a query (unknown counts as yes). */
 function touches(options: SyncQueriesOptions, change: PostgresChange): boolean {
   const holds = rowPredicate(options.filter);
@@ -186,7 +199,7 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
     for (const [queryClient, keys] of queries) {
       for (const ties of keys.values()) {
         const tie = [...ties].at(-1);
-        if (tie) scheduleRefetch(queryClient, tie.queryKey);
+        if (tie) refetchAfterRead(queryClient, tie.queryKey);
       }
     }
   });
@@ -206,7 +219,8 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
 
 /**
  * Ties a react-query query to a table: refetched once each time the table's channel returns
- * after a gap (never on its first join), and merged or invalidated by its changes that touch the
+ * after a gap, and once when the table's changes first stream (a read made before then may miss
+ * a change made in between), and merged or invalidated by its changes that touch the
  * query's rows. Every query on one table shares one binding, and a change reaches each query key
  * once however many ties it has. Returns the unsubscribe.
  * @example
