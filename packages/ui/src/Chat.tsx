@@ -20,7 +20,9 @@ import { cx } from './cx';
 import { formatTyping } from './TypingIndicator';
 import type { RoomUser } from './types';
 import { useChat } from './useChat';
+import { useLatest } from './useLatest';
 import { useLogPadding } from './useLogPadding';
+import { mentions } from './MessageText';
 
 /** Props of {@link Chat}. */
 export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
@@ -58,6 +60,11 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   composer?: ComponentType<ChatComposerProps>;
   /** Shown in the log while the room has no messages. */
   empty?: ReactNode;
+  /**
+   * Called with each message of others that arrives after the first messages showed and mentions
+   * this user (`@` and their name), for a sound or a notification; history never calls it.
+   */
+  onMention?: (entry: ChatEntry) => void;
   /** The quick reactions offered on each message (table-backed chats); pass a stable array. @default ['👍', '❤️', '😂'] */
   reactions?: readonly string[];
 }
@@ -115,6 +122,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     reactions = QUICK_REACTIONS,
     composer: Composer = ChatComposer,
     empty,
+    onMention,
     className,
     ...props
   },
@@ -224,6 +232,22 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
   }, [last, list.length, user.id, virtualizer]);
   const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
+  const mentioned = useLatest(onMention);
+  // The newest time shown so far: what comes after it arrived live, not from history.
+  const newest = useRef<number | null>(null);
+  useEffect(() => {
+    const known = newest.current;
+    if (!last) return;
+    newest.current = Math.max(known ?? 0, last.createdAt);
+    // The first messages shown (history, or the first page) only set where "live" begins.
+    if (known === null) return;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const entry = list[i] as ChatEntry;
+      if (entry.createdAt <= known) break;
+      if (entry.user.id !== user.id && entry.status === 'sent' && mentions(entry.body, user.name))
+        mentioned.current?.(entry);
+    }
+  }, [list, last, user.id, user.name, mentioned]);
   useEffect(() => {
     // A log its pages do not fill has no scrollbar to scroll up with: fill it.
     const el = scrollRef.current;
@@ -315,6 +339,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 render={renderMessage}
                 first={firstOfGroup}
                 own={entry.user.id === user.id}
+                self={user.name}
                 retry={retry}
                 labels={labels}
                 formatTime={formatTime}

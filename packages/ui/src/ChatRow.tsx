@@ -69,6 +69,8 @@ export interface ChatRowContext {
   first: boolean;
   /** Whether this user wrote it. */
   own: boolean;
+  /** This user's name: `@name` in a message is marked as mentioning them. */
+  self?: string | undefined;
   /** Sends a failed message again. */
   retry: (id: string) => void;
   labels: ChatLabels;
@@ -93,7 +95,7 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const { first, labels, retry, formatTime, quoted, actions } = context;
+  const { first, labels, retry, formatTime, quoted, actions, self } = context;
   return (
     <>
       {first ? (
@@ -118,7 +120,7 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.deleted}
         </span>
       ) : (
-        <span data-slot="chat-body">{linkify(entry.body)}</span>
+        <span data-slot="chat-body">{linkify(entry.body, self)}</span>
       )}
       {entry.editedAt && !entry.deletedAt ? (
         <span data-slot="chat-edited" title={formatTime(entry.editedAt)}>

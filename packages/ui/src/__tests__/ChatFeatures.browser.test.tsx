@@ -260,6 +260,51 @@ describe('Chat features with a table', () => {
     expect(side('b').getByText('(edited)').all()).toHaveLength(2);
   });
 
+  it('marks @mentions, and tells B when a new message mentions B but not for history', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    await tableOf(ann.client).client.send(room, { id: uuid(), body: 'yesterday, @Bo said hi' });
+    const heard: string[] = [];
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+        </Side>
+        <Side client={bo.client}>
+          <Chat
+            room={room}
+            user={bo.user}
+            table={tableOf(bo.client)}
+            onMention={(entry) => heard.push(entry.body)}
+            data-testid="b"
+          />
+        </Side>
+      </>,
+    );
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['yesterday, @Bo said hi']);
+    await write('a', 'hey @bo, and @Bob is someone else');
+    await write('a', 'no mention here, bo@example.com');
+    await expect.poll(() => bodies('b').length, { timeout: 10_000 }).toBe(3);
+    expect(heard).toEqual(['hey @bo, and @Bob is someone else']);
+    const marks = (id: string) =>
+      [
+        ...(rowOf(id, 'hey @bo, and @Bob is someone else')?.querySelectorAll(
+          '[data-slot="chat-mention"]',
+        ) ?? []),
+      ].map((mark) => [mark.textContent, mark.hasAttribute('data-self')]);
+    expect(marks('b')).toEqual([
+      ['@bo', true],
+      ['@Bob', false],
+    ]);
+    await expect
+      .poll(() => marks('a'), { timeout: 10_000 })
+      .toEqual([
+        ['@bo', false],
+        ['@Bob', false],
+      ]);
+  });
+
   it('has no axe violations with reactions, edits and replies', async () => {
     await annAndBo();
     await write('a', 'accessible');
