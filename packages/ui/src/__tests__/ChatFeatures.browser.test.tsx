@@ -324,24 +324,29 @@ describe('Chat features with a table', () => {
   });
 });
 
-function Badge(props: { room: string; table: ChatTableSource }) {
+function Badge(props: { room: string; table: ChatTableSource; testId: string }) {
   const unread = useUnreadCount(props);
-  return <output data-testid="badge">{unread ?? '…'}</output>;
+  return <output data-testid={props.testId}>{unread ?? '…'}</output>;
 }
 
-function BoApp(props: {
+/** One user's app: an unread badge for the room, and its chat behind an Open button. */
+function App(props: {
   room: string;
-  bo: { client: SupabaseClient; user: { id: string; name: string } };
+  who: { client: SupabaseClient; user: { id: string; name: string } };
+  side: 'a' | 'b';
+  open?: boolean;
 }) {
-  const [open, setOpen] = useState(false);
-  const table = tableOf(props.bo.client);
+  const [open, setOpen] = useState(props.open ?? false);
+  const table = tableOf(props.who.client);
   return (
-    <Side client={props.bo.client}>
-      <Badge room={props.room} table={table} />
+    <Side client={props.who.client}>
+      <Badge room={props.room} table={table} testId={`badge-${props.side}`} />
       <button type="button" onClick={() => setOpen(!open)}>
-        {open ? 'Close' : 'Open'}
+        {`${open ? 'Close' : 'Open'} ${props.side}`}
       </button>
-      {open ? <Chat room={props.room} user={props.bo.user} table={table} data-testid="b" /> : null}
+      {open ? (
+        <Chat room={props.room} user={props.who.user} table={table} data-testid={props.side} />
+      ) : null}
     </Side>
   );
 }
@@ -370,27 +375,43 @@ describe('Chat read state', () => {
 });
 
 describe('useUnreadCount', () => {
-  it('counts what A sent until B reads it, and counts again what comes after', async () => {
+  it('follows two users who read at different times', async () => {
     const room = `unread-${uuid()}`;
     const ann = await signedIn('Ann');
     const bo = await signedIn('Bo');
     render(
       <>
-        <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-        </Side>
-        <BoApp room={room} bo={bo} />
+        <App room={room} who={ann} side="a" open />
+        <App room={room} who={bo} side="b" />
       </>,
     );
-    await expect.element(page.getByTestId('badge')).toHaveTextContent('0');
+    const badge = (id: 'a' | 'b') => page.getByTestId(`badge-${id}`);
+    await expect.element(badge('b')).toHaveTextContent('0');
     await write('a', 'one');
     await write('a', 'two');
-    await expect.element(page.getByTestId('badge'), { timeout: 10_000 }).toHaveTextContent('2');
-    await page.getByRole('button', { name: 'Open' }).click();
-    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['one', 'two']);
-    await expect.element(page.getByTestId('badge'), { timeout: 10_000 }).toHaveTextContent('0');
-    await page.getByRole('button', { name: 'Close' }).click();
-    await write('a', 'three');
-    await expect.element(page.getByTestId('badge'), { timeout: 10_000 }).toHaveTextContent('1');
+    // Her own messages are never unread for Ann; Bo has not read them.
+    await expect.element(badge('b'), { timeout: 10_000 }).toHaveTextContent('2');
+    expect(badge('a').element().textContent).toBe('0');
+
+    // Bo opens the room and reads them; Ann, in the room, reads his answer as it arrives.
+    await page.getByRole('button', { name: 'Open b' }).click();
+    await expect.element(badge('b'), { timeout: 10_000 }).toHaveTextContent('0');
+    await write('b', 'hi Ann');
+    await expect.poll(() => bodies('a'), { timeout: 10_000 }).toContain('hi Ann');
+    await expect.element(badge('a'), { timeout: 10_000 }).toHaveTextContent('0');
+
+    // Ann leaves; what Bo says now waits for her, and only for her.
+    await page.getByRole('button', { name: 'Close a' }).click();
+    await write('b', 'are you there?');
+    await expect.element(badge('a'), { timeout: 10_000 }).toHaveTextContent('1');
+    expect(badge('b').element().textContent).toBe('0');
+
+    // Bo leaves too; Ann comes back and reads; Bo has nothing unread of his own.
+    await page.getByRole('button', { name: 'Close b' }).click();
+    await page.getByRole('button', { name: 'Open a' }).click();
+    await expect.element(badge('a'), { timeout: 10_000 }).toHaveTextContent('0');
+    await write('a', 'back now');
+    await expect.element(badge('b'), { timeout: 10_000 }).toHaveTextContent('1');
+    expect(badge('a').element().textContent).toBe('0');
   });
 });
