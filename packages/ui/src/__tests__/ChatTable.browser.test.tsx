@@ -1,5 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
@@ -100,6 +101,44 @@ describe('Chat with a table', () => {
     expect(authors('a')).toEqual(['Ann']);
     const stored = await createChatTable(bo.client).page(room);
     expect(stored.map((m) => [m.body, m.user.id])).toEqual([['hello from the table', ann.user.id]]);
+  });
+
+  it('sends once and shows each message once in StrictMode, and shows B who is typing', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <StrictMode>
+        <Side client={ann.client}>
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+        </Side>
+      </StrictMode>,
+    );
+    // Typing goes over the private live topic.
+    await expect
+      .poll(
+        async () => {
+          await userEvent.type(
+            page.getByTestId('a').getByRole('textbox', { name: 'Message' }),
+            'x',
+          );
+          return page.getByTestId('b').element().querySelector('[data-slot="chat-typing"]')
+            ?.textContent;
+        },
+        { timeout: 15_000, interval: 1600 },
+      )
+      .toBe('Ann is typing…');
+    await write('a', 'strict');
+    await expect
+      .poll(() => rows('b'), { timeout: 10_000 })
+      .toEqual([{ body: 'strict', state: 'sent' }]);
+    expect(rows('a')).toEqual([{ body: 'strict', state: 'sent' }]);
+    const stored = await createChatTable(bo.client).page(room);
+    expect(stored.map((m) => m.body)).toEqual(['strict']);
+    expect(sessionStorage.length).toBe(0);
   });
 
   it('orders messages by the database’s clock, not the sender’s', async () => {
