@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
+import { TypingIndicator } from '../TypingIndicator';
 import type { ChatComposerProps } from '../ChatComposer';
 import { chatTable, type ChatTableSource } from '../chatTable';
 import { createChatTable } from '../createChatTable';
@@ -114,6 +115,7 @@ describe('Chat with a table', () => {
         </Side>
         <Side client={bo.client}>
           <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+          <TypingIndicator room={`chat-live:${room}`} private data-testid="bo-indicator" />
         </Side>
       </StrictMode>,
     );
@@ -131,6 +133,7 @@ describe('Chat with a table', () => {
         { timeout: 15_000, interval: 1600 },
       )
       .toBe('Ann is typing…');
+    expect(page.getByTestId('bo-indicator').element().textContent).toBe('Ann is typing…');
     await write('a', 'strict');
     await expect
       .poll(() => rows('b'), { timeout: 10_000 })
