@@ -5,24 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
-import { chatTable, type ChatTableSource } from '../chatTable';
+import type { ChatTableSource } from '../chatTable';
 import type { ChatEntry } from '../chatTypes';
 import { useUnreadCount } from '../useUnreadCount';
-import { axeViolations, closeClients, Side, signedIn, uuid } from './helpers';
+import { axeViolations, closeClients, Side, signedIn, uuid, tableOf } from './helpers';
 
 afterEach(async () => {
   cleanup();
   await closeClients();
   sessionStorage.clear();
 });
-
-const tables = new WeakMap<SupabaseClient, ChatTableSource>();
-/** One chat source per client, as an app makes it once. */
-const tableOf = (client: SupabaseClient) => {
-  const table = tables.get(client) ?? chatTable(client);
-  tables.set(client, table);
-  return table;
-};
 
 const side = (id: string) => page.getByTestId(id);
 const rowOf = (id: string, text: string) =>

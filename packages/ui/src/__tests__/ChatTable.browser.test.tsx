@@ -1,4 +1,3 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,10 +6,10 @@ import '../../styles.css';
 import { Chat } from '../Chat';
 import { TypingIndicator } from '../TypingIndicator';
 import type { ChatComposerProps } from '../ChatComposer';
-import { chatTable, type ChatTableSource } from '../chatTable';
+import type { ChatTableSource } from '../chatTable';
 import { createChatTable } from '../createChatTable';
 import { useChat, type UseChatResult } from '../useChat';
-import { closeClients, Side, signedIn, uuid } from './helpers';
+import { closeClients, Side, signedIn, uuid, tableOf } from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -35,14 +34,6 @@ async function write(side: string, text: string) {
   await userEvent.fill(page.getByTestId(side).getByRole('textbox', { name: 'Message' }), text);
   await userEvent.keyboard('{Enter}');
 }
-
-const tables = new WeakMap<SupabaseClient, ChatTableSource>();
-/** One chat source per client, as an app makes it once. */
-const tableOf = (client: SupabaseClient) => {
-  const table = tables.get(client) ?? chatTable(client);
-  tables.set(client, table);
-  return table;
-};
 
 /** A composer of the app's own: a textarea and a Post button. */
 function AreaComposer({ draft, setDraft, submit }: ChatComposerProps) {

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
 import { commands } from 'vitest/browser';
+import { chatTable, type ChatTableSource } from '../chatTable';
 import './commands';
 
 const clients: SupabaseClient[] = [];
@@ -44,6 +45,14 @@ export async function signedIn(
   await client.realtime.setAuth(data.session.access_token);
   return { client, user: { id: data.user.id, name } };
 }
+
+const tables = new WeakMap<SupabaseClient, ChatTableSource>();
+/** One chat source per client, as an app makes it once. */
+export const tableOf = (client: SupabaseClient): ChatTableSource => {
+  const table = tables.get(client) ?? chatTable(client);
+  tables.set(client, table);
+  return table;
+};
 
 /** Closes every client made by {@link clientFor}. */
 export async function closeClients() {
