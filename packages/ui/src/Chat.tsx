@@ -157,6 +157,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const [target, setTarget] = useState<{ type: 'reply' | 'edit'; entry: ChatEntry } | null>(null);
   const [jumpTo, setJumpTo] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  const pinning = useRef(0);
   const actions = useMemo<ChatRowActions | undefined>(
     () =>
       table && {
@@ -260,14 +261,25 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   useEffect(() => {
     const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
     if (index < 0) return;
-    // Leaving the end: a row that resizes meanwhile must not pull the log back down.
-    atBottom.current = false;
-    virtualizer.scrollToIndex(index, { align: 'center' });
     setHighlight(jumpTo);
     setJumpTo(null);
+    // Rows measured after the first scroll move the target: keep it centred for a few frames,
+    // away from the end, so a row that resizes meanwhile does not pull the log back down.
+    cancelAnimationFrame(pinning.current);
+    let frames = 0;
+    const pin = () => {
+      atBottom.current = false;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+      if (++frames < 12) pinning.current = requestAnimationFrame(pin);
+    };
+    pin();
+  }, [jumpTo, list, virtualizer]);
+  useEffect(() => () => cancelAnimationFrame(pinning.current), []);
+  useEffect(() => {
+    if (highlight === null) return;
     const timer = setTimeout(() => setHighlight(null), 2000);
     return () => clearTimeout(timer);
-  }, [jumpTo, list, virtualizer]);
+  }, [highlight]);
 
   const write = (text: string) => {
     setDraft(text);
