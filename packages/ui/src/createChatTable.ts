@@ -1,6 +1,7 @@
 import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
 import {
   isoFromUs,
+  timestampUs,
   toStoredChatMessage,
   toStoredChatReaction,
   type StoredChatMessage,
@@ -48,6 +49,8 @@ export interface ChatTable {
   markRead(room: string, messageId: string): Promise<void>;
   /** How many messages of others in `room` this user has not read. */
   unreadCount(room: string): Promise<number>;
+  /** Where `user` has read up to in `room` (the message and its time in µs), or `null`. */
+  readPointer(room: string, user: string): Promise<{ id: string; atUs: number } | null>;
 }
 
 const MESSAGE =
@@ -149,6 +152,18 @@ export function createChatTable(client: SupabaseClient): ChatTable {
         .from('chat_reads')
         .upsert({ room, last_read_id: messageId }, { onConflict: 'room,user_id' });
       if (error) throw refused(error, `marking ${room} read`);
+    },
+    async readPointer(room, user) {
+      const { data, error } = await client
+        .from('chat_reads')
+        .select('last_read_id, last_read_at')
+        .match({ room, user_id: user })
+        .maybeSingle();
+      if (error) throw refused(error, `reading the read pointer in ${room}`);
+      const atUs = typeof data?.last_read_at === 'string' ? timestampUs(data.last_read_at) : null;
+      return typeof data?.last_read_id === 'string' && atUs !== null
+        ? { id: data.last_read_id, atUs }
+        : null;
     },
     async unreadCount(room) {
       const { data, error } = await client.rpc('chat_unread_count', { room });
