@@ -97,7 +97,19 @@ export function createChatTable(client: SupabaseClient): ChatTable {
       // Stored already (a retry after a lost reply): the stored row is the answer.
       const stored = await messages().select(MESSAGE).eq('id', id).maybeSingle();
       if (stored.error) throw refused(stored.error, `sending ${id}`);
-      if (!stored.data || stored.data.room !== room)
+      // A retry sends the same message again; an id already taken by other content (another
+      // user's message, say) is refused, never handed back as this send's.
+      const me = await client.auth
+        .getSession()
+        .then(({ data }) => data.session?.user.id)
+        // A client with its own `accessToken` has no auth namespace: the content must match.
+        .catch(() => undefined);
+      const same =
+        stored.data?.room === room &&
+        stored.data.body === body &&
+        (stored.data.reply_to ?? null) === replyTo &&
+        (me === undefined || stored.data.user_id === me);
+      if (!same)
         throw new ChatTableError(
           `chat: sending ${id} failed: the id is another message's`,
           '23505',
