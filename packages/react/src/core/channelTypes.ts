@@ -1,7 +1,7 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { RateLimit } from './presenceTracker';
 import type { PresenceCheck, PresenceUser } from './presenceUsers';
-import type { RoomPhase, RoomSnapshot } from './roomChannel';
+import type { RoomEvent, RoomPhase, RoomSnapshot } from './roomChannel';
 
 export type { RoomEffect, RoomEvent, RoomPhase, RoomSnapshot } from './roomChannel';
 
@@ -71,6 +71,11 @@ export interface RoomChannel {
   readonly key: string;
   /** The channel's machine snapshot: the same object until its phase or reason changes. */
   getSnapshot(): RoomSnapshot;
+  /**
+   * Sends the channel's machine one {@link RoomEvent}; its effects run as for any other event.
+   * A seam for tools: `leaveRoom` / `rejoinRoom` of `@roomkit/react/devtools` are built on it.
+   */
+  dispatch(event: RoomEvent): void;
   /** Registers a consumer's needs; returns its release. */
   retain(needs: ChannelNeeds): () => void;
   /** Listens to one broadcast event. */

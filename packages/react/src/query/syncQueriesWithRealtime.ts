@@ -43,9 +43,14 @@ export interface SyncQueriesOptions<Row extends AnyRow = AnyRow> extends LiveQue
 
 /** The queries tied to one table's binding, by client and key hash; each key holds its ties. */
 interface TableQueries {
+  /** The room key (`public:db:public.todos`) of the channel carrying the binding. */
+  room: string;
   queries: Map<QueryClient, Map<string, Set<SyncQueriesOptions>>>;
   release: () => void;
 }
+
+/** How many refetches each tied key (its set of ties) was given after a gap, for devtools. */
+const gapRefetches = new WeakMap<Set<SyncQueriesOptions>, number>();
 
 const tables = new WeakMap<ChannelRegistry, Map<string, TableQueries>>();
 
@@ -199,11 +204,14 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
     for (const [queryClient, keys] of queries) {
       for (const ties of keys.values()) {
         const tie = [...ties].at(-1);
-        if (tie) refetchAfterRead(queryClient, tie.queryKey);
+        if (!tie) continue;
+        gapRefetches.set(ties, (gapRefetches.get(ties) ?? 0) + 1);
+        refetchAfterRead(queryClient, tie.queryKey);
       }
     }
   });
   const entry: TableQueries = {
+    room: channel.key,
     queries,
     release() {
       if (byTable.get(key) !== entry) return;
@@ -249,4 +257,43 @@ export function syncQueriesWithRealtime<Row extends AnyRow = AnyRow>(
     }
     if (table.queries.size === 0) table.release();
   };
+}
+
+/** One query key tied to a room, as {@link tiedQueries} reports it. */
+export interface TiedQuery {
+  /** The room key of the channel whose return refetches it (`public:db:public.todos`). */
+  room: string;
+  /** The table whose changes reach it, if any. */
+  table: string | undefined;
+  queryKey: QueryKey;
+  queryClient: QueryClient;
+  /** How many times it was refetched because its room came back after a gap. */
+  gapRefetches: number;
+}
+
+/**
+ * Every query key tied through `registry` right now, with its room and its gap refetches; a
+ * read-only view for devtools, empty when nothing uses `@roomkit/react/query`.
+ * @example
+ * for (const { room, queryKey, gapRefetches } of tiedQueries(registry)) console.log(room, queryKey, gapRefetches);
+ */
+export function tiedQueries(registry: ChannelRegistry): TiedQuery[] {
+  const found: TiedQuery[] = [];
+  for (const { room, queries } of tables.get(registry)?.values() ?? []) {
+    for (const [queryClient, keys] of queries) {
+      for (const ties of keys.values()) {
+        const tie = [...ties].at(-1);
+        if (!tie) continue;
+        const { table, queryKey } = tie;
+        found.push({
+          room,
+          table,
+          queryKey,
+          queryClient,
+          gapRefetches: gapRefetches.get(ties) ?? 0,
+        });
+      }
+    }
+  }
+  return found;
 }
