@@ -16,7 +16,7 @@ export interface TabsRealtimeStore extends RealtimeStore {
   leader: { getSnapshot(): LeaderSnapshot; subscribe(listener: () => void): () => void };
 }
 
-const REQUESTS = new Set<TabMessage['type']>(['hello', 'wants', 'send', 'bye', 'ping']);
+const REQUESTS = new Set<TabMessage['type']>(['hello', 'wants', 'send', 'bye', 'dispatch', 'ping']);
 /** How often a follower asks whether the leader is there. */
 const PING_MS = 300;
 /**

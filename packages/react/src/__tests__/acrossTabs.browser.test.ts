@@ -34,12 +34,15 @@ interface Report {
 
 const report = (page: Page): Promise<Report> =>
   page.evaluate(() => {
-    const {
-      send: _send,
-      supabase: _supabase,
-      ...rest
-    } = (window as unknown as { page: Report & { send: unknown; supabase: unknown } }).page;
-    return structuredClone(rest);
+    const { page } = window as unknown as { page: Record<string, unknown> };
+    // Only the data: the page also holds functions and the client, which cannot be cloned.
+    return structuredClone(
+      Object.fromEntries(
+        Object.entries(page).filter(
+          ([key, value]) => typeof value !== 'function' && key !== 'supabase',
+        ),
+      ),
+    ) as unknown as Report;
   });
 
 /** The server's open sockets signed in as `sub` (its development endpoint). */
@@ -311,6 +314,26 @@ describe('acrossTabs', () => {
       await context.close();
     });
   }
+
+  it('leaves and rejoins the shared room for every tab when a follower’s devtools ask', async () => {
+    const { context, pages } = await userWithTabs(2);
+    const reports = await Promise.all(pages.map(report));
+    const follower = pages[reports.findIndex((r) => r.leader === 'following')] as Page;
+    const act = (what: 'leave' | 'rejoin') =>
+      follower.evaluate(
+        (what) => (window as unknown as { page: Record<string, () => boolean> }).page[what]?.(),
+        what,
+      );
+    expect(await act('leave')).toBe(true);
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).room).toBe('errored');
+    }
+    expect(await act('rejoin')).toBe(true);
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).room).toBe('joined');
+    }
+    await context.close();
+  });
 
   it('signs every tab out when one signs out, and the socket goes', async () => {
     const { context, id, pages } = await userWithTabs(3);

@@ -211,6 +211,9 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
           return;
         case 'bye':
           return drop(request.tab);
+        case 'dispatch':
+          if (request.hub === hub) roomOf(request.room)?.dispatch(request.event);
+          return;
         case 'ping':
           if (request.hub === hub) post({ type: 'pong', hub, to: request.tab });
           return;

@@ -1,6 +1,6 @@
 import type { BroadcastMessage, ChannelNeeds, PostgresBinding, SendStatus } from './channelTypes';
 import type { PresenceUser } from './presenceUsers';
-import type { RoomSnapshot } from './roomChannel';
+import type { RoomEvent, RoomSnapshot } from './roomChannel';
 import type { ConnectionSnapshot } from './watchConnection';
 
 /** A room as a tab names it: its name and private flag. */
@@ -37,6 +37,8 @@ export type TabRequest =
       payload: unknown;
       rest: boolean;
     }
+  /** Send the shared room's machine an event (the devtools' leave and rejoin): every tab sees it. */
+  | { type: 'dispatch'; tab: string; hub: string; room: TabRoom; event: RoomEvent }
   /** Is the leader still there? Answered with `pong`. */
   | { type: 'ping'; tab: string; hub: string }
   /** The tab goes away (closed, hidden into the back/forward cache, frozen, signed in elsewhere). */
@@ -80,6 +82,7 @@ const TYPES = new Set([
   'wants',
   'send',
   'bye',
+  'dispatch',
   'ping',
   'pong',
   'leader',

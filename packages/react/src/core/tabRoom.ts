@@ -7,7 +7,7 @@ import type {
   SendStatus,
 } from './channelTypes';
 import type { createPresenceUsers, PresenceCheck } from './presenceUsers';
-import { IDLE_ROOM } from './roomChannel';
+import { IDLE_ROOM, type RoomEvent } from './roomChannel';
 import type { TabRequest, TabRoom } from './tabMessages';
 
 /** A send that waits for the leader's answer. */
@@ -82,6 +82,11 @@ export function createTabRoom(name: string, isPrivate: boolean, link: TabRoomLin
     tabRoom,
     emit,
     getSnapshot: () => room.snapshot,
+    dispatch(event: RoomEvent): void {
+      // The machine is the leader's; the event reaches it there, and every tab sees the result.
+      const hub = link.hub();
+      if (hub) link.post({ type: 'dispatch', tab: link.tab, hub, room: tabRoom, event });
+    },
     retain(needs: ChannelNeeds): () => void {
       const id = link.nextId();
       const { checkPresence, ...wire } = needs;

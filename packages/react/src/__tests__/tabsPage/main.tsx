@@ -11,6 +11,8 @@ import { usePostgresChanges } from '../../usePostgresChanges';
 import { usePresence } from '../../usePresence';
 import { useRealtimeQuery } from '../../query/useRealtimeQuery';
 import { acrossTabs } from '../../acrossTabs';
+import { leaveRoom, rejoinRoom } from '../../devtools';
+import { useRealtime } from '../../useRealtime';
 import { useTabLeader } from '../../useTabLeader';
 
 // A page of an app that shares its connection across tabs (or not, with `?share=off`): chat over
@@ -41,11 +43,15 @@ const page = {
   fetches: 0,
   notes: [] as string[],
   send: (_text: string): Promise<SendStatus> => Promise.resolve('error'),
+  // The devtools' leave and rejoin of `board`, from this tab.
+  leave: (): boolean => false,
+  rejoin: (): boolean => false,
   supabase,
 };
 (window as unknown as { page: typeof page }).page = page;
 
 function Tab({ session }: { session: Session }) {
+  const { registry } = useRealtime();
   const leader = useTabLeader();
   const connection = useConnectionStatus().status;
   const room = useChannelStatus('board').phase;
@@ -75,6 +81,8 @@ function Tab({ session }: { session: Session }) {
       room,
       users,
       send: (text: string) => send({ text }),
+      leave: () => leaveRoom(registry, 'board'),
+      rejoin: () => rejoinRoom(registry, 'board'),
       notes: (notes.data ?? []).map((note) => note.body),
     });
     if (page.connections.at(-1) !== connection) page.connections.push(connection);
