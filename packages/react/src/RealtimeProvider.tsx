@@ -48,8 +48,8 @@ export interface RealtimeProviderProps {
 export function RealtimeProvider(props: RealtimeProviderProps) {
   const { client, children, shareConnection = createRealtimeStore } = props;
   // Created once per client; the registry joins nothing until a hook subscribes.
-  const [current, setRealtime] = useState(() => shareConnection(props));
-  let realtime = current;
+  // eslint-disable-next-line prefer-const -- one `let` for the pair keeps the main entry within its size budget; only `realtime` is reassigned.
+  let [realtime, setRealtime] = useState(() => shareConnection(props));
   if (realtime.client !== client) {
     // A new client (an account switch that recreates it): every hook's effect sees a new
     // registry and moves to it; the old registry leaves its channels when its attach stops.
