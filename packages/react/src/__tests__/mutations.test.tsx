@@ -58,13 +58,17 @@ async function todosTable(titles: string[]): Promise<string> {
 }
 
 /**
- * A client for `user` whose writes (every request but a read) can be held back: `hold()` keeps
- * the next ones from leaving until `release()`, so another user can act while they are in flight.
+ * A client for `user` whose writes (every request but a read) can be held back and are counted:
+ * `hold()` keeps the next ones from leaving until `release()`, so another user can act while
+ * they are in flight.
  */
 async function heldClient(user: string) {
   const token = await realtime.server.mintToken({ sub: user, role: 'authenticated' });
   let gate: Promise<void> | undefined;
+  let answers: Promise<void> | undefined;
   let open = () => {};
+  let sent = 0;
+  let drops = 0;
   const client = createClient(realtime.server.url, realtime.server.anonKey, {
     accessToken: async () => token,
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `held-${user}-${tables}` },
@@ -74,7 +78,15 @@ async function heldClient(user: string) {
     },
     global: {
       fetch: async (input, init) => {
-        if (init?.method && init.method !== 'GET') await gate;
+        if (init?.method && init.method !== 'GET') {
+          await gate;
+          sent++;
+          // As fetch fails when the network is gone: the request never reaches the server.
+          if (drops > 0 && drops--) throw new TypeError('fetch failed');
+          const answer = await fetch(input, init);
+          await answers;
+          return answer;
+        }
         return fetch(input, init);
       },
     },
@@ -83,7 +95,13 @@ async function heldClient(user: string) {
   return {
     client,
     hold: () => void (gate = new Promise<void>((resolve) => (open = resolve))),
+    /** Lets the next writes reach the database but holds their answers until `release()`. */
+    holdAnswers: () => void (answers = new Promise<void>((resolve) => (open = resolve))),
     release: () => open(),
+    /** How many write requests left this client (dropped ones included). */
+    sent: () => sent,
+    /** Makes the next `count` write requests fail without an answer. */
+    drop: (count: number) => void (drops = count),
   };
 }
 
@@ -161,6 +179,20 @@ describe('optimistic mutations', () => {
       'number',
       'number',
     ]);
+  });
+
+  it('takes the echo of its own insert, come before the answer, as the pending row: never twice', async () => {
+    const table = await todosTable(['a']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    held.holdAnswers();
+    act(() => ann.result.current.insert.mutate({ title: 'b', list_id: 7 }));
+    await waitFor(() => expect(ann.echoes).toEqual(['INSERT']));
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('a,b'));
+    held.release();
+    await waitFor(() => expect(ann.result.current.insert.isSuccess).toBe(true));
+    expect(ann.titles()).toEqual(['a', 'b']);
+    expect(ann.shown).toEqual(['', 'a', 'a,b*', 'a,b']);
   });
 
   it('rolls back exactly a refused update and surfaces the PostgREST error', async () => {
@@ -367,4 +399,81 @@ describe('rollback when someone else changed the row meanwhile', () => {
     expect(ann.shown).toEqual(['', 'a,b', '*,b', 'B,b']);
     expect(await serverTitles(table)).toEqual(['B', 'b']);
   });
+});
+
+describe('writes that get no answer', () => {
+  it('are sent again until one is answered, and applied once', async () => {
+    const table = await todosTable(['a']);
+    const flaky = await heldClient('ann');
+    const ann = await screen('ann', table, flaky.client);
+    flaky.drop(2);
+    act(() => ann.result.current.insert.mutate({ title: 'b', list_id: 7 }));
+    await waitFor(() => expect(ann.result.current.insert.isSuccess).toBe(true));
+    expect(flaky.sent()).toBe(3);
+    expect(ann.titles()).toEqual(['a', 'b']);
+    expect(ann.shown).toEqual(['', 'a', 'a,b*', 'a,b']);
+    expect(await serverTitles(table)).toEqual(['a', 'b']);
+  });
+});
+
+describe('writes made while the server is down', () => {
+  it('wait as pending, then reach the database once each, in the order made, after a restart', async () => {
+    const table = await todosTable(['a', 'b']);
+    // Every row write the database applies, in commit order.
+    await db.query(`
+      create table public.${table}_log (seq serial primary key, op text, title text);
+      create function public.${table}_logged() returns trigger language plpgsql as $$
+        begin
+          insert into public.${table}_log (op, title)
+            values (tg_op, case when tg_op = 'DELETE' then old.title else new.title end);
+          return null;
+        end $$;
+      create trigger logged after insert or update or delete on public.${table}
+        for each row execute function public.${table}_logged();
+    `);
+    const log = async () =>
+      (await db.query(`select op, title from ${table}_log order by seq`)).rows.map(
+        (row) => `${row.op} ${row.title}`,
+      );
+    const counted = await heldClient('ann');
+    const ann = await screen('ann', table, counted.client);
+    const bob = await screen('bob', table);
+    const [a, b] = ann.result.current.list.data ?? [];
+
+    await realtime.server.stop();
+    await waitFor(() => expect(ann.result.current.connection).toBe('reconnecting'));
+    act(() => {
+      const { insert, update, upsert, remove } = ann.result.current;
+      insert.mutate({ title: 'c', list_id: 7 });
+      update.mutate({ id: a?.id, title: 'a1' });
+      upsert.mutate({ id: b?.id, title: 'b1', list_id: 7 });
+      insert.mutate({ title: 'd', list_id: 7 });
+      update.mutate({ id: a?.id, title: 'a2' });
+      // Replayed out of order, this delete would come before the upsert and leave 'b1' behind.
+      remove.mutate({ id: b?.id });
+    });
+    // Shown at once, pending, while nothing reaches the database.
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('a2*,c*,d*'));
+    await sleep(1500);
+    expect(ann.pending()).toEqual(['a2', 'c', 'd']);
+    expect(ann.queries.isMutating()).toBe(6);
+    // The writes wait for the connection rather than fail against a server that is not there.
+    expect(counted.sent()).toBe(0);
+    expect(await log()).toEqual([]);
+
+    await realtime.restart();
+    await waitFor(() => expect(ann.queries.isMutating()).toBe(0), { timeout: 20_000 });
+    const applied = ['INSERT c', 'UPDATE a1', 'UPDATE b1', 'INSERT d', 'UPDATE a2', 'DELETE b1'];
+    expect(await log()).toEqual(applied);
+    expect(counted.sent()).toBe(6);
+    expect(await serverTitles(table)).toEqual(['a2', 'c', 'd']);
+    await waitFor(() => expect(ann.titles()).toEqual(['a2', 'c', 'd']));
+    await waitFor(() => expect(bob.titles()).toEqual(['a2', 'c', 'd']), { timeout: 15_000 });
+    expect(ann.pending()).toEqual([]);
+    // Nothing is sent twice, even as the channels rejoin and refetch.
+    await sleep(1500);
+    expect(await log()).toEqual(applied);
+    expect(ann.titles()).toEqual(['a2', 'c', 'd']);
+    expect(bob.titles()).toEqual(['a2', 'c', 'd']);
+  }, 60_000);
 });

@@ -4,6 +4,14 @@ import { rowPredicate, type RowFilter } from './rowFilter';
 
 type AnyRow = Record<string, unknown>;
 
+/**
+ * The field that marks a row shown before the database has it; the server's row (its answer or
+ * the echo) replaces the marked one. A field, not an object identity: react-query's structural
+ * sharing copies rows. Its value tells the write that showed it; negative for an insert shown
+ * under a temporary key.
+ */
+export const PENDING = 'roomkit:pending';
+
 /** One column of the order a query returns its rows in, as `.order(column, { ascending, nullsFirst })`. */
 export interface RowOrder<Row> {
   /** The column. */
@@ -36,10 +44,13 @@ export function compareRows<Row extends AnyRow>(
 ): (a: Row, b: Row) => number {
   return (a, b) => {
     for (const { column, ascending = true, nullsFirst = !ascending } of orders) {
-      const x = a[column] as number;
-      const y = b[column] as number;
+      let x = a[column] as unknown as string;
+      let y = b[column] as unknown as string;
       if (x === y) continue;
       if (x === null || y === null) return (x === null) === nullsFirst ? -1 : 1;
+      // Values of two types (a pending row's temporary key or missing column against real
+      // values) compare by type name, so such rows sort together and after numbers and text.
+      if (typeof x !== typeof y) [x, y] = [typeof x, typeof y];
       return x < y === ascending ? -1 : 1;
     }
     return 0;
@@ -69,8 +80,24 @@ function mergePages<Row extends AnyRow>(
   // A row the filter cannot judge (a column missing) is kept out: the next refetch decides.
   const row = candidate && rowPredicate(filter)(candidate) === true ? candidate : undefined;
   const gone = new Set<string>();
-  if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
   if (candidate) gone.add(keyOf(candidate));
+  if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
+  else if (candidate && !pages.some((page) => page.some((each) => gone.has(keyOf(each))))) {
+    // The echo of an insert made here can come before its answer: it takes the place of the
+    // first row shown under a temporary key (a negative mark) with its values.
+    const keys = ([] as string[]).concat(primaryKey ?? 'id');
+    const twin = pages
+      .flat()
+      .find(
+        (each) =>
+          (each[PENDING] as number) < 0 &&
+          Object.keys(each).every(
+            (column) =>
+              column === PENDING || keys.includes(column) || each[column] === candidate[column],
+          ),
+      );
+    if (twin) gone.add(keyOf(twin));
+  }
   let at: [number, number] | undefined;
   const next = pages.map((page, p) => {
     const kept = page.filter((each, i) => {

@@ -111,6 +111,20 @@ function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, chang
   void queryClient.getQueryCache().find({ queryKey, exact: true })?.promise?.then(patch, patch);
 }
 
+/** The newest tie of each query of `queryClient` tied to the table through `registry`. */
+function tableTies(
+  registry: ChannelRegistry,
+  queryClient: QueryClient,
+  { schema = 'public', table }: { schema?: string; table: string },
+): SyncQueriesOptions[] {
+  return [...(tables.get(registry)?.values() ?? [])].flatMap((tied) =>
+    [...(tied.queries.get(queryClient)?.values() ?? [])].flatMap((ties) => {
+      const options = [...ties].at(-1);
+      return options?.table === table && (options.schema ?? 'public') === schema ? [options] : [];
+    }),
+  );
+}
+
 /**
  * Applies a change made here (not received) to every query of `queryClient` tied to the table
  * through `registry` that merges: the optimistic half of the mutation hooks.
@@ -121,40 +135,30 @@ export function applyToTable(
   table: { schema?: string; table: string },
   change: PostgresChange,
 ): void {
-  for (const tied of tables.get(registry)?.values() ?? []) {
-    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
-      const options = [...ties].at(-1);
-      const schema = options?.schema ?? 'public';
-      if (options?.table !== table.table || schema !== (table.schema ?? 'public')) continue;
-      if (touches(options, change)) patchQuery(queryClient, options, change);
-    }
+  for (const options of tableTies(registry, queryClient, table)) {
+    if (touches(options, change)) patchQuery(queryClient, options, change);
   }
 }
 
-/** The rows of a table that the queries of `queryClient` hold, found by a key test. */
+/** The first row of a table that the queries of `queryClient` hold and `matches` accepts. */
 export function findTableRow(
   registry: ChannelRegistry,
   queryClient: QueryClient,
   table: { schema?: string; table: string },
   matches: (row: Record<string, unknown>) => boolean,
 ): Record<string, unknown> | undefined {
-  for (const tied of tables.get(registry)?.values() ?? []) {
-    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
-      const options = [...ties].at(-1);
-      if (options?.table !== table.table) continue;
-      const data = queryClient.getQueryData(options.queryKey) as unknown;
-      const pages = data as { pages?: unknown } | null;
-      const rows = Array.isArray(data)
-        ? data
-        : Array.isArray(pages?.pages)
-          ? (pages.pages as unknown[][]).flat()
-          : [data];
-      const row = rows.find(
-        (each): each is Record<string, unknown> =>
-          typeof each === 'object' && each !== null && matches(each as Record<string, unknown>),
-      );
-      if (row) return row;
-    }
+  for (const { queryKey } of tableTies(registry, queryClient, table)) {
+    const data = queryClient.getQueryData(queryKey) as { pages?: unknown } | null | undefined;
+    const rows: unknown[] = Array.isArray(data)
+      ? data
+      : Array.isArray(data?.pages)
+        ? (data.pages as unknown[][]).flat()
+        : [data];
+    const row = rows.find(
+      (each): each is Record<string, unknown> =>
+        typeof each === 'object' && each !== null && matches(each as Record<string, unknown>),
+    );
+    if (row) return row;
   }
   return undefined;
 }

@@ -8,6 +8,7 @@ import {
 } from '@tanstack/react-query';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { useRealtimeContext } from '../RealtimeContext';
+import { PENDING } from './mergeChange';
 import { applyToTable, findTableRow } from './syncQueriesWithRealtime';
 import { writeInTurn } from './writeInTurn';
 
@@ -38,12 +39,6 @@ export interface PendingWrite {
   mark: number;
 }
 
-/**
- * The field that marks a row shown before the database has it; the server's row (its answer or
- * the echo) replaces the marked one. A field, not an object identity: react-query's structural
- * sharing copies rows.
- */
-export const PENDING = 'roomkit:pending';
 let marks = 0;
 
 /**
@@ -65,7 +60,6 @@ export function useTableMutation<Row extends AnyRow>(
   const queryClient = useQueryClient(options.queryClient);
   const { table, schema = 'public' } = options;
   const keys: string[] = ([] as string[]).concat(options.primaryKey ?? 'id');
-  const keyOf = (row: AnyRow): AnyRow => Object.fromEntries(keys.map((key) => [key, row[key]]));
   const held = (key: AnyRow) =>
     findTableRow(registry, queryClient, { schema, table }, (row) =>
       keys.every((column) => row[column] === key[column]),
@@ -103,9 +97,9 @@ export function useTableMutation<Row extends AnyRow>(
         }) as Promise<Row>,
       // The row as shown until the database answers; the context says how to undo exactly that.
       onMutate: (input) => {
-        const mark = ++marks;
+        let mark = ++marks;
         const key = Object.fromEntries(
-          keys.map((column) => [column, input[column] ?? `pending-${mark}`]),
+          keys.map((column) => [column, input[column] ?? ((mark = -marks), `pending-${marks}`)]),
         );
         const before = held(key);
         if (kind === 'delete') hide(key);
@@ -126,12 +120,9 @@ export function useTableMutation<Row extends AnyRow>(
       },
       onSuccess: (row, _input, context) => {
         if (kind === 'delete') return;
-        const key = keyOf(row);
         // An insert shown under a temporary key: that row leaves as the server's row comes in.
-        if (context && keys.some((column) => context.key[column] !== key[column])) {
-          hide(context.key);
-        }
-        show(row, key);
+        if (context && context.mark < 0) hide(context.key);
+        show(row, Object.fromEntries(keys.map((key) => [key, row[key]])));
       },
     },
     queryClient,

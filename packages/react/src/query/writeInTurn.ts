@@ -1,6 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { StoreApi } from 'zustand/vanilla';
-import { jitteredBackoff } from '../core/jitteredBackoff';
 import type { RealtimeState } from '../createRealtimeStore';
 
 /** A supabase-js answer; `status` is 0 when no answer came (offline, server down). */
@@ -12,7 +11,6 @@ interface Answer {
 
 // Each query client's last write: the next one starts once it has settled.
 const turns = new WeakMap<QueryClient, Promise<unknown>>();
-const backoff = jitteredBackoff({ initialMs: 250, maxMs: 5000 });
 
 /** Resolves once the provider's socket is not down: open again, or needed by no channel. */
 function connected(store: StoreApi<RealtimeState>): Promise<void> {
@@ -47,7 +45,7 @@ export function writeInTurn(
         if (error) throw error;
         return data;
       }
-      await new Promise((resolve) => setTimeout(resolve, backoff(tries)));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 125 * 2 ** tries)));
     }
   });
   // A refused write does not stop the ones after it.
