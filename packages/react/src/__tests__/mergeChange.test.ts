@@ -229,11 +229,18 @@ describe('mergeChange on infinite pages', () => {
   const pageIds = (next: InfiniteRows<Todo>) => next.pages.map((page) => ids(page));
 
   it('puts a row in the page its order puts it in, the first page first, the last page past the end', () => {
+    // Between two pages: at the end of the first, so a row at a page's end stays in its page.
     expect(
       pageIds(mergeChange(data, change('INSERT', { id: 5, list_id: 7, rank: 25 }), { order })),
     ).toEqual([
+      [1, 2, 5],
+      [3, 4],
+    ]);
+    expect(
+      pageIds(mergeChange(data, change('UPDATE', { id: 2, list_id: 7, rank: 21 }), { order })),
+    ).toEqual([
       [1, 2],
-      [5, 3, 4],
+      [3, 4],
     ]);
     expect(
       pageIds(mergeChange(data, change('INSERT', { id: 6, list_id: 7, rank: 1 }), { order })),

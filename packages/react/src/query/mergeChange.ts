@@ -64,7 +64,6 @@ function keying<Row extends AnyRow>(
   const keys = ([] as string[]).concat(primaryKey);
   return (row) => stableHash(keys.map((key) => row[key]));
 }
-
 /**
  * Applies one postgres change to pages of rows by primary key: a row that holds for the filter
  * is placed by the order (an update without order stays in place, an insert goes last), any other
@@ -82,9 +81,10 @@ function mergePages<Row extends AnyRow>(
   const gone = new Set<string>();
   if (candidate) gone.add(keyOf(candidate));
   if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
-  else if (candidate && !pages.some((page) => page.some((each) => gone.has(keyOf(each))))) {
+  else if (candidate) {
     // The echo of an insert made here can come before its answer: it takes the place of the
-    // first row shown under a temporary key (a negative mark) with its values.
+    // first row shown under a temporary key (a negative mark) with its values. (Two identical
+    // inserts in flight: the second's row may step aside until its own answer or echo.)
     const keys = ([] as string[]).concat(primaryKey ?? 'id');
     const twin = pages
       .flat()
@@ -115,7 +115,8 @@ function mergePages<Row extends AnyRow>(
       for (const [p, page] of next.entries()) {
         const i = page.findIndex((other) => sorts(row, other) < 0);
         if (i !== -1) {
-          at = [p, i];
+          // Before a page's first row is the end of the page before: a row stays in its page.
+          at = i || !p ? [p, i] : [p - 1, next[p - 1]?.length ?? 0];
           break;
         }
       }

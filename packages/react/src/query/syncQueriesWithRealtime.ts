@@ -1,4 +1,4 @@
-import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { replaceEqualDeep, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import type { ChannelRegistry, PostgresChange } from '../core/ChannelRegistry';
 import { stableHash } from '../core/stableHash';
 import { postgresRoom } from '../usePostgresChanges';
@@ -72,6 +72,17 @@ export function scheduleRefetch(queryClient: QueryClient, target: QueryKey | 'al
   batch.set(target === 'all' ? target : stableHash(target), target);
 }
 
+// The data a merge last wrote (see `shareMerged`).
+let merged: unknown;
+
+/**
+ * The `structuralSharing` of the live-query hooks: a merge's data as it is (it already keeps every
+ * untouched row and page), anything else shared as react-query does. Its own sharing pairs rows by
+ * index, so one row added or removed would copy, and re-render, every row after it.
+ */
+export const shareMerged = (previous: unknown, next: unknown): unknown =>
+  next === merged ? next : replaceEqualDeep(previous, next);
+
 /** Whether a change adds, changes or removes rows of a query (unknown counts as yes). */
 function touches(options: SyncQueriesOptions, change: PostgresChange): boolean {
   const holds = rowPredicate(options.filter);
@@ -103,7 +114,7 @@ function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, chang
     const data = queryClient.getQueryData(queryKey);
     const next = apply === 'merge' ? mergeChange(data, change, options) : apply(data, change);
     // Unchanged data is not written, so the query's observers do not wake.
-    if (next !== data) queryClient.setQueryData(queryKey, next);
+    if (next !== data) queryClient.setQueryData(queryKey, (merged = next));
   };
   patch();
   // A fetch in flight may have read the rows before this change: patch its result too.
@@ -156,7 +167,7 @@ export function findTableRow(
         : [data];
     const row = rows.find(
       (each): each is Record<string, unknown> =>
-        typeof each === 'object' && each !== null && matches(each as Record<string, unknown>),
+        each instanceof Object && matches(each as Record<string, unknown>),
     );
     if (row) return row;
   }
@@ -169,8 +180,9 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
   const binding = table && { event: '*' as const, schema: options.schema ?? 'public', table };
   const room = options.room ?? (binding && postgresRoom(binding));
   if (!room) throw new Error('`syncQueriesWithRealtime` needs a `table` or a `room`.');
-  const isPrivate = options.private ?? false;
-  const key = stableHash([room, isPrivate, binding ?? null]);
+  const isPrivate = !!options.private;
+  // An absent binding hashes as null, as JSON writes it in an array.
+  const key = stableHash([room, isPrivate, binding]);
   const byTable = tables.get(registry) ?? new Map<string, TableQueries>();
   tables.set(registry, byTable);
   const existing = byTable.get(key);

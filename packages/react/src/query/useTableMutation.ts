@@ -64,7 +64,7 @@ export function useTableMutation<Row extends AnyRow>(
     findTableRow(registry, queryClient, { schema, table }, (row) =>
       keys.every((column) => row[column] === key[column]),
     );
-  // Changes made here, in the shape of received ones, for `apply` functions too.
+  // Changes made here, in the shape of received ones (no commit time), for `apply` functions too.
   const apply = (eventType: PostgresChange['eventType'], row: AnyRow, old: AnyRow) =>
     applyToTable(registry, queryClient, { schema, table }, {
       eventType,
@@ -72,9 +72,7 @@ export function useTableMutation<Row extends AnyRow>(
       old,
       schema,
       table,
-      commit_timestamp: '',
-      errors: [],
-    } as unknown as PostgresChange);
+    } as PostgresChange);
   const show = (row: AnyRow, key: AnyRow) => apply('UPDATE', row, key);
   const hide = (key: AnyRow) => apply('DELETE', {}, key);
   return useMutation<Row, PostgrestError, Partial<Row>, PendingWrite>(
