@@ -57,12 +57,15 @@ export function compareRows<Row extends AnyRow>(
   };
 }
 
-/** A row's key as text, from its primary key column(s). */
+/**
+ * A row's key from its primary key column(s): the value itself for one column (compared as is,
+ * which keeps a merge over thousands of rows cheap), as text for several.
+ */
 function keying<Row extends AnyRow>(
   primaryKey: MergeOptions<Row>['primaryKey'] = 'id',
-): (row: Partial<Row>) => string {
+): (row: Partial<Row>) => unknown {
   const keys = ([] as string[]).concat(primaryKey);
-  return (row) => stableHash(keys.map((key) => row[key]));
+  return (row) => (keys[1] ? stableHash(keys.map((key) => row[key])) : row[keys[0] ?? '']);
 }
 /**
  * Applies one postgres change to pages of rows by primary key: a row that holds for the filter
@@ -78,7 +81,7 @@ function mergePages<Row extends AnyRow>(
   const candidate = change.eventType === 'DELETE' ? undefined : change.new;
   // A row the filter cannot judge (a column missing) is kept out: the next refetch decides.
   const row = candidate && rowPredicate(filter)(candidate) === true ? candidate : undefined;
-  const gone = new Set<string>();
+  const gone = new Set<unknown>();
   if (candidate) gone.add(keyOf(candidate));
   if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
   else if (candidate) {
