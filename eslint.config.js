@@ -53,9 +53,15 @@ const layering = {
   ],
   'packages/devtools/**': [
     {
-      group: ['@roomkit/react/*', '!@roomkit/react/query', '../../react/*', '../../react/**'],
+      group: [
+        '@roomkit/react/*',
+        '!@roomkit/react/query',
+        '!@roomkit/react/devtools',
+        '../../react/*',
+        '../../react/**',
+      ],
       message:
-        '@roomkit/devtools imports only the public entries of @roomkit/react (the main one and /query).',
+        '@roomkit/devtools imports only the public entries of @roomkit/react (the main one, /query and /devtools).',
     },
     {
       group: ['@roomkit/ui', '@roomkit/ui/*', '@roomkit/server', '@roomkit/server/*'],

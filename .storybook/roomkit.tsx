@@ -2,11 +2,12 @@
  * What every multi-user story needs: where the local server is, and one independent user per
  * column (own supabase client, own anonymous sign-in, own QueryClient, own RealtimeProvider).
  */
+import { RoomkitDevtools, type RoomkitDevtoolsProps } from '@roomkit/devtools';
 import { jitteredBackoff, RealtimeProvider } from '@roomkit/react';
 import type { RoomUser } from '@roomkit/ui';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 
 /** The Supabase CLI's well-known local anon key, which `roomkit start` accepts by default. */
 const LOCAL_ANON_KEY =
@@ -42,6 +43,19 @@ export async function dropConnection(sub: string): Promise<number> {
 
 export const NAMES = ['Ann', 'Bob', 'Cleo'] as const;
 
+/** Where each user's devtools button sits, by column, so two or three never overlap. */
+const DEVTOOLS_CORNERS: NonNullable<RoomkitDevtoolsProps['position']>[] = [
+  'bottom-right',
+  'bottom-left',
+  'top-right',
+];
+
+/**
+ * Whether each {@link StoryUser} puts a `<RoomkitDevtools />` in its provider. The preview's
+ * decorator turns it on for every story; a story opts out with `parameters.roomkitDevtools: false`.
+ */
+export const StoryDevtools = createContext(false);
+
 let clients = 0;
 
 /** A signed-in user of their own: everything a story column needs. */
@@ -58,6 +72,8 @@ export interface StoryUserContext {
 export function StoryUser(props: {
   name: string;
   presenceGraceMs?: number;
+  /** The corner of this user's devtools button. @default 'bottom-right' */
+  devtoolsPosition?: RoomkitDevtoolsProps['position'];
   children: (context: StoryUserContext) => ReactNode;
 }) {
   const [state, setState] = useState<
@@ -66,6 +82,7 @@ export function StoryUser(props: {
     | ({ kind: 'ready' } & StoryUserContext)
   >({ kind: 'signing-in' });
   const { name } = props;
+  const devtools = useContext(StoryDevtools);
   useEffect(() => {
     let live = true;
     const { url, anonKey } = storyServer();
@@ -109,6 +126,7 @@ export function StoryUser(props: {
     <QueryClientProvider client={state.queryClient}>
       <RealtimeProvider client={state.client} presenceGraceMs={props.presenceGraceMs}>
         {props.children(state)}
+        {devtools && <RoomkitDevtools label={name} position={props.devtoolsPosition} />}
       </RealtimeProvider>
     </QueryClientProvider>
   );
@@ -129,14 +147,18 @@ export function Users(props: {
         gridTemplateColumns: `repeat(${props.count}, minmax(0, 1fr))`,
       }}
     >
-      {NAMES.slice(0, props.count).map((name) => (
+      {NAMES.slice(0, props.count).map((name, column) => (
         <section
           key={name}
           aria-label={name}
           data-testid={`user-${name}`}
           style={{ border: '1px solid #ddd', borderRadius: 8, padding: 12, minWidth: 0 }}
         >
-          <StoryUser name={name} presenceGraceMs={props.presenceGraceMs}>
+          <StoryUser
+            name={name}
+            presenceGraceMs={props.presenceGraceMs}
+            devtoolsPosition={DEVTOOLS_CORNERS[column]}
+          >
             {(context) => (
               <>
                 <header

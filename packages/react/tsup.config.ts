@@ -1,8 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // `query` holds the hooks that import react-query; `testing` starts @roomkit/server.
-  entry: { index: 'src/index.ts', query: 'src/query.ts', testing: 'src/testing.ts' },
+  // `query` holds the hooks that import react-query; `testing` starts @roomkit/server;
+  // `devtools` holds the seams @roomkit/devtools uses (leave a room, read the tied queries).
+  entry: {
+    index: 'src/index.ts',
+    query: 'src/query.ts',
+    testing: 'src/testing.ts',
+    devtools: 'src/devtools.ts',
+  },
   format: ['esm'],
   target: 'es2022',
   dts: true,

@@ -1,21 +1,31 @@
-import { useRealtime, type RoomSnapshot } from '@roomkit/react';
+import { useRealtime, type RoomPhase, type RoomSnapshot } from '@roomkit/react';
+import { leaveRoom, rejoinRoom } from '@roomkit/react/devtools';
 import { useSyncExternalStore } from 'react';
 import { describeBindings, liveChannel, parseRoomKey } from './channelsOnSocket';
 import type { RealtimeHistory } from './core/createRealtimeHistory';
 import { clock } from './time';
 import { useRealtimeState } from './useRealtimeState';
 
-/** Every room the provider knows: phase, reason, privacy, bindings, joins, and a rejoin. */
+/**
+ * The room actions and the phases each applies in: a room can be left while it has, or is
+ * getting, a live channel, and joined again once it has been joined or refused.
+ */
+const ACTIONS: readonly {
+  label: string;
+  from: readonly RoomPhase[];
+  act: typeof leaveRoom;
+}[] = [
+  { label: 'Leave', from: ['joining', 'joined', 'gap', 'rejoining'], act: leaveRoom },
+  { label: 'Rejoin', from: ['joined', 'gap', 'errored', 'unauthorized'], act: rejoinRoom },
+];
+
+/** Every room the provider knows: phase, reason, privacy, bindings, joins, leave and rejoin. */
 export function ChannelsTab(props: { history: RealtimeHistory }) {
-  const { client } = useRealtime();
+  const { client, registry } = useRealtime();
   const channels = useRealtimeState((state) => state.channels);
   const { rooms } = useSyncExternalStore(props.history.subscribe, props.history.getSnapshot);
   const entries = Object.entries(channels) as [string, RoomSnapshot][];
   if (entries.length === 0) return <p className="rkd-muted">No room is in use.</p>;
-
-  // Leaving the live channel is what a server close does: the registry joins it again for the
-  // consumers that still hold the room.
-  const rejoin = (key: string): void => void liveChannel(client, key)?.unsubscribe();
 
   return (
     <table aria-label="Channels">
@@ -60,15 +70,20 @@ export function ChannelsTab(props: { history: RealtimeHistory }) {
               </td>
               <td data-slot="joins">{history?.joins ?? 0}</td>
               <td>
-                <button
-                  type="button"
-                  className="rkd-btn"
-                  aria-label={`Rejoin ${name}`}
-                  disabled={room.phase !== 'joined'}
-                  onClick={() => rejoin(key)}
-                >
-                  Rejoin
-                </button>
+                <div className="rkd-tools">
+                  {ACTIONS.map(({ label, from, act }) => (
+                    <button
+                      key={label}
+                      type="button"
+                      className="rkd-btn"
+                      aria-label={`${label} ${name}`}
+                      disabled={!from.includes(room.phase)}
+                      onClick={() => act(registry, name, isPrivate)}
+                    >
+                      {label}
+                    </button>
+                  ))}
+                </div>
               </td>
             </tr>
           );

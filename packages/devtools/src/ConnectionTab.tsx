@@ -1,12 +1,12 @@
 import { useConnectionStatus, useRealtime } from '@roomkit/react';
 import { useState, useSyncExternalStore } from 'react';
-import { dropOnServer } from './core/dropOnServer';
+import { actOnServer, type ServerAction } from './core/actOnServer';
 import type { RealtimeHistory } from './core/createRealtimeHistory';
 import { readToken } from './core/readToken';
 import { clock, duration } from './time';
 import { useNow } from './useNow';
 
-/** The socket: status, latency, token claims, outages, and the drop actions. */
+/** The socket: status, latency, token claims, outages, and the drop and stall actions. */
 export function ConnectionTab(props: { history: RealtimeHistory }) {
   const { client } = useRealtime();
   const { status, latencyMs, error } = useConnectionStatus();
@@ -35,8 +35,8 @@ export function ConnectionTab(props: { history: RealtimeHistory }) {
       }, ms);
     });
   };
-  const dropThere = (): void => {
-    dropOnServer(client, sub).then(setOutcome, (reason: Error) =>
+  const onServer = (action: ServerAction): void => {
+    actOnServer(client, action, sub).then(setOutcome, (reason: Error) =>
       setOutcome(`The server could not be reached: ${reason.message}`),
     );
   };
@@ -106,8 +106,11 @@ export function ConnectionTab(props: { history: RealtimeHistory }) {
         <button type="button" className="rkd-btn" onClick={goOffline}>
           Go offline
         </button>
-        <button type="button" className="rkd-btn" onClick={dropThere}>
+        <button type="button" className="rkd-btn" onClick={() => onServer('drop')}>
           Drop on server (--dev)
+        </button>
+        <button type="button" className="rkd-btn" onClick={() => onServer('stall')}>
+          Stall on server (--dev)
         </button>
       </div>
       {outcome && <p role="status">{outcome}</p>}

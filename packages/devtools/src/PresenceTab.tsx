@@ -1,10 +1,17 @@
-import type { PresenceUser } from '@roomkit/react';
+import { useRealtime, type PresenceUser } from '@roomkit/react';
 import { parseRoomKey } from './channelsOnSocket';
+import { duration } from './time';
+import { useDepartures } from './useDepartures';
 import { useRealtimeState } from './useRealtimeState';
 
-/** The people in each presence room, with their merged state and connection count. */
+/**
+ * The people in each presence room, with their merged state and connection count; someone who
+ * left the channel but is still listed is in the provider's grace period (`presenceGraceMs`).
+ */
 export function PresenceTab() {
+  const { client } = useRealtime();
   const presence = useRealtimeState((state) => state.presence);
+  const { now, since } = useDepartures(client, presence);
   const rooms = Object.entries(presence) as [string, readonly PresenceUser[]][];
   if (rooms.length === 0) return <p className="rkd-muted">No room tracks presence.</p>;
   return (
@@ -18,15 +25,20 @@ export function PresenceTab() {
             </span>
           </h3>
           <ul>
-            {users.map((user) => (
-              <li key={user.key}>
-                <code>{user.key}</code>{' '}
-                <span className="rkd-muted">
-                  {user.connections} {user.connections === 1 ? 'connection' : 'connections'}
-                </span>
-                <pre>{JSON.stringify(user.state, null, 2)}</pre>
-              </li>
-            ))}
+            {users.map((user) => {
+              const left = since.get(`${key} ${user.key}`);
+              return (
+                <li key={user.key} data-state={left === undefined ? 'present' : 'grace'}>
+                  <code>{user.key}</code>{' '}
+                  <span className="rkd-muted">
+                    {left === undefined
+                      ? `${user.connections} ${user.connections === 1 ? 'connection' : 'connections'}`
+                      : `left ${duration(Math.max(0, now - left))} ago; listed until the grace period ends`}
+                  </span>
+                  <pre>{JSON.stringify(user.state, null, 2)}</pre>
+                </li>
+              );
+            })}
           </ul>
         </section>
       ))}

@@ -32,7 +32,15 @@ async function panelOf(canvasElement: HTMLElement): Promise<HTMLElement> {
 const meta = {
   title: 'devtools/RoomkitDevtools',
   component: RoomkitDevtools,
-  args: { initialIsOpen: true, position: 'bottom-right', theme: 'system', eventLimit: 500 },
+  args: {
+    initialIsOpen: true,
+    position: 'bottom-right',
+    theme: 'system',
+    eventLimit: 500,
+    label: 'Roomkit',
+  },
+  // These stories place the panel themselves, instead of the preview's one per user.
+  parameters: { roomkitDevtools: false },
   argTypes: {
     position: {
       control: 'inline-radio',
@@ -114,5 +122,34 @@ export const MultiUser: Story = {
     await waitFor(() => expect(panel.getByText('wave', { exact: true })).toBeTruthy(), {
       timeout: 15_000,
     });
+  },
+};
+
+/**
+ * What every other story gets from the preview's decorator: each user's own panel, its button
+ * labelled with their name, in their own corner.
+ */
+export const InEveryStory: Story = {
+  parameters: { roomkitDevtools: true },
+  render: function Render() {
+    const room = useStoryRoom('stories:devtools-every');
+    return (
+      <Users count={2}>{({ user }) => <Member room={room} id={user.id} name={user.name} />}</Users>
+    );
+  },
+  play: async ({ canvasElement }) => {
+    await waitFor(
+      () => {
+        const buttons = [...canvasElement.querySelectorAll('[data-roomkit-devtools]')].map((host) =>
+          host.shadowRoot?.querySelector('.rkd-toggle'),
+        );
+        expect(buttons.map((button) => button?.textContent)).toEqual(['Ann', 'Bob']);
+        expect(buttons.map((button) => button?.getAttribute('data-position'))).toEqual([
+          'bottom-right',
+          'bottom-left',
+        ]);
+      },
+      { timeout: 15_000 },
+    );
   },
 };

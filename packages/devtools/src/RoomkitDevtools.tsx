@@ -7,6 +7,7 @@ import { createEventLog } from './core/createEventLog';
 import { createRealtimeHistory } from './core/createRealtimeHistory';
 import { EventsTab } from './EventsTab';
 import { PresenceTab } from './PresenceTab';
+import { QueriesTab } from './QueriesTab';
 import { ShadowHost } from './ShadowHost';
 
 /** Props of {@link RoomkitDevtools}. */
@@ -19,9 +20,14 @@ export interface RoomkitDevtoolsProps {
   theme?: 'light' | 'dark' | 'system';
   /** How many events the log keeps before letting the oldest go. @default 500 */
   eventLimit?: number;
+  /**
+   * The button's text and the panel's name (`<label> devtools`): tells apart the panels of
+   * several providers on one page. @default 'Roomkit'
+   */
+  label?: string;
 }
 
-const TABS = ['Connection', 'Channels', 'Presence', 'Events'] as const;
+const TABS = ['Connection', 'Channels', 'Presence', 'Events', 'Queries'] as const;
 type Tab = (typeof TABS)[number];
 
 function useTheme(theme: 'light' | 'dark' | 'system'): 'light' | 'dark' {
@@ -38,8 +44,9 @@ function useTheme(theme: 'light' | 'dark' | 'system'): 'light' | 'dark' {
 }
 
 /**
- * A floating button that opens a panel showing the provider's connection, rooms, presence and
- * a live event log, with actions to drop the connection and rejoin a room. Place it inside
+ * A floating button that opens a panel showing the provider's connection, rooms, presence, a
+ * live event log and the queries tied to rooms, with actions to drop or stall the connection
+ * and to leave or rejoin a room. Place it inside
  * `<RealtimeProvider>`; its styles live in a shadow root.
  * @example
  * <RealtimeProvider client={supabase}>
@@ -49,6 +56,7 @@ function useTheme(theme: 'light' | 'dark' | 'system'): 'light' | 'dark' {
  */
 export function RoomkitDevtools(props: RoomkitDevtoolsProps) {
   const { position = 'bottom-right', initialIsOpen = false, theme = 'system' } = props;
+  const label = props.label ?? 'Roomkit';
   const limit = props.eventLimit ?? 500;
   const realtime = useRealtime();
   const { status } = useConnectionStatus();
@@ -107,20 +115,20 @@ export function RoomkitDevtools(props: RoomkitDevtoolsProps) {
           }}
         >
           <span className="rkd-dot" data-state={status} aria-hidden="true" />
-          Roomkit
+          {label}
         </button>
         {open && (
           <div
             id={`${id}-panel`}
             role="dialog"
-            aria-label="Roomkit devtools"
+            aria-label={`${label} devtools`}
             className="rkd-panel"
             data-position={position}
             data-state="open"
             onKeyDown={onKeyDown}
           >
             <div className="rkd-head">
-              <span className="rkd-title">Roomkit</span>
+              <span className="rkd-title">{label}</span>
               <div role="tablist" aria-label="Views" className="rkd-tabs" onKeyDown={onTabKey}>
                 {TABS.map((each) => (
                   <button
@@ -162,6 +170,7 @@ export function RoomkitDevtools(props: RoomkitDevtoolsProps) {
               {tab === 'Channels' && <ChannelsTab history={history} />}
               {tab === 'Presence' && <PresenceTab />}
               {tab === 'Events' && <EventsTab log={log} />}
+              {tab === 'Queries' && <QueriesTab />}
             </div>
           </div>
         )}

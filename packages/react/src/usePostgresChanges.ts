@@ -40,7 +40,7 @@ export function usePostgresChanges<Row extends Record<string, unknown> = Record<
   // Plain JavaScript (or a cast) can still pass one: fail loudly, in every build, not silently.
   if ('queryKey' in options) {
     throw new Error(
-      '`queryKey` is not an option of `usePostgresChanges`: use `useRealtimeQuery` or `useSyncQueriesWithRealtime` from `@roomkit/react/query`',
+      'usePostgresChanges takes no `queryKey`: see useRealtimeQuery in @roomkit/react/query',
     );
   }
   const { registry } = useRealtimeContext('usePostgresChanges');

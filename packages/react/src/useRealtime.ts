@@ -6,7 +6,7 @@ import { useRealtimeContext, type RealtimeContextValue } from './RealtimeContext
  * directly (as `@roomkit/react/query` does).
  * @example
  * const { registry } = useRealtime();
- * useEffect(() => registry.onReturn((room) => console.log(room, 'is back')), [registry]);
+ * useEffect(() => registry.onReturn((room, first) => first || console.log(room, 'is back')), [registry]);
  */
 export function useRealtime(): RealtimeContextValue {
   return useRealtimeContext('useRealtime');

@@ -25,7 +25,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * `GET /roomkit/v1/connections` lists sockets; `POST /roomkit/v1/connections/drop` with
  * `{ id?, sub? }` cuts the matching ones (all without either) the way a lost network does, so a
  * playground can show reconnect and refetch; `…/stall` stops reading from them instead, so
- * heartbeats and joins go unanswered (a hung path). Answers only with `dev: true`.
+ * heartbeats and joins go unanswered (a hung path) until the idle timeout cuts them (60 s by
+ * default). Answers only with `dev: true`.
  */
 export async function devApi(
   hub: RealtimeHub,

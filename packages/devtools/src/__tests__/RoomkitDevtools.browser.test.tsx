@@ -1,10 +1,12 @@
-import { useConnectionStatus } from '@roomkit/react';
+import { useChannelStatus, useConnectionStatus } from '@roomkit/react';
+import { useRealtimeQuery } from '@roomkit/react/query';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { RoomkitDevtools, type RoomkitDevtoolsProps } from '../index';
-import { axeViolations, clientFor, closeClients, Member, Side, uuid } from './helpers';
+import { axeViolations, clientFor, closeClients, Member, Roster, Side, uuid } from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -53,6 +55,20 @@ describe('RoomkitDevtools', () => {
     await userEvent.keyboard('{Escape}');
     await expect.element(dialog).not.toBeInTheDocument();
     await expect.poll(() => panelRoot().activeElement).toBe(toggle.element());
+  });
+
+  it('passes axe on every tab while two users share a room', async () => {
+    await twoUsers({ initialIsOpen: true });
+    await expect
+      .element(page.getByTestId('rkd-status'), { timeout: 10_000 })
+      .toHaveAttribute('data-state', 'open');
+    for (const tab of ['Connection', 'Channels', 'Presence', 'Events', 'Queries']) {
+      await userEvent.click(page.getByRole('tab', { name: tab }));
+      await expect
+        .element(page.getByRole('tab', { name: tab }))
+        .toHaveAttribute('aria-selected', 'true');
+      expect(await axeViolations(panelRoot().querySelector('.rkd') as Element), tab).toEqual([]);
+    }
   });
 
   it('starts open without taking focus when initialIsOpen is set', async () => {
@@ -187,7 +203,54 @@ describe('RoomkitDevtools', () => {
       .toBeVisible();
   });
 
-  it('rejoins a room: it leaves, the registry joins it again, and the join count goes up', async () => {
+  it("leaves a room: Ann's components see it left, Bob sees her go, and Rejoin brings her back", async () => {
+    const room = `dev-${uuid()}`;
+    /** What Ann's app shows of the room, as a status badge would. */
+    function Badge() {
+      const { phase, reason } = useChannelStatus(room);
+      return <output aria-label="Ann's room">{`${phase} ${reason ?? ''}`.trim()}</output>;
+    }
+    const [a, b] = await Promise.all([clientFor(`ann-${uuid()}`), clientFor(`bob-${uuid()}`)]);
+    render(
+      <>
+        <Side client={a}>
+          <Member room={room} id="ann" name="Ann" />
+          <Badge />
+          <RoomkitDevtools initialIsOpen />
+        </Side>
+        <Side client={b} presenceGraceMs={0}>
+          <Member room={room} id="bob" name="Bob" />
+          <Roster room={room} label="Bob's room" />
+        </Side>
+      </>,
+    );
+    const roster = page.getByRole('status', { name: "Bob's room" });
+    await expect.element(roster, { timeout: 10_000 }).toHaveTextContent('ann bob');
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    const row = page.getByRole('row').filter({ hasText: room });
+    await expect.element(row.getByText('joined'), { timeout: 10_000 }).toBeVisible();
+
+    await userEvent.click(row.getByRole('button', { name: `Leave ${room}` }));
+    await expect
+      .element(page.getByRole('status', { name: "Ann's room" }))
+      .toHaveTextContent('errored left on request');
+    await expect.element(row.getByText('errored')).toBeVisible();
+    await expect.element(roster, { timeout: 10_000 }).toHaveTextContent('bob');
+    await expect.element(row.getByRole('button', { name: `Leave ${room}` })).toBeDisabled();
+
+    await userEvent.click(row.getByRole('button', { name: `Rejoin ${room}` }));
+    await expect
+      .element(page.getByRole('status', { name: "Ann's room" }), { timeout: 10_000 })
+      .toHaveTextContent('joined');
+    await expect.element(roster, { timeout: 10_000 }).toHaveTextContent('ann bob');
+    await userEvent.click(page.getByRole('button', { name: 'Wave as Bob' }));
+    await expect
+      .element(page.getByRole('status', { name: 'Waves Ann received' }))
+      .toHaveTextContent('1');
+    await expect.element(row.getByRole('cell', { name: '2', exact: true })).toBeVisible();
+  });
+
+  it('rejoins a room from scratch: rejoining, then joined, and the join count goes up', async () => {
     const { room } = await twoUsers({ initialIsOpen: true });
     await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
     const row = page.getByRole('row').filter({ hasText: room });
@@ -199,6 +262,131 @@ describe('RoomkitDevtools', () => {
       .element(row.getByRole('cell', { name: '2', exact: true }), { timeout: 10_000 })
       .toBeVisible();
     await expect.element(row.getByText('joined')).toBeVisible();
+  });
+
+  it('stalls the socket from the server with the --dev endpoint: heartbeats go unanswered and the room comes back', async () => {
+    const { room } = await twoUsers({ initialIsOpen: true });
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    const row = page.getByRole('row').filter({ hasText: room });
+    await expect
+      .element(row.getByRole('cell', { name: '1', exact: true }), { timeout: 10_000 })
+      .toBeVisible();
+    await userEvent.click(page.getByRole('tab', { name: 'Connection' }));
+    await userEvent.click(page.getByRole('button', { name: 'Stall on server (--dev)' }));
+    await expect
+      .element(page.getByText(/^The server stalled/))
+      .toHaveTextContent('The server stalled 1 socket(s).');
+    // The client notices when a heartbeat goes unanswered (one a second here), then rejoins on
+    // a new socket.
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    await expect
+      .element(row.getByText('last: heartbeat timeout'), { timeout: 15_000 })
+      .toBeVisible();
+    await expect
+      .element(row.getByRole('cell', { name: '2', exact: true }), { timeout: 15_000 })
+      .toBeVisible();
+    await expect.element(row.getByText('joined')).toBeVisible();
+  });
+
+  it('shows a person who left in the grace period, then no longer', async () => {
+    const room = `dev-${uuid()}`;
+    const [a, b] = await Promise.all([clientFor(`ann-${uuid()}`), clientFor(`bob-${uuid()}`)]);
+    const app = (withBob: boolean) => (
+      <>
+        <Side client={a} presenceGraceMs={4000}>
+          <Member room={room} id="ann" name="Ann" />
+          <RoomkitDevtools initialIsOpen />
+        </Side>
+        <Side client={b}>{withBob && <Member room={room} id="bob" name="Bob" />}</Side>
+      </>
+    );
+    const { rerender } = render(app(true));
+    await userEvent.click(page.getByRole('tab', { name: 'Presence' }));
+    const section = page.getByRole('region', { name: `Presence in ${room}` });
+    await expect.element(section.getByText('2 people'), { timeout: 10_000 }).toBeVisible();
+    const bob = section.getByRole('listitem').filter({ hasText: 'bob' });
+    await expect.element(bob).toHaveAttribute('data-state', 'present');
+
+    rerender(app(false));
+    await expect.element(bob, { timeout: 4_000 }).toHaveAttribute('data-state', 'grace');
+    await expect
+      .element(bob.getByText(/^left \d+(\.\d)? m?s ago; listed until the grace period ends$/))
+      .toBeVisible();
+    await expect.element(section.getByText('1 person'), { timeout: 10_000 }).toBeVisible();
+    await expect.element(bob).not.toBeInTheDocument();
+  });
+
+  it('lists the queries tied to a room and counts the refetch that a rejoin caused', async () => {
+    const room = `dev-${uuid()}`;
+    const a = await clientFor(`ann-${uuid()}`);
+    const queryClient = new QueryClient({
+      defaultOptions: { queries: { retry: false, staleTime: Infinity } },
+    });
+    let fetches = 0;
+    /** A list kept live by the room: refetched each time the room comes back. */
+    function Todos() {
+      const todos = useRealtimeQuery(
+        { queryKey: ['todos', room], queryFn: async () => [{ id: ++fetches }] },
+        { room },
+      );
+      return <output aria-label="Fetches">{todos.data?.[0]?.id ?? 0}</output>;
+    }
+    render(
+      <QueryClientProvider client={queryClient}>
+        <Side client={a}>
+          <Todos />
+          <RoomkitDevtools initialIsOpen />
+        </Side>
+      </QueryClientProvider>,
+    );
+    await expect.element(page.getByRole('status', { name: 'Fetches' })).toHaveTextContent('1');
+    await userEvent.click(page.getByRole('tab', { name: 'Queries' }));
+    const row = page.getByRole('table', { name: 'Queries' }).getByRole('row').filter({
+      hasText: room,
+    });
+    await expect.element(row.getByText(JSON.stringify(['todos', room]))).toBeVisible();
+    await expect.element(row.getByText('success')).toBeVisible();
+    await expect.element(row.getByRole('cell', { name: '0', exact: true })).toBeVisible();
+
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    const channel = page.getByRole('row').filter({ hasText: room });
+    await expect.element(channel.getByText('joined'), { timeout: 10_000 }).toBeVisible();
+    await userEvent.click(channel.getByRole('button', { name: `Rejoin ${room}` }));
+    await expect
+      .element(page.getByRole('status', { name: 'Fetches' }), { timeout: 10_000 })
+      .toHaveTextContent('2');
+    await userEvent.click(page.getByRole('tab', { name: 'Queries' }));
+    await expect.element(row.getByRole('cell', { name: '1', exact: true })).toBeVisible();
+  });
+
+  it('says no query is tied to a room in an app without react-query', async () => {
+    await twoUsers({ initialIsOpen: true });
+    await userEvent.click(page.getByRole('tab', { name: 'Queries' }));
+    await expect.element(page.getByText(/No query is tied to a room/)).toBeVisible();
+  });
+
+  it('tells the panels of two providers apart by their labels', async () => {
+    const room = `dev-${uuid()}`;
+    const bob = `bob-${uuid()}`;
+    const [a, b] = await Promise.all([clientFor(`ann-${uuid()}`), clientFor(bob)]);
+    render(
+      <>
+        <Side client={a}>
+          <Member room={room} id="ann" name="Ann" />
+          <RoomkitDevtools label="Ann" />
+        </Side>
+        <Side client={b}>
+          <Member room={room} id="bob" name="Bob" />
+          <RoomkitDevtools label="Bob" position="bottom-left" />
+        </Side>
+      </>,
+    );
+    await userEvent.click(page.getByRole('button', { name: 'Bob', exact: true }));
+    const dialog = page.getByRole('dialog', { name: 'Bob devtools' });
+    await expect.element(dialog.getByText(bob)).toBeVisible();
+    await expect
+      .element(page.getByRole('dialog', { name: 'Ann devtools' }))
+      .not.toBeInTheDocument();
   });
 
   it("adds no renders to the app's components while it is used", async () => {
@@ -223,7 +411,7 @@ describe('RoomkitDevtools', () => {
       .toHaveTextContent('open');
     const before = renders.count;
     await userEvent.click(page.getByRole('button', { name: 'Roomkit' }));
-    for (const tab of ['Channels', 'Presence', 'Events', 'Connection']) {
+    for (const tab of ['Channels', 'Presence', 'Events', 'Queries', 'Connection']) {
       await userEvent.click(page.getByRole('tab', { name: tab }));
     }
     await userEvent.click(page.getByRole('tab', { name: 'Events' }));

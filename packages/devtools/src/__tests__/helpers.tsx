@@ -1,4 +1,10 @@
-import { jitteredBackoff, RealtimeProvider, useBroadcast, usePresence } from '@roomkit/react';
+import {
+  jitteredBackoff,
+  RealtimeProvider,
+  useBroadcast,
+  usePresence,
+  usePresenceSelector,
+} from '@roomkit/react';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
@@ -31,9 +37,17 @@ export async function closeClients() {
 }
 
 /** One user's app: their own client and provider. */
-export function Side(props: { client: SupabaseClient; children: ReactNode }) {
+export function Side(props: {
+  client: SupabaseClient;
+  presenceGraceMs?: number;
+  children: ReactNode;
+}) {
   return (
-    <RealtimeProvider client={props.client} lingerMs={0} presenceGraceMs={300}>
+    <RealtimeProvider
+      client={props.client}
+      lingerMs={0}
+      presenceGraceMs={props.presenceGraceMs ?? 300}
+    >
       {props.children}
     </RealtimeProvider>
   );
@@ -54,6 +68,17 @@ export function Member(props: { room: string; id: string; name: string }) {
       <output aria-label={`Waves ${props.name} received`}>{waves}</output>
     </>
   );
+}
+
+/** Who one user sees in a room, by presence key, in one line. */
+export function Roster(props: { room: string; label: string }) {
+  const keys = usePresenceSelector(props.room, (users) =>
+    users
+      .map((user) => user.key)
+      .sort()
+      .join(' '),
+  );
+  return <output aria-label={props.label}>{keys}</output>;
 }
 
 /** Runs axe on an element and returns the violations' ids. */

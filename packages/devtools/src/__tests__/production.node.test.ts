@@ -77,3 +77,41 @@ describe('@roomkit/devtools in a production build', () => {
     expect(code).toContain('Roomkit devtools');
   });
 });
+
+describe('@roomkit/devtools in an app without react-query', () => {
+  it('bundles the panel, Queries tab included, when @tanstack/react-query cannot be resolved', async () => {
+    const app = `
+      import { createElement } from 'react';
+      import { RoomkitDevtools } from './production';
+      export const App = () => createElement(RoomkitDevtools, { initialIsOpen: true });
+    `;
+    const result = await build({
+      stdin: { contents: app, resolveDir: src, loader: 'ts' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      conditions: ['source'],
+      // @roomkit/react is bundled from source here, so each of its imports is followed.
+      external: ['react', 'react-dom', 'react/jsx-runtime', '@supabase/supabase-js'],
+      plugins: [
+        {
+          name: 'no-react-query',
+          setup(plugin) {
+            plugin.onResolve({ filter: /^@tanstack\// }, (args) => ({
+              errors: [{ text: `${args.path} is not installed in this app` }],
+            }));
+          },
+        },
+      ],
+      logLevel: 'silent',
+    });
+    const inputs = [...bytesByModule(result.metafile).keys()];
+    expect(inputs.some((path) => path.endsWith('react/src/query/syncQueriesWithRealtime.ts'))).toBe(
+      true,
+    );
+    expect(inputs.some((path) => path.includes('@tanstack'))).toBe(false);
+    expect(result.outputFiles[0]?.text).toContain('No query is tied to a room');
+  });
+});

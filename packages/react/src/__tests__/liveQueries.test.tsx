@@ -68,11 +68,13 @@ async function write<T = Todo[]>(
   return data as T;
 }
 
-/** Counts `setQueryData` writes per query key. */
+/** Counts the writes of changes per query key: `setQueryData`, or a merge's `setState`. */
 function countWrites(queries: QueryClient): Map<string, number> {
   const writes = new Map<string, number>();
   queries.getQueryCache().subscribe((event) => {
-    if (event.type === 'updated' && event.action.type === 'success' && event.action.manual) {
+    if (event.type !== 'updated') return;
+    const { action } = event;
+    if ((action.type === 'success' && action.manual) || action.type === 'setState') {
       const key = stableHash(event.query.queryKey);
       writes.set(key, (writes.get(key) ?? 0) + 1);
     }
@@ -260,6 +262,7 @@ describe('an infinite live query', () => {
       [10, 20, 30, 40].map((rank) => ({ list_id: 1, title: `r${rank}`, rank })),
     );
     const PAGE = 2;
+    let reads = 0;
     const { result } = renderHook(
       () => ({
         status: useChannelStatus(`db:public.${table}`).phase,
@@ -267,14 +270,16 @@ describe('an infinite live query', () => {
           {
             queryKey: [table, 'pages'],
             initialPageParam: 0,
-            queryFn: ({ pageParam }) =>
+            queryFn: ({ pageParam }) => (
+              reads++,
               write(
                 alice
                   .from(table)
                   .select()
                   .order('rank')
                   .range(pageParam * PAGE, pageParam * PAGE + PAGE - 1),
-              ) as Promise<Todo[]>,
+              ) as Promise<Todo[]>
+            ),
             getNextPageParam: (last, all) => (last.length < PAGE ? undefined : all.length),
           },
           { table, apply: 'merge', order: { column: 'rank' } },
@@ -283,6 +288,9 @@ describe('an infinite live query', () => {
       { wrapper: withQueries(alice, queryClient()) },
     );
     await waitFor(() => expect(result.current.status).toBe('joined'));
+    // The first page is read again once the table's changes stream; then the next one is asked.
+    await waitFor(() => expect(reads).toBe(2));
+    await waitFor(() => expect(result.current.feed.isFetching).toBe(false));
     await waitFor(() => expect(result.current.feed.data?.pages).toHaveLength(1));
     await act(() => result.current.feed.fetchNextPage());
     const pages = () => result.current.feed.data?.pages.map((page) => page.map((t) => t.rank));

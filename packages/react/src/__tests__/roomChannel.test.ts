@@ -128,6 +128,13 @@ describe('roomChannel transition', () => {
     });
   });
 
+  it('errored → rejoining on authChanged (rejoinRoom, or another user signed in)', () => {
+    expect(run(at('errored', 'left on request'), { type: 'authChanged' })).toEqual({
+      state: { phase: 'rejoining', reason: null, since: 2 },
+      effects: ['leave', 'join'],
+    });
+  });
+
   it('joined → rejoining on authChanged (another user or client), leaving the old channel', () => {
     expect(run(at('joined'), { type: 'authChanged' }).effects).toEqual(['leave', 'join']);
   });

@@ -48,7 +48,7 @@ type Room = RoomChannel & {
 export function createChannelRegistry(options: ChannelRegistryOptions): ChannelRegistry {
   const { client, onStatus, onPresence, lingerMs = 1000, presenceGraceMs = 5000 } = options;
   const rooms = new Map<string, Room>();
-  const returnListeners = new Set<(key: string) => void>();
+  const returnListeners = new Set<(key: string, first?: boolean) => void>();
   // One session refresh at a time, shared by every room whose token expired.
   let refreshing: Promise<string | null> | undefined;
   // The signed-in user the channels joined as: undefined until the first report, null signed out.
@@ -94,10 +94,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     // Bindings are only ever added, so their insertion order is a stable order.
     const needs = (): string => [wantPresence, keys.at(-1), ack, ...bindings.keys()].join('\n');
 
-    const emitReturn = (): void => {
+    // Whether the server has streamed this room's postgres changes since its first join.
+    let streamed = false;
+    const emitReturn = (first?: boolean): void => {
       clearTimeout(awaitingReturn);
       awaitingReturn = undefined;
-      for (const listener of returnListeners) listener(key);
+      for (const listener of returnListeners) listener(key, first);
     };
 
     const join = (): void => {
@@ -130,8 +132,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         (payload: { extension?: string; status?: string; message?: string }) => {
           if (next !== channel) return;
           if (payload.status === 'error') closeReason = payload.message ?? '';
-          // The server sends it after the join reply: a pending return is now complete.
-          if (payload.extension === 'postgres_changes' && awaitingReturn) emitReturn();
+          // The server sends it after the join reply: a pending return is now complete, or the
+          // stream starts for the first time (data read before then may miss changes).
+          if (payload.extension === 'postgres_changes' && (awaitingReturn || !streamed)) {
+            emitReturn(!streamed);
+            streamed = true;
+          }
         },
       );
       channel = lastChannel = next;

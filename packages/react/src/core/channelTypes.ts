@@ -1,7 +1,7 @@
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { RateLimit } from './presenceTracker';
 import type { PresenceCheck, PresenceUser } from './presenceUsers';
-import type { RoomPhase, RoomSnapshot } from './roomChannel';
+import type { RoomEvent, RoomPhase, RoomSnapshot } from './roomChannel';
 
 export type { RoomEffect, RoomEvent, RoomPhase, RoomSnapshot } from './roomChannel';
 
@@ -71,6 +71,11 @@ export interface RoomChannel {
   readonly key: string;
   /** The channel's machine snapshot: the same object until its phase or reason changes. */
   getSnapshot(): RoomSnapshot;
+  /**
+   * Sends the channel's machine one {@link RoomEvent}; its effects run as for any other event.
+   * A seam for tools: `leaveRoom` / `rejoinRoom` of `@roomkit/react/devtools` are built on it.
+   */
+  dispatch(event: RoomEvent): void;
   /** Registers a consumer's needs; returns its release. */
   retain(needs: ChannelNeeds): () => void;
   /** Listens to one broadcast event. */
@@ -99,10 +104,12 @@ export interface ChannelRegistry {
   find(name: string, isPrivate: boolean): RoomChannel | undefined;
   /**
    * Called with a room's key each time its channel is SUBSCRIBED again after a gap (socket
-   * drop, heartbeat timeout, channel error, timeout, server restart, transparent rejoin), never
-   * on its first join.
+   * drop, heartbeat timeout, channel error, timeout, server restart, transparent rejoin). A room
+   * with postgres bindings also calls it once with `first` true, when the server first streams
+   * its changes (`Subscribed to PostgreSQL`): a read made before then may have missed changes
+   * made in between, so data tied to the room's tables should be read again.
    */
-  onReturn(listener: (key: string) => void): () => void;
+  onReturn(listener: (key: string, first?: boolean) => void): () => void;
   /** Whether any channel is in use. */
   active(): boolean;
   /** Leaves presence at once, ahead of the page going away. */

@@ -4,14 +4,6 @@ import { rowPredicate, type RowFilter } from './rowFilter';
 
 type AnyRow = Record<string, unknown>;
 
-/**
- * The field that marks a row shown before the database has it; the server's row (its answer or
- * the echo) replaces the marked one. A field, not an object identity: react-query's structural
- * sharing copies rows. Its value tells the write that showed it; negative for an insert shown
- * under a temporary key.
- */
-export const PENDING = 'roomkit:pending';
-
 /** One column of the order a query returns its rows in, as `.order(column, { ascending, nullsFirst })`. */
 export interface RowOrder<Row> {
   /** The column. */
@@ -84,23 +76,6 @@ function mergePages<Row extends AnyRow>(
   const gone = new Set<unknown>();
   if (candidate) gone.add(keyOf(candidate));
   if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
-  else if (candidate) {
-    // The echo of an insert made here can come before its answer: it takes the place of the
-    // first row shown under a temporary key (a negative mark) with its values. (Two identical
-    // inserts in flight: the second's row may step aside until its own answer or echo.)
-    const keys = ([] as string[]).concat(primaryKey ?? 'id');
-    const twin = pages
-      .flat()
-      .find(
-        (each) =>
-          (each[PENDING] as number) < 0 &&
-          Object.keys(each).every(
-            (column) =>
-              column === PENDING || keys.includes(column) || each[column] === candidate[column],
-          ),
-      );
-    if (twin) gone.add(keyOf(twin));
-  }
   let at: [number, number] | undefined;
   const next = pages.map((page, p) => {
     const kept = page.filter((each, i) => {

@@ -1,4 +1,4 @@
-import { replaceEqualDeep, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { ChannelRegistry, PostgresChange } from '../core/ChannelRegistry';
 import { stableHash } from '../core/stableHash';
 import { postgresRoom } from '../usePostgresChanges';
@@ -43,9 +43,14 @@ export interface SyncQueriesOptions<Row extends AnyRow = AnyRow> extends LiveQue
 
 /** The queries tied to one table's binding, by client and key hash; each key holds its ties. */
 interface TableQueries {
+  /** The room key (`public:db:public.todos`) of the channel carrying the binding. */
+  room: string;
   queries: Map<QueryClient, Map<string, Set<SyncQueriesOptions>>>;
   release: () => void;
 }
+
+/** How many refetches each tied key (its set of ties) was given after a gap, for devtools. */
+const gapRefetches = new WeakMap<Set<SyncQueriesOptions>, number>();
 
 const tables = new WeakMap<ChannelRegistry, Map<string, TableQueries>>();
 
@@ -72,16 +77,18 @@ export function scheduleRefetch(queryClient: QueryClient, target: QueryKey | 'al
   batch.set(target === 'all' ? target : stableHash(target), target);
 }
 
-// The data a merge last wrote (see `shareMerged`).
-let merged: unknown;
-
 /**
- * The `structuralSharing` of the live-query hooks: a merge's data as it is (it already keeps every
- * untouched row and page), anything else shared as react-query does. Its own sharing pairs rows by
- * index, so one row added or removed would copy, and re-render, every row after it.
+ * Refetches a query whose last read may have missed changes. A first fetch still in flight has
+ * no data, so react-query would join it instead of starting another, though it may have read
+ * too early: the refetch waits for it to settle.
  */
-export const shareMerged = (previous: unknown, next: unknown): unknown =>
-  next === merged ? next : replaceEqualDeep(previous, next);
+function refetchAfterRead(queryClient: QueryClient, queryKey: QueryKey): void {
+  const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+  const again = () => scheduleRefetch(queryClient, queryKey);
+  if (query?.state.data === undefined && query?.state.fetchStatus === 'fetching') {
+    void query.promise?.then(again, again);
+  } else again();
+}
 
 /** Whether a change adds, changes or removes rows of a query (unknown counts as yes). */
 function touches(options: SyncQueriesOptions, change: PostgresChange): boolean {
@@ -110,16 +117,22 @@ function applyOnce(
 function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, change: PostgresChange) {
   const { apply, queryKey } = options;
   if (!apply || apply === 'invalidate') return;
+  const query = queryClient.getQueryCache().find({ queryKey, exact: true });
   const patch = (): void => {
-    const data = queryClient.getQueryData(queryKey);
+    const data = query?.state.data;
     const next = apply === 'merge' ? mergeChange(data, change, options) : apply(data, change);
-    // Unchanged data is not written, so the query's observers do not wake.
-    if (next !== data) queryClient.setQueryData(queryKey, (merged = next));
+    // Unchanged data is not written, so the query's observers do not wake. A merge's data is
+    // written as it is: it keeps every untouched row, where react-query's structural sharing,
+    // which pairs rows by index, would copy (and re-render) every row after one added or removed.
+    if (next === data) return;
+    // (Its `dataUpdatedAt` stays the last read's: a change is not a read of the whole query.)
+    if (apply === 'merge') query?.setState({ data: next });
+    else queryClient.setQueryData(queryKey, next);
   };
   patch();
   // A fetch in flight may have read the rows before this change: patch its result too.
   // Its own continuation (which stores the data) was queued first, so this runs after it.
-  void queryClient.getQueryCache().find({ queryKey, exact: true })?.promise?.then(patch, patch);
+  void query?.promise?.then(patch, patch);
 }
 
 /** The newest tie of each query of `queryClient` tied to the table through `registry`. */
@@ -202,11 +215,14 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
     for (const [queryClient, keys] of queries) {
       for (const ties of keys.values()) {
         const tie = [...ties].at(-1);
-        if (tie) scheduleRefetch(queryClient, tie.queryKey);
+        if (!tie) continue;
+        gapRefetches.set(ties, (gapRefetches.get(ties) ?? 0) + 1);
+        refetchAfterRead(queryClient, tie.queryKey);
       }
     }
   });
   const entry: TableQueries = {
+    room: channel.key,
     queries,
     release() {
       if (byTable.get(key) !== entry) return;
@@ -222,7 +238,8 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
 
 /**
  * Ties a react-query query to a table: refetched once each time the table's channel returns
- * after a gap (never on its first join), and merged or invalidated by its changes that touch the
+ * after a gap, and once when the table's changes first stream (a read made before then may miss
+ * a change made in between), and merged or invalidated by its changes that touch the
  * query's rows. Every query on one table shares one binding, and a change reaches each query key
  * once however many ties it has. Returns the unsubscribe.
  * @example
@@ -251,4 +268,43 @@ export function syncQueriesWithRealtime<Row extends AnyRow = AnyRow>(
     }
     if (table.queries.size === 0) table.release();
   };
+}
+
+/** One query key tied to a room, as {@link tiedQueries} reports it. */
+export interface TiedQuery {
+  /** The room key of the channel whose return refetches it (`public:db:public.todos`). */
+  room: string;
+  /** The table whose changes reach it, if any. */
+  table: string | undefined;
+  queryKey: QueryKey;
+  queryClient: QueryClient;
+  /** How many times it was refetched because its room came back after a gap. */
+  gapRefetches: number;
+}
+
+/**
+ * Every query key tied through `registry` right now, with its room and its gap refetches; a
+ * read-only view for devtools, empty when nothing uses `@roomkit/react/query`.
+ * @example
+ * for (const { room, queryKey, gapRefetches } of tiedQueries(registry)) console.log(room, queryKey, gapRefetches);
+ */
+export function tiedQueries(registry: ChannelRegistry): TiedQuery[] {
+  const found: TiedQuery[] = [];
+  for (const { room, queries } of tables.get(registry)?.values() ?? []) {
+    for (const [queryClient, keys] of queries) {
+      for (const ties of keys.values()) {
+        const tie = [...ties].at(-1);
+        if (!tie) continue;
+        const { table, queryKey } = tie;
+        found.push({
+          room,
+          table,
+          queryKey,
+          queryClient,
+          gapRefetches: gapRefetches.get(ties) ?? 0,
+        });
+      }
+    }
+  }
+  return found;
 }

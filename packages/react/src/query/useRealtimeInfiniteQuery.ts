@@ -8,7 +8,7 @@ import {
   type UseInfiniteQueryOptions,
   type UseInfiniteQueryResult,
 } from '@tanstack/react-query';
-import { shareMerged, type LiveQueryOptions } from './syncQueriesWithRealtime';
+import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 
 /**
@@ -42,5 +42,5 @@ export function useRealtimeInfiniteQuery<
 ): UseInfiniteQueryResult<InfiniteData<Row[], TPageParam>, TError> {
   const queryClient = useQueryClient();
   useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
-  return useInfiniteQuery({ structuralSharing: shareMerged, ...queryOptions }, queryClient);
+  return useInfiniteQuery(queryOptions, queryClient);
 }

@@ -7,7 +7,7 @@ import {
   type UseQueryOptions,
   type UseQueryResult,
 } from '@tanstack/react-query';
-import { shareMerged, type LiveQueryOptions } from './syncQueriesWithRealtime';
+import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 
 /**
@@ -32,5 +32,5 @@ export function useRealtimeQuery<
 ): UseQueryResult<TData, TError> {
   const queryClient = useQueryClient();
   useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
-  return useQuery({ structuralSharing: shareMerged, ...queryOptions }, queryClient);
+  return useQuery(queryOptions, queryClient);
 }

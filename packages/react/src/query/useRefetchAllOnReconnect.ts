@@ -15,5 +15,9 @@ import { scheduleRefetch } from './syncQueriesWithRealtime';
 export function useRefetchAllOnReconnect(queryClient?: QueryClient): void {
   const { registry } = useRealtimeContext('useRefetchAllOnReconnect');
   const client = useQueryClient(queryClient);
-  useEffect(() => registry.onReturn(() => scheduleRefetch(client, 'all')), [registry, client]);
+  useEffect(
+    // A room's first stream start is no reconnect: only the queries tied to it refetch.
+    () => registry.onReturn((_, first) => first || scheduleRefetch(client, 'all')),
+    [registry, client],
+  );
 }

@@ -8,7 +8,6 @@ import {
 } from '@tanstack/react-query';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { useRealtimeContext } from '../RealtimeContext';
-import { PENDING } from './mergeChange';
 import { applyToTable, findTableRow } from './syncQueriesWithRealtime';
 import { writeInTurn } from './writeInTurn';
 
@@ -39,6 +38,13 @@ export interface PendingWrite {
   mark: number;
 }
 
+/**
+ * The field that marks a row shown before the database has it; the server's row (its answer or
+ * the echo) replaces the marked one. A field, not an object identity: react-query's structural
+ * sharing copies rows. Its value tells the write that showed it; negative for an insert shown
+ * under a temporary key.
+ */
+export const PENDING = 'roomkit:pending';
 let marks = 0;
 
 /**

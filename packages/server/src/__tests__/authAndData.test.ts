@@ -356,9 +356,13 @@ describe('the whole flow an app uses', () => {
     const second = await user.from('todos').insert({ title: 'two' }).select('id').single();
     await other.from('todos').insert({ title: 'not mine' });
     const ids = [first.data?.id as number, second.data?.id as number];
+    // Row-level security is checked against the stored row when the change is processed (as on
+    // Supabase Realtime), so each write waits for its change before a later one deletes the row.
+    await until(() => seen.length === 2, 20_000, 'two inserts');
     await user.from('todos').update({ title: 'one!' }).eq('id', ids[0]);
+    await until(() => seen.length === 3, 20_000, 'the update');
     await user.from('todos').delete().in('id', ids);
-    await until(() => seen.length === 5, 10_000, 'five changes');
+    await until(() => seen.length === 5, 20_000, 'five changes');
     expect(seen).toEqual([
       'INSERT:one',
       'INSERT:two',

@@ -305,11 +305,16 @@ describe('roomkit CLI', () => {
         .on('system', {}, (payload: { message: string }) => system.push(payload.message));
       channel.subscribe();
       await until(() => system.includes('Subscribed to PostgreSQL'), 10_000, 'subscription');
+      // As on Supabase Realtime, row-level security is checked against the stored row when the
+      // change is processed: a row deleted before then never arrives as inserted or updated. So
+      // each write waits for its change before the next one can take its row away.
       const one = await user.from('notes').insert({ body: 'a' }).select('id').single();
       const two = await user.from('notes').insert({ body: 'b' }).select('id').single();
+      await until(() => seen.length === 2, 20_000, 'two inserts');
       await user.from('notes').update({ body: 'a!' }).eq('id', one.data?.id);
+      await until(() => seen.length === 3, 20_000, 'the update');
       await user.from('notes').delete().in('id', [one.data?.id, two.data?.id]);
-      await until(() => seen.length === 5, 10_000, 'five changes');
+      await until(() => seen.length === 5, 20_000, 'five changes');
       expect(seen).toEqual(['INSERT', 'INSERT', 'UPDATE', 'DELETE', 'DELETE']);
       await user.removeAllChannels();
       child.kill('SIGTERM');

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionInfo } from '../devApi';
 import type { RoomkitServer } from '../startServer';
-import { collect, joined, testServer, until } from './helpers';
+import { collect, joined, sleep, testServer, until } from './helpers';
 
 const clients: SupabaseClient[] = [];
 afterEach(async () => {
@@ -109,6 +109,42 @@ describe('development endpoints', () => {
     // 60 s idle timeout; the client is on a new one.
     expect(ids).toContain(before);
     expect(ids.filter((id) => id !== before)).toHaveLength(1);
+  });
+
+  it('bounds a stall: the idle timeout closes the stalled socket, and the client is back on a new one', async () => {
+    const server = await testServer({ dev: true, limits: { idleTimeoutMs: 800 } });
+    const alice = await userClient(server, 'alice', 300);
+    const room = alice.channel('room-1');
+    const statuses: string[] = [];
+    room.subscribe((status) => statuses.push(status));
+    await until(() => statuses.includes('SUBSCRIBED'), 5000, 'alice joined');
+    const stalledId = ((await call(server, 'connections')).body as ConnectionInfo[])[0]?.id;
+    expect((await call(server, 'connections/stall', { method: 'POST' })).body).toEqual({
+      stalled: 1,
+    });
+    await until(() => statuses.filter((s) => s === 'SUBSCRIBED').length >= 2, 10_000, 'rejoin');
+    // The stalled socket reads nothing, so nothing it is sent refreshes its idle clock.
+    let ids = [stalledId];
+    for (const started = Date.now(); ids.includes(stalledId) && Date.now() - started < 10_000;) {
+      await sleep(100);
+      ids = ((await call(server, 'connections')).body as ConnectionInfo[]).map((info) => info.id);
+    }
+    expect(ids).not.toContain(stalledId);
+    expect(ids).toHaveLength(1);
+  });
+
+  it('answers a stall with a bad body or method like a drop', async () => {
+    const server = await testServer({ dev: true });
+    expect(await call(server, 'connections/stall', { method: 'POST', body: '[1]' })).toEqual({
+      status: 400,
+      body: { message: 'The body must be an object with optional string fields "id" and "sub".' },
+    });
+    expect((await call(server, 'connections/stall')).status).toBe(405);
+    expect(
+      (await call(server, 'connections/stall', { method: 'POST', body: '{"sub":"nobody"}' })).body,
+    ).toEqual({
+      stalled: 0,
+    });
   });
 
   it('drops by id, and every socket without a filter', async () => {

@@ -328,44 +328,71 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     await db.query(`
       create policy "history read" on realtime.messages for select to authenticated
         using (realtime.topic() like 'history:%');
-      create table public.bulk (id int primary key);
-      alter publication supabase_realtime add table public.bulk;
+      create table public.gate_lock (id int primary key);
+      insert into public.gate_lock values (1);
+      create table public.gate (id int primary key);
+      alter table public.gate enable row level security;
+      grant select on public.gate, public.gate_lock to authenticated;
+      create policy "gate read" on public.gate for select to authenticated
+        using (exists (select 1 from public.gate_lock));
+      alter publication supabase_realtime add table public.gate;
     `);
+    // Changes reach clients in commit order, each after its row-level-security check. A change
+    // to `gate` whose check waits on a lock the test holds therefore holds back the live copies
+    // of every message stored after it, until the test lets go: the late joiner replays those
+    // messages first, and their live copies arrive after it joined, every time.
+    const watcher = (await signedIn(userC))
+      .channel(`gate:${randomUUID()}`)
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'gate' }, () => {});
+    const watching = new Promise<void>((resolve) =>
+      watcher.on('system', {}, (message: SystemMessage) => {
+        if (message.message === 'Subscribed to PostgreSQL') resolve();
+      }),
+    );
+    await joined(watcher);
+    await watching;
     const early = (await signedIn(userA)).channel(topic, { config: { private: true } });
     const toEarly = collect<Broadcast>(early, 'note');
     await joined(early);
     const since = Date.now() - 1000;
 
-    // A large transaction ahead in the WAL holds back the live copies of the next messages,
-    // so they reach the server only after the late joiner has replayed them.
-    await db.query('insert into public.bulk select generate_series(1, 10000)');
-    for (const n of [1, 2, 3]) {
-      await db.query(`select realtime.send(jsonb_build_object('n', $1::int), 'note', $2, true)`, [
-        n,
-        topic,
+    const gate = new pg.Client({ connectionString: server.dbUrl ?? '' });
+    await gate.connect();
+    try {
+      await gate.query('begin');
+      await gate.query('lock table public.gate_lock in access exclusive mode');
+      await db.query('insert into public.gate values (1)');
+      for (const n of [1, 2, 3]) {
+        await db.query(`select realtime.send(jsonb_build_object('n', $1::int), 'note', $2, true)`, [
+          n,
+          topic,
+        ]);
+      }
+      const late = (await signedIn(userB)).channel(topic, {
+        config: { private: true, broadcast: { replay: { since, limit: 10 } } },
+      });
+      const toLate = collect<Broadcast>(late, 'note');
+      await joined(late);
+      await until(() => toLate.length === 3, 4000, 'the replayed messages');
+      expect(toEarly).toHaveLength(0);
+      await gate.query('commit');
+
+      await until(() => toEarly.length === 3, 10_000, 'the live copies');
+      await db.query(`select realtime.send('{"n":4}'::jsonb, 'note', $1, true)`, [topic]);
+      await until(() => toEarly.length === 4 && toLate.length >= 4, 10_000, 'the fourth message');
+      // The live copies of 1–3 reached the late joiner's socket before the fourth message did.
+      expect(toLate.map(({ payload, meta }) => [payload.n, meta?.replayed === true])).toEqual([
+        [1, true],
+        [2, true],
+        [3, true],
+        [4, false],
       ]);
+      expect(toLate.map(({ meta }) => meta?.id)).toEqual(toEarly.map(({ meta }) => meta?.id));
+      expect(toLate[0]?.meta).toEqual({ replayed: true, id: toLate[0]?.payload.id });
+    } finally {
+      await gate.query('rollback').catch(() => undefined);
+      await gate.end();
     }
-    const late = (await signedIn(userB)).channel(topic, {
-      config: { private: true, broadcast: { replay: { since, limit: 10 } } },
-    });
-    const toLate = collect<Broadcast>(late, 'note');
-    await joined(late);
-    const liveCopiesSeenAtJoin = toEarly.length;
-
-    await until(() => toEarly.length === 3, 4000, 'the live copies');
-    await db.query(`select realtime.send('{"n":4}'::jsonb, 'note', $1, true)`, [topic]);
-    await until(() => toEarly.length === 4 && toLate.length >= 4, 4000, 'the fourth message');
-    await sleep(150);
-
-    expect(liveCopiesSeenAtJoin).toBe(0);
-    expect(toLate.map(({ payload, meta }) => [payload.n, meta?.replayed === true])).toEqual([
-      [1, true],
-      [2, true],
-      [3, true],
-      [4, false],
-    ]);
-    expect(toLate.map(({ meta }) => meta?.id)).toEqual(toEarly.map(({ meta }) => meta?.id));
-    expect(toLate[0]?.meta).toEqual({ replayed: true, id: toLate[0]?.payload.id });
   });
 
   it('refuses replay on a public channel', async () => {

@@ -202,6 +202,37 @@ describe('postgres_changes with row-level security', () => {
     }
   });
 
+  it('skips the insert of a row deleted before its change was checked, as Supabase does, and still sends the delete', async () => {
+    const table = await ownedTable();
+    // A policy that also reads a gate table, which the test can lock to hold the check back.
+    await db.query(`
+      create table public.${table}_gate (id int primary key);
+      insert into public.${table}_gate values (1);
+      grant select on public.${table}_gate to authenticated;
+      create policy "while the gate is open" on public.${table} as restrictive
+        for select to authenticated using (exists (select 1 from public.${table}_gate));
+    `);
+    const { changes } = await watch(await signedIn(userA), [table]);
+    const gate = new pg.Client({ connectionString: server.dbUrl ?? '' });
+    await gate.connect();
+    try {
+      await gate.query('begin');
+      await gate.query(`lock table public.${table}_gate in access exclusive mode`);
+      const id = await insert(table, userA, 'short-lived');
+      await db.query(`delete from public.${table} where id = $1`, [id]);
+      await gate.query('commit');
+      await until(() => changes.length >= 1, 10_000, 'the delete');
+      await insert(table, userA, 'after');
+      await until(() => changes.length >= 2, 10_000, 'the next insert');
+      // The check reads the stored row by its key; it was gone, so only the delete arrived.
+      expect(summary(changes)).toEqual(['DELETE', 'INSERT after']);
+      expect(changes[0]?.old).toEqual({ id });
+    } finally {
+      await gate.query('rollback').catch(() => undefined);
+      await gate.end();
+    }
+  });
+
   it('gives the service role only the primary key of a delete on an RLS table, too', async () => {
     const table = await ownedTable();
     await db.query(`alter table public.${table} replica identity full`);

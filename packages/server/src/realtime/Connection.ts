@@ -176,6 +176,9 @@ export class Connection {
 
   /** Closes the socket from the server side. */
   close(code?: number, reason?: string): void {
+    // A stalled socket reads nothing, so it would never see the client's close reply and would
+    // linger for ws's 30 s close timeout: cut it, which bounds a stall by the idle timeout.
+    if (this.stalled) return this.drop();
     this.socket.close(code, reason);
   }
 
