@@ -82,8 +82,8 @@ const Row = memo(function Row({ item }: { item: Item }) {
 let feed:
   | {
       data: InfiniteData<Item[], number> | undefined;
-      hasNextPage: boolean;
-      fetchNextPage: () => Promise<unknown>;
+      isFetching: boolean;
+      fetchNextPage: (options: { cancelRefetch: boolean }) => Promise<unknown>;
       joined: boolean;
     }
   | undefined;
@@ -150,10 +150,13 @@ async function round(apply: Apply, offset: number): Promise<Result> {
     ),
   );
   await until(() => Boolean(feed?.joined && feed.data), 'the first page and the channel');
-  // One page at a time, each waited for on screen: `feed` is what the last render saw.
-  for (let loaded = PAGE; loaded < ROWS; loaded += PAGE) {
-    await feed?.fetchNextPage();
-    await until(() => rows().length === loaded + PAGE, `${loaded + PAGE} rows`);
+  // One page at a time, each once the feed is idle (the read made when the table's changes first
+  // stream may be in flight): `feed` is what the last commit saw.
+  for (;;) {
+    await until(() => feed?.isFetching === false, 'an idle feed');
+    if (rows().length >= ROWS) break;
+    await feed?.fetchNextPage({ cancelRefetch: false });
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   process.stderr.write(`${apply}: ${ROWS} rows loaded\n`);
   await new Promise((resolve) => setTimeout(resolve, 500));
