@@ -1,14 +1,18 @@
 import { useRealtime } from '@roomkit/react';
-import { Chat, supabaseChatPersistence, type RoomUser } from '@roomkit/ui';
+import { Chat, type RoomUser } from '@roomkit/ui';
+import { chatTable } from '@roomkit/ui/table';
 import { useMemo } from 'react';
 
-/** A chat whose messages are kept in the `chat_messages` table (packages/ui/sql): history on join. */
+/**
+ * A server-authoritative chat on the chat tables (packages/ui/sql): each message is stored first,
+ * with the author and time from the database; edits, deletes, reactions, replies, history.
+ */
 export function TeamChat({ room, user }: { room: string; user: RoomUser }) {
   const { client } = useRealtime();
-  const persistence = useMemo(() => supabaseChatPersistence(client), [client]);
+  const table = useMemo(() => chatTable(client), [client]);
   return (
     <div style={{ height: 360, display: 'flex', flexDirection: 'column' }}>
-      <Chat room={room} user={user} persistence={persistence} />
+      <Chat room={room} user={user} table={table} />
     </div>
   );
 }

@@ -183,14 +183,34 @@ describe('the demo, two users in two windows', () => {
     };
     await expect.poll(sockets, { timeout: 10_000 }).toBe(2);
     await expect.poll(() => connection(a2 as Page)).toBe('open');
-    // The second tab tracks its presence as it joins, before anyone can type in it; a message
-    // it sends afterwards on the same room reaches B after that presence change. So once B
-    // shows the message, B's stack has taken the second tab into account.
+    // The second tab tracks its presence as it joins, before anyone can move in it; a cursor it
+    // sends afterwards on the same room reaches B after that presence change. So once B shows
+    // the cursor there, B's stack has taken the second tab into account. (Chat messages come from
+    // the database on their own topic, so they would say nothing about it.)
+    const boxA2 = await (a2 as Page).getByTestId('board').boundingBox();
+    if (!boxA2) throw new Error('The second tab has no board');
+    await (a2 as Page).mouse.move(boxA2.x + 5, boxA2.y + 5);
+    await (a2 as Page).mouse.move(boxA2.x + boxA2.width * 0.7, boxA2.y + boxA2.height * 0.7, {
+      steps: 8,
+    });
+    const annCursor = b.getByTestId('board').locator('[data-slot="cursor"]', { hasText: 'Ann' });
+    await expect
+      .poll(
+        () =>
+          annCursor.evaluate((element) => {
+            const board = element.closest<HTMLElement>('[data-testid="board"]');
+            const match = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(element.style.transform);
+            if (!board || !match) return false;
+            return Math.abs(Number(match[1]) / board.scrollWidth - 0.7) < 0.01;
+          }),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    expect(await avatarNames(b)).toEqual(['Ann', 'Bob']);
     await sendChat(a2, 'Ann again, from a second tab');
     await expect
       .poll(() => chatBodies(b), { timeout: 10_000 })
       .toContain('Ann again, from a second tab');
-    expect(await avatarNames(b)).toEqual(['Ann', 'Bob']);
     await screenshot(b, 'avatars-b');
   });
 
@@ -241,6 +261,17 @@ describe('the demo, two users in two windows', () => {
     expect(await errors()).toEqual([]);
     await screenshot(a, 'offline-pending-a');
 
+    // Chat messages written meanwhile wait in the outbox, pending, and go out by themselves.
+    await sendChat(a, 'Written in the chat while down');
+    await sendChat(a, 'And a second one');
+    const ownStates = () =>
+      a
+        .locator('[data-slot="chat-message"][data-own]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
+    await expect
+      .poll(ownStates, { timeout: 10_000 })
+      .toEqual(['sent', 'sent', 'pending', 'pending']);
+
     info = await server.start();
     // The next start stopped the orphaned postmaster and runs its own on the same data.
     expect(alive(postmaster)).toBe(false);
@@ -268,6 +299,7 @@ describe('the demo, two users in two windows', () => {
     await b.getByTestId('new-task').fill('Back online');
     await b.getByTestId('add-task').click();
     await expect.poll(() => titles(a), { timeout: 10_000 }).toContain('Back online');
+    await expect.poll(() => chatBodies(b), { timeout: 30_000 }).toContain('And a second one');
     await sendChat(b, 'Bob is back');
     await expect.poll(() => chatBodies(a), { timeout: 10_000 }).toContain('Bob is back');
 
@@ -275,7 +307,13 @@ describe('the demo, two users in two windows', () => {
     const tasks = (await rows('tasks', 'title')).map((row) => row.title);
     for (const page of [a, a2 as Page, b]) expect(await titles(page)).toEqual(tasks);
     const messages = (await rows('chat_messages', 'body')).map((row) => row.body);
-    expect(messages).toEqual(['Hello from Ann', 'Ann again, from a second tab', 'Bob is back']);
+    expect(messages).toEqual([
+      'Hello from Ann',
+      'Ann again, from a second tab',
+      'Written in the chat while down',
+      'And a second one',
+      'Bob is back',
+    ]);
     for (const page of [a, a2 as Page, b]) expect(await chatBodies(page)).toEqual(messages);
     await screenshot(a, 'after-restart-a');
     await screenshot(b, 'after-restart-b');

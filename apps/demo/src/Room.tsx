@@ -1,14 +1,7 @@
 import { RoomkitDevtools } from '@roomkit/devtools';
 import { RealtimeProvider } from '@roomkit/react';
-import {
-  AvatarStack,
-  Chat,
-  ConnectionBadge,
-  Cursors,
-  supabaseChatPersistence,
-  type RoomUser,
-} from '@roomkit/ui';
-import { QueryChatHistory } from '@roomkit/ui/query';
+import { AvatarStack, Chat, ConnectionBadge, Cursors, type RoomUser } from '@roomkit/ui';
+import { chatTable } from '@roomkit/ui/table';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Board } from './Board';
@@ -18,7 +11,9 @@ import { supabase } from './supabase';
 /** Everyone who opens the page is in this one room. */
 const ROOM = 'demo:board';
 
-const persistence = supabaseChatPersistence(supabase);
+// Server-authoritative chat on the tables of @roomkit/ui/sql: stored first, edits, deletes,
+// reactions, replies and an offline outbox.
+const table = chatTable(supabase);
 
 /** The signed-in page: one provider (one socket), the board with cursors, the chat. */
 export default function Room({ user }: { user: RoomUser }) {
@@ -53,8 +48,7 @@ export default function Room({ user }: { user: RoomUser }) {
               <Cursors room={ROOM} user={user} container={board} />
             </section>
             <aside className="demo-chat" aria-label="Chat">
-              {/* History pages live in the react-query cache, as the board's rows do. */}
-              <Chat room={ROOM} user={user} persistence={persistence} history={QueryChatHistory} />
+              <Chat room={ROOM} user={user} table={table} />
             </aside>
           </main>
         </div>

@@ -39,9 +39,7 @@ export function usePostgresChanges<Row extends Record<string, unknown> = Record<
 ): void {
   // Plain JavaScript (or a cast) can still pass one: fail loudly, in every build, not silently.
   if ('queryKey' in options) {
-    throw new Error(
-      'usePostgresChanges takes no `queryKey`: see useRealtimeQuery in @roomkit/react/query',
-    );
+    throw new Error('`queryKey` moved to @roomkit/react/query');
   }
   const { registry } = useRealtimeContext('usePostgresChanges');
   const { table, schema = 'public', event = '*', filter } = options;

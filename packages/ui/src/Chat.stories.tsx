@@ -7,9 +7,11 @@ import { TeamChat } from '../../../.storybook/snippets/Chat';
 import usage from '../../../.storybook/snippets/Chat.tsx?raw';
 import { Chat } from './Chat';
 import type { ChatMessage, ChatPersistence } from './chatTypes';
-import { supabaseChatPersistence } from './supabaseChatPersistence';
 
-/** Chat over broadcast: optimistic sends, history from a table, grouping, a virtualized log. */
+/**
+ * Chat, table-backed (server-authoritative: stored first, edits, deletes, reactions, replies, an
+ * offline outbox) or broadcast only (ephemeral), with grouping and a virtualized log.
+ */
 const meta = {
   title: 'ui/Chat',
   component: Chat,
@@ -24,8 +26,8 @@ type Story = StoryObj<typeof meta>;
 const panel = { height: 420, display: 'flex', flexDirection: 'column' } as const;
 
 /** The room's channel status, so a reader (and the play functions) can see when it is live. */
-function RoomStatus({ room }: { room: string }) {
-  const status = useChannelStatus(room).phase;
+function RoomStatus({ room, private: isPrivate = false }: { room: string; private?: boolean }) {
+  const status = useChannelStatus(room, { private: isPrivate }).phase;
   return (
     <small data-testid="room-status" data-status={status}>
       channel: {status}
@@ -64,7 +66,7 @@ function history(count: number): ChatMessage[] {
   }));
 }
 
-/** One user on the real `chat_messages` table: history on join, optimistic sends. */
+/** One user on the real chat tables: history on join, optimistic sends stored first. */
 export const Default: Story = {
   parameters: {
     docs: { source: { code: usage, language: 'tsx' }, canvas: { sourceState: 'shown' } },
@@ -76,7 +78,7 @@ export const Default: Story = {
         <StoryUser name="Ann">
           {({ user }) => (
             <>
-              <RoomStatus room={room} />
+              <RoomStatus room={`chat:${room}`} private />
               <TeamChat room={room} user={user} />
             </>
           )}
@@ -88,11 +90,6 @@ export const Default: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     const input = await canvas.findByPlaceholderText('Write a message…', {}, { timeout: 15_000 });
-    // A message sent before the channel is joined is marked failed (with Retry): wait for it.
-    await waitFor(
-      () => expect(canvas.getByTestId('room-status').getAttribute('data-status')).toBe('joined'),
-      { timeout: 15_000 },
-    );
     await userEvent.type(input, 'Hello{Enter}');
     await waitFor(
       () =>
@@ -106,7 +103,7 @@ export const Default: Story = {
   },
 };
 
-/** Sent, pending (storage never answers) and failed (storage refuses, with Retry) side by side. */
+/** Broadcast only: sent, pending (storage never answers) and failed (storage refuses, with Retry). */
 export const AllStates: Story = {
   render: () => {
     const Matrix = () => {
@@ -174,25 +171,15 @@ export const AllStates: Story = {
   },
 };
 
-/** Two users on the real chat table: history on join, live messages, typing. */
+/**
+ * Two users on the real chat tables: messages stored first, then edits, deletes, reactions and
+ * replies travel between them; typing on the private live topic.
+ */
 export const MultiUser: Story = {
   render: (args) => {
     const Room = () => {
       const room = useStoryRoom(args.room);
-      return (
-        <Users count={2}>
-          {({ user, client }) => (
-            <div style={panel}>
-              <Chat
-                {...args}
-                room={room}
-                user={user}
-                persistence={supabaseChatPersistence(client)}
-              />
-            </div>
-          )}
-        </Users>
-      );
+      return <Users count={2}>{({ user }) => <TeamChat room={room} user={user} />}</Users>;
     };
     return <Room />;
   },
@@ -205,17 +192,15 @@ export const MultiUser: Story = {
       {},
       { timeout: 15_000 },
     );
-    await within(bob).findByPlaceholderText('Write a message…', {}, { timeout: 15_000 });
-    // Bob's channel may still be joining: send again until one arrives (each has its own id).
-    let attempt = 0;
+    // Stored first: Bob sees it whenever his chat opens (live, or in its first page).
+    await userEvent.type(input, 'Hi Bob{Enter}');
+    await within(bob).findByText('Hi Bob', {}, { timeout: 15_000 });
+    await userEvent.click(
+      await within(bob).findByRole('button', { name: 'React with 👍' }, { timeout: 10_000 }),
+    );
     await waitFor(
-      async () => {
-        if (!within(bob).queryByText(/^Hi Bob/)) {
-          await userEvent.type(input, `Hi Bob ${++attempt}{Enter}`);
-        }
-        expect(within(bob).getAllByText(/^Hi Bob/).length).toBeGreaterThan(0);
-      },
-      { timeout: 15_000, interval: 1500 },
+      () => expect(ann.querySelector('[data-slot="chat-reaction"]')?.textContent).toBe('👍 1'),
+      { timeout: 10_000 },
     );
   },
 };

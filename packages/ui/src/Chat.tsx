@@ -1,43 +1,44 @@
 'use client';
-import { useBroadcast } from '@roomkit/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
-  useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
   useState,
-  useSyncExternalStore,
   type ComponentType,
-  type FormEvent,
   type HTMLAttributes,
   type ReactNode,
 } from 'react';
+import { ChatComposer, type ChatComposerProps } from './ChatComposer';
 import { ChatHistory } from './ChatHistory';
-import { ChatRow, type ChatLabels, type ChatRowContext } from './ChatRow';
-import {
-  isChatMessage,
-  type ChatEntry,
-  type ChatHistoryProps,
-  type ChatMessage,
-  type ChatPersistence,
-} from './chatTypes';
-import { createMessageStore } from './createMessageStore';
+import { ChatRow, type ChatLabels, type ChatRowActions, type ChatRowContext } from './ChatRow';
+import type { ChatEntry, ChatHistoryProps, ChatPersistence } from './chatTypes';
+import type { ChatSource } from './chatSource';
 import { cx } from './cx';
 import { formatTyping } from './TypingIndicator';
 import type { RoomUser } from './types';
+import { useChat } from './useChat';
+import { useLatest } from './useLatest';
 import { useLogPadding } from './useLogPadding';
-import { useTyping } from './useTyping';
+import { mentions } from './MessageText';
 
 /** Props of {@link Chat}. */
 export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
-  /** The room (broadcast channel) to chat in. */
+  /** The room to chat in. */
   room: string;
-  /** This user, the author of what they send. */
+  /** This user, the author of what they send (with `table`, `id` is their auth user id). */
   user: RoomUser;
-  /** Stores messages and loads history; without it the chat keeps only what it saw live. */
+  /**
+   * Server-authoritative messages: `chatTable(supabase)` from `@roomkit/ui/table`, made once (see
+   * {@link useChat}). Without it the chat is broadcast only: ephemeral.
+   */
+  table?: ChatSource;
+  /**
+   * Broadcast mode: stores messages and loads history; without it (and without `table`) the chat
+   * keeps only what it saw live.
+   */
   persistence?: ChatPersistence;
   /**
    * Loads history from `persistence` into the chat; `QueryChatHistory` from `@roomkit/ui/query`
@@ -55,6 +56,17 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   formatTime?: (ms: number) => string;
   /** Renders a message's content inside its row; pass a stable function. */
   renderMessage?: (entry: ChatEntry, context: ChatRowContext) => ReactNode;
+  /** Replaces the composer (note, text field, send button); pass a stable component. @default ChatComposer */
+  composer?: ComponentType<ChatComposerProps>;
+  /** Shown in the log while the room has no messages. */
+  empty?: ReactNode;
+  /**
+   * Called with each message of others that arrives after the first messages showed and mentions
+   * this user (`@` and their name), for a sound or a notification; history never calls it.
+   */
+  onMention?: (entry: ChatEntry) => void;
+  /** The quick reactions offered on each message (table-backed chats); pass a stable array. @default ['👍', '❤️', '😂'] */
+  reactions?: readonly string[];
 }
 
 /** The default English texts of `<Chat>`. */
@@ -68,23 +80,38 @@ export const chatLabels: ChatLabels = {
   failed: 'Not sent',
   newMessages: (count) => (count === 1 ? '1 new message' : `${count} new messages`),
   typing: formatTyping,
+  unread: 'New messages',
+  edited: '(edited)',
+  deleted: 'Message deleted',
+  reply: 'Reply',
+  replyingTo: (name) => `Replying to ${name}`,
+  edit: 'Edit',
+  editing: 'Editing message',
+  remove: 'Delete',
+  cancel: 'Cancel',
+  react: (emoji) => `React with ${emoji}`,
+  reactedBy: (emoji, names) => `${emoji} ${names.join(', ')}`,
 };
+
+const QUICK_REACTIONS = ['👍', '❤️', '😂'] as const;
+const ignore = () => undefined;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const defaultFormatTime = (ms: number) => timeFormat.format(ms);
 const BOTTOM_SLACK = 48;
-const makeId = () => globalThis.crypto.randomUUID();
 
 /**
- * A realtime chat over broadcast: optimistic sends with retry, deduplication by id, optional
- * history, typing, grouping and a virtualized, memoized log that stays smooth at 10,000 messages.
+ * A realtime chat built on {@link useChat}: server-authoritative messages with `table` (or
+ * ephemeral broadcast), optimistic sends with an outbox, history, typing, grouping and a
+ * virtualized, memoized log that stays smooth at 10,000 messages.
  * @example
- * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} persistence={supabaseChatPersistence(supabase)} />
+ * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} table />
  */
 export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   {
     room,
     user,
+    table,
     persistence,
     history: History = ChatHistory,
     pageSize = 50,
@@ -92,44 +119,69 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     groupWithinMs = 300_000,
     formatTime = defaultFormatTime,
     renderMessage,
+    reactions = QUICK_REACTIONS,
+    composer: Composer = ChatComposer,
+    empty,
+    onMention,
     className,
     ...props
   },
   ref,
 ) {
   const labels = useMemo(() => ({ ...chatLabels, ...labelsProp }), [labelsProp]);
-  const [store] = useState(createMessageStore);
-  const list = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
-  const { send } = useBroadcast<ChatMessage>(room, 'message', {
-    ack: true,
-    onMessage: (payload) => {
-      if (isChatMessage(payload)) store.add([{ ...payload, status: 'sent' }]);
-    },
+  const chat = useChat({
+    room,
+    user,
+    ...(table ? { table } : {}),
+    ...(persistence ? { persistence } : {}),
+    pageSize,
   });
-  const { typing, notify } = useTyping(room, { user });
-  const deliver = useCallback(
-    async (message: ChatMessage) => {
-      store.setStatus(message.id, 'pending');
-      const [status, saved] = await Promise.all([
-        send(message),
-        persistence?.save(room, message).then(
-          () => true,
-          () => false,
-        ) ?? true,
-      ]);
-      store.setStatus(message.id, status === 'ok' && saved ? 'sent' : 'failed');
-    },
-    [send, persistence, room, store],
+  const {
+    messages: list,
+    typing,
+    notifyTyping: notify,
+    retry,
+    session,
+    remove,
+    react,
+    reveal,
+    markRead,
+  } = chat;
+  const loadOlder = useRef(chat.loadOlder);
+  loadOlder.current = chat.hasOlder ? chat.loadOlder : ignore;
+  const listRef = useRef(list);
+  listRef.current = list;
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [draft, setDraft] = useState('');
+  // What the composer does with its text besides sending it: reply to, or replace, a message.
+  const [target, setTarget] = useState<{ type: 'reply' | 'edit'; entry: ChatEntry } | null>(null);
+  const [jumpTo, setJumpTo] = useState<string | null>(null);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const pinning = useRef(0);
+  const actions = useMemo<ChatRowActions | undefined>(
+    () =>
+      table && {
+        userId: user.id,
+        emoji: reactions,
+        reply: (entry) => {
+          setTarget({ type: 'reply', entry });
+          inputRef.current?.focus();
+        },
+        edit: (entry) => {
+          setTarget({ type: 'edit', entry });
+          setDraft(entry.body);
+          inputRef.current?.focus();
+        },
+        remove: (id) => void remove(id).catch(ignore),
+        react: (id, emoji) => void react(id, emoji).catch(ignore),
+        jump: (id) => void reveal(id).then((found) => found && setJumpTo(id), ignore),
+        nameOf: (id) => listRef.current.findLast((entry) => entry.user.id === id)?.user.name ?? '?',
+      },
+    [table, user.id, reactions, remove, react, reveal],
   );
-  const retry = useCallback(
-    (id: string) => {
-      const entry = store.get(id);
-      if (entry?.status === 'failed') {
-        const { status: _status, ...message } = entry;
-        void deliver(message);
-      }
-    },
-    [store, deliver],
+  const byId = useMemo(
+    () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
+    [actions, list],
   );
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -157,22 +209,13 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     atBottom: true,
     count: 0,
   });
-  const loadOlder = useRef<(() => void) | null>(null);
-  const setLoadOlder = useCallback((load: (() => void) | null) => {
-    loadOlder.current = load;
-  }, []);
-  const addHistory = useCallback(
-    (messages: readonly ChatMessage[]) =>
-      store.add(messages.map((message) => ({ ...message, status: 'sent' as const }))),
-    [store],
-  );
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
     atBottom.current = bottom;
     if (bottom !== seen.atBottom) setSeen({ atBottom: bottom, count: list.length });
-    if (el.scrollTop < 200) loadOlder.current?.();
+    if (el.scrollTop < 200) loadOlder.current();
   };
   const last = list[list.length - 1];
   const first = list[0];
@@ -190,29 +233,82 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
   }, [last, list.length, user.id, virtualizer]);
   const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
+  const mentioned = useLatest(onMention);
+  // The newest time shown so far: what comes after it arrived live, not from history.
+  const newest = useRef<number | null>(null);
+  useEffect(() => {
+    const known = newest.current;
+    if (!last) return;
+    newest.current = Math.max(known ?? 0, last.createdAt);
+    // The first messages shown (history, or the first page) only set where "live" begins.
+    if (known === null) return;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const entry = list[i] as ChatEntry;
+      if (entry.createdAt <= known) break;
+      if (entry.user.id !== user.id && entry.status === 'sent' && mentions(entry.body, user.name))
+        mentioned.current?.(entry);
+    }
+  }, [list, last, user.id, user.name, mentioned]);
+  useEffect(() => {
+    // A log its pages do not fill has no scrollbar to scroll up with: fill it.
+    const el = scrollRef.current;
+    if (el && chat.hasOlder && el.scrollTop < 200) loadOlder.current();
+  }, [list.length, chat.hasOlder]);
+  useEffect(() => {
+    // What the user sees at the end of the log is read.
+    if (last?.status === 'sent' && atBottom.current) markRead().catch(ignore);
+  }, [last, markRead]);
+  useEffect(() => {
+    const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
+    if (index < 0) return;
+    setHighlight(jumpTo);
+    setJumpTo(null);
+    // Rows measured after the first scroll move the target: keep it centred for a few frames,
+    // away from the end, so a row that resizes meanwhile does not pull the log back down.
+    cancelAnimationFrame(pinning.current);
+    let frames = 0;
+    const pin = () => {
+      atBottom.current = false;
+      virtualizer.scrollToIndex(index, { align: 'center' });
+      if (++frames < 12) pinning.current = requestAnimationFrame(pin);
+    };
+    pin();
+  }, [jumpTo, list, virtualizer]);
+  useEffect(() => () => cancelAnimationFrame(pinning.current), []);
+  useEffect(() => {
+    if (highlight === null) return;
+    const timer = setTimeout(() => setHighlight(null), 2000);
+    return () => clearTimeout(timer);
+  }, [highlight]);
 
-  const [draft, setDraft] = useState('');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const write = (text: string) => {
+    setDraft(text);
+    notify();
+  };
+  const cancel = () => {
+    if (target?.type === 'edit') setDraft('');
+    setTarget(null);
+  };
+  const submit = () => {
     const body = draft.trim();
     if (!body) return;
     setDraft('');
+    setTarget(null);
     notify(true);
-    const message: ChatMessage = { id: makeId(), user, body, createdAt: Date.now() };
-    store.add([{ ...message, status: 'pending' }]);
-    void deliver(message);
+    if (target?.type === 'edit') chat.edit(target.entry.id, body).catch(ignore);
+    else chat.send(body, { replyTo: target?.entry.id ?? null });
   };
 
   const measure = virtualizer.measureElement;
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
-      {persistence ? (
+      {persistence && session.addHistory && session.setLoadOlder ? (
         <History
           room={room}
           persistence={persistence}
           pageSize={pageSize}
-          add={addHistory}
-          setLoadOlder={setLoadOlder}
+          add={session.addHistory}
+          setLoadOlder={session.setLoadOlder}
         />
       ) : null}
       <div
@@ -227,6 +323,9 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
         // The virtualizer needs a bounded scroller even without styles.css.
         style={{ overflowY: 'auto', flex: '1 1 0', minHeight: 0, contain: 'strict' }}
       >
+        {empty !== undefined && list.length === 0 && !chat.hasOlder ? (
+          <div data-slot="chat-empty">{empty}</div>
+        ) : null}
         <div
           ref={sizerRef}
           style={{
@@ -252,9 +351,14 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 render={renderMessage}
                 first={firstOfGroup}
                 own={entry.user.id === user.id}
+                self={user.name}
                 retry={retry}
                 labels={labels}
                 formatTime={formatTime}
+                quoted={entry.replyTo ? byId?.get(entry.replyTo) : undefined}
+                actions={actions}
+                highlighted={entry.id === highlight}
+                divider={entry.id === chat.unreadFrom}
               />
             );
           })}
@@ -277,21 +381,15 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       >
         {labels.typing(typing)}
       </div>
-      <form data-slot="chat-form" className="rk-chat-form" onSubmit={submit}>
-        <input
-          aria-label={labels.input}
-          placeholder={labels.placeholder}
-          value={draft}
-          maxLength={4000}
-          onChange={(event) => {
-            setDraft(event.target.value);
-            notify();
-          }}
-        />
-        <button type="submit" disabled={!draft.trim()}>
-          {labels.send}
-        </button>
-      </form>
+      <Composer
+        draft={draft}
+        setDraft={write}
+        submit={submit}
+        target={target}
+        cancel={cancel}
+        labels={labels}
+        inputRef={inputRef}
+      />
     </div>
   );
 });

@@ -1,6 +1,7 @@
 'use client';
 import { memo, type ReactNode } from 'react';
 import type { ChatEntry } from './chatTypes';
+import { ChatRowTools } from './ChatRowTools';
 import { linkify } from './MessageText';
 import { userColor } from './userColor';
 
@@ -24,6 +25,42 @@ export interface ChatLabels {
   newMessages: (count: number) => string;
   /** Who is typing. */
   typing: (names: readonly string[]) => string;
+  /** The divider above the first message not read when the chat opened. */
+  unread: string;
+  /** Shown beside a message its author changed. */
+  edited: string;
+  /** Shown instead of a deleted message. */
+  deleted: string;
+  /** The reply button, and the composer's note while replying (with the author's name). */
+  reply: string;
+  replyingTo: (name: string) => string;
+  /** The edit button, and the composer's note while editing. */
+  edit: string;
+  editing: string;
+  /** The delete button. */
+  remove: string;
+  /** Leaves replying or editing. */
+  cancel: string;
+  /** A quick-reaction button's name. */
+  react: (emoji: string) => string;
+  /** A reaction's name: the emoji and who gave it. */
+  reactedBy: (emoji: string, names: readonly string[]) => string;
+}
+
+/** What a row can do to its message (table-backed chats); every function is stable. */
+export interface ChatRowActions {
+  reply: (entry: ChatEntry) => void;
+  edit: (entry: ChatEntry) => void;
+  remove: (id: string) => void;
+  react: (id: string, emoji: string) => void;
+  /** Scrolls to a message (a reply's quote), loading older pages if needed. */
+  jump: (id: string) => void;
+  /** A user's name as this chat knows it. */
+  nameOf: (id: string) => string;
+  /** This user's id: their own reactions show pressed. */
+  userId: string;
+  /** The quick reactions offered on each message. */
+  emoji: readonly string[];
 }
 
 /** What a custom `renderMessage` receives besides the message. */
@@ -32,10 +69,16 @@ export interface ChatRowContext {
   first: boolean;
   /** Whether this user wrote it. */
   own: boolean;
+  /** This user's name: `@name` in a message is marked as mentioning them. */
+  self?: string | undefined;
   /** Sends a failed message again. */
   retry: (id: string) => void;
   labels: ChatLabels;
   formatTime: (ms: number) => string;
+  /** The message it replies to, when loaded. */
+  quoted?: ChatEntry | undefined;
+  /** Edit, delete, react, reply and jump: present in table-backed chats. */
+  actions?: ChatRowActions | undefined;
 }
 
 /** Props of one memoized chat row. */
@@ -45,9 +88,14 @@ export interface ChatRowProps extends ChatRowContext {
   start: number;
   measure: (node: Element | null) => void;
   render?: (entry: ChatEntry, context: ChatRowContext) => ReactNode;
+  /** Briefly marked after a jump to it. */
+  highlighted: boolean;
+  /** The first message not read when the chat opened: a divider goes above it. */
+  divider: boolean;
 }
 
-function defaultRender(entry: ChatEntry, { first, labels, retry, formatTime }: ChatRowContext) {
+function defaultRender(entry: ChatEntry, context: ChatRowContext) {
+  const { first, labels, retry, formatTime, quoted, actions, self } = context;
   return (
     <>
       {first ? (
@@ -58,13 +106,39 @@ function defaultRender(entry: ChatEntry, { first, labels, retry, formatTime }: C
           </time>
         </span>
       ) : null}
-      <span data-slot="chat-body">{linkify(entry.body)}</span>
+      {entry.replyTo && actions ? (
+        <button
+          type="button"
+          data-slot="chat-quote"
+          onClick={() => actions.jump(entry.replyTo as string)}
+        >
+          {quoted ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}` : '…'}
+        </button>
+      ) : null}
+      {entry.deletedAt ? (
+        <span data-slot="chat-body" data-deleted="">
+          {labels.deleted}
+        </span>
+      ) : (
+        <span data-slot="chat-body">{linkify(entry.body, self)}</span>
+      )}
+      {entry.editedAt && !entry.deletedAt ? (
+        <span data-slot="chat-edited" title={formatTime(entry.editedAt)}>
+          {labels.edited}
+        </span>
+      ) : null}
       {entry.status === 'pending' ? <span data-slot="chat-status">{labels.pending}</span> : null}
       {entry.status === 'failed' ? (
         <button type="button" data-slot="chat-retry" onClick={() => retry(entry.id)}>
           {labels.failed} · {labels.retry}
         </button>
       ) : null}
+      {entry.status === 'failed' && actions ? (
+        <button type="button" data-slot="chat-discard" onClick={() => actions.remove(entry.id)}>
+          {labels.remove}
+        </button>
+      ) : null}
+      {actions ? <ChatRowTools entry={entry} context={context} actions={actions} /> : null}
     </>
   );
 }
@@ -76,6 +150,8 @@ export const ChatRow = memo(function ChatRow({
   start,
   measure,
   render = defaultRender,
+  highlighted,
+  divider,
   ...context
 }: ChatRowProps) {
   return (
@@ -86,6 +162,7 @@ export const ChatRow = memo(function ChatRow({
       data-state={entry.status}
       data-first={context.first ? '' : undefined}
       data-own={context.own ? '' : undefined}
+      data-highlighted={highlighted ? '' : undefined}
       className="rk-chat-message"
       style={{
         position: 'absolute',
@@ -95,6 +172,11 @@ export const ChatRow = memo(function ChatRow({
         transform: `translateY(${start}px)`,
       }}
     >
+      {divider ? (
+        <div role="separator" data-slot="chat-divider">
+          {context.labels.unread}
+        </div>
+      ) : null}
       {render(entry, context)}
     </div>
   );

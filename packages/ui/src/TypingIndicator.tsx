@@ -5,8 +5,10 @@ import { useTyping } from './useTyping';
 
 /** Props of {@link TypingIndicator}. */
 export interface TypingIndicatorProps extends HTMLAttributes<HTMLDivElement> {
-  /** The room whose typists to show. */
+  /** The room whose typists to show (a table-backed chat's: `chat-live:<room>`, with `private`). */
   room: string;
+  /** Listen on the room's private channel. @default false */
+  private?: boolean;
   /** Formats the sentence; translate here. @default "Ann is typing…", "Ann and Bo are typing…" */
   format?: (names: readonly string[]) => string;
 }
@@ -25,8 +27,11 @@ export function formatTyping(names: readonly string[]): string {
  * <TypingIndicator room="room:1" />
  */
 export const TypingIndicator = forwardRef<HTMLDivElement, TypingIndicatorProps>(
-  function TypingIndicator({ room, format = formatTyping, className, ...props }, ref) {
-    const { typing } = useTyping(room);
+  function TypingIndicator(
+    { room, private: isPrivate = false, format = formatTyping, className, ...props },
+    ref,
+  ) {
+    const { typing } = useTyping(room, { private: isPrivate });
     return (
       <div
         ref={ref}

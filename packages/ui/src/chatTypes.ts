@@ -15,10 +15,26 @@ export interface ChatMessage {
 /** Where a message is: sent by this client and waiting, acknowledged, or not delivered. */
 export type ChatMessageStatus = 'pending' | 'sent' | 'failed';
 
+/** One emoji on a message and who reacted with it. */
+export interface ChatReaction {
+  /** The emoji (any short text). */
+  emoji: string;
+  /** The ids of the users who reacted with it, in the order they did. */
+  users: readonly string[];
+}
+
 /** A message in the list, with its delivery status. */
 export interface ChatEntry extends ChatMessage {
   /** Its delivery status; messages from others are always `sent`. */
   status: ChatMessageStatus;
+  /** When its author last edited it (table-backed chats), in ms. */
+  editedAt?: number | null;
+  /** When it was deleted (table-backed chats); its body is then `''`. */
+  deletedAt?: number | null;
+  /** The id of the message it replies to (table-backed chats). */
+  replyTo?: string | null;
+  /** Its reactions (table-backed chats), in the order they were first given. */
+  reactions?: readonly ChatReaction[];
 }
 
 /** Stores and loads a room's messages; pass one to `<Chat persistence>` for history. */

@@ -1,6 +1,7 @@
 import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js';
 import {
   isoFromUs,
+  timestampUs,
   toStoredChatMessage,
   toStoredChatReaction,
   type StoredChatMessage,
@@ -48,6 +49,8 @@ export interface ChatTable {
   markRead(room: string, messageId: string): Promise<void>;
   /** How many messages of others in `room` this user has not read. */
   unreadCount(room: string): Promise<number>;
+  /** Where `user` has read up to in `room` (the message and its time in µs), or `null`. */
+  readPointer(room: string, user: string): Promise<{ id: string; atUs: number } | null>;
 }
 
 const MESSAGE =
@@ -94,7 +97,19 @@ export function createChatTable(client: SupabaseClient): ChatTable {
       // Stored already (a retry after a lost reply): the stored row is the answer.
       const stored = await messages().select(MESSAGE).eq('id', id).maybeSingle();
       if (stored.error) throw refused(stored.error, `sending ${id}`);
-      if (!stored.data || stored.data.room !== room)
+      // A retry sends the same message again; an id already taken by other content (another
+      // user's message, say) is refused, never handed back as this send's.
+      const me = await client.auth
+        .getSession()
+        .then(({ data }) => data.session?.user.id)
+        // A client with its own `accessToken` has no auth namespace: the content must match.
+        .catch(() => undefined);
+      const same =
+        stored.data?.room === room &&
+        stored.data.body === body &&
+        (stored.data.reply_to ?? null) === replyTo &&
+        (me === undefined || stored.data.user_id === me);
+      if (!same)
         throw new ChatTableError(
           `chat: sending ${id} failed: the id is another message's`,
           '23505',
@@ -149,6 +164,18 @@ export function createChatTable(client: SupabaseClient): ChatTable {
         .from('chat_reads')
         .upsert({ room, last_read_id: messageId }, { onConflict: 'room,user_id' });
       if (error) throw refused(error, `marking ${room} read`);
+    },
+    async readPointer(room, user) {
+      const { data, error } = await client
+        .from('chat_reads')
+        .select('last_read_id, last_read_at')
+        .match({ room, user_id: user })
+        .maybeSingle();
+      if (error) throw refused(error, `reading the read pointer in ${room}`);
+      const atUs = typeof data?.last_read_at === 'string' ? timestampUs(data.last_read_at) : null;
+      return typeof data?.last_read_id === 'string' && atUs !== null
+        ? { id: data.last_read_id, atUs }
+        : null;
     },
     async unreadCount(room) {
       const { data, error } = await client.rpc('chat_unread_count', { room });

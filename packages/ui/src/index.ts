@@ -1,8 +1,20 @@
 export { Chat, chatLabels } from './Chat';
+export { ChatComposer } from './ChatComposer';
+export type { ChatComposerProps } from './ChatComposer';
 export type { ChatProps } from './Chat';
-export type { ChatLabels, ChatRowContext } from './ChatRow';
+export type { ChatLabels, ChatRowActions, ChatRowContext } from './ChatRow';
+export { useChat } from './useChat';
+export type { UseChatOptions, UseChatResult } from './useChat';
+export type {
+  ChatConnection,
+  ChatConnectOptions,
+  ChatSnapshot,
+  ChatSource,
+  OutboxStorage,
+} from './chatSource';
 export type {
   ChatEntry,
+  ChatReaction,
   ChatHistoryProps,
   ChatMessage,
   ChatMessageStatus,

@@ -11,6 +11,8 @@ export interface TypingOptions {
   throttleMs?: number;
   /** A typist disappears this long after their last event. @default 4000 */
   expireMs?: number;
+  /** Use the room's private channel (RLS on `realtime.messages` decides who may join). @default false */
+  private?: boolean;
 }
 
 interface TypingPayload {
@@ -44,6 +46,7 @@ export function useTyping(room: string, options: TypingOptions = {}) {
     setTyping(names.length ? names : NOBODY);
   }, []);
   const { send } = useBroadcast<TypingPayload>(room, 'typing', {
+    private: options.private ?? false,
     onMessage: (payload) => {
       if (!isTyping(payload) || payload.id === user?.id) return;
       const map = expiries.current;

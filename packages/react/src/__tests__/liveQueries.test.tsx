@@ -88,6 +88,7 @@ describe('apply', () => {
   it('calls a function given to useRealtimeQuery with the cached data, once per change', async () => {
     const table = await todosTable();
     const seen: [unknown, string][] = [];
+    let reads = 0;
     const apply: ApplyChange<Todo> = (data, change) => {
       seen.push([data, change.eventType]);
       return (data as number) + (change.eventType === 'INSERT' ? 1 : 0);
@@ -99,7 +100,7 @@ describe('apply', () => {
         return {
           status: useChannelStatus(`db:public.${table}`).phase,
           count: useRealtimeQuery<Todo, number>(
-            { queryKey: [table, 'count'], queryFn: async () => 0 },
+            { queryKey: [table, 'count'], queryFn: async () => (reads++, 0) },
             { table, apply },
           ),
         };
@@ -107,6 +108,10 @@ describe('apply', () => {
       { wrapper: withQueries(alice, queryClient()) },
     );
     await waitFor(() => expect(result.current.status).toBe('joined'));
+    // Read once more when the table's changes first stream; this count does not come from the
+    // table, so the writes wait for that read to be done.
+    await waitFor(() => expect(reads).toBe(2));
+    await waitFor(() => expect(result.current.count.isFetching).toBe(false));
     await waitFor(() => expect(result.current.count.data).toBe(0));
     await write(bob.from(table).insert({ list_id: 1, title: 'a', rank: 1 }));
     await write(bob.from(table).insert({ list_id: 1, title: 'b', rank: 2 }));
@@ -219,6 +224,14 @@ describe('several queries on one table', () => {
       ).toBe(true),
     );
     expect(realtime.server.stats.joins - joins).toBe(1);
+    // Each tied query is read once more when the table's changes first stream; the writes
+    // counted below are then the changes' alone.
+    await waitFor(() => {
+      const cached = queries.getQueryCache().findAll();
+      expect(cached).toHaveLength(4);
+      expect(cached.map((query) => query.state.dataUpdateCount)).toEqual([2, 2, 2, 2]);
+      expect(queries.isFetching()).toBe(0);
+    });
     const untouched = result.current.two.data;
 
     await act(() =>

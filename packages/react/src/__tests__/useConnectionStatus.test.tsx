@@ -1,4 +1,6 @@
+import { createClient } from '@supabase/supabase-js';
 import { render, renderHook, waitFor } from '@testing-library/react';
+import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { useBroadcast } from '../useBroadcast';
 import { useConnectionStatus } from '../useConnectionStatus';
@@ -47,6 +49,45 @@ describe('useConnectionStatus', () => {
     await waitFor(() => expect(result.current.status).toBe('open'));
     expect(result.current.error).toBeNull();
     expect(seen.slice(-3)).toEqual(['open', 'reconnecting', 'open']);
+  });
+
+  it('reports reconnecting when the heartbeat times out on a stalled socket, then open', async () => {
+    const realtime = await testRealtime({ dev: true });
+    const token = await realtime.server.mintToken({ sub: 'stalled', role: 'authenticated' });
+    const client = createClient(realtime.server.url, realtime.server.anonKey, {
+      accessToken: async () => token,
+      realtime: {
+        transport: WebSocket as never,
+        heartbeatIntervalMs: 300,
+        reconnectAfterMs: () => 100,
+      },
+    });
+    const seen: string[] = [];
+    const { result, unmount } = renderHook(
+      () => {
+        useBroadcast('room', 'event');
+        const connection = useConnectionStatus();
+        if (seen.at(-1) !== connection.status) seen.push(connection.status);
+        return connection;
+      },
+      { wrapper: provider(client) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('open'));
+    // The server stops reading the socket: the client's heartbeat goes unanswered, and the
+    // client tears the socket down without a close event from it.
+    const stalled = await fetch(`${realtime.server.url}/roomkit/v1/connections/stall`, {
+      method: 'POST',
+      headers: { apikey: realtime.server.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: 'stalled' }),
+    });
+    expect(await stalled.json()).toEqual({ stalled: 1 });
+    await waitFor(() => expect(result.current.status).toBe('reconnecting'), { timeout: 5000 });
+    expect(result.current.error?.message).toBe('socket closed: heartbeat timeout');
+    await waitFor(() => expect(result.current.status).toBe('open'), { timeout: 10_000 });
+    expect(result.current.error).toBeNull();
+    expect(seen.slice(-3)).toEqual(['open', 'reconnecting', 'open']);
+    unmount();
+    await client.removeAllChannels();
   });
 
   it('reports idle on a page without channels, not connecting', async () => {

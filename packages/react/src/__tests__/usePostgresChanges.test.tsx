@@ -194,7 +194,7 @@ describe('useSyncQueriesWithRealtime', () => {
     const client = await realtime.user('alice');
     const options = { table: 'items', queryKey: ['items'] };
     expect(renderError(client, () => usePostgresChanges(options))).toBe(
-      'Error: usePostgresChanges takes no `queryKey`: see useRealtimeQuery in @roomkit/react/query',
+      'Error: `queryKey` moved to @roomkit/react/query',
     );
   });
 });

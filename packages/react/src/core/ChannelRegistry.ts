@@ -67,7 +67,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let lastChannel: RealtimeChannel | undefined;
     // The last system error: the server sends it just before it closes the channel.
     let closeReason = '';
-    let awaitingReturn: ReturnType<typeof setTimeout> | undefined;
+    // A return waits for the server's `Subscribed to PostgreSQL`: a timer while a return after a
+    // gap is pending, `true` while the first stream of a join is (see `join`).
+    let awaitingReturn: ReturnType<typeof setTimeout> | true | undefined;
     let scheduled = false;
     let linger: ReturnType<typeof setTimeout> | undefined;
     let reopen: ReturnType<typeof setTimeout> | undefined;
@@ -94,10 +96,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     // Bindings are only ever added, so their insertion order is a stable order.
     const needs = (): string => [wantPresence, keys.at(-1), ack, ...bindings.keys()].join('\n');
 
-    // Whether the server has streamed this room's postgres changes since its first join.
-    let streamed = false;
     const emitReturn = (first?: boolean): void => {
-      clearTimeout(awaitingReturn);
+      clearTimeout(awaitingReturn as never);
       awaitingReturn = undefined;
       for (const listener of returnListeners) listener(key, first);
     };
@@ -134,12 +134,13 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (payload.status === 'error') closeReason = payload.message ?? '';
           // The server sends it after the join reply: a pending return is now complete, or the
           // stream starts for the first time (data read before then may miss changes).
-          if (payload.extension === 'postgres_changes' && (awaitingReturn || !streamed)) {
-            emitReturn(!streamed);
-            streamed = true;
+          if (payload.extension === 'postgres_changes' && awaitingReturn) {
+            emitReturn(awaitingReturn === true);
           }
         },
       );
+      // A return after a gap replaces it with its timer; otherwise this is the first stream.
+      awaitingReturn = true;
       channel = lastChannel = next;
       joinedWith = needs();
       closeReason = '';
@@ -199,7 +200,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         tracker.joined();
       } else {
         // Not joined: nothing tracked, postgres not streaming, no return pending.
-        clearTimeout(awaitingReturn);
+        clearTimeout(awaitingReturn as never);
         awaitingReturn = undefined;
         tracker.left();
       }

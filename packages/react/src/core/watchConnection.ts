@@ -59,9 +59,11 @@ export function watchConnection(
     }
   };
 
+  // The socket whose heartbeat timed out still reads as open until it is torn down.
+  let stale = false;
   const refresh = (): void => {
     const state = realtime.connectionState();
-    const open = state === 'open';
+    const open = state === 'open' && !stale;
     const connecting = wanted() || state === 'connecting';
     if (open) error = null;
     everOpen = open || (everOpen && connecting);
@@ -72,14 +74,18 @@ export function watchConnection(
   };
 
   // A failed attempt reports an error and then a close; the close carries the code.
-  const closed = ({ code, reason }: { code?: number; reason?: string } = {}): void => {
+  const closed = ({ code, reason }: { code?: number | string; reason?: string } = {}): void => {
     if (wanted()) error ??= new Error(`socket closed: ${code}${reason ? ` (${reason})` : ''}`);
     refresh();
   };
 
   // Entries are [ref, callback]; ours are told apart by the callbacks, which are this watch's own.
   const callbacks = realtime.stateChangeCallbacks;
-  callbacks.open.push(['roomkit', refresh]);
+  const opened = (): void => {
+    stale = false;
+    refresh();
+  };
+  callbacks.open.push(['roomkit', opened]);
   callbacks.close.push(['roomkit', closed]);
 
   let listeners = heartbeatHubs.get(realtime);
@@ -93,8 +99,13 @@ export function watchConnection(
       for (const listener of fanOut) listener(status, latency);
     });
   }
-  // A heartbeat timeout needs no case here: the client then closes with reason "heartbeat timeout".
   const onHeartbeat: HeartbeatListener = (status, latency) => {
+    // The client tears a socket whose heartbeat timed out down without a close event (a stalled
+    // socket never finishes closing): the timeout is the only sign, and a new socket follows.
+    if (status === 'timeout') {
+      stale = true;
+      return closed({ code: 'heartbeat timeout' });
+    }
     if (status !== 'ok') return;
     // realtime-js asks the token callback again with each heartbeat; by its reply it holds the result.
     onBeat?.();
@@ -108,7 +119,7 @@ export function watchConnection(
     stop() {
       listeners.delete(onHeartbeat);
       for (const kind of ['open', 'close'] as const) {
-        callbacks[kind] = callbacks[kind].filter(([, each]) => each !== refresh && each !== closed);
+        callbacks[kind] = callbacks[kind].filter(([, each]) => each !== opened && each !== closed);
       }
     },
   };

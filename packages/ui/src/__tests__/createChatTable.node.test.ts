@@ -61,9 +61,15 @@ describe('createChatTable', () => {
     expect(await a.chat.send(room, { id, body: 'hello' })).toEqual(sent);
     expect(await b.chat.page(room)).toEqual([sent]);
 
-    await expect(b.chat.send(`room-${randomUUID()}`, { id, body: 'hello' })).rejects.toEqual(
-      new ChatTableError(`chat: sending ${id} failed: the id is another message's`, '23505'),
+    const taken = new ChatTableError(
+      `chat: sending ${id} failed: the id is another message's`,
+      '23505',
     );
+    await expect(b.chat.send(`room-${randomUUID()}`, { id, body: 'hello' })).rejects.toEqual(taken);
+    // Another user reusing the id, even with the same words in the same room, gets no one's
+    // message back as theirs.
+    await expect(b.chat.send(room, { id, body: 'hello' })).rejects.toEqual(taken);
+    await expect(a.chat.send(room, { id, body: 'hello again' })).rejects.toEqual(taken);
     const refused = await b.chat
       .send(room, { id: randomUUID(), body: 'x'.repeat(4001) })
       .catch((error: unknown) => error);

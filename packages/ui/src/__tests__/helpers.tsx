@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
 import { commands } from 'vitest/browser';
+import { chatTable, type ChatTableSource } from '../chatTable';
 import './commands';
 
 const clients: SupabaseClient[] = [];
@@ -25,6 +26,33 @@ export async function clientFor(
   clients.push(client);
   return client;
 }
+
+/**
+ * A real user: signed in anonymously through the server's auth API with `name` in their user
+ * metadata (what the chat tables show as their name), on their own client.
+ */
+export async function signedIn(
+  name: string,
+): Promise<{ client: SupabaseClient; user: { id: string; name: string } }> {
+  const { url, anonKey } = await commands.realtimeInfo();
+  const client = createClient(url, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, storageKey: `rk-ui-${++count}` },
+    realtime: { reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }) },
+  });
+  clients.push(client);
+  const { data, error } = await client.auth.signInAnonymously({ options: { data: { name } } });
+  if (error || !data.session || !data.user) throw new Error(`sign-in failed: ${error?.message}`);
+  await client.realtime.setAuth(data.session.access_token);
+  return { client, user: { id: data.user.id, name } };
+}
+
+const tables = new WeakMap<SupabaseClient, ChatTableSource>();
+/** One chat source per client, as an app makes it once. */
+export const tableOf = (client: SupabaseClient): ChatTableSource => {
+  const table = tables.get(client) ?? chatTable(client);
+  tables.set(client, table);
+  return table;
+};
 
 /** Closes every client made by {@link clientFor}. */
 export async function closeClients() {

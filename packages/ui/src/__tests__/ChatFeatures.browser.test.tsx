@@ -1,0 +1,409 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { cleanup, render } from '@testing-library/react';
+import { useState } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import '../../styles.css';
+import { Chat } from '../Chat';
+import type { ChatTableSource } from '../chatTable';
+import type { ChatEntry } from '../chatTypes';
+import { useUnreadCount } from '../useUnreadCount';
+import { axeViolations, closeClients, Side, signedIn, uuid, tableOf } from './helpers';
+
+afterEach(async () => {
+  cleanup();
+  await closeClients();
+  sessionStorage.clear();
+});
+
+const side = (id: string) => page.getByTestId(id);
+const rowOf = (id: string, text: string) =>
+  [...side(id).element().querySelectorAll<HTMLElement>('[data-slot="chat-message"]')].find(
+    (row) => row.querySelector('[data-slot="chat-body"]')?.textContent === text,
+  );
+const bodies = (id: string) =>
+  [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
+
+async function write(id: string, text: string) {
+  await userEvent.fill(side(id).getByRole('textbox', { name: 'Message' }), text);
+  await userEvent.keyboard('{Enter}');
+}
+
+/** Ann and Bo, each in their own app, in one room. */
+async function annAndBo(pageSize = 50) {
+  const room = `features-${uuid()}`;
+  const ann = await signedIn('Ann');
+  const bo = await signedIn('Bo');
+  render(
+    <>
+      <Side client={ann.client}>
+        <Chat
+          room={room}
+          user={ann.user}
+          table={tableOf(ann.client)}
+          pageSize={pageSize}
+          style={{ height: 400 }}
+          data-testid="a"
+        />
+      </Side>
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={pageSize}
+          style={{ height: 400 }}
+          data-testid="b"
+        />
+      </Side>
+    </>,
+  );
+  return { room, ann, bo };
+}
+
+describe('Chat features with a table', () => {
+  it('shows B an edit of A’s message, marked edited', async () => {
+    await annAndBo();
+    await write('a', 'helo');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['helo']);
+    await expect.poll(() => rowOf('a', 'helo')?.dataset.state, { timeout: 10_000 }).toBe('sent');
+    await side('a').getByRole('button', { name: 'Edit' }).click();
+    await expect.element(side('a').getByText('Editing message')).toBeInTheDocument();
+    await expect.element(side('a').getByRole('textbox', { name: 'Message' })).toHaveValue('helo');
+    await write('a', 'hello');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
+    await expect.element(side('b').getByText('(edited)')).toBeInTheDocument();
+    await expect.element(side('a').getByText('(edited)')).toBeInTheDocument();
+    // Bo can reply to it, but not edit or delete it.
+    expect(side('b').getByRole('button', { name: 'Edit' }).query()).toBeNull();
+    expect(side('b').getByRole('button', { name: 'Delete' }).query()).toBeNull();
+  });
+
+  it('shows B “Message deleted” in place of a message A deleted', async () => {
+    await annAndBo();
+    await write('a', 'a regrettable message');
+    await expect
+      .poll(() => rowOf('a', 'a regrettable message')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['a regrettable message']);
+    await side('a').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['Message deleted']);
+    expect(bodies('a')).toEqual(['Message deleted']);
+  });
+
+  it('toggles reactions from the keyboard and shows both users the counts and who reacted', async () => {
+    await annAndBo();
+    await write('b', 'I am Bo');
+    await write('a', 'react to this');
+    await expect
+      .poll(() => rowOf('b', 'react to this')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    await expect
+      .poll(() => rowOf('a', 'react to this')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    const bRow = () => rowOf('b', 'react to this') as HTMLElement;
+    const thumbs = bRow().querySelector<HTMLButtonElement>('[aria-label="React with 👍"]');
+    thumbs?.focus();
+    await userEvent.keyboard('{Enter}');
+    const reaction = (id: string) =>
+      rowOf(id, 'react to this')?.querySelector<HTMLButtonElement>('[data-slot="chat-reaction"]');
+    await expect
+      .poll(() => [reaction('a')?.textContent, reaction('a')?.getAttribute('aria-pressed')], {
+        timeout: 10_000,
+      })
+      .toEqual(['👍 1', 'false']);
+    expect(reaction('b')?.getAttribute('aria-pressed')).toBe('true');
+    expect(reaction('a')?.getAttribute('aria-label')).toBe('👍 Bo');
+    // Ann adds hers by pressing the reaction itself.
+    reaction('a')?.focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(() => reaction('b')?.textContent, { timeout: 10_000 }).toBe('👍 2');
+    expect(reaction('b')?.getAttribute('aria-label')).toBe('👍 Bo, Ann');
+    // Bo takes his back.
+    reaction('b')?.focus();
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .poll(() => [reaction('a')?.textContent, reaction('a')?.getAttribute('aria-pressed')], {
+        timeout: 10_000,
+      })
+      .toEqual(['👍 1', 'true']);
+  });
+
+  it('sends a reply that quotes its message, for both users', async () => {
+    await annAndBo();
+    await write('a', 'what time is it?');
+    await expect
+      .poll(() => rowOf('b', 'what time is it?')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    await side('b').getByRole('button', { name: 'Reply', exact: true }).first().click();
+    await expect.element(side('b').getByText('Replying to Ann')).toBeInTheDocument();
+    await write('b', 'noon');
+    const quote = (id: string) =>
+      rowOf(id, 'noon')?.querySelector('[data-slot="chat-quote"]')?.textContent;
+    await expect.poll(() => quote('a'), { timeout: 10_000 }).toBe('Ann: what time is it?');
+    expect(quote('b')).toBe('Ann: what time is it?');
+  });
+
+  it('jumps from a reply to its message, loading older pages to reach it', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const table = tableOf(ann.client).client;
+    const original = uuid();
+    await table.send(room, { id: original, body: 'the original' });
+    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
+    await table.send(room, { id: uuid(), body: 'a late reply', replyTo: original });
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={10}
+          style={{ height: 300 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    await expect.poll(() => rowOf('b', 'a late reply'), { timeout: 10_000 }).toBeDefined();
+    expect(rowOf('b', 'the original')).toBeUndefined();
+    (rowOf('b', 'a late reply')?.querySelector('[data-slot="chat-quote"]') as HTMLElement).click();
+    await expect
+      .poll(() => rowOf('b', 'the original')?.hasAttribute('data-highlighted'), { timeout: 15_000 })
+      .toBe(true);
+    const log = side('b').getByRole('log').element().getBoundingClientRect();
+    const row = (rowOf('b', 'the original') as HTMLElement).getBoundingClientRect();
+    expect(row.top).toBeGreaterThanOrEqual(log.top);
+    expect(row.bottom).toBeLessThanOrEqual(log.bottom);
+  });
+
+  it('re-renders only the row of a message that gets a reaction or an edit, among 300', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = tableOf(ann.client).client;
+    const ids = Array.from({ length: 300 }, () => uuid());
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const renders = new Map<string, number>();
+    const renderMessage = (entry: ChatEntry) => {
+      renders.set(entry.id, (renders.get(entry.id) ?? 0) + 1);
+      return `${entry.body}${entry.editedAt ? ' (edited)' : ''} ${(entry.reactions ?? []).map((r) => `${r.emoji}${r.users.length}`).join(' ')}`;
+    };
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={300}
+          renderMessage={renderMessage}
+          style={{ height: 400 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    const text = () => side('b').element().textContent ?? '';
+    await expect.poll(text, { timeout: 10_000 }).toContain('message 299');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const last = ids[299] as string;
+    renders.clear();
+    await ann.client.from('chat_reactions').insert({ message_id: last, emoji: '🎉' });
+    await expect.poll(text, { timeout: 10_000 }).toContain('🎉1');
+    expect([...renders.keys()]).toEqual([last]);
+    expect(renders.get(last)).toBeLessThanOrEqual(2);
+    renders.clear();
+    await annTable.edit(ids[298] as string, 'message 298, edited');
+    await expect.poll(text, { timeout: 10_000 }).toContain('message 298, edited (edited)');
+    expect([...renders.entries()]).toEqual([[ids[298], 1]]);
+  });
+
+  it('shows a later reader the edits and deletes in history pages', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = tableOf(ann.client).client;
+    const ids = Array.from({ length: 25 }, () => uuid());
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    await annTable.edit(ids[1] as string, 'message 1, edited');
+    await annTable.remove(ids[2] as string);
+    await annTable.edit(ids[23] as string, 'message 23, edited');
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={10}
+          style={{ height: 2400 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    // A tall log: each page that arrives leaves the top in view, so the next one loads.
+    await expect.poll(() => bodies('b').length, { timeout: 15_000 }).toBe(25);
+    const shown = bodies('b');
+    expect(shown.slice(0, 4)).toEqual([
+      'message 0',
+      'message 1, edited',
+      'Message deleted',
+      'message 3',
+    ]);
+    expect(shown[23]).toBe('message 23, edited');
+    expect(side('b').getByText('(edited)').all()).toHaveLength(2);
+  });
+
+  it('marks @mentions, and tells B when a new message mentions B but not for history', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    await tableOf(ann.client).client.send(room, { id: uuid(), body: 'yesterday, @Bo said hi' });
+    const heard: string[] = [];
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+        </Side>
+        <Side client={bo.client}>
+          <Chat
+            room={room}
+            user={bo.user}
+            table={tableOf(bo.client)}
+            onMention={(entry) => heard.push(entry.body)}
+            data-testid="b"
+          />
+        </Side>
+      </>,
+    );
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['yesterday, @Bo said hi']);
+    await write('a', 'hey @bo, and @Bob is someone else');
+    await write('a', 'no mention here, bo@example.com');
+    await expect.poll(() => bodies('b').length, { timeout: 10_000 }).toBe(3);
+    expect(heard).toEqual(['hey @bo, and @Bob is someone else']);
+    const marks = (id: string) =>
+      [
+        ...(rowOf(id, 'hey @bo, and @Bob is someone else')?.querySelectorAll(
+          '[data-slot="chat-mention"]',
+        ) ?? []),
+      ].map((mark) => [mark.textContent, mark.hasAttribute('data-self')]);
+    expect(marks('b')).toEqual([
+      ['@bo', true],
+      ['@Bob', false],
+    ]);
+    await expect
+      .poll(() => marks('a'), { timeout: 10_000 })
+      .toEqual([
+        ['@bo', false],
+        ['@Bob', false],
+      ]);
+  });
+
+  it('has no axe violations with reactions, edits and replies', async () => {
+    await annAndBo();
+    await write('a', 'accessible');
+    await expect
+      .poll(() => rowOf('a', 'accessible')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    (
+      rowOf('a', 'accessible')?.querySelector('[aria-label="React with ❤️"]') as HTMLElement
+    ).click();
+    await expect
+      .poll(() => rowOf('b', 'accessible')?.querySelector('[data-slot="chat-reaction"]'), {
+        timeout: 10_000,
+      })
+      .toBeTruthy();
+    expect(await axeViolations(side('a').element())).toEqual([]);
+    expect(await axeViolations(side('b').element())).toEqual([]);
+  });
+});
+
+function Badge(props: { room: string; table: ChatTableSource; testId: string }) {
+  const unread = useUnreadCount(props);
+  return <output data-testid={props.testId}>{unread ?? '…'}</output>;
+}
+
+/** One user's app: an unread badge for the room, and its chat behind an Open button. */
+function App(props: {
+  room: string;
+  who: { client: SupabaseClient; user: { id: string; name: string } };
+  side: 'a' | 'b';
+  open?: boolean;
+}) {
+  const [open, setOpen] = useState(props.open ?? false);
+  const table = tableOf(props.who.client);
+  return (
+    <Side client={props.who.client}>
+      <Badge room={props.room} table={table} testId={`badge-${props.side}`} />
+      <button type="button" onClick={() => setOpen(!open)}>
+        {`${open ? 'Close' : 'Open'} ${props.side}`}
+      </button>
+      {open ? (
+        <Chat room={props.room} user={props.who.user} table={table} data-testid={props.side} />
+      ) : null}
+    </Side>
+  );
+}
+
+describe('Chat read state', () => {
+  it('puts a “New messages” divider above the first message B had not read', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = tableOf(ann.client).client;
+    const ids = [uuid(), uuid(), uuid()];
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    await tableOf(bo.client).client.markRead(room, ids[0] as string);
+    render(
+      <Side client={bo.client}>
+        <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+      </Side>,
+    );
+    const divider = side('b').getByRole('separator');
+    await expect.element(divider, { timeout: 10_000 }).toHaveTextContent('New messages');
+    expect(divider.element().closest('[data-slot="chat-message"]')?.textContent).toContain(
+      'message 1',
+    );
+    expect(side('b').getByRole('separator').all()).toHaveLength(1);
+  });
+});
+
+describe('useUnreadCount', () => {
+  it('follows two users who read at different times', async () => {
+    const room = `unread-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <>
+        <App room={room} who={ann} side="a" open />
+        <App room={room} who={bo} side="b" />
+      </>,
+    );
+    const badge = (id: 'a' | 'b') => page.getByTestId(`badge-${id}`);
+    await expect.element(badge('b')).toHaveTextContent('0');
+    await write('a', 'one');
+    await write('a', 'two');
+    // Her own messages are never unread for Ann; Bo has not read them.
+    await expect.element(badge('b'), { timeout: 10_000 }).toHaveTextContent('2');
+    expect(badge('a').element().textContent).toBe('0');
+
+    // Bo opens the room and reads them; Ann, in the room, reads his answer as it arrives.
+    await page.getByRole('button', { name: 'Open b' }).click();
+    await expect.element(badge('b'), { timeout: 10_000 }).toHaveTextContent('0');
+    await write('b', 'hi Ann');
+    await expect.poll(() => bodies('a'), { timeout: 10_000 }).toContain('hi Ann');
+    await expect.element(badge('a'), { timeout: 10_000 }).toHaveTextContent('0');
+
+    // Ann leaves; what Bo says now waits for her, and only for her.
+    await page.getByRole('button', { name: 'Close a' }).click();
+    await write('b', 'are you there?');
+    await expect.element(badge('a'), { timeout: 10_000 }).toHaveTextContent('1');
+    expect(badge('b').element().textContent).toBe('0');
+
+    // Bo leaves too; Ann comes back and reads; Bo has nothing unread of his own.
+    await page.getByRole('button', { name: 'Close b' }).click();
+    await page.getByRole('button', { name: 'Open a' }).click();
+    await expect.element(badge('a'), { timeout: 10_000 }).toHaveTextContent('0');
+    await write('a', 'back now');
+    await expect.element(badge('b'), { timeout: 10_000 }).toHaveTextContent('1');
+    expect(badge('a').element().textContent).toBe('0');
+  });
+});

@@ -1,0 +1,429 @@
+import { cleanup, render } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { commands, page, userEvent } from 'vitest/browser';
+import '../../styles.css';
+import { Chat } from '../Chat';
+import { TypingIndicator } from '../TypingIndicator';
+import type { ChatComposerProps } from '../ChatComposer';
+import type { ChatTableSource } from '../chatTable';
+import { createChatTable } from '../createChatTable';
+import { useChat, type UseChatResult } from '../useChat';
+import { closeClients, Side, signedIn, uuid, tableOf } from './helpers';
+
+afterEach(async () => {
+  cleanup();
+  await closeClients();
+  sessionStorage.clear();
+});
+
+const rows = (side: string) =>
+  [...page.getByTestId(side).element().querySelectorAll('[data-slot="chat-message"]')].map(
+    (row) => ({
+      body: row.querySelector('[data-slot="chat-body"]')?.textContent ?? '',
+      state: row.getAttribute('data-state'),
+    }),
+  );
+const bodies = (side: string) => rows(side).map((row) => row.body);
+const authors = (side: string) =>
+  [...page.getByTestId(side).element().querySelectorAll('[data-slot="chat-author"]')].map((el) =>
+    el.firstChild?.textContent?.trim(),
+  );
+
+async function write(side: string, text: string) {
+  await userEvent.fill(page.getByTestId(side).getByRole('textbox', { name: 'Message' }), text);
+  await userEvent.keyboard('{Enter}');
+}
+
+/** A composer of the app's own: a textarea and a Post button. */
+function AreaComposer({ draft, setDraft, submit }: ChatComposerProps) {
+  return (
+    <div>
+      <textarea
+        aria-label="Your message"
+        value={draft}
+        onChange={(event) => setDraft(event.target.value)}
+      />
+      <button type="button" onClick={submit}>
+        Post
+      </button>
+    </div>
+  );
+}
+
+/** A headless chat: hands each render's `useChat` result to the test. */
+function Probe(props: {
+  table: ChatTableSource;
+  room: string;
+  user: { id: string; name: string };
+  onChat: (chat: UseChatResult) => void;
+}) {
+  props.onChat(useChat({ room: props.room, user: props.user, table: props.table }));
+  return null;
+}
+
+describe('Chat with a table', () => {
+  it('shows B only what the database stored, once, with the author the database knows', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <>
+        <Side client={ann.client}>
+          {/* Ann's app claims she is Bo: only her own pending copy may show that. */}
+          <Chat
+            room={room}
+            user={{ id: ann.user.id, name: 'Bo' }}
+            table={tableOf(ann.client)}
+            data-testid="a"
+          />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+        </Side>
+      </>,
+    );
+    await write('a', 'hello from the table');
+    await expect
+      .poll(() => rows('a'), { timeout: 10_000 })
+      .toEqual([{ body: 'hello from the table', state: 'sent' }]);
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello from the table']);
+    expect(authors('b')).toEqual(['Ann']);
+    // The sender's copy was replaced by the stored row: the database's name, not the claim.
+    expect(authors('a')).toEqual(['Ann']);
+    const stored = await createChatTable(bo.client).page(room);
+    expect(stored.map((m) => [m.body, m.user.id])).toEqual([['hello from the table', ann.user.id]]);
+  });
+
+  it('sends once and shows each message once in StrictMode, and shows B who is typing', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <StrictMode>
+        <Side client={ann.client}>
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+          <TypingIndicator room={`chat-live:${room}`} private data-testid="bo-indicator" />
+        </Side>
+      </StrictMode>,
+    );
+    // Typing goes over the private live topic.
+    await expect
+      .poll(
+        async () => {
+          await userEvent.type(
+            page.getByTestId('a').getByRole('textbox', { name: 'Message' }),
+            'x',
+          );
+          return page.getByTestId('b').element().querySelector('[data-slot="chat-typing"]')
+            ?.textContent;
+        },
+        { timeout: 15_000, interval: 1600 },
+      )
+      .toBe('Ann is typing…');
+    expect(page.getByTestId('bo-indicator').element().textContent).toBe('Ann is typing…');
+    await write('a', 'strict');
+    await expect
+      .poll(() => rows('b'), { timeout: 10_000 })
+      .toEqual([{ body: 'strict', state: 'sent' }]);
+    expect(rows('a')).toEqual([{ body: 'strict', state: 'sent' }]);
+    const stored = await createChatTable(bo.client).page(room);
+    expect(stored.map((m) => m.body)).toEqual(['strict']);
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('orders messages by the database’s clock, not the sender’s', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+        </Side>
+      </>,
+    );
+    const realNow = Date.now.bind(Date);
+    // Ann's clock is an hour fast while she writes.
+    const skew = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 3_600_000);
+    await write('a', 'first');
+    skew.mockRestore();
+    await expect
+      .poll(() => rows('a'), { timeout: 10_000 })
+      .toEqual([{ body: 'first', state: 'sent' }]);
+    await write('b', 'second');
+    await expect.poll(() => bodies('a'), { timeout: 10_000 }).toEqual(['first', 'second']);
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['first', 'second']);
+  });
+
+  it('shows a refused insert as failed to its sender and never to anyone else', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    let chat: UseChatResult | undefined;
+    render(
+      <>
+        <Side client={ann.client}>
+          <Probe
+            table={tableOf(ann.client)}
+            room={room}
+            user={ann.user}
+            onChat={(c) => (chat = c)}
+          />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+        </Side>
+      </>,
+    );
+    await expect.poll(() => chat?.status.phase, { timeout: 10_000 }).toBe('joined');
+    // A reply to a message that does not exist: the database refuses the row.
+    const refused = chat?.send('a reply to nothing', { replyTo: 'no-such-message' });
+    const accepted = chat?.send('this one is stored');
+    await expect
+      .poll(() => chat?.messages.map((m) => [m.id, m.status]), { timeout: 10_000 })
+      // A message never stored stays below the stored ones, where its sender wrote it last.
+      .toEqual([
+        [accepted, 'sent'],
+        [refused, 'failed'],
+      ]);
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['this one is stored']);
+    expect((await createChatTable(bo.client).page(room)).map((m) => m.id)).toEqual([accepted]);
+  });
+
+  it('offers Retry and Delete on a refused message, and Delete takes it away', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    render(
+      <Side client={ann.client}>
+        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+      </Side>,
+    );
+    // 4,001 characters: the database's length check refuses the row.
+    const input = page.getByTestId('a').getByRole('textbox', { name: 'Message' });
+    (input.element() as HTMLInputElement).maxLength = 5000;
+    await write('a', 'x'.repeat(4001));
+    await expect.poll(() => rows('a')[0]?.state, { timeout: 10_000 }).toBe('failed');
+    await expect
+      .element(page.getByTestId('a').getByRole('button', { name: 'Not sent · Retry' }))
+      .toBeInTheDocument();
+    await page.getByTestId('a').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => rows('a')).toEqual([]);
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('shows every text through labels, and lays the chat out right to left with dir="rtl"', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const labels = {
+      log: 'הודעות',
+      input: 'הודעה',
+      placeholder: 'כתבו הודעה…',
+      send: 'שליחה',
+      reply: 'תגובה',
+      edit: 'עריכה',
+      remove: 'מחיקה',
+      react: (emoji: string) => `תגובה ${emoji}`,
+    };
+    render(
+      <Side client={ann.client}>
+        <div dir="rtl">
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            labels={labels}
+            style={{ height: 300, width: 400 }}
+            data-testid="a"
+          />
+        </div>
+      </Side>,
+    );
+    await userEvent.fill(page.getByRole('textbox', { name: 'הודעה' }), 'שלום');
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .poll(() => rows('a'), { timeout: 10_000 })
+      .toEqual([{ body: 'שלום', state: 'sent' }]);
+    await expect.element(page.getByRole('log', { name: 'הודעות' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'שליחה' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'עריכה' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'תגובה 👍' })).toBeInTheDocument();
+    // The row's tools sit at its inline end: the left in a right-to-left chat.
+    const row = page
+      .getByTestId('a')
+      .element()
+      .querySelector('[data-slot="chat-message"]') as HTMLElement;
+    const tools = row.querySelector('[data-slot="chat-actions"]') as HTMLElement;
+    const rowBox = row.getBoundingClientRect();
+    const toolsBox = tools.getBoundingClientRect();
+    expect(toolsBox.left - rowBox.left).toBeLessThan(rowBox.right - toolsBox.right);
+  });
+
+  it('shows the empty slot until the first message, and sends from a custom composer', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            composer={AreaComposer}
+            data-testid="a"
+          />
+        </Side>
+        <Side client={bo.client}>
+          <Chat
+            room={room}
+            user={bo.user}
+            table={tableOf(bo.client)}
+            empty="Nobody has said anything yet"
+            data-testid="b"
+          />
+        </Side>
+      </>,
+    );
+    await expect
+      .element(page.getByTestId('b').getByText('Nobody has said anything yet'))
+      .toBeInTheDocument();
+    await userEvent.fill(page.getByRole('textbox', { name: 'Your message' }), 'from a textarea');
+    await page.getByRole('button', { name: 'Post' }).click();
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['from a textarea']);
+    expect(page.getByTestId('b').getByText('Nobody has said anything yet').query()).toBeNull();
+    expect(page.getByRole('textbox', { name: 'Your message' }).element()).toHaveValue('');
+  });
+
+  it('never shows a message claiming another author, inserted or broadcast', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <Side client={bo.client}>
+        <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+      </Side>,
+    );
+    await expect
+      .poll(() => page.getByTestId('b').element().querySelector('[role="log"]'))
+      .not.toBeNull();
+    // An insert naming Bo as its author: refused by row-level security.
+    const insert = await ann.client
+      .from('chat_messages')
+      .insert({ id: uuid(), room, user_id: bo.user.id, body: 'I am Bo (insert)' });
+    expect(insert.error?.code).toBe('42501');
+    // A broadcast on the stored-changes topic dressed as the database's: refused by the server.
+    const forged = ann.client.channel(`chat:${room}`, { config: { private: true } });
+    await new Promise<void>((resolve) =>
+      forged.subscribe((status) => status === 'SUBSCRIBED' && resolve()),
+    );
+    await forged.send({
+      type: 'broadcast',
+      event: 'INSERT',
+      payload: {
+        table: 'chat_messages',
+        schema: 'public',
+        operation: 'INSERT',
+        record: {
+          id: uuid(),
+          room,
+          user_id: bo.user.id,
+          user_name: 'Bo',
+          avatar_url: null,
+          body: 'I am Bo (broadcast)',
+          created_at: new Date().toISOString(),
+          edited_at: null,
+          deleted_at: null,
+          reply_to: null,
+        },
+        old_record: null,
+      },
+    });
+    // Something real after the forgeries: once it shows, they would have shown too.
+    await createChatTable(ann.client).send(room, { id: uuid(), body: 'a real message' });
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['a real message']);
+    expect(authors('b')).toEqual(['Ann']);
+  });
+
+  it('sends what was written while the server was down once it is back: in order, exactly once', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+        </Side>
+      </>,
+    );
+    await expect
+      .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
+      .not.toBeNull();
+    await commands.realtimeStop();
+    try {
+      await write('a', 'written offline 1');
+      await write('a', 'written offline 2');
+      // Held in the outbox, not given up.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(rows('a')).toEqual([
+        { body: 'written offline 1', state: 'pending' },
+        { body: 'written offline 2', state: 'pending' },
+      ]);
+    } finally {
+      await commands.realtimeStart();
+    }
+    await expect
+      .poll(() => rows('a'), { timeout: 20_000 })
+      .toEqual([
+        { body: 'written offline 1', state: 'sent' },
+        { body: 'written offline 2', state: 'sent' },
+      ]);
+    await expect
+      .poll(() => bodies('b'), { timeout: 20_000 })
+      .toEqual(['written offline 1', 'written offline 2']);
+    const stored = await createChatTable(bo.client).page(room);
+    expect(stored.map((m) => m.body)).toEqual(['written offline 1', 'written offline 2']);
+  });
+
+  it('keeps the outbox across a reload of the chat and sends it once, after the server is back', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const first = render(
+      <Side client={ann.client}>
+        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+      </Side>,
+    );
+    await expect
+      .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
+      .not.toBeNull();
+    await commands.realtimeStop();
+    try {
+      await write('a', 'kept across a reload');
+      await expect
+        .poll(() => rows('a'))
+        .toEqual([{ body: 'kept across a reload', state: 'pending' }]);
+      first.unmount();
+    } finally {
+      await commands.realtimeStart();
+    }
+    render(
+      <Side client={ann.client}>
+        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
+      </Side>,
+    );
+    await expect
+      .poll(() => rows('a'), { timeout: 20_000 })
+      .toEqual([{ body: 'kept across a reload', state: 'sent' }]);
+    const stored = await createChatTable(ann.client).page(room);
+    expect(stored.map((m) => m.body)).toEqual(['kept across a reload']);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+  backoffMs,
+  IDLE_OUTBOX,
+  transition,
+  type OutboxItem,
+  type OutboxState,
+} from '../chatOutbox';
+
+const item = (id: string): OutboxItem => ({ id, body: id, replyTo: null, createdAt: 1 });
+const a = item('a');
+const b = item('b');
+const sending = (...queue: OutboxItem[]): OutboxState => ({ phase: 'sending', queue, attempts: 0 });
+const waiting = (attempts: number, ...queue: OutboxItem[]): OutboxState => ({
+  phase: 'waiting',
+  queue,
+  attempts,
+});
+
+describe('the chat outbox', () => {
+  it('idle → sending on enqueue, sending the message', () => {
+    expect(transition(IDLE_OUTBOX, { type: 'enqueue', item: a })).toEqual([
+      sending(a),
+      [{ type: 'send', item: a }],
+    ]);
+  });
+
+  it('sending → sending on enqueue, queueing behind the message in flight', () => {
+    expect(transition(sending(a), { type: 'enqueue', item: b })).toEqual([sending(a, b), []]);
+  });
+
+  it('ignores a message enqueued twice', () => {
+    const state = sending(a);
+    expect(transition(state, { type: 'enqueue', item: a })[0]).toBe(state);
+  });
+
+  it('sending → sending on stored, sending the next message', () => {
+    expect(transition(sending(a, b), { type: 'stored', id: 'a' })).toEqual([
+      sending(b),
+      [{ type: 'send', item: b }],
+    ]);
+  });
+
+  it('sending → idle on stored, with nothing left', () => {
+    expect(transition(sending(a), { type: 'stored', id: 'a' })).toEqual([IDLE_OUTBOX, []]);
+  });
+
+  it('sending → sending on refused, failing the message and sending the next', () => {
+    expect(transition(sending(a, b), { type: 'refused', id: 'a' })).toEqual([
+      sending(b),
+      [
+        { type: 'failed', id: 'a' },
+        { type: 'send', item: b },
+      ],
+    ]);
+  });
+
+  it('sending → waiting on unreachable, keeping the message first', () => {
+    expect(transition(sending(a, b), { type: 'unreachable', id: 'a' })).toEqual([
+      waiting(1, a, b),
+      [{ type: 'wait', ms: 1000 }],
+    ]);
+  });
+
+  it('waiting → sending on wake, sending the same message again', () => {
+    expect(transition(waiting(1, a, b), { type: 'wake' })).toEqual([
+      { phase: 'sending', queue: [a, b], attempts: 1 },
+      [{ type: 'send', item: a }],
+    ]);
+  });
+
+  it('waits longer after each failed attempt in a row, up to 30 s', () => {
+    const [, effects] = transition(
+      { phase: 'sending', queue: [a], attempts: 3 },
+      { type: 'unreachable', id: 'a' },
+    );
+    expect(effects).toEqual([{ type: 'wait', ms: 8000 }]);
+    expect(backoffMs(20)).toBe(30_000);
+  });
+
+  it('waiting → waiting on enqueue, queueing the message', () => {
+    expect(transition(waiting(2, a), { type: 'enqueue', item: b })).toEqual([waiting(2, a, b), []]);
+  });
+
+  it('cancel takes a waiting message out, but never the one in flight', () => {
+    expect(transition(waiting(1, a, b), { type: 'cancel', id: 'a' })).toEqual([waiting(1, b), []]);
+    const inFlight = sending(a, b);
+    expect(transition(inFlight, { type: 'cancel', id: 'a' })[0]).toBe(inFlight);
+    expect(transition(inFlight, { type: 'cancel', id: 'b' })).toEqual([sending(a), []]);
+  });
+
+  it('ignores answers about a message that is not in flight', () => {
+    const state = waiting(1, a);
+    expect(transition(state, { type: 'stored', id: 'a' })[0]).toBe(state);
+    expect(transition(sending(a), { type: 'stored', id: 'b' })[0]).toEqual(sending(a));
+    expect(transition(IDLE_OUTBOX, { type: 'wake' })[0]).toBe(IDLE_OUTBOX);
+  });
+});

@@ -1,0 +1,370 @@
+import { parseChatChange, type ChatChange, type StoredChatMessage } from './chatRows';
+import { IDLE_OUTBOX, transition, type OutboxEvent, type OutboxItem } from './chatOutbox';
+import { announceRoomRead } from './chatReads';
+import { groupReactions, NO_REACTIONS, withReaction } from './chatReactions';
+import type { ChatConnection, ChatConnectOptions } from './chatSource';
+import type { ChatEntry, ChatReaction } from './chatTypes';
+import { ChatTableError, type ChatTable } from './createChatTable';
+import { createChatSnapshot } from './createChatSnapshot';
+import { createMessageStore, LOCAL } from './createMessageStore';
+
+type Cursor = Pick<StoredChatMessage, 'id' | 'createdAtUs'>;
+type ReactionChange = Extract<ChatChange, { type: 'reaction-added' | 'reaction-removed' }>;
+
+// No code (a fetch that never reached the server) or a connection failure: worth trying again.
+const unreachable = (error: unknown) =>
+  !(error instanceof ChatTableError) || error.code === '' || /^(08|57P0|PGRST00)/.test(error.code);
+
+const differs = (a: ChatEntry, b: ChatEntry) =>
+  a.status !== b.status ||
+  a.body !== b.body ||
+  a.editedAt !== b.editedAt ||
+  a.deletedAt !== b.deletedAt ||
+  a.createdAt !== b.createdAt ||
+  a.replyTo !== b.replyTo ||
+  a.reactions !== b.reactions ||
+  a.user.name !== b.user.name ||
+  a.user.avatarUrl !== b.user.avatarUrl;
+
+const isItem = (value: unknown): value is OutboxItem => {
+  const item = value as OutboxItem | null;
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    typeof item.id === 'string' &&
+    typeof item.body === 'string' &&
+    typeof item.createdAt === 'number' &&
+    (item.replyTo === null || typeof item.replyTo === 'string')
+  );
+};
+
+const parseOutbox = (text: string): { queue?: unknown; failed?: unknown } | null => {
+  try {
+    return JSON.parse(text) as { queue?: unknown; failed?: unknown } | null;
+  } catch {
+    return null;
+  }
+};
+
+const items = (value: unknown) => (Array.isArray(value) ? value.filter(isItem) : []);
+
+/**
+ * One user's table-backed chat in one room: a message is inserted first (through an outbox that
+ * sends in order, waits out an unreachable server and retries with the same id, so it is stored
+ * exactly once) and every copy shown, the sender's included, is the stored row from the
+ * database, ordered by its time then id. Changes arrive on the private topic `chat:<room>`.
+ * @example
+ * const chat = createTableSession(createChatTable(supabase), { room, userId, user: () => user, registry, pageSize: 50, storage: sessionStorage });
+ */
+export function createTableSession(table: ChatTable, options: ChatConnectOptions): ChatConnection {
+  const { room, userId, user, registry, pageSize, storage } = options;
+  const store = createMessageStore();
+  const snapshot = createChatSnapshot(store, true);
+  const ranks = new Map<string, number>();
+  const rank = (entry: ChatEntry) => ranks.get(entry.id) ?? LOCAL;
+  const key = `roomkit:chat-outbox:${userId}:${room}`;
+  const failed = new Map<string, OutboxItem>();
+  let outbox = IDLE_OUTBOX;
+  let oldest: Cursor | undefined;
+  let older: Promise<void> | undefined;
+  let loaded = false;
+  let running = false;
+  let restored = false;
+  let lastRead: string | undefined;
+  // This user's read pointer when the chat opened: undefined until read, null when none.
+  let pointer: { id: string; atUs: number } | null | undefined;
+  let divided = false;
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const accept = (
+    rows: readonly StoredChatMessage[],
+    reactions?: Map<string, readonly ChatReaction[]>,
+  ) =>
+    store.add(
+      rows.map((row): ChatEntry => {
+        ranks.set(row.id, row.createdAtUs);
+        return {
+          id: row.id,
+          user: row.user,
+          body: row.body,
+          createdAt: row.createdAt,
+          status: 'sent',
+          editedAt: row.editedAt,
+          deletedAt: row.deletedAt,
+          replyTo: row.replyTo,
+          reactions: reactions?.get(row.id) ?? store.get(row.id)?.reactions ?? NO_REACTIONS,
+        };
+      }),
+      rank,
+      differs,
+    );
+
+  const save = () => {
+    const kept = { queue: outbox.queue, failed: [...failed.values()] };
+    try {
+      if (kept.queue.length || kept.failed.length) storage?.setItem(key, JSON.stringify(kept));
+      else storage?.removeItem(key);
+    } catch {
+      // A full or blocked storage keeps the outbox in memory only.
+    }
+  };
+
+  const deliver = (item: OutboxItem) => {
+    table.send(room, item).then(
+      (row) => {
+        accept([row]);
+        dispatch({ type: 'stored', id: item.id });
+      },
+      (error: unknown) =>
+        dispatch({ type: unreachable(error) ? 'unreachable' : 'refused', id: item.id }),
+    );
+  };
+
+  function dispatch(event: OutboxEvent) {
+    const [next, effects] = transition(outbox, event);
+    outbox = next;
+    for (const effect of effects) {
+      if (effect.type === 'send') deliver(effect.item);
+      else if (effect.type === 'wait') {
+        clearTimeout(wakeTimer);
+        if (running) wakeTimer = setTimeout(() => dispatch({ type: 'wake' }), effect.ms);
+      } else {
+        const entry = store.get(effect.id);
+        if (entry)
+          failed.set(effect.id, {
+            id: entry.id,
+            body: entry.body,
+            replyTo: entry.replyTo ?? null,
+            createdAt: entry.createdAt,
+          });
+        store.setStatus(effect.id, 'failed');
+      }
+    }
+    save();
+  }
+  const wake = () => outbox.phase === 'waiting' && dispatch({ type: 'wake' });
+
+  const enqueue = (item: OutboxItem, status: 'pending' | 'failed' = 'pending') => {
+    store.add([{ ...item, user: user(), status, reactions: NO_REACTIONS }], rank);
+    if (status === 'failed') failed.set(item.id, item);
+    else dispatch({ type: 'enqueue', item });
+  };
+
+  // Reactions heard while a page loads, per load: its reactions were read at some point during
+  // it, so they are applied again over the page (adding or taking back is idempotent).
+  const hearing = new Set<ReactionChange[]>();
+  const react = ({ type, reaction }: ReactionChange) =>
+    store.update(reaction.messageId, (entry) =>
+      withReaction(entry, reaction.emoji, reaction.userId, type === 'reaction-added'),
+    );
+
+  const fetchPage = async (before: Cursor | undefined) => {
+    const heard: ReactionChange[] = [];
+    hearing.add(heard);
+    try {
+      const rows = await table.page(room, { ...(before ? { before } : {}), limit: pageSize });
+      const reactions = groupReactions(await table.reactions(rows.map((row) => row.id)));
+      return {
+        rows,
+        show: () => {
+          const fresh = accept(rows, reactions);
+          heard.forEach(react);
+          return fresh;
+        },
+      };
+    } finally {
+      hearing.delete(heard);
+    }
+  };
+
+  const loadOlder = (): Promise<void> => {
+    if (loaded && !snapshot.getSnapshot().hasOlder) return Promise.resolve();
+    older ??= fetchPage(oldest).then(
+      ({ rows, show }) => {
+        // Settled before the rows show: a reader that asks for more as they render gets it.
+        older = undefined;
+        loaded = true;
+        oldest = rows[0] ?? oldest;
+        show();
+        snapshot.publish(rows.length === pageSize);
+        divide();
+      },
+      (error: unknown) => {
+        older = undefined;
+        throw error;
+      },
+    );
+    return older;
+  };
+
+  // Once the first page shows and the pointer is known: the first message of others after it.
+  const divide = () => {
+    if (divided || !loaded || pointer === undefined) return;
+    divided = true;
+    if (!pointer) return;
+    const { id, atUs } = pointer;
+    const after = (entry: ChatEntry) => {
+      const us = ranks.get(entry.id);
+      return us !== undefined && us !== LOCAL && (us > atUs || (us === atUs && entry.id > id));
+    };
+    const first = snapshot
+      .getSnapshot()
+      .messages.find((entry) => entry.user.id !== userId && after(entry));
+    if (first) snapshot.publish(undefined, first.id);
+  };
+
+  // After a gap: newer pages, with their edits and reactions, until one overlaps what is shown.
+  const fillGap = async (before?: Cursor): Promise<void> => {
+    const { rows, show } = await fetchPage(before);
+    if (show() === pageSize && running && rows[0]) await fillGap(rows[0]);
+  };
+
+  const apply = (payload: unknown) => {
+    const change = parseChatChange(payload);
+    switch (change?.type) {
+      case undefined:
+        return;
+      case 'message': {
+        const { message } = change;
+        // An edit of a message older than every loaded page stays there, out of the list.
+        const beyond = loaded && oldest && message.createdAtUs < oldest.createdAtUs;
+        if (message.room === room && (store.get(message.id) || !beyond)) accept([message]);
+        return;
+      }
+      case 'message-removed':
+        return store.remove(change.id);
+      case 'reaction-added':
+      case 'reaction-removed':
+        hearing.forEach((heard) => heard.push(change));
+        return react(change);
+      default:
+        return change satisfies never;
+    }
+  };
+
+  // Optimistic: shown at once, put back as it was if the database refuses.
+  const change = async (
+    id: string,
+    next: (entry: ChatEntry) => ChatEntry,
+    write: () => Promise<StoredChatMessage | void>,
+  ) => {
+    const entry = store.get(id);
+    if (!entry || entry.status !== 'sent') return;
+    store.update(id, next);
+    try {
+      const row = await write();
+      if (row) accept([row]);
+    } catch (error) {
+      store.update(id, () => entry);
+      throw error;
+    }
+  };
+
+  return {
+    subscribe: snapshot.subscribe,
+    getSnapshot: snapshot.getSnapshot,
+    start() {
+      running = true;
+      const topic = `chat:${room}`;
+      const live = registry.room(topic, true);
+      const release = live.retain({});
+      const offs = (['INSERT', 'UPDATE', 'DELETE'] as const).map((event) =>
+        live.onBroadcast(event, (message) => apply(message.payload)),
+      );
+      offs.push(
+        registry.onReturn((returned) => {
+          if (returned !== `private:${topic}`) return;
+          (loaded ? fillGap() : loadOlder()).catch(() => undefined);
+          wake();
+        }),
+      );
+      globalThis.addEventListener?.('online', wake);
+      if (!restored) {
+        restored = true;
+        const saved = parseOutbox(storage?.getItem(key) ?? 'null');
+        for (const item of items(saved?.failed)) enqueue(item, 'failed');
+        for (const item of items(saved?.queue)) enqueue(item);
+      } else wake();
+      if (!loaded) loadOlder().catch(() => undefined);
+      if (pointer === undefined)
+        table.readPointer(room, userId).then(
+          (read) => {
+            pointer = read;
+            divide();
+          },
+          () => undefined,
+        );
+      return () => {
+        running = false;
+        clearTimeout(wakeTimer);
+        globalThis.removeEventListener?.('online', wake);
+        offs.forEach((off) => off());
+        release();
+      };
+    },
+    send(body, { replyTo = null } = {}) {
+      const id = globalThis.crypto.randomUUID();
+      enqueue({ id, body, replyTo, createdAt: Date.now() });
+      return id;
+    },
+    retry(id) {
+      const item = failed.get(id);
+      if (!item) return;
+      failed.delete(id);
+      store.setStatus(id, 'pending');
+      dispatch({ type: 'enqueue', item });
+    },
+    edit: (id, body) =>
+      change(
+        id,
+        (entry) => ({ ...entry, body, editedAt: Date.now() }),
+        () => table.edit(id, body),
+      ),
+    async remove(id) {
+      const entry = store.get(id);
+      if (entry?.status === 'sent')
+        return change(
+          id,
+          (known) => ({ ...known, body: '', deletedAt: Date.now() }),
+          () => table.remove(id),
+        );
+      // The message in flight may be stored already: it stays.
+      if (!entry || (outbox.phase === 'sending' && outbox.queue[0]?.id === id)) return;
+      failed.delete(id);
+      dispatch({ type: 'cancel', id });
+      store.remove(id);
+    },
+    react(id, emoji) {
+      const on = !store
+        .get(id)
+        ?.reactions?.some((r) => r.emoji === emoji && r.users.includes(userId));
+      if (store.get(id)?.deletedAt) return Promise.resolve();
+      return change(
+        id,
+        (entry) => withReaction(entry, emoji, userId, on),
+        () => (on ? table.react(id, emoji) : table.unreact(id, emoji)),
+      );
+    },
+    loadOlder: () => void loadOlder().catch(() => undefined),
+    async reveal(id) {
+      while (!store.get(id)) {
+        if (loaded && !snapshot.getSnapshot().hasOlder) return false;
+        await loadOlder();
+      }
+      return true;
+    },
+    async markRead(id) {
+      const target =
+        id ?? snapshot.getSnapshot().messages.findLast((entry) => ranks.has(entry.id))?.id;
+      if (!target || target === lastRead) return;
+      lastRead = target;
+      try {
+        await table.markRead(room, target);
+      } catch (error) {
+        lastRead = undefined;
+        throw error;
+      }
+      announceRoomRead(registry, room);
+    },
+  };
+}
