@@ -16,5 +16,6 @@ export type { RowFilter, RowPredicate } from './query/rowFilter';
 export { useInsertMutation } from './query/useInsertMutation';
 export { useUpdateMutation } from './query/useUpdateMutation';
 export { useDeleteMutation } from './query/useDeleteMutation';
+export { useUpsertMutation } from './query/useUpsertMutation';
 export { isPendingRow } from './query/useTableMutation';
-export type { TableMutationOptions } from './query/useTableMutation';
+export type { PendingWrite, TableMutationOptions } from './query/useTableMutation';

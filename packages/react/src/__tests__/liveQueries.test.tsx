@@ -68,11 +68,13 @@ async function write<T = Todo[]>(
   return data as T;
 }
 
-/** Counts `setQueryData` writes per query key. */
+/** Counts the writes of changes per query key: `setQueryData`, or a merge's `setState`. */
 function countWrites(queries: QueryClient): Map<string, number> {
   const writes = new Map<string, number>();
   queries.getQueryCache().subscribe((event) => {
-    if (event.type === 'updated' && event.action.type === 'success' && event.action.manual) {
+    if (event.type !== 'updated') return;
+    const { action } = event;
+    if ((action.type === 'success' && action.manual) || action.type === 'setState') {
       const key = stableHash(event.query.queryKey);
       writes.set(key, (writes.get(key) ?? 0) + 1);
     }
@@ -312,37 +314,77 @@ describe('an infinite live query', () => {
       ]),
     );
 
+    // Between two pages a row goes to the end of the first.
     await write(bob.from(table).insert({ list_id: 1, title: 'r25', rank: 25 }));
     await waitFor(() =>
       expect(pages()).toEqual([
-        [10, 20],
-        [25, 30, 40],
+        [10, 20, 25],
+        [30, 40],
       ]),
     );
     await write(bob.from(table).insert({ list_id: 1, title: 'r5', rank: 5 }));
     await waitFor(() =>
       expect(pages()).toEqual([
-        [5, 10, 20],
-        [25, 30, 40],
+        [5, 10, 20, 25],
+        [30, 40],
       ]),
     );
     await write(bob.from(table).update({ rank: 35 }).eq('title', 'r10'));
     await waitFor(() =>
       expect(pages()).toEqual([
-        [5, 20],
-        [25, 30, 35, 40],
+        [5, 20, 25],
+        [30, 35, 40],
       ]),
     );
     await write(bob.from(table).delete().eq('title', 'r30'));
     await waitFor(() =>
       expect(pages()).toEqual([
-        [5, 20],
-        [25, 35, 40],
+        [5, 20, 25],
+        [35, 40],
       ]),
     );
     const ids = result.current.feed.data?.pages.flat().map((todo) => todo.id) ?? [];
     expect(new Set(ids).size).toBe(ids.length);
     const server = (await write(alice.from(table).select().order('rank'))) as Todo[];
     expect(result.current.feed.data?.pages.flat()).toEqual(server);
+  });
+});
+
+describe('row identity', () => {
+  it('keeps every untouched row object when a merge adds or removes a row, and a refetch shares them too', async () => {
+    const table = await todosTable(
+      [10, 20, 30].map((rank) => ({ list_id: 1, title: `r${rank}`, rank })),
+    );
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus(`db:public.${table}`).phase,
+        list: useRealtimeQuery<Todo>(
+          {
+            queryKey: [table, 'identity'],
+            queryFn: () => write(alice.from(table).select().order('rank')),
+          },
+          { table, apply: 'merge', order: { column: 'rank' } },
+        ),
+      }),
+      { wrapper: withQueries(alice, queryClient()) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.list.data).toHaveLength(3));
+    const [r10, r20, r30] = result.current.list.data ?? [];
+    // A row added before the others moves them all one place: they stay the same objects, so
+    // memoized row components do not render again.
+    await write(bob.from(table).insert({ list_id: 1, title: 'r5', rank: 5 }));
+    await waitFor(() => expect(result.current.list.data).toHaveLength(4));
+    const [, ...moved] = result.current.list.data ?? [];
+    expect(moved[0]).toBe(r10);
+    expect(moved[1]).toBe(r20);
+    expect(moved[2]).toBe(r30);
+    await write(bob.from(table).delete().eq('title', 'r10'));
+    await waitFor(() => expect(result.current.list.data).toHaveLength(3));
+    expect(result.current.list.data?.[1]).toBe(r20);
+    expect(result.current.list.data?.[2]).toBe(r30);
+    const merged = result.current.list.data;
+    await act(() => result.current.list.refetch());
+    expect(result.current.list.data).toBe(merged);
   });
 });

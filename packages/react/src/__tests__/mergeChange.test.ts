@@ -182,6 +182,33 @@ describe('mergeChange with a multi-column order', () => {
       ids(mergeChange(rows, change('UPDATE', { id: 4, list_id: 0, rank: 1 }), { order })),
     ).toEqual([1, 4, 2, 3]);
   });
+
+  it('sorts pending rows (a temporary key, a missing column) after real values, in any merge order', () => {
+    type Pending = { id: number | string; rank?: number };
+    const put = (row: Pending): PostgresChange<Pending> => ({
+      ...base,
+      eventType: 'UPDATE',
+      new: row,
+      old: { id: row.id },
+    });
+    const byId = { order: { column: 'id' as const } };
+    // A pending insert's key is text until the database gives it a number; rows around it move.
+    let list: Pending[] = [{ id: 1 }, { id: 2 }];
+    for (const row of [{ id: 'pending-1' }, { id: 1, rank: 1 }, { id: 2, rank: 1 }]) {
+      list = mergeChange(list, put(row), byId);
+    }
+    expect(list.map((row) => row.id)).toEqual([1, 2, 'pending-1']);
+    const newestFirst = { order: { column: 'id' as const, ascending: false } };
+    expect(
+      mergeChange(list.toReversed(), put({ id: 3 }), newestFirst).map((row) => row.id),
+    ).toEqual(['pending-1', 3, 2, 1]);
+    // A row without the order's column (not yet filled by the database) goes after those with it.
+    const byRank = { order: { column: 'rank' as const } };
+    const ranked: Pending[] = [{ id: 1, rank: 1 }, { id: 2 }];
+    expect(mergeChange(ranked, put({ id: 3, rank: 2 }), byRank).map((row) => row.id)).toEqual([
+      1, 3, 2,
+    ]);
+  });
 });
 
 describe('mergeChange on infinite pages', () => {
@@ -202,11 +229,18 @@ describe('mergeChange on infinite pages', () => {
   const pageIds = (next: InfiniteRows<Todo>) => next.pages.map((page) => ids(page));
 
   it('puts a row in the page its order puts it in, the first page first, the last page past the end', () => {
+    // Between two pages: at the end of the first, so a row at a page's end stays in its page.
     expect(
       pageIds(mergeChange(data, change('INSERT', { id: 5, list_id: 7, rank: 25 }), { order })),
     ).toEqual([
+      [1, 2, 5],
+      [3, 4],
+    ]);
+    expect(
+      pageIds(mergeChange(data, change('UPDATE', { id: 2, list_id: 7, rank: 21 }), { order })),
+    ).toEqual([
       [1, 2],
-      [5, 3, 4],
+      [3, 4],
     ]);
     expect(
       pageIds(mergeChange(data, change('INSERT', { id: 6, list_id: 7, rank: 1 }), { order })),

@@ -1,16 +1,20 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { QueryClient } from '@tanstack/react-query';
 import { act, configure, renderHook, waitFor } from '@testing-library/react';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { jitteredBackoff } from '../core/jitteredBackoff';
 import { useDeleteMutation } from '../query/useDeleteMutation';
 import { useInsertMutation } from '../query/useInsertMutation';
 import { useRealtimeQuery } from '../query/useRealtimeQuery';
 import { isPendingRow } from '../query/useTableMutation';
 import { useUpdateMutation } from '../query/useUpdateMutation';
+import { useUpsertMutation } from '../query/useUpsertMutation';
 import { startTestRealtime, type TestRealtime } from '../testing';
 import { useChannelStatus } from '../useChannelStatus';
-import { withQueries } from './helpers';
+import { useConnectionStatus } from '../useConnectionStatus';
+import { sleep, withQueries } from './helpers';
 
 // Alice and Bob each have a screen with the list of list 7; they write through the mutation hooks.
 
@@ -28,7 +32,11 @@ beforeAll(async () => {
   await db.connect();
 }, 60_000);
 
+// Clients made here rather than by `realtime.user`, closed with the server.
+const ownClients: SupabaseClient[] = [];
+
 afterAll(async () => {
+  await Promise.all(ownClients.map((client) => client.removeAllChannels()));
   await db?.end();
   await realtime?.stop();
 });
@@ -49,15 +57,66 @@ async function todosTable(titles: string[]): Promise<string> {
   return table;
 }
 
-/** A user's screen: the live list of list 7 and the three mutations. */
-async function screen(user: string, table: string) {
-  const client: SupabaseClient = await realtime.user(user);
+/**
+ * A client for `user` whose writes (every request but a read) can be held back and are counted:
+ * `hold()` keeps the next ones from leaving until `release()`, so another user can act while
+ * they are in flight.
+ */
+async function heldClient(user: string) {
+  const token = await realtime.server.mintToken({ sub: user, role: 'authenticated' });
+  let gate: Promise<void> | undefined;
+  let answers: Promise<void> | undefined;
+  let open = () => {};
+  let sent = 0;
+  let drops = 0;
+  const client = createClient(realtime.server.url, realtime.server.anonKey, {
+    accessToken: async () => token,
+    auth: { persistSession: false, autoRefreshToken: false, storageKey: `held-${user}-${tables}` },
+    realtime: {
+      transport: WebSocket as never,
+      reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 1000 }),
+    },
+    global: {
+      fetch: async (input, init) => {
+        if (init?.method && init.method !== 'GET') {
+          await gate;
+          sent++;
+          // As fetch fails when the network is gone: the request never reaches the server.
+          if (drops > 0 && drops--) throw new TypeError('fetch failed');
+          const answer = await fetch(input, init);
+          await answers;
+          return answer;
+        }
+        return fetch(input, init);
+      },
+    },
+  });
+  ownClients.push(client);
+  return {
+    client,
+    hold: () => void (gate = new Promise<void>((resolve) => (open = resolve))),
+    /** Lets the next writes reach the database but holds their answers until `release()`. */
+    holdAnswers: () => void (answers = new Promise<void>((resolve) => (open = resolve))),
+    release: () => open(),
+    /** How many write requests left this client (dropped ones included). */
+    sent: () => sent,
+    /** Makes the next `count` write requests fail without an answer. */
+    drop: (count: number) => void (drops = count),
+  };
+}
+
+/** A user's screen: the live list of list 7 and the four mutations. */
+async function screen(user: string, table: string, given?: SupabaseClient) {
+  const client: SupabaseClient = given ?? (await realtime.user(user));
   const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   // Every distinct list the screen rendered, pending rows marked with a '*'.
   const shown: string[] = [];
-  const { result } = renderHook(
+  // The changes that reached the list, by type.
+  const echoes: string[] = [];
+  const { result, unmount } = renderHook(
     () => {
       const screen = {
+        connection: useConnectionStatus().status,
         status: useChannelStatus(`db:public.${table}`).phase,
         list: useRealtimeQuery<Todo>(
           {
@@ -66,10 +125,17 @@ async function screen(user: string, table: string) {
               ((await client.from(table).select().eq('list_id', 7).order('id')).data ??
                 []) as Todo[],
           },
-          { table, apply: 'merge', filter: 'list_id=eq.7', order: { column: 'id' } },
+          {
+            table,
+            apply: 'merge',
+            filter: 'list_id=eq.7',
+            order: { column: 'id' },
+            onChange: (change) => echoes.push(change.eventType),
+          },
         ),
         insert: useInsertMutation<Todo>({ table }),
         update: useUpdateMutation<Todo>({ table }),
+        upsert: useUpsertMutation<Todo>({ table }),
         remove: useDeleteMutation<Todo>({ table }),
       };
       const list = (screen.list.data ?? [])
@@ -84,7 +150,10 @@ async function screen(user: string, table: string) {
   await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
   return {
     result,
+    unmount,
     shown,
+    echoes,
+    queries,
     titles: () => result.current.list.data?.map((todo) => todo.title),
     pending: () => result.current.list.data?.filter(isPendingRow).map((todo) => todo.title),
   };
@@ -110,6 +179,22 @@ describe('optimistic mutations', () => {
       'number',
       'number',
     ]);
+  });
+
+  it('takes the echo of an insert with its key, come before the answer, as the pending row: never twice', async () => {
+    const table = await todosTable(['a']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    held.holdAnswers();
+    // Under load the table's first rows can still be streaming in: only the echoes from now count.
+    ann.echoes.length = 0;
+    act(() => ann.result.current.insert.mutate({ id: 500, title: 'b', list_id: 7 }));
+    await waitFor(() => expect(ann.echoes).toContain('INSERT'));
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('a,b'));
+    held.release();
+    await waitFor(() => expect(ann.result.current.insert.isSuccess).toBe(true));
+    expect(ann.titles()).toEqual(['a', 'b']);
+    expect(ann.shown).toEqual(['', 'a', 'a,b*', 'a,b']);
   });
 
   it('rolls back exactly a refused update and surfaces the PostgREST error', async () => {
@@ -200,14 +285,202 @@ describe('optimistic mutations', () => {
     await waitFor(() => expect(result.current.list.isSuccess).toBe(true));
     const id = result.current.list.data?.[0]?.id;
     hold = true;
+    // Under load the table's first rows can still be streaming in: only the echoes from now count.
+    echoes.length = 0;
     void result.current.list.refetch();
     await waitFor(() => expect(release).toBeDefined());
     await act(() => result.current.update.mutateAsync({ id, title: 'A' }));
     await waitFor(() => expect(result.current.list.data?.map((todo) => todo.title)).toEqual(['A']));
     // The echo has come and gone too: only the stale fetch is left to land.
-    await waitFor(() => expect(echoes).toEqual(['UPDATE']));
+    await waitFor(() => expect(echoes).toContain('UPDATE'));
     act(() => release?.());
     await waitFor(() => expect(result.current.list.isFetching).toBe(false));
     expect(result.current.list.data?.map((todo) => todo.title)).toEqual(['A']);
   });
+});
+
+describe('useUpsertMutation', () => {
+  it('shows a new row and a replaced one at once as pending, then the server rows on both screens', async () => {
+    const table = await todosTable(['a']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    const bob = await screen('bob', table);
+    const id = ann.result.current.list.data?.[0]?.id;
+    held.hold();
+    act(() => ann.result.current.upsert.mutate({ id, title: 'A', list_id: 7 }));
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('A*'));
+    act(() => ann.result.current.upsert.mutate({ id: 1000, title: 'new', list_id: 7 }));
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('A*,new*'));
+    expect(bob.titles()).toEqual(['a']);
+    held.release();
+    await waitFor(() => expect(ann.titles()).toEqual(['A', 'new']));
+    await waitFor(() => expect(ann.pending()).toEqual([]));
+    await waitFor(() => expect(bob.titles()).toEqual(['A', 'new']));
+    expect(await serverTitles(table)).toEqual(['A', 'new']);
+    // Each row once, in the query's order, on both screens.
+    expect(ann.result.current.list.data?.map((todo) => todo.id)).toEqual([id, 1000]);
+    expect(bob.result.current.list.data?.map((todo) => todo.id)).toEqual([id, 1000]);
+    expect(ann.shown.every((list) => list.split(',').length <= 2)).toBe(true);
+  });
+
+  it('rolls back refused upserts: the replaced row comes back, the new one leaves', async () => {
+    const table = await todosTable(['a']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    const id = ann.result.current.list.data?.[0]?.id;
+    held.hold();
+    act(() => {
+      ann.result.current.upsert.mutate({ id, title: '', list_id: 7 });
+      ann.result.current.upsert.mutate({ id: 2000, title: '', list_id: 7 });
+    });
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('*,*'));
+    held.release();
+    await waitFor(() => expect(ann.titles()).toEqual(['a']));
+    await waitFor(() => expect(ann.result.current.upsert.isError).toBe(true));
+    expect(ann.result.current.upsert.error?.code).toBe('23514');
+    // The writes went in order: the first rolled back before the second.
+    expect(ann.shown).toEqual(['', 'a', '*,*', 'a,*', 'a']);
+    expect(await serverTitles(table)).toEqual(['a']);
+  });
+});
+
+describe('rollback when someone else changed the row meanwhile', () => {
+  it('drops a row whose update is refused because another user deleted it: no ghost row', async () => {
+    const table = await todosTable(['a', 'b']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    const bob = await screen('bob', table);
+    const id = ann.result.current.list.data?.[0]?.id;
+    held.hold();
+    act(() => ann.result.current.update.mutate({ id, title: 'A' }));
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('A*,b'));
+    act(() => bob.result.current.remove.mutate({ id }));
+    await waitFor(() => expect(ann.titles()).toEqual(['b']));
+    // Ann's update reaches the database only now, after the row is gone.
+    held.release();
+    await waitFor(() => expect(ann.result.current.update.isError).toBe(true));
+    expect(ann.result.current.update.error?.code).toBe('PGRST116');
+    expect(ann.titles()).toEqual(['b']);
+    expect(ann.shown).toEqual(['', 'a,b', 'A*,b', 'b']);
+    expect(await serverTitles(table)).toEqual(['b']);
+  });
+
+  it('does not put back a row another user deleted while this delete was in flight', async () => {
+    const table = await todosTable(['a', 'b']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    const bob = await screen('bob', table);
+    const id = ann.result.current.list.data?.[0]?.id;
+    held.hold();
+    // Under load the table's first rows can still be streaming in: only the echoes from now count.
+    ann.echoes.length = 0;
+    act(() => ann.result.current.remove.mutate({ id }));
+    await waitFor(() => expect(ann.titles()).toEqual(['b']));
+    act(() => bob.result.current.remove.mutate({ id }));
+    await waitFor(() => expect(ann.echoes).toContain('DELETE'));
+    held.release();
+    await waitFor(() => expect(ann.result.current.remove.isError).toBe(true));
+    expect(ann.result.current.remove.error?.code).toBe('PGRST116');
+    expect(ann.shown).toEqual(['', 'a,b', 'b']);
+    expect(bob.titles()).toEqual(['b']);
+    expect(await serverTitles(table)).toEqual(['b']);
+  });
+
+  it("keeps another user's edit that landed while this user's refused update was in flight", async () => {
+    const table = await todosTable(['a', 'b']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    const bob = await screen('bob', table);
+    const id = ann.result.current.list.data?.[0]?.id;
+    held.hold();
+    act(() => ann.result.current.update.mutate({ id, title: '' }));
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('*,b'));
+    act(() => bob.result.current.update.mutate({ id, title: 'B' }));
+    await waitFor(() => expect(ann.titles()).toEqual(['B', 'b']));
+    held.release();
+    await waitFor(() => expect(ann.result.current.update.isError).toBe(true));
+    expect(ann.result.current.update.error?.code).toBe('23514');
+    // The refusal undoes Ann's change only, and Bob's row already replaced it.
+    expect(ann.titles()).toEqual(['B', 'b']);
+    expect(ann.shown).toEqual(['', 'a,b', '*,b', 'B,b']);
+    expect(await serverTitles(table)).toEqual(['B', 'b']);
+  });
+});
+
+describe('writes that get no answer', () => {
+  it('are sent again until one is answered, and applied once', async () => {
+    const table = await todosTable(['a']);
+    const flaky = await heldClient('ann');
+    const ann = await screen('ann', table, flaky.client);
+    flaky.drop(2);
+    // With its key, so its echo and its answer land on one row whichever comes first.
+    act(() => ann.result.current.insert.mutate({ id: 600, title: 'b', list_id: 7 }));
+    await waitFor(() => expect(ann.result.current.insert.isSuccess).toBe(true));
+    expect(flaky.sent()).toBe(3);
+    expect(ann.titles()).toEqual(['a', 'b']);
+    expect(ann.shown).toEqual(['', 'a', 'a,b*', 'a,b']);
+    expect(await serverTitles(table)).toEqual(['a', 'b']);
+  });
+});
+
+describe('writes made while the server is down', () => {
+  it('wait as pending, then reach the database once each, in the order made, after a restart', async () => {
+    const table = await todosTable(['a', 'b']);
+    // Every row write the database applies, in commit order.
+    await db.query(`
+      create table public.${table}_log (seq serial primary key, op text, title text);
+      create function public.${table}_logged() returns trigger language plpgsql as $$
+        begin
+          insert into public.${table}_log (op, title)
+            values (tg_op, case when tg_op = 'DELETE' then old.title else new.title end);
+          return null;
+        end $$;
+      create trigger logged after insert or update or delete on public.${table}
+        for each row execute function public.${table}_logged();
+    `);
+    const log = async () =>
+      (await db.query(`select op, title from ${table}_log order by seq`)).rows.map(
+        (row) => `${row.op} ${row.title}`,
+      );
+    const counted = await heldClient('ann');
+    const ann = await screen('ann', table, counted.client);
+    const bob = await screen('bob', table);
+    const [a, b] = ann.result.current.list.data ?? [];
+
+    await realtime.server.stop();
+    await waitFor(() => expect(ann.result.current.connection).toBe('reconnecting'));
+    act(() => {
+      const { insert, update, upsert, remove } = ann.result.current;
+      insert.mutate({ title: 'c', list_id: 7 });
+      update.mutate({ id: a?.id, title: 'a1' });
+      upsert.mutate({ id: b?.id, title: 'b1', list_id: 7 });
+      insert.mutate({ title: 'd', list_id: 7 });
+      update.mutate({ id: a?.id, title: 'a2' });
+      // Replayed out of order, this delete would come before the upsert and leave 'b1' behind.
+      remove.mutate({ id: b?.id });
+    });
+    // Shown at once, pending, while nothing reaches the database.
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('a2*,c*,d*'));
+    await sleep(1500);
+    expect(ann.pending()).toEqual(['a2', 'c', 'd']);
+    expect(ann.queries.isMutating()).toBe(6);
+    // The writes wait for the connection rather than fail against a server that is not there.
+    expect(counted.sent()).toBe(0);
+    expect(await log()).toEqual([]);
+
+    await realtime.restart();
+    await waitFor(() => expect(ann.queries.isMutating()).toBe(0), { timeout: 20_000 });
+    const applied = ['INSERT c', 'UPDATE a1', 'UPDATE b1', 'INSERT d', 'UPDATE a2', 'DELETE b1'];
+    expect(await log()).toEqual(applied);
+    expect(counted.sent()).toBe(6);
+    expect(await serverTitles(table)).toEqual(['a2', 'c', 'd']);
+    await waitFor(() => expect(ann.titles()).toEqual(['a2', 'c', 'd']));
+    await waitFor(() => expect(bob.titles()).toEqual(['a2', 'c', 'd']), { timeout: 15_000 });
+    expect(ann.pending()).toEqual([]);
+    // Nothing is sent twice, even as the channels rejoin and refetch.
+    await sleep(1500);
+    expect(await log()).toEqual(applied);
+    expect(ann.titles()).toEqual(['a2', 'c', 'd']);
+    expect(bob.titles()).toEqual(['a2', 'c', 'd']);
+  }, 60_000);
 });

@@ -36,24 +36,29 @@ export function compareRows<Row extends AnyRow>(
 ): (a: Row, b: Row) => number {
   return (a, b) => {
     for (const { column, ascending = true, nullsFirst = !ascending } of orders) {
-      const x = a[column] as number;
-      const y = b[column] as number;
+      let x = a[column] as unknown as string;
+      let y = b[column] as unknown as string;
       if (x === y) continue;
       if (x === null || y === null) return (x === null) === nullsFirst ? -1 : 1;
+      // Values of two types (a pending row's temporary key or missing column against real
+      // values) compare by type name, so such rows sort together and after numbers and text.
+      if (typeof x !== typeof y) [x, y] = [typeof x, typeof y];
       return x < y === ascending ? -1 : 1;
     }
     return 0;
   };
 }
 
-/** A row's key as text, from its primary key column(s). */
+/**
+ * A row's key from its primary key column(s): the value itself for one column (compared as is,
+ * which keeps a merge over thousands of rows cheap), as text for several.
+ */
 function keying<Row extends AnyRow>(
   primaryKey: MergeOptions<Row>['primaryKey'] = 'id',
-): (row: Partial<Row>) => string {
+): (row: Partial<Row>) => unknown {
   const keys = ([] as string[]).concat(primaryKey);
-  return (row) => stableHash(keys.map((key) => row[key]));
+  return (row) => (keys[1] ? stableHash(keys.map((key) => row[key])) : row[keys[0] ?? '']);
 }
-
 /**
  * Applies one postgres change to pages of rows by primary key: a row that holds for the filter
  * is placed by the order (an update without order stays in place, an insert goes last), any other
@@ -68,9 +73,9 @@ function mergePages<Row extends AnyRow>(
   const candidate = change.eventType === 'DELETE' ? undefined : change.new;
   // A row the filter cannot judge (a column missing) is kept out: the next refetch decides.
   const row = candidate && rowPredicate(filter)(candidate) === true ? candidate : undefined;
-  const gone = new Set<string>();
-  if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
+  const gone = new Set<unknown>();
   if (candidate) gone.add(keyOf(candidate));
+  if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
   let at: [number, number] | undefined;
   const next = pages.map((page, p) => {
     const kept = page.filter((each, i) => {
@@ -88,7 +93,8 @@ function mergePages<Row extends AnyRow>(
       for (const [p, page] of next.entries()) {
         const i = page.findIndex((other) => sorts(row, other) < 0);
         if (i !== -1) {
-          at = [p, i];
+          // Before a page's first row is the end of the page before: a row stays in its page.
+          at = i || !p ? [p, i] : [p - 1, next[p - 1]?.length ?? 0];
           break;
         }
       }

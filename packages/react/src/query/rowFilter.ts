@@ -10,8 +10,17 @@ export type RowFilter = string | readonly string[];
 /** Whether a row holds for a filter; undefined when the row lacks one of its columns. */
 export type RowPredicate = (row: Record<string, unknown>) => boolean | undefined;
 
-const OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const;
-type Operator = (typeof OPERATORS)[number];
+// How each comparison operator reads the order of a row's value against the filter's.
+const COMPARISONS = {
+  eq: (order: number) => order === 0,
+  neq: (order: number) => order !== 0,
+  lt: (order: number) => order < 0,
+  lte: (order: number) => order <= 0,
+  gt: (order: number) => order > 0,
+  gte: (order: number) => order >= 0,
+};
+type Operator = keyof typeof COMPARISONS | 'in' | 'is';
+const OPERATORS = [...Object.keys(COMPARISONS), 'in', 'is'] as Operator[];
 
 // Quoted or bare items of an `in.(…)` list, as PostgREST writes them.
 const ITEMS = /"((?:[^"\\]|\\.)*)"|([^,]+)/g;
@@ -33,22 +42,7 @@ function holds(operator: Operator, value: unknown, text: string): boolean {
       ([, quoted, bare]) => compare(value, quoted ?? bare?.trim() ?? '') === 0,
     );
   }
-  const order = compare(value, text);
-  switch (operator) {
-    case 'eq':
-      return order === 0;
-    case 'neq':
-      return order !== 0;
-    case 'lt':
-      return order < 0;
-    case 'lte':
-      return order <= 0;
-    case 'gt':
-      return order > 0;
-    case 'gte':
-      return order >= 0;
-  }
-  return operator satisfies never;
+  return COMPARISONS[operator](compare(value, text));
 }
 
 /**
@@ -70,12 +64,7 @@ export function rowPredicate(filter: RowFilter | undefined): RowPredicate {
       column in row ? holds(operator, row[column], text) : undefined;
   });
   return (row) => {
-    let known: boolean | undefined = true;
-    for (const test of tests) {
-      const result = test(row);
-      if (result === false) return false;
-      if (result === undefined) known = undefined;
-    }
-    return known;
+    const results = tests.map((test) => test(row));
+    return results.includes(false) ? false : results.includes(undefined) ? undefined : true;
   };
 }

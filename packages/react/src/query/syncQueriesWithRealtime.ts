@@ -117,16 +117,36 @@ function applyOnce(
 function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, change: PostgresChange) {
   const { apply, queryKey } = options;
   if (!apply || apply === 'invalidate') return;
+  const query = queryClient.getQueryCache().find({ queryKey, exact: true });
   const patch = (): void => {
-    const data = queryClient.getQueryData(queryKey);
+    const data = query?.state.data;
     const next = apply === 'merge' ? mergeChange(data, change, options) : apply(data, change);
-    // Unchanged data is not written, so the query's observers do not wake.
-    if (next !== data) queryClient.setQueryData(queryKey, next);
+    // Unchanged data is not written, so the query's observers do not wake. A merge's data is
+    // written as it is: it keeps every untouched row, where react-query's structural sharing,
+    // which pairs rows by index, would copy (and re-render) every row after one added or removed.
+    if (next === data) return;
+    // (Its `dataUpdatedAt` stays the last read's: a change is not a read of the whole query.)
+    if (apply === 'merge') query?.setState({ data: next });
+    else queryClient.setQueryData(queryKey, next);
   };
   patch();
   // A fetch in flight may have read the rows before this change: patch its result too.
   // Its own continuation (which stores the data) was queued first, so this runs after it.
-  void queryClient.getQueryCache().find({ queryKey, exact: true })?.promise?.then(patch, patch);
+  void query?.promise?.then(patch, patch);
+}
+
+/** The newest tie of each query of `queryClient` tied to the table through `registry`. */
+function tableTies(
+  registry: ChannelRegistry,
+  queryClient: QueryClient,
+  { schema = 'public', table }: { schema?: string; table: string },
+): SyncQueriesOptions[] {
+  return [...(tables.get(registry)?.values() ?? [])].flatMap((tied) =>
+    [...(tied.queries.get(queryClient)?.values() ?? [])].flatMap((ties) => {
+      const options = [...ties].at(-1);
+      return options?.table === table && (options.schema ?? 'public') === schema ? [options] : [];
+    }),
+  );
 }
 
 /**
@@ -139,40 +159,30 @@ export function applyToTable(
   table: { schema?: string; table: string },
   change: PostgresChange,
 ): void {
-  for (const tied of tables.get(registry)?.values() ?? []) {
-    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
-      const options = [...ties].at(-1);
-      const schema = options?.schema ?? 'public';
-      if (options?.table !== table.table || schema !== (table.schema ?? 'public')) continue;
-      if (touches(options, change)) patchQuery(queryClient, options, change);
-    }
+  for (const options of tableTies(registry, queryClient, table)) {
+    if (touches(options, change)) patchQuery(queryClient, options, change);
   }
 }
 
-/** The rows of a table that the queries of `queryClient` hold, found by a key test. */
+/** The first row of a table that the queries of `queryClient` hold and `matches` accepts. */
 export function findTableRow(
   registry: ChannelRegistry,
   queryClient: QueryClient,
   table: { schema?: string; table: string },
   matches: (row: Record<string, unknown>) => boolean,
 ): Record<string, unknown> | undefined {
-  for (const tied of tables.get(registry)?.values() ?? []) {
-    for (const ties of tied.queries.get(queryClient)?.values() ?? []) {
-      const options = [...ties].at(-1);
-      if (options?.table !== table.table) continue;
-      const data = queryClient.getQueryData(options.queryKey) as unknown;
-      const pages = data as { pages?: unknown } | null;
-      const rows = Array.isArray(data)
-        ? data
-        : Array.isArray(pages?.pages)
-          ? (pages.pages as unknown[][]).flat()
-          : [data];
-      const row = rows.find(
-        (each): each is Record<string, unknown> =>
-          typeof each === 'object' && each !== null && matches(each as Record<string, unknown>),
-      );
-      if (row) return row;
-    }
+  for (const { queryKey } of tableTies(registry, queryClient, table)) {
+    const data = queryClient.getQueryData(queryKey) as { pages?: unknown } | null | undefined;
+    const rows: unknown[] = Array.isArray(data)
+      ? data
+      : Array.isArray(data?.pages)
+        ? (data.pages as unknown[][]).flat()
+        : [data];
+    const row = rows.find(
+      (each): each is Record<string, unknown> =>
+        each instanceof Object && matches(each as Record<string, unknown>),
+    );
+    if (row) return row;
   }
   return undefined;
 }
@@ -183,8 +193,9 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
   const binding = table && { event: '*' as const, schema: options.schema ?? 'public', table };
   const room = options.room ?? (binding && postgresRoom(binding));
   if (!room) throw new Error('`syncQueriesWithRealtime` needs a `table` or a `room`.');
-  const isPrivate = options.private ?? false;
-  const key = stableHash([room, isPrivate, binding ?? null]);
+  const isPrivate = !!options.private;
+  // An absent binding hashes as null, as JSON writes it in an array.
+  const key = stableHash([room, isPrivate, binding]);
   const byTable = tables.get(registry) ?? new Map<string, TableQueries>();
   tables.set(registry, byTable);
   const existing = byTable.get(key);

@@ -9,6 +9,7 @@ import {
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { useRealtimeContext } from '../RealtimeContext';
 import { applyToTable, findTableRow } from './syncQueriesWithRealtime';
+import { writeInTurn } from './writeInTurn';
 
 type AnyRow = Record<string, unknown>;
 
@@ -18,19 +19,33 @@ export interface TableMutationOptions<Row extends AnyRow> {
   table: string;
   /** Its schema. @default 'public' */
   schema?: string;
-  /** The primary key column(s). @default 'id' */
+  /** The primary key column(s); an upsert resolves conflicts on them. @default 'id' */
   primaryKey?: (keyof Row & string) | ReadonlyArray<keyof Row & string>;
   /** The query client. @default the nearest `QueryClientProvider`'s */
   queryClient?: QueryClient;
 }
 
 /**
+ * What a mutation showed before the database answered (the mutation's context): the row's key,
+ * the row as it was, and the mark of the pending row it put in its place.
+ */
+export interface PendingWrite {
+  /** The row's primary key; a temporary one for an insert without it. */
+  key: AnyRow;
+  /** The row as the queries held it before, if any did. */
+  before?: AnyRow;
+  /** The value of the pending row's marker, which tells it from later versions of the row. */
+  mark: number;
+}
+
+/**
  * The field that marks a row shown before the database has it; the server's row (its answer or
  * the echo) replaces the marked one. A field, not an object identity: react-query's structural
- * sharing copies rows.
+ * sharing copies rows. Its value tells the write that showed it; negative for an insert shown
+ * under a temporary key.
  */
 export const PENDING = 'roomkit:pending';
-let temporary = 0;
+let marks = 0;
 
 /**
  * Whether a row is an optimistic one the database has not confirmed yet, for a pending style.
@@ -41,76 +56,77 @@ export function isPendingRow(row: object): boolean {
   return PENDING in row;
 }
 
-const change = (eventType: PostgresChange['eventType'], row: AnyRow, old: AnyRow) =>
-  ({
-    eventType,
-    new: row,
-    old,
-    schema: '',
-    table: '',
-    commit_timestamp: '',
-    errors: [],
-  }) as unknown as PostgresChange;
-
-/** The mutation under `useInsertMutation`, `useUpdateMutation` and `useDeleteMutation`. */
+/** The mutation under `useInsertMutation`, `useUpdateMutation`, `useUpsertMutation` and `useDeleteMutation`. */
 export function useTableMutation<Row extends AnyRow>(
   hook: string,
-  kind: 'insert' | 'update' | 'delete',
+  kind: 'insert' | 'update' | 'upsert' | 'delete',
   options: TableMutationOptions<Row>,
-): UseMutationResult<Row, PostgrestError, Partial<Row>, AnyRow | undefined> {
-  const { client, registry } = useRealtimeContext(hook);
+): UseMutationResult<Row, PostgrestError, Partial<Row>, PendingWrite> {
+  const { client, registry, store } = useRealtimeContext(hook);
   const queryClient = useQueryClient(options.queryClient);
   const { table, schema = 'public' } = options;
   const keys: string[] = ([] as string[]).concat(options.primaryKey ?? 'id');
-  const keyOf = (row: AnyRow): AnyRow => Object.fromEntries(keys.map((key) => [key, row[key]]));
-  const held = (input: AnyRow) =>
+  const held = (key: AnyRow) =>
     findTableRow(registry, queryClient, { schema, table }, (row) =>
-      keys.every((key) => row[key] === input[key]),
+      keys.every((column) => row[column] === key[column]),
     );
-  const apply = (event: PostgresChange['eventType'], row: AnyRow, old: AnyRow) =>
-    applyToTable(registry, queryClient, { schema, table }, change(event, row, old));
-  return useMutation<Row, PostgrestError, Partial<Row>, AnyRow | undefined>(
+  // Changes made here, in the shape of received ones (no commit time), for `apply` functions too.
+  const apply = (eventType: PostgresChange['eventType'], row: AnyRow, old: AnyRow) =>
+    applyToTable(registry, queryClient, { schema, table }, {
+      eventType,
+      new: row,
+      old,
+      schema,
+      table,
+    } as PostgresChange);
+  const show = (row: AnyRow, key: AnyRow) => apply('UPDATE', row, key);
+  const hide = (key: AnyRow) => apply('DELETE', {}, key);
+  return useMutation<Row, PostgrestError, Partial<Row>, PendingWrite>(
     {
-      mutationFn: async (input) => {
-        const from = client.schema(schema).from(table);
-        const match = keys.reduce(
-          (query, key) => query.eq(key, input[key]),
+      mutationFn: (input) =>
+        writeInTurn(queryClient, store, () => {
+          const from = client.schema(schema).from(table);
           // supabase-js types values by its generated schema; rows here are typed by the caller.
-          kind === 'update' ? from.update(input as never) : from.delete(),
-        );
-        const { data, error } = await (kind === 'insert' ? from.insert(input as never) : match)
-          .select()
-          .single();
-        if (error) throw error;
-        return data as Row;
-      },
-      // The row as shown until the database answers; returned as the mutation's context.
+          const row = input as never;
+          const query =
+            kind === 'insert'
+              ? from.insert(row)
+              : kind === 'upsert'
+                ? from.upsert(row, { onConflict: keys.join() })
+                : keys.reduce(
+                    (match, key) => match.eq(key, input[key]),
+                    kind === 'update' ? from.update(row) : from.delete(),
+                  );
+          return query.select().single();
+        }) as Promise<Row>,
+      // The row as shown until the database answers; the context says how to undo exactly that.
       onMutate: (input) => {
-        const before = held(input);
-        if (kind === 'delete') {
-          apply('DELETE', {}, keyOf(input));
-          return before;
-        }
-        // An update to a row no query holds has nothing to show early.
-        if (kind === 'update' && !before) return undefined;
+        let mark = ++marks;
         const key = Object.fromEntries(
-          keys.map((column) => [column, input[column] ?? `pending-${++temporary}`]),
+          keys.map((column) => [column, input[column] ?? ((mark = -marks), `pending-${marks}`)]),
         );
-        const shown = { ...before, ...input, ...key, [PENDING]: true };
-        apply(kind === 'insert' ? 'INSERT' : 'UPDATE', shown, key);
-        return kind === 'insert' ? shown : before;
+        const before = held(key);
+        if (kind === 'delete') hide(key);
+        // An update to a row no query holds has nothing to show early.
+        else if (kind !== 'update' || before)
+          show({ ...before, ...input, ...key, [PENDING]: mark }, key);
+        return { key, before, mark };
       },
-      onError: (_error, _input, context) => {
-        // Exactly this change is undone: the row as it was, or gone if it was new. An updated
-        // row that someone deleted meanwhile stays deleted.
-        if (!context || (kind === 'update' && !held(context))) return;
-        if (kind === 'insert') apply('DELETE', {}, keyOf(context));
-        else apply('INSERT', context, keyOf(context));
+      onError: (error, _input, { key, before, mark } = { key: {}, mark: 0 }) => {
+        // No row matched (someone deleted it, or it is not ours to see): it is gone here too.
+        if (error.code === 'PGRST116') return hide(key);
+        const now = held(key);
+        // Only this write's own change is undone: a newer version of the row that arrived
+        // meanwhile (another user's edit, the row put back by someone) is the truth and stays.
+        if (kind === 'delete' ? now : now?.[PENDING] !== mark) return;
+        if (before) show(before, key);
+        else hide(key);
       },
       onSuccess: (row, _input, context) => {
         if (kind === 'delete') return;
-        if (kind === 'insert' && context) apply('DELETE', {}, keyOf(context));
-        apply('INSERT', row, keyOf(row));
+        // An insert shown under a temporary key: that row leaves as the server's row comes in.
+        if (context && context.mark < 0) hide(context.key);
+        show(row, Object.fromEntries(keys.map((key) => [key, row[key]])));
       },
     },
     queryClient,

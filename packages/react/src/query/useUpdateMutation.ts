@@ -1,7 +1,7 @@
 'use client';
 import type { PostgrestError } from '@supabase/supabase-js';
 import type { UseMutationResult } from '@tanstack/react-query';
-import { useTableMutation, type TableMutationOptions } from './useTableMutation';
+import { useTableMutation, type PendingWrite, type TableMutationOptions } from './useTableMutation';
 
 /**
  * A react-query mutation that updates one row through supabase-js and shows it at once in every
@@ -13,6 +13,6 @@ import { useTableMutation, type TableMutationOptions } from './useTableMutation'
  */
 export function useUpdateMutation<Row extends Record<string, unknown>>(
   options: TableMutationOptions<Row>,
-): UseMutationResult<Row, PostgrestError, Partial<Row>, Record<string, unknown> | undefined> {
+): UseMutationResult<Row, PostgrestError, Partial<Row>, PendingWrite> {
   return useTableMutation<Row>('useUpdateMutation', 'update', options);
 }
