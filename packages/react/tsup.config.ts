@@ -1,11 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // `query` holds the hooks that import react-query; `testing` starts @roomkit/server;
-  // `devtools` holds the seams @roomkit/devtools uses (leave a room, read the tied queries).
+  // `query` holds the hooks that import react-query; `tabs` shares the connection across tabs;
+  // `testing` starts @roomkit/server; `devtools` holds the seams @roomkit/devtools uses (leave a
+  // room, read the tied queries).
   entry: {
     index: 'src/index.ts',
     query: 'src/query.ts',
+    tabs: 'src/tabs.ts',
     testing: 'src/testing.ts',
     devtools: 'src/devtools.ts',
   },

@@ -1,5 +1,6 @@
 import { RoomkitDevtools } from '@roomkit/devtools';
 import { RealtimeProvider } from '@roomkit/react';
+import { acrossTabs } from '@roomkit/react/tabs';
 import { AvatarStack, Chat, ConnectionBadge, Cursors, type RoomUser } from '@roomkit/ui';
 import { chatTable } from '@roomkit/ui/table';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -15,7 +16,7 @@ const ROOM = 'demo:board';
 // reactions, replies and an offline outbox.
 const table = chatTable(supabase);
 
-/** The signed-in page: one provider (one socket), the board with cursors, the chat. */
+/** The signed-in page: one provider (one socket for all the user's tabs), the board with cursors, the chat. */
 export default function Room({ user }: { user: RoomUser }) {
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 30_000 } } }),
@@ -23,7 +24,8 @@ export default function Room({ user }: { user: RoomUser }) {
   const board = useRef<HTMLDivElement>(null);
   return (
     <QueryClientProvider client={queryClient}>
-      <RealtimeProvider client={supabase}>
+      {/* One connection for all of a user's tabs: one leader tab holds it, the others relay. */}
+      <RealtimeProvider client={supabase} shareConnection={acrossTabs}>
         <div className="demo-page">
           <header className="demo-header">
             <h1>Task board</h1>

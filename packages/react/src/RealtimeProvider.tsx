@@ -4,7 +4,11 @@ import type { ReactNode } from 'react';
 import { createElement, useEffect, useState } from './reactApi';
 import type { PageLifecycle } from './core/pageLifecycle';
 import type { RateLimit } from './core/presenceTracker';
-import { createRealtimeStore } from './createRealtimeStore';
+import {
+  createRealtimeStore,
+  type RealtimeStore,
+  type RealtimeStoreOptions,
+} from './createRealtimeStore';
 import { RealtimeContext } from './RealtimeContext';
 
 /** Props of {@link RealtimeProvider}. */
@@ -22,6 +26,14 @@ export interface RealtimeProviderProps {
    * React Native's `AppState` there. Read when the provider mounts. @default browserLifecycle
    */
   lifecycle?: PageLifecycle;
+  /**
+   * Shares the realtime connection beyond this provider: pass `acrossTabs` from
+   * `@roomkit/react/tabs` for one connection per browser, however many tabs. Read when the
+   * provider (or its client) changes. @default one connection per provider
+   * @example
+   * <RealtimeProvider client={supabase} shareConnection={acrossTabs}>…</RealtimeProvider>
+   */
+  shareConnection?: (options: RealtimeStoreOptions) => RealtimeStore;
   /** The app. */
   children?: ReactNode;
 }
@@ -34,14 +46,14 @@ export interface RealtimeProviderProps {
  * </RealtimeProvider>
  */
 export function RealtimeProvider(props: RealtimeProviderProps) {
-  const { client, children } = props;
+  const { client, children, shareConnection = createRealtimeStore } = props;
   // Created once per client; the registry joins nothing until a hook subscribes.
-  const [current, setRealtime] = useState(() => createRealtimeStore(props));
-  let realtime = current;
+  // eslint-disable-next-line prefer-const -- one `let` for the pair keeps the main entry within its size budget; only `realtime` is reassigned.
+  let [realtime, setRealtime] = useState(() => shareConnection(props));
   if (realtime.client !== client) {
     // A new client (an account switch that recreates it): every hook's effect sees a new
     // registry and moves to it; the old registry leaves its channels when its attach stops.
-    setRealtime((realtime = createRealtimeStore(props)));
+    setRealtime((realtime = shareConnection(props)));
   }
   useEffect(() => realtime.attach(), [realtime]);
   // createElement rather than JSX: the jsx-runtime import would be one more statement in the bundle.

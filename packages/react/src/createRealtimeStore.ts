@@ -40,7 +40,7 @@ export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'on
 };
 
 /** A copy of `record` with `key` set to `value`, or removed when it is undefined. */
-function put<T>(record: Readonly<Record<string, T>>, key: string, value: T | undefined) {
+export function put<T>(record: Readonly<Record<string, T>>, key: string, value: T | undefined) {
   const next = { ...record };
   if (value === undefined) delete next[key];
   else next[key] = value;

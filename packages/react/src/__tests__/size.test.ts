@@ -87,4 +87,16 @@ describe('bundle size', () => {
     );
     expect(withQuery.gzip - hooks.gzip).toBeLessThanOrEqual(3 * 1024);
   });
+
+  it('adds at most 4.5 KB min+gzip for @roomkit/react/tabs, and nothing to the main entry', async () => {
+    const hooks = await measure(PROVIDER_AND_HOOKS);
+    const withTabs = await measure(`${PROVIDER_AND_HOOKS} export * from './tabs';`);
+    console.info(
+      `@roomkit/react/tabs on top of the main entry: ${withTabs.gzip - hooks.gzip} B min+gzip`,
+    );
+    expect(withTabs.gzip - hooks.gzip).toBeLessThanOrEqual(4.5 * 1024);
+    expect(
+      hooks.inputs.some((input) => /tab(Hub|Registry|Leader|Messages)|acrossTabs/.test(input)),
+    ).toBe(false);
+  });
 });

@@ -25,7 +25,8 @@ declare const process: { env: { NODE_ENV?: string } };
 export const roomKey = (name: string, isPrivate: boolean): string =>
   `${isPrivate ? 'private' : 'public'}:${name}`;
 
-const bindingKey = (b: PostgresBinding): string =>
+/** The registry key of a postgres-changes binding. */
+export const bindingKey = (b: PostgresBinding): string =>
   `${b.event}|${b.schema}|${b.table}|${b.filter ?? ''}`;
 
 /** A postgres-ready system message may never come (an old server); do not wait forever. */

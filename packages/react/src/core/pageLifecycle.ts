@@ -25,8 +25,9 @@ export interface PageLifecycle {
 export const browserLifecycle: PageLifecycle = {
   onHide(listener) {
     // Read at call time, never at import: the module loads anywhere.
-    const target = typeof window === 'undefined' ? undefined : window;
-    target?.addEventListener('pagehide', listener, { capture: true });
-    return () => target?.removeEventListener('pagehide', listener, { capture: true });
+    const target = globalThis.window as Window | undefined;
+    // `true` is the capture flag (the short form of `{ capture: true }`).
+    target?.addEventListener('pagehide', listener, true);
+    return () => target?.removeEventListener('pagehide', listener, true);
   },
 };

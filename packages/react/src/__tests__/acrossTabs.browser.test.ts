@@ -1,0 +1,362 @@
+// @vitest-environment node
+import pg from 'pg';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRealtime, type TestRealtime } from '../testing';
+import { launchChromium, serveTabsPage } from './tabsPage/serve';
+
+// Tabs of a real Chromium (one browser context = one origin's storage, as a user's browser has
+// it) on a real @roomkit/server with PostgreSQL: the page in ./tabsPage shares its connection
+// with `acrossTabs` unless opened with `?share=off`.
+
+let realtime: TestRealtime;
+let db: pg.Client;
+let vite: ViteDevServer;
+let browser: Browser;
+let pageUrl = '';
+let users = 0;
+
+/** What `window.page` reports (see tabsPage/main.tsx). */
+interface Report {
+  session: string | null | undefined;
+  leader: string;
+  connection: string;
+  room: string;
+  connections: string[];
+  phases: string[];
+  inserts: number;
+  chat: string[];
+  users: { key: string; state: Record<string, unknown>; connections: number }[];
+  fetches: number;
+  notes: string[];
+}
+
+const report = (page: Page): Promise<Report> =>
+  page.evaluate(() => {
+    const { page } = window as unknown as { page: Record<string, unknown> };
+    // Only the data: the page also holds functions and the client, which cannot be cloned.
+    return structuredClone(
+      Object.fromEntries(
+        Object.entries(page).filter(
+          ([key, value]) => typeof value !== 'function' && key !== 'supabase',
+        ),
+      ),
+    ) as unknown as Report;
+  });
+
+/** The server's open sockets signed in as `sub` (its development endpoint). */
+async function sockets(sub: string): Promise<{ channels: string[] }[]> {
+  const response = await fetch(`${realtime.server.url}/roomkit/v1/connections`, {
+    headers: { apikey: realtime.server.anonKey },
+  });
+  const all = (await response.json()) as { sub: string | null; channels: string[] }[];
+  return all.filter((socket) => socket.sub === sub);
+}
+
+/** Opens a tab of the page in `context`, named `tab`. */
+async function openTab(
+  context: BrowserContext,
+  tab: string,
+  share = true,
+  insertsIn = '',
+): Promise<Page> {
+  const page = await context.newPage();
+  const query = new URLSearchParams({
+    url: realtime.server.url,
+    key: realtime.server.anonKey,
+    tab,
+    insertsIn,
+    ...(share ? {} : { share: 'off' }),
+  });
+  await page.goto(`${pageUrl}?${query.toString()}`);
+  await page.waitForFunction(() => (window as unknown as { page?: unknown }).page !== undefined);
+  return page;
+}
+
+/** A new user signed up in the context's first tab; the session is shared by its other tabs. */
+async function signUp(page: Page): Promise<string> {
+  const email = `tabs-${++users}@example.com`;
+  const id = await page.evaluate(async (email) => {
+    const { supabase } = (
+      window as unknown as { page: { supabase: import('@supabase/supabase-js').SupabaseClient } }
+    ).page;
+    const { data, error } = await supabase.auth.signUp({ email, password: 'tabs-password-1' });
+    if (error) throw error;
+    return data.user?.id ?? '';
+  }, email);
+  expect(id).not.toBe('');
+  return id;
+}
+
+/** Waits until every page reports its room joined and the query loaded. */
+async function allJoined(pages: Page[]): Promise<void> {
+  for (const page of pages) {
+    await page.waitForFunction(
+      () => {
+        const { room, fetches } = (window as unknown as { page: Report }).page;
+        return room === 'joined' && fetches > 0;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+  }
+}
+
+/** A context of one user with `count` tabs, all joined; the first tab signed the user up. */
+async function userWithTabs(count: number, share = true, insertsIn = '') {
+  const context = await browser.newContext();
+  const first = await openTab(context, 'tab1', share, insertsIn);
+  const id = await signUp(first);
+  const pages = [first];
+  for (let i = 2; i <= count; i++) pages.push(await openTab(context, `tab${i}`, share, insertsIn));
+  await allJoined(pages);
+  return { context, id, pages };
+}
+
+const leaderOf = async (pages: Page[]): Promise<Page[]> => {
+  const roles = await Promise.all(pages.map(async (page) => (await report(page)).leader));
+  return pages.filter((_, i) => roles[i] === 'leading');
+};
+
+const send = (page: Page, text: string): Promise<string> =>
+  page.evaluate(
+    (text) => (window as unknown as { page: { send(t: string): Promise<string> } }).page.send(text),
+    text,
+  );
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Each page's fetch count once no more are coming: a live query reads once more when its table
+ * first streams changes, a little after the join.
+ */
+async function settledFetches(pages: Page[]): Promise<number[]> {
+  let last: number[] = [];
+  for (;;) {
+    const now = await Promise.all(pages.map(async (page) => (await report(page)).fetches));
+    if (now.join() === last.join()) return now;
+    last = now;
+    await sleep(700);
+  }
+}
+
+beforeAll(async () => {
+  realtime = await startTestRealtime({ db: 'embedded', dev: true });
+  db = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
+  await db.connect();
+  await db.query(`
+    create table public.notes (id serial primary key, body text not null);
+    grant all on public.notes to anon, authenticated;
+    grant usage on sequence public.notes_id_seq to anon, authenticated;
+    alter publication supabase_realtime add table public.notes;
+  `);
+  ({ vite, url: pageUrl } = await serveTabsPage());
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await vite?.close();
+  await db?.end();
+  await realtime?.stop();
+});
+
+describe('acrossTabs', () => {
+  it('gives five tabs of one user one socket, one join, one leader and the person once', async () => {
+    const { context, id, pages } = await userWithTabs(5);
+    await expect.poll(() => leaderOf(pages).then((l) => l.length)).toBe(1);
+    const leaders = await leaderOf(pages);
+    const mine = await sockets(id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.channels.filter((topic) => topic === 'realtime:board')).toHaveLength(1);
+    for (const page of pages) {
+      const { connection, leader } = await report(page);
+      expect(connection).toBe('open');
+      expect(['leading', 'following']).toContain(leader);
+    }
+    // Every tab's slice is merged into the one tracked state: tab1 … tab5 under one key. The
+    // merged state is re-tracked as tabs arrive, within the server's presence limit (5 per 30 s,
+    // a trailing send at most ~10 s later).
+    const merged = { tab1: true, tab2: true, tab3: true, tab4: true, tab5: true };
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).users, { timeout: 15_000 })
+        .toEqual([{ key: id, state: merged, connections: 1 }]);
+    }
+    // A follower closing (it says goodbye on pagehide) takes only its own slice with it; so does
+    // one crashing (its lock is freed, and that is the leader's notice).
+    const tabName = async (page: Page) => new URL(page.url()).searchParams.get('tab') ?? '';
+    const followers = pages.filter((page) => !leaders.includes(page));
+    const rest: Record<string, boolean> = { ...merged };
+    for (const how of ['close', 'crash'] as const) {
+      const gone = followers.shift() as Page;
+      delete rest[await tabName(gone)];
+      if (how === 'close') await gone.close();
+      else void (await context.newCDPSession(gone)).send('Page.crash').catch(() => {});
+      pages.splice(pages.indexOf(gone), 1);
+      for (const page of pages) {
+        await expect
+          .poll(async () => (await report(page)).users, { timeout: 15_000 })
+          .toEqual([{ key: id, state: rest, connections: 1 }]);
+      }
+    }
+    expect(await sockets(id)).toHaveLength(1);
+    await context.close();
+  }, 60_000);
+
+  it('hears a chat message sent in a follower once in every tab and in another user’s tab', async () => {
+    const ann = await userWithTabs(3);
+    const bob = await userWithTabs(1);
+    const follower = (await Promise.all(ann.pages.map(report))).findIndex(
+      (r) => r.leader === 'following',
+    );
+    expect(follower).toBeGreaterThanOrEqual(0);
+    expect(await send(ann.pages[follower] as Page, 'hello from a follower')).toBe('ok');
+    for (const page of [...ann.pages, ...bob.pages]) {
+      await expect.poll(async () => (await report(page)).chat).toEqual(['hello from a follower']);
+    }
+    // Two users in two contexts never share: one socket each.
+    expect(await sockets(ann.id)).toHaveLength(1);
+    expect(await sockets(bob.id)).toHaveLength(1);
+    await sleep(300);
+    for (const page of [...ann.pages, ...bob.pages]) {
+      expect((await report(page)).chat).toEqual(['hello from a follower']);
+    }
+    await ann.context.close();
+    await bob.context.close();
+  });
+
+  it('shows a new row in every tab through the one join, with every tab’s bindings', async () => {
+    const { context, id, pages } = await userWithTabs(3, true, 'tab2');
+    await db.query(`insert into public.notes (body) values ('from the database')`);
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).notes, { timeout: 10_000 })
+        .toContain('from the database');
+    }
+    // tab2 alone binds INSERT too: merged into the one join, it hears the row once.
+    await expect.poll(async () => (await report(pages[1] as Page)).inserts).toBe(1);
+    expect((await report(pages[0] as Page)).inserts).toBe(0);
+    const mine = await sockets(id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.channels.filter((topic) => topic === 'realtime:board')).toHaveLength(1);
+    await context.close();
+  });
+
+  // Headless Chromium does not freeze a visible page (CDP's Page.setWebLifecycleState leaves it
+  // running), so `is frozen` sends the page the `freeze` event the browser sends before it
+  // freezes one; `hangs` blocks the leader's main thread, as a page frozen without warning is.
+  for (const how of ['closes', 'crashes', 'is frozen', 'hangs'] as const) {
+    it(`hands over within 2 s when the leader tab ${how}, each tab refetching once`, async () => {
+      const { context, id, pages } = await userWithTabs(4);
+      const [leader] = await leaderOf(pages);
+      expect(leader).toBeDefined();
+      const followers = pages.filter((page) => page !== leader);
+      const before = await settledFetches(followers);
+      const started = Date.now();
+      if (how === 'closes') await (leader as Page).close();
+      else if (how === 'crashes') {
+        const cdp = await context.newCDPSession(leader as Page);
+        void cdp.send('Page.crash').catch(() => {});
+      } else if (how === 'is frozen') {
+        await (leader as Page).evaluate(() => document.dispatchEvent(new Event('freeze')));
+      } else {
+        await (leader as Page).evaluate(() => {
+          setTimeout(() => {
+            const end = Date.now() + 5000;
+            while (Date.now() < end);
+          });
+        });
+      }
+      // Handed over: one follower leads, every follower's room is joined again and refetched.
+      await expect
+        .poll(() => leaderOf(followers).then((l) => l.length), { timeout: 5000, interval: 20 })
+        .toBe(1);
+      for (const [i, page] of followers.entries()) {
+        await expect
+          .poll(async () => (await report(page)).fetches, { timeout: 5000, interval: 20 })
+          .toBe((before[i] ?? 0) + 1);
+      }
+      const handover = Date.now() - started;
+      console.info(`handover when the leader ${how}: ${handover} ms`);
+      expect(handover).toBeLessThan(2000);
+      await sleep(1000);
+      for (const [i, page] of followers.entries()) {
+        const now = await report(page);
+        expect(now.fetches).toBe((before[i] ?? 0) + 1);
+        // Each tab showed the handover as a gap of its room and its connection.
+        expect(now.phases.slice(-3)).toEqual(['gap', 'rejoining', 'joined']);
+        expect(now.connections.slice(-2)).toEqual(['reconnecting', 'open']);
+      }
+      await expect.poll(async () => (await sockets(id)).length, { timeout: 10_000 }).toBe(1);
+      // Nothing is lost or doubled after the handover.
+      expect(await send(followers[0] as Page, `after the leader ${how}`)).toBe('ok');
+      for (const page of followers) {
+        await expect
+          .poll(async () =>
+            (await report(page)).chat.filter((t) => t === `after the leader ${how}`),
+          )
+          .toHaveLength(1);
+      }
+      if (how === 'is frozen' || how === 'hangs') {
+        // Resumed, the old leader follows the new one.
+        if (how === 'is frozen') {
+          await (leader as Page).evaluate(() => document.dispatchEvent(new Event('resume')));
+        }
+        await expect
+          .poll(async () => (await report(leader as Page)).leader, { timeout: 10_000 })
+          .toBe('following');
+        await expect.poll(async () => (await report(leader as Page)).leader).toBe('following');
+        await expect.poll(async () => (await report(leader as Page)).room).toBe('joined');
+        expect(await sockets(id)).toHaveLength(1);
+      }
+      await context.close();
+    });
+  }
+
+  it('leaves and rejoins the shared room for every tab when a follower’s devtools ask', async () => {
+    const { context, pages } = await userWithTabs(2);
+    const reports = await Promise.all(pages.map(report));
+    const follower = pages[reports.findIndex((r) => r.leader === 'following')] as Page;
+    const act = (what: 'leave' | 'rejoin') =>
+      follower.evaluate(
+        (what) => (window as unknown as { page: Record<string, () => boolean> }).page[what]?.(),
+        what,
+      );
+    expect(await act('leave')).toBe(true);
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).room).toBe('errored');
+    }
+    expect(await act('rejoin')).toBe(true);
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).room).toBe('joined');
+    }
+    await context.close();
+  });
+
+  it('signs every tab out when one signs out, and the socket goes', async () => {
+    const { context, id, pages } = await userWithTabs(3);
+    const follower = (await Promise.all(pages.map(report))).findIndex(
+      (r) => r.leader === 'following',
+    );
+    await (pages[follower] as Page).evaluate(async () => {
+      const { supabase } = (
+        window as unknown as { page: { supabase: import('@supabase/supabase-js').SupabaseClient } }
+      ).page;
+      await supabase.auth.signOut();
+    });
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).session, { timeout: 10_000 }).toBeNull();
+    }
+    await expect.poll(async () => (await sockets(id)).length, { timeout: 10_000 }).toBe(0);
+    await context.close();
+  });
+
+  it('keeps a socket per tab with shareConnection off', async () => {
+    const { context, id, pages } = await userWithTabs(2, false);
+    expect(await sockets(id)).toHaveLength(2);
+    for (const page of pages) expect((await report(page)).leader).toBe('unshared');
+    await context.close();
+  });
+});

@@ -1,0 +1,239 @@
+import { sessionAuth, tokenUser } from './core/sessionAuth';
+import { createTabHub } from './core/tabHub';
+import { createTabLeader, IDLE_LEADER, type LeaderSnapshot } from './core/tabLeader';
+import { isTabMessage, type HubNotice, type TabMessage, type TabRequest } from './core/tabMessages';
+import { createTabRegistry } from './core/tabRegistry';
+import {
+  createRealtimeStore,
+  put,
+  type RealtimeStore,
+  type RealtimeStoreOptions,
+} from './createRealtimeStore';
+
+/** A provider's store when its connection is shared across tabs: also where this tab stands. */
+export interface TabsRealtimeStore extends RealtimeStore {
+  /** This tab's part in its group: `leading` holds the socket, `following` relays through it. */
+  leader: { getSnapshot(): LeaderSnapshot; subscribe(listener: () => void): () => void };
+}
+
+const REQUESTS = new Set<TabMessage['type']>(['hello', 'wants', 'send', 'bye', 'dispatch', 'ping']);
+/** How often a follower asks whether the leader is there. */
+const PING_MS = 300;
+/**
+ * How long a ping may go unanswered before a follower takes the lock. A closed or crashed
+ * leader frees it at once and a page about to be frozen steps down; this catches a page that
+ * hangs, or is frozen without the `freeze` event.
+ */
+const HANG_MS = 1000;
+const isRequest = (message: TabMessage): message is TabRequest => REQUESTS.has(message.type);
+
+/**
+ * Whether this runtime can share a connection across tabs: a browser page with Web Locks and
+ * BroadcastChannel (Chrome and Edge 69+, Firefox 96+, Safari 15.4+).
+ * @example
+ * if (!canShareAcrossTabs()) console.info('one connection per tab here');
+ */
+export function canShareAcrossTabs(): boolean {
+  return (
+    typeof window !== 'undefined' &&
+    typeof navigator !== 'undefined' &&
+    typeof navigator.locks?.request === 'function' &&
+    typeof BroadcastChannel !== 'undefined'
+  );
+}
+
+/**
+ * Shares one realtime connection among every tab of this origin signed in as the same user: one
+ * tab (the leader, chosen with the Web Locks API) holds the socket and joins each room once for
+ * all tabs; the others relay their joins, sends and presence to it over a BroadcastChannel and
+ * hear back only what their consumers listen to. Where either API is missing, it is the usual
+ * connection per tab.
+ * @example
+ * import { acrossTabs } from '@roomkit/react/tabs';
+ * <RealtimeProvider client={supabase} shareConnection={acrossTabs}>…</RealtimeProvider>
+ */
+export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
+  // Its store is this tab's; its registry is never attached and joins nothing.
+  const base = createRealtimeStore(options);
+  if (!canShareAcrossTabs()) return base;
+  const { client } = options;
+  const { store } = base;
+  let leaderState = IDLE_LEADER;
+  const leaderListeners = new Set<() => void>();
+  const tab = crypto.randomUUID();
+  let group: { user: string | null; post(message: TabMessage): void; close(): void } | undefined;
+  // The user this tab's consumers are signed in as: undefined until known.
+  let user: string | null | undefined;
+
+  const tabs = createTabRegistry({
+    tab,
+    post: (request) => group?.post(request),
+    onStatus: (key, snapshot) =>
+      store.setState((state) => ({ channels: put(state.channels, key, snapshot) })),
+    onPresence: (key, users) =>
+      store.setState((state) => ({ presence: put(state.presence, key, users) })),
+    onConnection: (connection) => store.setState({ connection }),
+    onUser: (id) => enter(id),
+  });
+
+  const setLeader = (state: LeaderSnapshot): void => {
+    leaderState = state;
+    for (const listener of leaderListeners) listener();
+  };
+
+  // A group is the tabs of one server and one user: tabs of different users never share.
+  const open = (id: string | null) => {
+    const name = `roomkit:${client.realtime.endPoint}|${id ?? ''}`;
+    const channel = new BroadcastChannel(name);
+    let hub: ReturnType<typeof createTabHub> | undefined;
+    let closed = false;
+    const deliver = (message: TabMessage): void => {
+      if (closed) return;
+      if (isRequest(message)) hub?.handle(message);
+      else tabs.receive(message);
+    };
+    const post = (message: TabMessage): void => {
+      channel.postMessage(message);
+      // A BroadcastChannel does not hear itself: this tab's leader and registry talk directly,
+      // a task later, as they would across tabs.
+      queueMicrotask(() => deliver(message));
+    };
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      if (isTabMessage(event.data)) deliver(event.data);
+    };
+    const leader = createTabLeader({
+      lock: name,
+      onChange: setLeader,
+      lead() {
+        // The leader runs the usual per-tab machinery on its own client for the whole group.
+        const own = createRealtimeStore({ ...options, lifecycle: { onHide: () => () => {} } });
+        const detach = own.attach();
+        hub = createTabHub({
+          hub: crypto.randomUUID(),
+          source: {
+            registry: own.registry,
+            getState: own.store.getState,
+            subscribe: own.store.subscribe,
+          },
+          post: (notice: HubNotice) => post(notice),
+          watchTab(other, gone) {
+            // Each tab holds a lock of its own while it lives: its release is its death notice.
+            const controller = new AbortController();
+            navigator.locks
+              .request(`${name}:tab:${other}`, { signal: controller.signal }, () => gone())
+              .catch(() => {});
+            return () => controller.abort();
+          },
+        });
+        return () => {
+          hub?.stop();
+          hub = undefined;
+          detach();
+          // realtime-js would keep an empty socket open for two heartbeats: the next leader's
+          // socket is the group's one connection, so this one closes now, unless the app has
+          // channels of its own on it.
+          const realtime = client.realtime;
+          if (realtime.getChannels().every((channel) => channel.state !== 'joined')) {
+            void realtime.disconnect();
+          }
+        };
+      },
+    });
+    let releaseTab: (() => void) | undefined;
+    void navigator.locks
+      .request(`${name}:tab:${tab}`, () => {
+        if (closed) return;
+        leader.dispatch({ type: 'stand' });
+        tabs.hello();
+        return new Promise<void>((resolve) => (releaseTab = resolve));
+      })
+      .catch(() => {});
+    // The first follower to notice a silent leader takes over; the others see the new one.
+    let pinged: number | undefined;
+    const watchdog = setInterval(() => {
+      if (leader.getSnapshot().phase !== 'following') return (pinged = undefined);
+      const now = Date.now();
+      if (pinged === undefined || tabs.lastHeard() >= pinged) {
+        pinged = tabs.ping() ? now : undefined;
+      } else if (now - pinged > HANG_MS) {
+        pinged = undefined;
+        void navigator.locks
+          .request(`${name}:usurp`, { ifAvailable: true }, async (lock) => {
+            if (!lock || closed) return;
+            leader.dispatch({ type: 'usurp' });
+            await new Promise((resolve) => setTimeout(resolve, HANG_MS));
+          })
+          .catch(() => {});
+      }
+    }, PING_MS);
+    return {
+      user: id,
+      post,
+      close() {
+        clearInterval(watchdog);
+        tabs.leave();
+        leader.dispatch({ type: 'stepDown' });
+        closed = true;
+        releaseTab?.();
+        channel.close();
+      },
+    };
+  };
+
+  function enter(id: string | null): void {
+    user = id;
+    if (group?.user === id) return;
+    group?.close();
+    group = open(id);
+  }
+
+  const leave = (): void => {
+    group?.close();
+    group = undefined;
+  };
+
+  const shared: TabsRealtimeStore = {
+    ...base,
+    registry: tabs.registry,
+    leader: {
+      getSnapshot: () => leaderState,
+      subscribe(listener) {
+        leaderListeners.add(listener);
+        return () => void leaderListeners.delete(listener);
+      },
+    },
+    attach() {
+      const auth = sessionAuth(client);
+      const listening = auth?.onAuthStateChange((_event, session) =>
+        enter(session?.user.id ?? null),
+      );
+      // Third-party auth (`accessToken`): the user of the token at mount chooses the group.
+      if (!auth) {
+        void (client.realtime.accessToken?.() ?? Promise.resolve(null))
+          .catch(() => null)
+          .then((token) => enter(tokenUser(token) ?? null));
+      }
+      // A page that goes into the back/forward cache or is frozen leaves the group (its rooms,
+      // presence and, if it leads, the socket) and comes back when it is shown again.
+      const away = (): void => leave();
+      const back = (): void => {
+        if (user !== undefined) enter(user);
+      };
+      window.addEventListener('pagehide', away, true);
+      window.addEventListener('pageshow', back);
+      document.addEventListener('freeze', away);
+      document.addEventListener('resume', back);
+      return () => {
+        window.removeEventListener('pagehide', away, true);
+        window.removeEventListener('pageshow', back);
+        document.removeEventListener('freeze', away);
+        document.removeEventListener('resume', back);
+        listening?.data.subscription.unsubscribe();
+        leave();
+        tabs.registry.dispose();
+        user = undefined;
+      };
+    },
+  };
+  return shared;
+}
