@@ -71,8 +71,9 @@ describe('the smoke check, given a deliberately broken package', () => {
     const broken = await packBrokenCopy('@roomkit/react', scratch, (manifest) => {
       delete manifest.dependencies?.zustand;
     });
+    // The bundler may put the import in a chunk shared by several entries.
     await expect(checkTarball(broken)).rejects.toThrow(
-      'dist/index.js imports zustand/vanilla, but zustand is not a dependency or peer.',
+      /dist\/[\w-]+\.js imports zustand\/vanilla, but zustand is not a dependency or peer\./,
     );
   });
 

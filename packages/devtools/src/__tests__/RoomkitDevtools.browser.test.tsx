@@ -398,7 +398,8 @@ describe('RoomkitDevtools', () => {
     }
     const room = `dev-${uuid()}`;
     const ann = { id: `ann-${uuid()}`, name: 'Ann' };
-    const a = await clientFor(ann.id);
+    // No heartbeat during the test: a new latency would render the status bar, panel or not.
+    const a = await clientFor(ann.id, { heartbeatIntervalMs: 60_000 });
     render(
       <Side client={a}>
         <Member room={room} {...ann} />

@@ -15,7 +15,10 @@ const clients: SupabaseClient[] = [];
 let count = 0;
 
 /** A real supabase-js client signed in as `id` on the test server. */
-export async function clientFor(id: string): Promise<SupabaseClient> {
+export async function clientFor(
+  id: string,
+  { heartbeatIntervalMs = 1000 }: { heartbeatIntervalMs?: number } = {},
+): Promise<SupabaseClient> {
   const { url, anonKey } = await commands.devtoolsServer();
   const token = await commands.devtoolsToken(id);
   const client = createClient(url, anonKey, {
@@ -23,8 +26,8 @@ export async function clientFor(id: string): Promise<SupabaseClient> {
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `rk-devtools-${++count}` },
     realtime: {
       reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }),
-      // Heartbeats every second, so the latency shows without a 25-second wait.
-      heartbeatIntervalMs: 1000,
+      // Heartbeats every second by default, so the latency shows without a 25-second wait.
+      heartbeatIntervalMs,
     },
   });
   clients.push(client);
