@@ -305,7 +305,10 @@ describe('the demo, two users in two windows', () => {
 
     // Nothing lost, nothing twice: each board is exactly the table, each chat exactly its rows.
     const tasks = (await rows('tasks', 'title')).map((row) => row.title);
-    for (const page of [a, a2 as Page, b]) expect(await titles(page)).toEqual(tasks);
+    // The other tab may still be a message behind the one polled above: each page is waited for.
+    for (const page of [a, a2 as Page, b]) {
+      await expect.poll(() => titles(page), { timeout: 10_000 }).toEqual(tasks);
+    }
     const messages = (await rows('chat_messages', 'body')).map((row) => row.body);
     expect(messages).toEqual([
       'Hello from Ann',
@@ -314,7 +317,9 @@ describe('the demo, two users in two windows', () => {
       'And a second one',
       'Bob is back',
     ]);
-    for (const page of [a, a2 as Page, b]) expect(await chatBodies(page)).toEqual(messages);
+    for (const page of [a, a2 as Page, b]) {
+      await expect.poll(() => chatBodies(page), { timeout: 10_000 }).toEqual(messages);
+    }
     await screenshot(a, 'after-restart-a');
     await screenshot(b, 'after-restart-b');
   });
