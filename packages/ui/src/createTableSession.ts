@@ -286,6 +286,19 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         for (const item of items(saved?.queue)) enqueue(item);
       } else wake();
       if (!loaded) loadOlder().catch(() => undefined);
+      // The first page may be read before the channel joined, and a message stored in between
+      // would reach neither: once it has joined, what is newer than the page is read too.
+      const joinWatch =
+        live.getSnapshot().phase === 'joined'
+          ? undefined
+          : setInterval(() => {
+              if (live.getSnapshot().phase !== 'joined') return;
+              clearInterval(joinWatch);
+              void (older ?? Promise.resolve())
+                .catch(() => undefined)
+                .then(() => (running ? fillGap() : undefined))
+                .catch(() => undefined);
+            }, 50);
       if (pointer === undefined)
         table.readPointer(room, userId).then(
           (read) => {
@@ -296,6 +309,7 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         );
       return () => {
         running = false;
+        clearInterval(joinWatch);
         clearTimeout(wakeTimer);
         globalThis.removeEventListener?.('online', wake);
         offs.forEach((off) => off());
