@@ -1,0 +1,365 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render } from '@testing-library/react';
+import { useState } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commands, page } from 'vitest/browser';
+import { jitteredBackoff } from '../core/jitteredBackoff';
+import { useDeleteMutation } from '../query/useDeleteMutation';
+import { useInsertMutation } from '../query/useInsertMutation';
+import { useRealtimeInfiniteQuery } from '../query/useRealtimeInfiniteQuery';
+import { useRealtimeQuery } from '../query/useRealtimeQuery';
+import { isPendingRow } from '../query/useTableMutation';
+import { useUpdateMutation } from '../query/useUpdateMutation';
+import { useUpsertMutation } from '../query/useUpsertMutation';
+import { RealtimeProvider } from '../RealtimeProvider';
+import { useChannelStatus } from '../useChannelStatus';
+import { useConnectionStatus } from '../useConnectionStatus';
+import type {} from './browserCommands';
+
+// Ann and Bob each have their own supabase-js client, query client and provider in one Chromium
+// page, on the real @roomkit/server and PostgreSQL; they see lists rendered by the /query hooks.
+
+type Todo = { id: number; list_id: number; title: string };
+
+const clients: SupabaseClient[] = [];
+let tables = 0;
+
+afterEach(async () => {
+  cleanup();
+  await Promise.all(clients.splice(0).map((client) => client.removeAllChannels()));
+});
+
+/**
+ * A table of todos (list 7 unless given) that refuses empty titles and deleting a row titled
+ * 'locked', and logs every row write the database applies, in commit order.
+ */
+async function todosTable(rows: (string | [string, number])[]): Promise<string> {
+  const table = `browser_todos_${Date.now()}_${++tables}`;
+  await commands.querySql(`
+    create table public.${table} (id serial primary key, list_id int not null default 7,
+      title text not null check (title <> ''));
+    create function public.${table}_keep() returns trigger language plpgsql as $$
+      begin if old.title = 'locked' then raise exception 'locked rows stay'; end if; return old; end $$;
+    create trigger keep before delete on public.${table}
+      for each row execute function public.${table}_keep();
+    create table public.${table}_log (seq serial primary key, op text, title text);
+    create function public.${table}_logged() returns trigger language plpgsql as $$
+      begin
+        insert into public.${table}_log (op, title)
+          values (tg_op, case when tg_op = 'DELETE' then old.title else new.title end);
+        return null;
+      end $$;
+    create trigger logged after insert or update or delete on public.${table}
+      for each row execute function public.${table}_logged();
+    alter publication supabase_realtime add table public.${table};
+  `);
+  for (const row of rows) {
+    const [title, list] = typeof row === 'string' ? [row, 7] : row;
+    await commands.querySql(`insert into public.${table} (title, list_id) values ($1, $2)`, [
+      title,
+      list,
+    ]);
+  }
+  await commands.querySql(`truncate public.${table}_log`);
+  return table;
+}
+
+/** The titles the database holds, by id. */
+const stored = async (table: string) =>
+  (await commands.querySql(`select title from public.${table} order by id`)).map(
+    (row) => row.title,
+  );
+
+/** Every write the database applied since the table was filled, as `OP title`. */
+const applied = async (table: string) =>
+  (await commands.querySql(`select op, title from public.${table}_log order by seq`)).map(
+    (row) => `${String(row.op)} ${String(row.title)}`,
+  );
+
+/**
+ * A real supabase-js client signed in as `user`, whose writes (every request but a read) are
+ * counted and can be held back: `hold()` keeps the next ones from leaving until `release()`.
+ * `loseAnswers(n)` lets the next n writes reach the database and then fails them as a dropped
+ * connection does, so the client never learns they were stored.
+ */
+async function clientFor(user: string) {
+  const { url, anonKey } = await commands.queryServer();
+  const token = await commands.queryToken(user);
+  let gate: Promise<void> | undefined;
+  let open = () => {};
+  let sent = 0;
+  let lost = 0;
+  const client = createClient(url, anonKey, {
+    accessToken: async () => token,
+    auth: {
+      persistSession: false,
+      autoRefreshToken: false,
+      storageKey: `rk-query-${tables}-${user}`,
+    },
+    realtime: { reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }) },
+    global: {
+      fetch: async (input, init) => {
+        if (!init?.method || init.method === 'GET') return fetch(input, init);
+        await gate;
+        sent++;
+        const answer = await fetch(input, init);
+        if (lost > 0 && lost--) throw new TypeError('Failed to fetch');
+        return answer;
+      },
+    },
+  });
+  clients.push(client);
+  return {
+    client,
+    hold: () => void (gate = new Promise<void>((resolve) => (open = resolve))),
+    release: () => open(),
+    sent: () => sent,
+    loseAnswers: (count: number) => void (lost = count),
+  };
+}
+
+type Client = Awaited<ReturnType<typeof clientFor>>;
+
+/** Each user's hooks as last rendered, for the test to write through. */
+type Hooks = ReturnType<typeof useTodoScreen>;
+const hooks = new Map<string, Hooks>();
+const api = (user: string): Hooks => {
+  const current = hooks.get(user);
+  if (!current) throw new Error(`${user} has no screen`);
+  return current;
+};
+
+function useTodoScreen(client: SupabaseClient, table: string) {
+  return {
+    connection: useConnectionStatus().status,
+    channel: useChannelStatus(`db:public.${table}`).phase,
+    list: useRealtimeQuery<Todo>(
+      {
+        queryKey: [table, 7],
+        queryFn: async () => {
+          const { data, error } = await client.from(table).select().eq('list_id', 7).order('id');
+          if (error) throw error;
+          return data as Todo[];
+        },
+      },
+      { table, apply: 'merge', filter: 'list_id=eq.7', order: { column: 'id' } },
+    ),
+    insert: useInsertMutation<Todo>({ table }),
+    update: useUpdateMutation<Todo>({ table }),
+    upsert: useUpsertMutation<Todo>({ table }),
+    remove: useDeleteMutation<Todo>({ table }),
+  };
+}
+
+/** Every list a user's screen rendered, pending rows marked with a '*'. */
+const history = new Map<string, string[]>();
+
+/** A user's app: list 7 of the table, live, and a line per failed write. */
+function TodoScreen({
+  user,
+  client,
+  table,
+}: {
+  user: string;
+  client: SupabaseClient;
+  table: string;
+}) {
+  const screen = useTodoScreen(client, table);
+  hooks.set(user, screen);
+  const rows = screen.list.data ?? [];
+  const shown = rows.map((todo) => (isPendingRow(todo) ? `${todo.title}*` : todo.title)).join();
+  const seen = history.get(user) ?? [];
+  if (seen.at(-1) !== shown) seen.push(shown);
+  history.set(user, seen);
+  const errors = [screen.insert, screen.update, screen.upsert, screen.remove]
+    .map((mutation) => mutation.error)
+    .filter((error) => error !== null);
+  return (
+    <section
+      data-testid={user}
+      data-connection={screen.connection}
+      data-channel={screen.channel}
+      data-loaded={screen.list.isSuccess}
+    >
+      <ul>
+        {rows.map((todo) => (
+          <li key={String(todo.id)} data-pending={isPendingRow(todo) || undefined}>
+            {todo.title}
+          </li>
+        ))}
+      </ul>
+      {errors.map((error) => (
+        <p role="alert" key={`${error.code}${error.message}`} data-code={error.code}>
+          {error.message}
+        </p>
+      ))}
+    </section>
+  );
+}
+
+/** One user's query client and realtime provider around `children`. */
+function Side({ client, children }: { client: SupabaseClient; children: React.ReactNode }) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RealtimeProvider client={client} lingerMs={0}>
+        {children}
+      </RealtimeProvider>
+    </QueryClientProvider>
+  );
+}
+
+/** Renders Ann's and Bob's screens of `table` and waits until both lists are live. */
+async function twoScreens(table: string, ann?: Client, bob?: Client) {
+  const users = { ann: ann ?? (await clientFor('ann')), bob: bob ?? (await clientFor('bob')) };
+  history.clear();
+  render(
+    <>
+      <Side client={users.ann.client}>
+        <TodoScreen user="ann" client={users.ann.client} table={table} />
+      </Side>
+      <Side client={users.bob.client}>
+        <TodoScreen user="bob" client={users.bob.client} table={table} />
+      </Side>
+    </>,
+  );
+  for (const user of ['ann', 'bob']) {
+    await expect.poll(() => section(user).dataset.channel, { timeout: 20_000 }).toBe('joined');
+    await expect.poll(() => section(user).dataset.loaded, { timeout: 20_000 }).toBe('true');
+  }
+  return users;
+}
+
+const section = (user: string) => page.getByTestId(user).element() as HTMLElement;
+
+/** The titles on a user's screen, as the DOM shows them; pending rows end in '*'. */
+const titles = (user: string) =>
+  [...section(user).querySelectorAll('li')].map(
+    (li) => `${li.textContent ?? ''}${li.dataset.pending ? '*' : ''}`,
+  );
+
+/** The codes of the write errors on a user's screen. */
+const alerts = (user: string) =>
+  [...section(user).querySelectorAll('[role="alert"]')].map((alert) =>
+    alert.getAttribute('data-code'),
+  );
+
+const id = (user: string, title: string) => {
+  const row = api(user).list.data?.find((todo) => todo.title === title);
+  if (!row) throw new Error(`${user} shows no row titled ${title}`);
+  return row.id;
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const poll = { timeout: 20_000 };
+
+describe('a filtered live query in Chromium', () => {
+  it("adds a row that enters the filter and removes one that leaves it, on the other user's screen", async () => {
+    const table = await todosTable(['a', ['b', 8], 'c']);
+    await twoScreens(table);
+    expect(titles('ann')).toEqual(['a', 'c']);
+    // Bob moves b into list 7 and c out of it, writing through the hooks.
+    const b = (await commands.querySql(`select id from public.${table} where title = 'b'`))[0]?.id;
+    api('bob').update.mutate({ id: b as number, list_id: 7 });
+    await expect.poll(() => titles('ann'), poll).toEqual(['a', 'b', 'c']);
+    api('bob').update.mutate({ id: id('bob', 'c'), list_id: 8 });
+    await expect.poll(() => titles('ann'), poll).toEqual(['a', 'b']);
+    await expect.poll(() => titles('bob'), poll).toEqual(['a', 'b']);
+    // A row written straight into another list never shows; one into list 7 does.
+    await commands.querySql(
+      `insert into public.${table} (title, list_id) values ('x', 8), ('d', 7)`,
+    );
+    await expect.poll(() => titles('ann'), poll).toEqual(['a', 'b', 'd']);
+    await sleep(500);
+    expect(titles('ann')).toEqual(['a', 'b', 'd']);
+    expect(titles('bob')).toEqual(['a', 'b', 'd']);
+  });
+});
+
+/** Ann's feed: every todo ordered by id, in pages of two, each page its own list. */
+function Feed({ client, table }: { client: SupabaseClient; table: string }) {
+  const PAGE = 2;
+  const feed = useRealtimeInfiniteQuery<Todo, Error, readonly unknown[], number>(
+    {
+      queryKey: [table, 'pages'],
+      initialPageParam: 0,
+      queryFn: async ({ pageParam }) => {
+        const { data, error } = await client
+          .from(table)
+          .select()
+          .order('id')
+          .range(pageParam * PAGE, pageParam * PAGE + PAGE - 1);
+        if (error) throw error;
+        return data as Todo[];
+      },
+      getNextPageParam: (last, all) => (last.length < PAGE ? undefined : all.length),
+    },
+    { table, apply: 'merge', order: { column: 'id' } },
+  );
+  const channel = useChannelStatus(`db:public.${table}`).phase;
+  return (
+    <div data-testid="feed" data-channel={channel} data-fetching={feed.isFetching}>
+      {feed.data?.pages.map((rows, index) => (
+        <ul key={index} aria-label={`page ${index + 1}`}>
+          {rows.map((todo) => (
+            <li key={todo.id}>{todo.title}</li>
+          ))}
+        </ul>
+      ))}
+      <button type="button" disabled={!feed.hasNextPage} onClick={() => void feed.fetchNextPage()}>
+        More
+      </button>
+    </div>
+  );
+}
+
+describe('an infinite live query in Chromium', () => {
+  it("merges another user's insert, edit and delete into the right pages, each row once", async () => {
+    const table = await todosTable(['a', 'b', 'c', 'd', 'e']);
+    const ann = await clientFor('ann');
+    const bob = await clientFor('bob');
+    history.clear();
+    render(
+      <>
+        <Side client={ann.client}>
+          <Feed client={ann.client} table={table} />
+        </Side>
+        <Side client={bob.client}>
+          <TodoScreen user="bob" client={bob.client} table={table} />
+        </Side>
+      </>,
+    );
+    const feed = () => page.getByTestId('feed').element() as HTMLElement;
+    const pages = () =>
+      [...feed().querySelectorAll('ul')].map((list) =>
+        [...list.querySelectorAll('li')].map((li) => li.textContent).join(),
+      );
+    await expect.poll(() => feed().dataset.channel, poll).toBe('joined');
+    await expect.poll(() => section('bob').dataset.channel, poll).toBe('joined');
+    // Ann scrolls to the end: three pages.
+    for (const loaded of [['a,b'], ['a,b', 'c,d'], ['a,b', 'c,d', 'e']]) {
+      await expect.poll(pages, poll).toEqual(loaded);
+      await expect.poll(() => feed().dataset.fetching, poll).toBe('false');
+      feed().querySelector('button')?.click();
+    }
+    await expect.poll(() => feed().querySelector('button')?.disabled, poll).toBe(true);
+    await expect.poll(() => titles('bob'), poll).toEqual(['a', 'b', 'c', 'd', 'e']);
+
+    api('bob').insert.mutate({ title: 'f', list_id: 7 });
+    await expect.poll(pages, poll).toEqual(['a,b', 'c,d', 'e,f']);
+    api('bob').update.mutate({ id: id('bob', 'c'), title: 'C' });
+    await expect.poll(pages, poll).toEqual(['a,b', 'C,d', 'e,f']);
+    const b = id('bob', 'b');
+    api('bob').remove.mutate({ id: b });
+    await expect.poll(pages, poll).toEqual(['a', 'C,d', 'e,f']);
+    // A row whose id falls between two pages lands at the end of the earlier one.
+    await commands.querySql(`insert into public.${table} (id, title) values ($1, 'b2')`, [b]);
+    await expect.poll(pages, poll).toEqual(['a,b2', 'C,d', 'e,f']);
+    await sleep(500);
+    expect(pages().join().split(',')).toHaveLength(new Set(pages().join().split(',')).size);
+    expect(await stored(table)).toEqual(['a', 'b2', 'C', 'd', 'e', 'f']);
+  });
+});
