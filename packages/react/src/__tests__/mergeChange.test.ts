@@ -256,6 +256,15 @@ describe('mergeChange on infinite pages', () => {
     ]);
   });
 
+  it('keeps an edited row that starts a page on that page', () => {
+    const edited = mergeChange(data, change('UPDATE', { id: 3, list_id: 7, rank: 29 }), { order });
+    expect(pageIds(edited)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(edited.pages[0]).toBe(data.pages[0]);
+  });
+
   it('moves an updated row across pages without a copy left behind, and removes deletes from any page', () => {
     const moved = mergeChange(data, change('UPDATE', { id: 1, list_id: 7, rank: 35 }), { order });
     expect(pageIds(moved)).toEqual([[2], [3, 1, 4]]);

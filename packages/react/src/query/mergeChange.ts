@@ -87,14 +87,16 @@ function mergePages<Row extends AnyRow>(
   });
   if (row) {
     const last = Math.max(next.length - 1, 0);
+    const was = at?.[0];
     if (order || !at) at = [last, next[last]?.length ?? 0];
     if (order) {
       const sorts = compareRows(([] as RowOrder<Row>[]).concat(order));
       for (const [p, page] of next.entries()) {
         const i = page.findIndex((other) => sorts(row, other) < 0);
         if (i !== -1) {
-          // Before a page's first row is the end of the page before: a row stays in its page.
-          at = i || !p ? [p, i] : [p - 1, next[p - 1]?.length ?? 0];
+          // Before a page's first row is the end of the page before, unless the row was on this
+          // page: a new row joins the page it follows, an edited one keeps its page.
+          at = i || !p || was === p ? [p, i] : [p - 1, next[p - 1]?.length ?? 0];
           break;
         }
       }

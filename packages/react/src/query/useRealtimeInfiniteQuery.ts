@@ -1,13 +1,12 @@
 'use client';
-import {
-  useInfiniteQuery,
-  useQueryClient,
-  type DefaultError,
-  type InfiniteData,
-  type QueryKey,
-  type UseInfiniteQueryOptions,
-  type UseInfiniteQueryResult,
+import type {
+  DefaultError,
+  InfiniteData,
+  QueryKey,
+  UseInfiniteQueryOptions,
+  UseInfiniteQueryResult,
 } from '@tanstack/react-query';
+import { useInfiniteQuery, useQueryClient } from './reactQueryApi';
 import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 

@@ -1,12 +1,11 @@
 'use client';
-import {
-  useQuery,
-  useQueryClient,
-  type DefaultError,
-  type QueryKey,
-  type UseQueryOptions,
-  type UseQueryResult,
+import type {
+  DefaultError,
+  QueryKey,
+  UseQueryOptions,
+  UseQueryResult,
 } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from './reactQueryApi';
 import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 

@@ -1,5 +1,6 @@
 'use client';
-import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { useQueryClient } from './reactQueryApi';
 import { useEffect, useMemo } from '../reactApi';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { stableHash } from '../core/stableHash';

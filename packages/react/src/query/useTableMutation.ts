@@ -1,11 +1,7 @@
 'use client';
 import type { PostgrestError } from '@supabase/supabase-js';
-import {
-  useMutation,
-  useQueryClient,
-  type QueryClient,
-  type UseMutationResult,
-} from '@tanstack/react-query';
+import type { QueryClient, UseMutationResult } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from './reactQueryApi';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { useRealtimeContext } from '../RealtimeContext';
 import { applyToTable, findTableRow } from './syncQueriesWithRealtime';
