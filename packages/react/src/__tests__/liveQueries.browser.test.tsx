@@ -87,6 +87,7 @@ async function clientFor(user: string) {
   const { url, anonKey } = await commands.queryServer();
   const token = await commands.queryToken(user);
   let gate: Promise<void> | undefined;
+  let answers: Promise<void> | undefined;
   let open = () => {};
   let sent = 0;
   let lost = 0;
@@ -104,6 +105,7 @@ async function clientFor(user: string) {
         await gate;
         sent++;
         const answer = await fetch(input, init);
+        await answers;
         if (lost > 0 && lost--) throw new TypeError('Failed to fetch');
         return answer;
       },
@@ -113,6 +115,8 @@ async function clientFor(user: string) {
   return {
     client,
     hold: () => void (gate = new Promise<void>((resolve) => (open = resolve))),
+    /** Lets the next writes reach the database but holds their answers until `release()`. */
+    holdAnswers: () => void (answers = new Promise<void>((resolve) => (open = resolve))),
     release: () => open(),
     sent: () => sent,
     loseAnswers: (count: number) => void (lost = count),
@@ -428,10 +432,21 @@ describe('two users editing one row in Chromium', () => {
     await expect.poll(() => stored(table), poll).toEqual(['from ann']);
     await expect.poll(() => titles('ann'), poll).toEqual(['from ann']);
     await expect.poll(() => titles('bob'), poll).toEqual(['from ann']);
+    // Ann's answer comes back after Bob's later edit reached her: it is older, and not shown.
+    ann.holdAnswers();
+    api('ann').update.mutate({ id: row, title: 'ann, answered late' });
+    await expect.poll(() => stored(table), poll).toEqual(['ann, answered late']);
+    api('bob').update.mutate({ id: row, title: 'bob, after ann' });
+    await expect.poll(() => titles('ann'), poll).toEqual(['bob, after ann']);
+    ann.release();
+    await expect.poll(() => api('ann').update.isSuccess, poll).toBe(true);
+    await sleep(300);
+    expect(titles('ann')).toEqual(['bob, after ann']);
+    expect(titles('bob')).toEqual(['bob, after ann']);
     // Both at once: whichever the database applied last is what both show.
     api('ann').update.mutate({ id: row, title: 'ann again' });
     api('bob').update.mutate({ id: row, title: 'bob again' });
-    await expect.poll(() => applied(table).then((log) => log.length), poll).toBe(4);
+    await expect.poll(() => applied(table).then((log) => log.length), poll).toBe(6);
     const [final] = await stored(table);
     expect(['ann again', 'bob again']).toContain(final);
     await expect.poll(() => titles('ann'), poll).toEqual([final]);

@@ -6,7 +6,7 @@ import type {
   UseInfiniteQueryOptions,
   UseInfiniteQueryResult,
 } from '@tanstack/react-query';
-import { useInfiniteQuery, useQueryClient } from './reactQueryApi';
+import { useInfiniteQuery } from './reactQueryApi';
 import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 
@@ -39,7 +39,6 @@ export function useRealtimeInfiniteQuery<
   >,
   realtime: LiveQueryOptions<Row>,
 ): UseInfiniteQueryResult<InfiniteData<Row[], TPageParam>, TError> {
-  const queryClient = useQueryClient();
-  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
-  return useInfiniteQuery(queryOptions, queryClient);
+  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey });
+  return useInfiniteQuery(queryOptions);
 }

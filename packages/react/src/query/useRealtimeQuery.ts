@@ -5,7 +5,7 @@ import type {
   UseQueryOptions,
   UseQueryResult,
 } from '@tanstack/react-query';
-import { useQuery, useQueryClient } from './reactQueryApi';
+import { useQuery } from './reactQueryApi';
 import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 
@@ -29,7 +29,6 @@ export function useRealtimeQuery<
   queryOptions: UseQueryOptions<TQueryFnData, TError, TData, TQueryKey>,
   realtime: LiveQueryOptions<Row>,
 ): UseQueryResult<TData, TError> {
-  const queryClient = useQueryClient();
-  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
-  return useQuery(queryOptions, queryClient);
+  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey });
+  return useQuery(queryOptions);
 }

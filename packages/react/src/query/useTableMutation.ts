@@ -4,6 +4,7 @@ import type { QueryClient, UseMutationResult } from '@tanstack/react-query';
 import { useMutation, useQueryClient } from './reactQueryApi';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { useRealtimeContext } from '../RealtimeContext';
+import { PENDING } from './mergeChange';
 import { applyToTable, findTableRow } from './syncQueriesWithRealtime';
 import { writeInTurn } from './writeInTurn';
 
@@ -34,13 +35,6 @@ export interface PendingWrite {
   mark: number;
 }
 
-/**
- * The field that marks a row shown before the database has it; the server's row (its answer or
- * the echo) replaces the marked one. A field, not an object identity: react-query's structural
- * sharing copies rows. Its value tells the write that showed it; negative for an insert shown
- * under a temporary key.
- */
-export const PENDING = 'roomkit:pending';
 let marks = 0;
 
 /**
@@ -118,11 +112,13 @@ export function useTableMutation<Row extends AnyRow>(
         if (before) show(before, key);
         else hide(key);
       },
-      onSuccess: (row, _input, context) => {
-        if (kind === 'delete') return;
+      onSuccess: (row, _input, { key, mark } = { key: {}, mark: 0 }) => {
+        // The answer is shown only over this write's own pending row: once a change to the row
+        // arrived meanwhile (its echo, or another user's later edit), the answer is older news.
+        if (kind === 'delete' || held(key)?.[PENDING] !== mark) return;
         // An insert shown under a temporary key: that row leaves as the server's row comes in.
-        if (context && context.mark < 0) hide(context.key);
-        show(row, Object.fromEntries(keys.map((key) => [key, row[key]])));
+        if (mark < 0) hide(key);
+        show(row, Object.fromEntries(keys.map((column) => [column, row[column]])));
       },
     },
     queryClient,
