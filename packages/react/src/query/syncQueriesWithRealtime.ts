@@ -135,7 +135,7 @@ function patchQuery(
 function tableTies(
   registry: ChannelRegistry,
   queryClient: QueryClient,
-  { schema = 'public', table }: { schema?: string; table: string },
+  { schema, table }: { schema: string; table: string },
 ): SyncQueriesOptions[] {
   return [...(tables.get(registry)?.values() ?? [])].flatMap((tied) =>
     [...(tied.queries.get(queryClient)?.values() ?? [])].flatMap((ties) => {
@@ -152,7 +152,7 @@ function tableTies(
 export function applyToTable(
   registry: ChannelRegistry,
   queryClient: QueryClient,
-  table: { schema?: string; table: string },
+  table: { schema: string; table: string },
   change: PostgresChange,
 ): void {
   for (const options of tableTies(registry, queryClient, table)) {
@@ -164,16 +164,16 @@ export function applyToTable(
 export function findTableRow(
   registry: ChannelRegistry,
   queryClient: QueryClient,
-  table: { schema?: string; table: string },
+  table: { schema: string; table: string },
   matches: (row: Record<string, unknown>) => boolean,
 ): Record<string, unknown> | undefined {
   for (const { queryKey } of tableTies(registry, queryClient, table)) {
     const data = queryClient.getQueryData(queryKey) as { pages?: unknown } | null | undefined;
     // A list, the pages of an infinite query, or one row (which may have a `pages` column).
     const rows: unknown[] = [Array.isArray(data?.pages) ? data.pages : data].flat(2);
-    const row = rows.find(
-      (each): each is Record<string, unknown> =>
-        each instanceof Object && matches(each as Record<string, unknown>),
+    // (`Object()` lets a detail query's `null` be read as a row with no columns.)
+    const row = rows.find((each): each is Record<string, unknown> =>
+      matches(Object(each) as Record<string, unknown>),
     );
     if (row) return row;
   }

@@ -74,21 +74,28 @@ export function useTableMutation<Row extends AnyRow>(
   return useMutation<Row, PostgrestError, Partial<Row>, PendingWrite>(
     {
       mutationFn: (input) =>
-        writeInTurn(queryClient, store, () => {
-          const from = client.schema(schema).from(table);
-          // supabase-js types values by its generated schema; rows here are typed by the caller.
-          const row = input as never;
-          const query =
-            kind === 'insert'
-              ? from.insert(row)
-              : kind === 'upsert'
-                ? from.upsert(row, { onConflict: keys.join() })
-                : keys.reduce(
-                    (match, key) => match.eq(key, input[key]),
-                    kind === 'update' ? from.update(row) : from.delete(),
-                  );
-          return query.select().single();
-        }) as Promise<Row>,
+        // Sent again when no answer came, unless it is an insert the database keys: each send
+        // of that one stores a row.
+        writeInTurn(
+          queryClient,
+          store,
+          kind !== 'insert' || keys.every((key) => input[key] != null),
+          () => {
+            const from = client.schema(schema).from(table);
+            // supabase-js types values by its generated schema; rows here are typed by the caller.
+            const row = input as never;
+            const query =
+              kind === 'insert'
+                ? from.insert(row)
+                : kind === 'upsert'
+                  ? from.upsert(row, { onConflict: keys.join() })
+                  : keys.reduce(
+                      (match, key) => match.eq(key, input[key]),
+                      kind === 'update' ? from.update(row) : from.delete(),
+                    );
+            return query.select().single();
+          },
+        ) as Promise<Row>,
       // The row as shown until the database answers; the context says how to undo exactly that.
       onMutate: (input) => {
         let mark = ++marks;
@@ -116,9 +123,8 @@ export function useTableMutation<Row extends AnyRow>(
         // The answer is shown only over this write's own pending row: once a change to the row
         // arrived meanwhile (its echo, or another user's later edit), the answer is older news.
         if (kind === 'delete' || held(key)?.[PENDING] !== mark) return;
-        // An insert shown under a temporary key: that row leaves as the server's row comes in.
-        if (mark < 0) hide(key);
-        show(row, Object.fromEntries(keys.map((column) => [column, row[column]])));
+        // The server's row takes the pending row's place (an insert's under its temporary key).
+        show(row, key);
       },
     },
     queryClient,
