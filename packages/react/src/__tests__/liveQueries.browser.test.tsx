@@ -495,3 +495,39 @@ describe('writes made while the server is down, in Chromium', () => {
     expect(alerts('ann')).toEqual([]);
   });
 });
+
+describe('writes whose answer is lost, in Chromium', () => {
+  it('store an insert without its key once, fail it saying so, and show the row once', async () => {
+    const table = await todosTable(['a']);
+    const ann = await clientFor('ann');
+    await twoScreens(table, ann);
+    ann.loseAnswers(1);
+    api('ann').insert.mutate({ title: 'b', list_id: 7 });
+    await expect.poll(() => alerts('ann'), poll).toEqual(['']);
+    expect(section('ann').textContent).toContain(
+      'No answer from the server: the row may be stored',
+    );
+    await expect.poll(() => titles('ann'), poll).toEqual(['a', 'b']);
+    await expect.poll(() => titles('bob'), poll).toEqual(['a', 'b']);
+    await sleep(1500);
+    expect(ann.sent()).toBe(1);
+    expect(await applied(table)).toEqual(['INSERT b']);
+    expect(titles('ann')).toEqual(['a', 'b']);
+  });
+
+  it('send an update again until it is answered: same row, same result each time', async () => {
+    const table = await todosTable(['a']);
+    const ann = await clientFor('ann');
+    await twoScreens(table, ann);
+    ann.loseAnswers(2);
+    api('ann').update.mutate({ id: id('ann', 'a'), title: 'A' });
+    await expect.poll(() => api('ann').update.isSuccess, poll).toBe(true);
+    expect(ann.sent()).toBe(3);
+    // The database applied it three times, to the same row with the same values.
+    expect(await applied(table)).toEqual(['UPDATE A', 'UPDATE A', 'UPDATE A']);
+    expect(await stored(table)).toEqual(['A']);
+    await expect.poll(() => titles('ann'), poll).toEqual(['A']);
+    await expect.poll(() => titles('bob'), poll).toEqual(['A']);
+    expect(alerts('ann')).toEqual([]);
+  });
+});

@@ -464,7 +464,7 @@ describe('writes whose answer is lost after the database stored them', () => {
     expect(ann.titles()).toEqual(['a', 'b']);
   });
 
-  it('send an update and an upsert again until answered, each applied once', async () => {
+  it('send an update and an upsert again until answered, ending as each sent once would', async () => {
     const table = await todosTable(['a']);
     const flaky = await heldClient('ann');
     const ann = await screen('ann', table, flaky.client);
