@@ -1,5 +1,5 @@
 import { parseChatChange, type ChatChange, type StoredChatMessage } from './chatRows';
-import { IDLE_OUTBOX, transition, type OutboxEvent, type OutboxItem } from './chatOutbox';
+import { IDLE_OUTBOX, MAX_ATTEMPTS, transition, type OutboxEvent, type OutboxItem } from './chatOutbox';
 import { announceRoomRead } from './chatReads';
 import { groupReactions, NO_REACTIONS, withReaction } from './chatReactions';
 import type { ChatConnection, ChatConnectOptions } from './chatSource';
@@ -56,7 +56,11 @@ const items = (value: unknown) => (Array.isArray(value) ? value.filter(isItem) :
  * @example
  * const chat = createTableSession(createChatTable(supabase), { room, userId, user: () => user, registry, pageSize: 50, storage: sessionStorage });
  */
-export function createTableSession(table: ChatTable, options: ChatConnectOptions): ChatConnection {
+export function createTableSession(
+  table: ChatTable,
+  options: ChatConnectOptions,
+  { maxAttempts = MAX_ATTEMPTS }: { maxAttempts?: number } = {},
+): ChatConnection {
   const { room, userId, user, registry, pageSize, storage } = options;
   const store = createMessageStore();
   const snapshot = createChatSnapshot(store, true);
@@ -121,7 +125,7 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
   };
 
   function dispatch(event: OutboxEvent) {
-    const [next, effects] = transition(outbox, event);
+    const [next, effects] = transition(outbox, event, maxAttempts);
     outbox = next;
     for (const effect of effects) {
       if (effect.type === 'send') deliver(effect.item);

@@ -6,7 +6,7 @@ import '../../styles.css';
 import { Chat } from '../Chat';
 import { TypingIndicator } from '../TypingIndicator';
 import type { ChatComposerProps } from '../ChatComposer';
-import type { ChatTableSource } from '../chatTable';
+import { chatTable, type ChatTableSource } from '../chatTable';
 import { createChatTable } from '../createChatTable';
 import { useChat, type UseChatResult } from '../useChat';
 import { closeClients, Side, signedIn, uuid, tableOf } from './helpers';
@@ -425,5 +425,51 @@ describe('Chat with a table', () => {
       .toEqual([{ body: 'kept across a reload', state: 'sent' }]);
     const stored = await createChatTable(ann.client).page(room);
     expect(stored.map((m) => m.body)).toEqual(['kept across a reload']);
+  });
+
+  it('fails what cannot reach the server after maxAttempts, with Retry and Delete, and Retry sends it once back', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    expect(() => chatTable(ann.client, { maxAttempts: 0 })).toThrow(
+      'chatTable: maxAttempts must be a whole number ≥ 1, got 0',
+    );
+    render(
+      <Side client={ann.client}>
+        <Chat
+          room={room}
+          user={ann.user}
+          table={chatTable(ann.client, { maxAttempts: 2 })}
+          data-testid="a"
+        />
+      </Side>,
+    );
+    await expect
+      .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
+      .not.toBeNull();
+    await commands.realtimeStop();
+    try {
+      await write('a', 'given up 1');
+      await write('a', 'given up 2');
+      // Two sends one second apart, then the message and the one queued behind it fail.
+      await expect
+        .poll(() => rows('a'), { timeout: 15_000 })
+        .toEqual([
+          { body: 'given up 1', state: 'failed' },
+          { body: 'given up 2', state: 'failed' },
+        ]);
+      const retries = page.getByTestId('a').getByRole('button', { name: 'Not sent · Retry' });
+      await expect.poll(() => retries.elements().length).toBe(2);
+      await page.getByTestId('a').getByRole('button', { name: 'Delete' }).nth(1).click();
+      await expect.poll(() => bodies('a')).toEqual(['given up 1']);
+    } finally {
+      await commands.realtimeStart();
+    }
+    await page.getByTestId('a').getByRole('button', { name: 'Not sent · Retry' }).click();
+    await expect
+      .poll(() => rows('a'), { timeout: 20_000 })
+      .toEqual([{ body: 'given up 1', state: 'sent' }]);
+    const stored = await createChatTable(ann.client).page(room);
+    expect(stored.map((m) => m.body)).toEqual(['given up 1']);
+    expect(sessionStorage.length).toBe(0);
   });
 });
