@@ -87,6 +87,7 @@ export const chatLabels: ChatLabels = {
   replyingTo: (name) => `Replying to ${name}`,
   edit: 'Edit',
   editing: 'Editing message',
+  editRefused: 'Edit not saved',
   remove: 'Delete',
   cancel: 'Cancel',
   react: (emoji) => `React with ${emoji}`,
@@ -157,6 +158,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const [target, setTarget] = useState<{ type: 'reply' | 'edit'; entry: ChatEntry } | null>(null);
   const [jumpTo, setJumpTo] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  // The last edit the database refused: its row says so and keeps the text to edit again.
+  const [refused, setRefused] = useState<{ id: string; body: string } | null>(null);
   const pinning = useRef(0);
   const actions = useMemo<ChatRowActions | undefined>(
     () =>
@@ -168,6 +171,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
           inputRef.current?.focus();
         },
         edit: (entry) => {
+          setRefused(null);
           setTarget({ type: 'edit', entry });
           setDraft(entry.body);
           inputRef.current?.focus();
@@ -295,7 +299,9 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     setDraft('');
     setTarget(null);
     notify(true);
-    if (target?.type === 'edit') chat.edit(target.entry.id, body).catch(ignore);
+    const { id } = target?.entry ?? {};
+    if (target?.type === 'edit' && id)
+      chat.edit(id, body).catch(() => setRefused({ id, body }));
     else chat.send(body, { replyTo: target?.entry.id ?? null });
   };
 
@@ -357,6 +363,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 formatTime={formatTime}
                 quoted={entry.replyTo ? byId?.get(entry.replyTo) : undefined}
                 actions={actions}
+                refused={refused?.id === entry.id ? refused.body : undefined}
                 highlighted={entry.id === highlight}
                 divider={entry.id === chat.unreadFrom}
               />

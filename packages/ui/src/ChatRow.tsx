@@ -37,6 +37,8 @@ export interface ChatLabels {
   /** The edit button, and the composer's note while editing. */
   edit: string;
   editing: string;
+  /** Announced on a message whose edit the database refused; its Edit button brings the text back. */
+  editRefused: string;
   /** The delete button. */
   remove: string;
   /** Leaves replying or editing. */
@@ -79,6 +81,8 @@ export interface ChatRowContext {
   quoted?: ChatEntry | undefined;
   /** Edit, delete, react, reply and jump: present in table-backed chats. */
   actions?: ChatRowActions | undefined;
+  /** The text of this user's edit of it that the database refused, kept to edit again. */
+  refused?: string | undefined;
 }
 
 /** Props of one memoized chat row. */
@@ -95,7 +99,7 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const { first, labels, retry, formatTime, quoted, actions, self } = context;
+  const { first, labels, retry, formatTime, quoted, actions, self, refused } = context;
   return (
     <>
       {first ? (
@@ -125,6 +129,14 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
       {entry.editedAt && !entry.deletedAt ? (
         <span data-slot="chat-edited" title={formatTime(entry.editedAt)}>
           {labels.edited}
+        </span>
+      ) : null}
+      {refused !== undefined && actions ? (
+        <span role="alert" data-slot="chat-error">
+          {labels.editRefused}{' '}
+          <button type="button" onClick={() => actions.edit({ ...entry, body: refused })}>
+            {labels.edit}
+          </button>
         </span>
       ) : null}
       {entry.status === 'pending' ? <span data-slot="chat-status">{labels.pending}</span> : null}

@@ -79,6 +79,31 @@ describe('Chat features with a table', () => {
     expect(side('b').getByRole('button', { name: 'Delete' }).query()).toBeNull();
   });
 
+  it('says on the row when the database refuses an edit, and gives the refused text back to edit', async () => {
+    await annAndBo();
+    await write('a', 'short and fine');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['short and fine']);
+    await expect
+      .poll(() => rowOf('a', 'short and fine')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    await side('a').getByRole('button', { name: 'Edit' }).click();
+    // 4,001 characters: the database's length check refuses the edit.
+    const input = side('a').getByRole('textbox', { name: 'Message' });
+    (input.element() as HTMLInputElement).maxLength = 5000;
+    const long = `${'y'.repeat(4000)}!`;
+    await write('a', long);
+    const alert = side('a').getByRole('alert');
+    await expect.element(alert, { timeout: 10_000 }).toHaveTextContent('Edit not saved');
+    expect(rowOf('a', 'short and fine')?.contains(alert.element())).toBe(true);
+    expect(bodies('a')).toEqual(['short and fine']);
+    expect(bodies('b')).toEqual(['short and fine']);
+    expect(side('a').getByText('(edited)').query()).toBeNull();
+    await alert.getByRole('button', { name: 'Edit' }).click();
+    await expect.element(input).toHaveValue(long);
+    await expect.element(side('a').getByText('Editing message')).toBeInTheDocument();
+    expect(side('a').getByRole('alert').query()).toBeNull();
+  });
+
   it('shows B “Message deleted” in place of a message A deleted', async () => {
     await annAndBo();
     await write('a', 'a regrettable message');
