@@ -81,6 +81,7 @@ export const chatLabels: ChatLabels = {
   newMessages: (count) => (count === 1 ? '1 new message' : `${count} new messages`),
   typing: formatTyping,
   unread: 'New messages',
+  unavailable: 'Original message unavailable',
   edited: '(edited)',
   deleted: 'Message deleted',
   reply: 'Reply',
@@ -160,6 +161,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const [highlight, setHighlight] = useState<string | null>(null);
   // The last edit the database refused: its row says so and keeps the text to edit again.
   const [refused, setRefused] = useState<{ id: string; body: string } | null>(null);
+  // Quoted messages a jump found gone or deleted.
+  const [gone, setGone] = useState<ReadonlySet<string>>(new Set());
   const pinning = useRef(0);
   const actions = useMemo<ChatRowActions | undefined>(
     () =>
@@ -178,7 +181,11 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
         },
         remove: (id) => void remove(id).catch(ignore),
         react: (id, emoji) => void react(id, emoji).catch(ignore),
-        jump: (id) => void reveal(id).then((found) => found && setJumpTo(id), ignore),
+        jump: (id) =>
+          void reveal(id).then(
+            (found) => (found ? setJumpTo(id) : setGone((ids) => new Set(ids).add(id))),
+            ignore,
+          ),
         nameOf: (id) => listRef.current.findLast((entry) => entry.user.id === id)?.user.name ?? '?',
       },
     [table, user.id, reactions, remove, react, reveal],
@@ -362,6 +369,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 labels={labels}
                 formatTime={formatTime}
                 quoted={entry.replyTo ? byId?.get(entry.replyTo) : undefined}
+                quoteGone={!!entry.replyTo && gone.has(entry.replyTo)}
                 actions={actions}
                 refused={refused?.id === entry.id ? refused.body : undefined}
                 highlighted={entry.id === highlight}

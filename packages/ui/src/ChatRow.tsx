@@ -27,6 +27,8 @@ export interface ChatLabels {
   typing: (names: readonly string[]) => string;
   /** The divider above the first message not read when the chat opened. */
   unread: string;
+  /** A reply's quote when the message it quotes is gone or deleted. */
+  unavailable: string;
   /** Shown beside a message its author changed. */
   edited: string;
   /** Shown instead of a deleted message. */
@@ -79,6 +81,8 @@ export interface ChatRowContext {
   formatTime: (ms: number) => string;
   /** The message it replies to, when loaded. */
   quoted?: ChatEntry | undefined;
+  /** Whether the message it replies to is gone or deleted (found on a jump to it). */
+  quoteGone?: boolean | undefined;
   /** Edit, delete, react, reply and jump: present in table-backed chats. */
   actions?: ChatRowActions | undefined;
   /** The text of this user's edit of it that the database refused, kept to edit again. */
@@ -99,7 +103,7 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const { first, labels, retry, formatTime, quoted, actions, self, refused } = context;
+  const { first, labels, retry, formatTime, quoted, quoteGone, actions, self, refused } = context;
   return (
     <>
       {first ? (
@@ -116,7 +120,11 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           data-slot="chat-quote"
           onClick={() => actions.jump(entry.replyTo as string)}
         >
-          {quoted ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}` : '…'}
+          {quoted
+            ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}`
+            : quoteGone
+              ? labels.unavailable
+              : '…'}
         </button>
       ) : null}
       {entry.deletedAt ? (

@@ -53,7 +53,10 @@ export interface ChatConnection {
   react(id: string, emoji: string): Promise<void>;
   /** Loads the next older page; does nothing while one loads or none is left. */
   loadOlder(): void;
-  /** Loads older pages until `id` is shown (a reply's quote); resolves whether it is. */
+  /**
+   * Loads older pages down to `id` (a reply's quote) and resolves whether it is shown; one that
+   * is gone or deleted resolves `false` without loading any.
+   */
   reveal(id: string): Promise<boolean>;
   /** Moves this user's read pointer to `id`, by default the newest stored message. */
   markRead(id?: string): Promise<void>;

@@ -39,6 +39,8 @@ export interface ChatTable {
     room: string,
     options?: { before?: Pick<StoredChatMessage, 'id' | 'createdAtUs'>; limit?: number },
   ): Promise<StoredChatMessage[]>;
+  /** One message by its id, or `null` when there is none this user may read. */
+  message(id: string): Promise<StoredChatMessage | null>;
   /** The reactions to these messages. */
   reactions(messageIds: readonly string[]): Promise<StoredChatReaction[]>;
   /** Adds this user's reaction; adding it again changes nothing. */
@@ -134,6 +136,11 @@ export function createChatTable(client: SupabaseClient): ChatTable {
       const { data, error } = await query;
       if (error) throw refused(error, `loading ${room}`);
       return data.map(toStoredChatMessage).reverse();
+    },
+    async message(id) {
+      const { data, error } = await messages().select(MESSAGE).eq('id', id).maybeSingle();
+      if (error) throw refused(error, `loading ${id}`);
+      return data ? toStoredChatMessage(data) : null;
     },
     async reactions(messageIds) {
       if (messageIds.length === 0) return [];

@@ -365,8 +365,13 @@ export function createTableSession(
     },
     loadOlder: () => void loadOlder().catch(() => undefined),
     async reveal(id) {
+      if (store.get(id)) return true;
+      // Pages are read only down to the message, and none for one that is gone or deleted.
+      const target = await table.message(id);
+      if (target?.room !== room || target.deletedAt) return false;
       while (!store.get(id)) {
-        if (loaded && !snapshot.getSnapshot().hasOlder) return false;
+        const past = oldest && oldest.createdAtUs < target.createdAtUs;
+        if (past || (loaded && !snapshot.getSnapshot().hasOlder)) return false;
         await loadOlder();
       }
       return true;

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
 import { useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
@@ -200,6 +200,45 @@ describe('Chat features with a table', () => {
     const row = (rowOf('b', 'the original') as HTMLElement).getBoundingClientRect();
     expect(row.top).toBeGreaterThanOrEqual(log.top);
     expect(row.bottom).toBeLessThanOrEqual(log.bottom);
+  });
+
+  it('shows “Original message unavailable” for a reply to a deleted message, loading no page for it', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const table = tableOf(ann.client).client;
+    const original = uuid();
+    await table.send(room, { id: original, body: 'soon deleted' });
+    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
+    await table.send(room, { id: uuid(), body: 'a reply to it', replyTo: original });
+    await table.remove(original);
+    const source = tableOf(bo.client);
+    const pages = vi.spyOn(source.client, 'page');
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={source}
+          pageSize={10}
+          style={{ height: 300 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    await expect.poll(() => rowOf('b', 'a reply to it'), { timeout: 10_000 }).toBeDefined();
+    const quote = () =>
+      rowOf('b', 'a reply to it')?.querySelector<HTMLElement>('[data-slot="chat-quote"]');
+    expect(quote()?.textContent).toBe('…');
+    // Older pages, each read with a cursor; the newest page and a catch-up after the join have none.
+    const olderPages = () => pages.mock.calls.filter(([, options]) => options?.before).length;
+    const read = olderPages();
+    quote()?.click();
+    await expect
+      .poll(() => quote()?.textContent, { timeout: 10_000 })
+      .toBe('Original message unavailable');
+    expect(olderPages()).toBe(read);
+    expect(rowOf('b', 'filler 0')).toBeUndefined();
   });
 
   it('re-renders only the row of a message that gets a reaction or an edit, among 300', async () => {

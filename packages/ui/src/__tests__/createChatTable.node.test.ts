@@ -113,6 +113,17 @@ describe('createChatTable', () => {
     ]);
   });
 
+  it('reads one message by its id, deleted ones included, and null for an id that is not stored', async () => {
+    const room = `room-${randomUUID()}`;
+    const a = await member('Ann');
+    const b = await member('Bo');
+    const sent = await a.chat.send(room, { id: `${room}/one`, body: 'one' });
+    expect(await b.chat.message(sent.id)).toEqual(sent);
+    await a.chat.remove(sent.id);
+    expect((await b.chat.message(sent.id))?.deletedAt).toEqual(expect.any(Number));
+    expect(await b.chat.message(`${room}/none`)).toBeNull();
+  });
+
   it('toggles reactions, idempotently, leaving others’ alone', async () => {
     const room = `room-${randomUUID()}`;
     const a = await member('Ann');
