@@ -82,6 +82,7 @@ export const chatLabels: ChatLabels = {
   typing: formatTyping,
   unread: 'New messages',
   unavailable: 'Original message unavailable',
+  seenBy: (names) => `Seen by ${names.length}`,
   edited: '(edited)',
   deleted: 'Message deleted',
   reply: 'Reply',
@@ -369,6 +370,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 labels={labels}
                 formatTime={formatTime}
                 quoted={entry.replyTo ? byId?.get(entry.replyTo) : undefined}
+                seenBy={chat.seenBy?.id === entry.id ? chat.seenBy.names : undefined}
                 quoteGone={!!entry.replyTo && gone.has(entry.replyTo)}
                 actions={actions}
                 refused={refused?.id === entry.id ? refused.body : undefined}

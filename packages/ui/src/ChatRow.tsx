@@ -27,6 +27,8 @@ export interface ChatLabels {
   typing: (names: readonly string[]) => string;
   /** The divider above the first message not read when the chat opened. */
   unread: string;
+  /** Under the newest own message others have read; their names are its title. */
+  seenBy: (names: readonly string[]) => string;
   /** A reply's quote when the message it quotes is gone or deleted. */
   unavailable: string;
   /** Shown beside a message its author changed. */
@@ -87,6 +89,8 @@ export interface ChatRowContext {
   actions?: ChatRowActions | undefined;
   /** The text of this user's edit of it that the database refused, kept to edit again. */
   refused?: string | undefined;
+  /** Who has read it, when it is this user's newest message others have read. */
+  seenBy?: readonly string[] | undefined;
 }
 
 /** Props of one memoized chat row. */
@@ -103,7 +107,8 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const { first, labels, retry, formatTime, quoted, quoteGone, actions, self, refused } = context;
+  const { first, labels, retry, formatTime, quoted, quoteGone, actions, self, refused, seenBy } =
+    context;
   return (
     <>
       {first ? (
@@ -157,6 +162,11 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
         <button type="button" data-slot="chat-discard" onClick={() => actions.remove(entry.id)}>
           {labels.remove}
         </button>
+      ) : null}
+      {seenBy ? (
+        <span data-slot="chat-seen" title={seenBy.join(', ')}>
+          {labels.seenBy(seenBy)}
+        </span>
       ) : null}
       {actions ? <ChatRowTools entry={entry} context={context} actions={actions} /> : null}
     </>

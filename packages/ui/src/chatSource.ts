@@ -13,6 +13,11 @@ export interface ChatSnapshot {
    * messages" divider goes), or `null`; table-backed chats only, fixed once the first page shows.
    */
   unreadFrom: string | null;
+  /**
+   * The newest of this user's messages that others have read (table-backed chats, from their read
+   * pointers) and those readers' names, or `null`; the same object until either changes.
+   */
+  seenBy: { id: string; names: readonly string[] } | null;
 }
 
 /** Where a chat's outbox is kept across a reload (`sessionStorage`: the same tab only). */

@@ -4,7 +4,7 @@ import { announceRoomRead } from './chatReads';
 import { groupReactions, NO_REACTIONS, withReaction } from './chatReactions';
 import type { ChatConnection, ChatConnectOptions } from './chatSource';
 import type { ChatEntry, ChatReaction } from './chatTypes';
-import { ChatTableError, type ChatTable } from './createChatTable';
+import { ChatTableError, type ChatReadPointer, type ChatTable } from './createChatTable';
 import { createChatSnapshot } from './createChatSnapshot';
 import { createMessageStore, LOCAL } from './createMessageStore';
 
@@ -79,6 +79,8 @@ export function createTableSession(
   let pointer: { id: string; atUs: number } | null | undefined;
   let divided = false;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  let others: readonly ChatReadPointer[] = [];
+  let readsAsked = 0;
 
   const accept = (
     rows: readonly StoredChatMessage[],
@@ -152,6 +154,45 @@ export function createTableSession(
     store.add([{ ...item, user: user(), status, reactions: NO_REACTIONS }], rank);
     if (status === 'failed') failed.set(item.id, item);
     else dispatch({ type: 'enqueue', item });
+  };
+
+  // "Seen by": the newest own stored message at or before some other member's pointer. The scan
+  // passes only what is newer than the furthest pointer, then stops at the first own message.
+  const seeSeen = () => {
+    const current = snapshot.getSnapshot();
+    const furthest = Math.max(...others.map((read) => read.atUs));
+    let seenBy: typeof current.seenBy = null;
+    for (let i = current.messages.length - 1; i >= 0 && others.length; i--) {
+      const entry = current.messages[i] as ChatEntry;
+      const us = ranks.get(entry.id);
+      if (entry.user.id !== userId || us === undefined || us > furthest || entry.deletedAt)
+        continue;
+      const names = others
+        .filter((read) => read.atUs > us || (read.atUs === us && read.id >= entry.id))
+        .map((read) => read.name)
+        .sort();
+      if (!names.length) continue;
+      const known = current.seenBy;
+      seenBy =
+        known?.id === entry.id && known.names.join('\n') === names.join('\n')
+          ? known
+          : { id: entry.id, names };
+      break;
+    }
+    snapshot.publish(undefined, undefined, seenBy);
+  };
+  store.subscribe(seeSeen);
+  const readAgain = () => {
+    const ask = ++readsAsked;
+    table.reads(room).then(
+      (reads) => {
+        if (ask !== readsAsked) return;
+        others = reads.filter((read) => read.userId !== userId);
+        seeSeen();
+      },
+      // The last pointers stay until the next change.
+      () => undefined,
+    );
   };
 
   // Reactions heard while a page loads, per load: its reactions were read at some point during
@@ -276,12 +317,18 @@ export function createTableSession(
         live.onBroadcast(event, (message) => apply(message.payload)),
       );
       offs.push(
+        live.onBroadcast('READ', (message) => {
+          const payload = message.payload as { room?: unknown } | null;
+          if (payload?.room === room) readAgain();
+        }),
         registry.onReturn((returned) => {
           if (returned !== `private:${topic}`) return;
           (loaded ? fillGap() : loadOlder()).catch(() => undefined);
+          readAgain();
           wake();
         }),
       );
+      readAgain();
       globalThis.addEventListener?.('online', wake);
       if (!restored) {
         restored = true;

@@ -3,7 +3,7 @@
 export { chatTable } from './chatTable';
 export type { ChatTableOptions, ChatTableSource } from './chatTable';
 export { createChatTable, ChatTableError } from './createChatTable';
-export type { ChatTable } from './createChatTable';
+export type { ChatReadPointer, ChatTable } from './createChatTable';
 export type { StoredChatMessage, StoredChatReaction } from './chatRows';
 export { useUnreadCount } from './useUnreadCount';
 export type { UnreadCountOptions } from './useUnreadCount';

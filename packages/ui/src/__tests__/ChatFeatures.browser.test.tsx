@@ -430,6 +430,53 @@ describe('Chat read state', () => {
   });
 });
 
+describe('Chat seen by', () => {
+  it('shows Ann “Seen by N” under her newest message others read, with their names, as Bo and Cy read', async () => {
+    const room = `seen-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const cy = await signedIn('Cy');
+    render(
+      <>
+        <App room={room} who={ann} side="a" open />
+        <App room={room} who={bo} side="b" />
+        <App room={room} who={cy} side="c" />
+      </>,
+    );
+    const seen = () =>
+      [...side('a').element().querySelectorAll<HTMLElement>('[data-slot="chat-seen"]')].map(
+        (el) => ({
+          under: el.closest('[data-slot="chat-message"]')?.querySelector('[data-slot="chat-body"]')
+            ?.textContent,
+          text: el.textContent,
+          names: el.title,
+        }),
+      );
+    await write('a', 'first');
+    await expect.poll(() => rowOf('a', 'first')?.dataset.state, { timeout: 10_000 }).toBe('sent');
+    // Nobody else has read it yet.
+    expect(seen()).toEqual([]);
+
+    // Bo opens the room: he reads it.
+    await page.getByRole('button', { name: 'Open b' }).click();
+    await expect
+      .poll(seen, { timeout: 10_000 })
+      .toEqual([{ under: 'first', text: 'Seen by 1', names: 'Bo' }]);
+
+    // A newer message only Bo reads moves the mark to it; Cy then reads everything.
+    await write('a', 'second');
+    await expect
+      .poll(seen, { timeout: 10_000 })
+      .toEqual([{ under: 'second', text: 'Seen by 1', names: 'Bo' }]);
+    await page.getByRole('button', { name: 'Open c' }).click();
+    await expect
+      .poll(seen, { timeout: 10_000 })
+      .toEqual([{ under: 'second', text: 'Seen by 2', names: 'Bo, Cy' }]);
+    // Bo sees no mark under Ann's messages: they are not his.
+    expect(side('b').element().querySelector('[data-slot="chat-seen"]')).toBeNull();
+  });
+});
+
 describe('useUnreadCount', () => {
   it('follows two users who read at different times', async () => {
     const room = `unread-${uuid()}`;
