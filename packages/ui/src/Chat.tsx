@@ -1,4 +1,5 @@
 'use client';
+import { usePresence } from '@roomkit/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
@@ -75,6 +76,7 @@ export const chatLabels: ChatLabels = {
   input: 'Message',
   placeholder: 'Write a message…',
   send: 'Send',
+  mentions: 'People',
   retry: 'Retry',
   pending: 'Sending…',
   failed: 'Not sent',
@@ -191,6 +193,21 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       },
     [table, user.id, reactions, remove, react, reveal],
   );
+  const presenceState = useMemo(() => ({ name: user.name }), [user.name]);
+  const { others } = usePresence<{ name?: unknown }>(table ? table.liveTopic(room) : room, {
+    key: user.id,
+    state: presenceState,
+    private: !!table,
+  });
+  // Who `@` suggests: the people here, then the authors shown, newest first.
+  const mentionable = useMemo(() => {
+    const names = new Set<string>();
+    for (const other of others)
+      if (typeof other.state.name === 'string') names.add(other.state.name);
+    for (let i = list.length - 1; i >= 0; i--) names.add((list[i] as ChatEntry).user.name);
+    names.delete(user.name);
+    return [...names];
+  }, [others, list, user.name]);
   const byId = useMemo(
     () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
     [actions, list],
@@ -308,8 +325,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     setTarget(null);
     notify(true);
     const { id } = target?.entry ?? {};
-    if (target?.type === 'edit' && id)
-      chat.edit(id, body).catch(() => setRefused({ id, body }));
+    if (target?.type === 'edit' && id) chat.edit(id, body).catch(() => setRefused({ id, body }));
     else chat.send(body, { replyTo: target?.entry.id ?? null });
   };
 
@@ -406,6 +422,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
         cancel={cancel}
         labels={labels}
         inputRef={inputRef}
+        mentionable={mentionable}
       />
     </div>
   );

@@ -15,6 +15,8 @@ export interface ChatLabels {
   placeholder: string;
   /** The send button. */
   send: string;
+  /** The name of the list of people `@` suggests. */
+  mentions: string;
   /** The retry button of a failed message. */
   retry: string;
   /** Shown beside a message being sent. */

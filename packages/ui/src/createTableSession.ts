@@ -1,5 +1,11 @@
 import { parseChatChange, type ChatChange, type StoredChatMessage } from './chatRows';
-import { IDLE_OUTBOX, MAX_ATTEMPTS, transition, type OutboxEvent, type OutboxItem } from './chatOutbox';
+import {
+  IDLE_OUTBOX,
+  MAX_ATTEMPTS,
+  transition,
+  type OutboxEvent,
+  type OutboxItem,
+} from './chatOutbox';
 import { announceRoomRead } from './chatReads';
 import { groupReactions, NO_REACTIONS, withReaction } from './chatReactions';
 import type { ChatConnection, ChatConnectOptions } from './chatSource';

@@ -25,7 +25,7 @@ const bodies = (id: string) =>
   [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
 
 async function write(id: string, text: string) {
-  await userEvent.fill(side(id).getByRole('textbox', { name: 'Message' }), text);
+  await userEvent.fill(side(id).getByRole('combobox', { name: 'Message' }), text);
   await userEvent.keyboard('{Enter}');
 }
 
@@ -69,7 +69,7 @@ describe('Chat features with a table', () => {
     await expect.poll(() => rowOf('a', 'helo')?.dataset.state, { timeout: 10_000 }).toBe('sent');
     await side('a').getByRole('button', { name: 'Edit' }).click();
     await expect.element(side('a').getByText('Editing message')).toBeInTheDocument();
-    await expect.element(side('a').getByRole('textbox', { name: 'Message' })).toHaveValue('helo');
+    await expect.element(side('a').getByRole('combobox', { name: 'Message' })).toHaveValue('helo');
     await write('a', 'hello');
     await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
     await expect.element(side('b').getByText('(edited)')).toBeInTheDocument();
@@ -88,7 +88,7 @@ describe('Chat features with a table', () => {
       .toBe('sent');
     await side('a').getByRole('button', { name: 'Edit' }).click();
     // 4,001 characters: the database's length check refuses the edit.
-    const input = side('a').getByRole('textbox', { name: 'Message' });
+    const input = side('a').getByRole('combobox', { name: 'Message' });
     (input.element() as HTMLInputElement).maxLength = 5000;
     const long = `${'y'.repeat(4000)}!`;
     await write('a', long);
@@ -380,6 +380,68 @@ describe('Chat features with a table', () => {
   });
 });
 
+describe('Chat mention suggestions', () => {
+  it('suggests the people here and the authors shown after @, from the keyboard, and passes axe', async () => {
+    const { room, ann } = await annAndBo();
+    // Cy wrote earlier and is not here: known as an author only.
+    const cy = await signedIn('Cy');
+    await tableOf(cy.client).client.send(room, { id: uuid(), body: 'Cy was here' });
+    const input = side('a').getByRole('combobox', { name: 'Message' });
+    const options = () =>
+      side('a')
+        .getByRole('option')
+        .all()
+        .map((option) => [
+          option.element().textContent,
+          option.element().getAttribute('aria-selected'),
+        ]);
+    await expect.poll(() => bodies('a'), { timeout: 10_000 }).toEqual(['Cy was here']);
+    await expect.element(input).toHaveAttribute('aria-expanded', 'false');
+
+    // Bo is here (presence), Cy wrote: both are offered, and never Ann herself.
+    await userEvent.fill(input.element(), 'thanks @');
+    await expect.poll(options, { timeout: 10_000 }).toEqual([
+      ['Bo', 'true'],
+      ['Cy', 'false'],
+    ]);
+    await expect.element(input).toHaveAttribute('aria-expanded', 'true');
+    const listbox = side('a').getByRole('listbox', { name: 'People' });
+    expect(input.element().getAttribute('aria-controls')).toBe(listbox.element().id);
+    expect(await axeViolations(side('a').element())).toEqual([]);
+    await userEvent.keyboard('{ArrowDown}');
+    expect(options()).toEqual([
+      ['Bo', 'false'],
+      ['Cy', 'true'],
+    ]);
+    const selected = side('a').getByRole('option', { name: 'Cy' }).element().id;
+    expect(input.element().getAttribute('aria-activedescendant')).toBe(selected);
+    await userEvent.keyboard('{Enter}');
+    await expect.element(input).toHaveValue('thanks @Cy ');
+    await expect.element(input).toHaveAttribute('aria-expanded', 'false');
+    expect(side('a').getByRole('option').all()).toEqual([]);
+
+    // Tab inserts too; Escape closes the list and keeps the text.
+    await userEvent.keyboard('and @b');
+    await expect.poll(options).toEqual([['Bo', 'true']]);
+    await userEvent.keyboard('{Escape}');
+    await expect.element(input).toHaveAttribute('aria-expanded', 'false');
+    await expect.element(input).toHaveValue('thanks @Cy and @b');
+    // The list opens again once the text changes.
+    await userEvent.keyboard('o{Backspace}');
+    await expect.poll(options).toEqual([['Bo', 'true']]);
+    await userEvent.keyboard('{Tab}');
+    await expect.element(input).toHaveValue('thanks @Cy and @Bo ');
+    await expect.element(input).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .poll(() => bodies('b'), { timeout: 10_000 })
+      .toEqual(['Cy was here', 'thanks @Cy and @Bo']);
+    const own = rowOf('b', 'thanks @Cy and @Bo')?.querySelector('[data-self]');
+    expect(own?.textContent).toBe('@Bo');
+    expect(ann.user.name).toBe('Ann');
+  });
+});
+
 function Badge(props: { room: string; table: ChatTableSource; testId: string }) {
   const unread = useUnreadCount(props);
   return <output data-testid={props.testId}>{unread ?? '…'}</output>;
@@ -389,7 +451,7 @@ function Badge(props: { room: string; table: ChatTableSource; testId: string }) 
 function App(props: {
   room: string;
   who: { client: SupabaseClient; user: { id: string; name: string } };
-  side: 'a' | 'b';
+  side: 'a' | 'b' | 'c';
   open?: boolean;
 }) {
   const [open, setOpen] = useState(props.open ?? false);

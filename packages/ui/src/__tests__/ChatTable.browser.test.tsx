@@ -31,7 +31,7 @@ const authors = (side: string) =>
   );
 
 async function write(side: string, text: string) {
-  await userEvent.fill(page.getByTestId(side).getByRole('textbox', { name: 'Message' }), text);
+  await userEvent.fill(page.getByTestId(side).getByRole('combobox', { name: 'Message' }), text);
   await userEvent.keyboard('{Enter}');
 }
 
@@ -115,7 +115,7 @@ describe('Chat with a table', () => {
       .poll(
         async () => {
           await userEvent.type(
-            page.getByTestId('a').getByRole('textbox', { name: 'Message' }),
+            page.getByTestId('a').getByRole('combobox', { name: 'Message' }),
             'x',
           );
           return page.getByTestId('b').element().querySelector('[data-slot="chat-typing"]')
@@ -206,7 +206,7 @@ describe('Chat with a table', () => {
       </Side>,
     );
     // 4,001 characters: the database's length check refuses the row.
-    const input = page.getByTestId('a').getByRole('textbox', { name: 'Message' });
+    const input = page.getByTestId('a').getByRole('combobox', { name: 'Message' });
     (input.element() as HTMLInputElement).maxLength = 5000;
     await write('a', 'x'.repeat(4001));
     await expect.poll(() => rows('a')[0]?.state, { timeout: 10_000 }).toBe('failed');
@@ -245,7 +245,7 @@ describe('Chat with a table', () => {
         </div>
       </Side>,
     );
-    await userEvent.fill(page.getByRole('textbox', { name: 'הודעה' }), 'שלום');
+    await userEvent.fill(page.getByRole('combobox', { name: 'הודעה' }), 'שלום');
     await userEvent.keyboard('{Enter}');
     await expect
       .poll(() => rows('a'), { timeout: 10_000 })
