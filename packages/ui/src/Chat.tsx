@@ -199,15 +199,18 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     state: presenceState,
     private: !!table,
   });
-  // Who `@` suggests: the people here, then the authors shown, newest first.
+  // Who `@` suggests: the people here, then the authors shown, newest first; read only while
+  // the draft has an `@`, so a 10,000-message log is not walked on every change.
+  const suggesting = draft.includes('@');
   const mentionable = useMemo(() => {
     const names = new Set<string>();
+    if (!suggesting) return [];
     for (const other of others)
       if (typeof other.state.name === 'string') names.add(other.state.name);
     for (let i = list.length - 1; i >= 0; i--) names.add((list[i] as ChatEntry).user.name);
     names.delete(user.name);
     return [...names];
-  }, [others, list, user.name]);
+  }, [suggesting, others, list, user.name]);
   const byId = useMemo(
     () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
     [actions, list],
