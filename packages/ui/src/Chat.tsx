@@ -172,6 +172,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       table && {
         userId: user.id,
         emoji: reactions,
+        tools: table.rowTools,
         reply: (entry) => {
           setTarget({ type: 'reply', entry });
           inputRef.current?.focus();

@@ -1,7 +1,6 @@
 'use client';
-import { memo, type ReactNode } from 'react';
+import { memo, type ComponentType, type ReactNode } from 'react';
 import type { ChatEntry } from './chatTypes';
-import { ChatRowTools } from './ChatRowTools';
 import { linkify } from './MessageText';
 import { userColor } from './userColor';
 
@@ -69,6 +68,18 @@ export interface ChatRowActions {
   userId: string;
   /** The quick reactions offered on each message. */
   emoji: readonly string[];
+  /**
+   * A stored message's reaction pills and its reply, edit, delete and quick-reaction buttons: the
+   * table source's `rowTools`, kept in `@roomkit/ui/table` with the rest of the table chat.
+   */
+  tools?: ComponentType<ChatRowToolsProps> | undefined;
+}
+
+/** What a row's tools (`ChatRowActions.tools`) receive. */
+export interface ChatRowToolsProps {
+  entry: ChatEntry;
+  context: ChatRowContext;
+  actions: ChatRowActions;
 }
 
 /** What a custom `renderMessage` receives besides the message. */
@@ -170,7 +181,7 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.seenBy(seenBy)}
         </span>
       ) : null}
-      {actions ? <ChatRowTools entry={entry} context={context} actions={actions} /> : null}
+      {actions?.tools ? <actions.tools entry={entry} context={context} actions={actions} /> : null}
     </>
   );
 }

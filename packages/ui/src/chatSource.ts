@@ -1,4 +1,6 @@
 import type { ChannelRegistry } from '@roomkit/react';
+import type { ComponentType } from 'react';
+import type { ChatRowToolsProps } from './ChatRow';
 import type { ChatEntry, ChatMessage, ChatPersistence } from './chatTypes';
 import type { RoomUser } from './types';
 
@@ -83,4 +85,6 @@ export interface ChatSource {
   liveTopic(room: string): string;
   /** Starts one user's chat in one room. */
   connect(options: ChatConnectOptions): ChatConnection;
+  /** What `<Chat>` shows on each stored message: reactions, reply, edit, delete. @default none */
+  rowTools?: ComponentType<ChatRowToolsProps>;
 }

@@ -1,5 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ChatSource } from './chatSource';
+import { ChatRowTools } from './ChatRowTools';
 import { createChatTable, type ChatTable } from './createChatTable';
 import { createTableSession } from './createTableSession';
 
@@ -43,5 +44,6 @@ export function chatTable(
     topic: (room) => `chat:${room}`,
     liveTopic: (room) => `chat-live:${room}`,
     connect: (connect) => createTableSession(client, connect, options),
+    rowTools: ChatRowTools,
   };
 }

@@ -83,6 +83,7 @@ export function createTableSession(
   let lastRead: string | undefined;
   // This user's read pointer when the chat opened: undefined until read, null when none.
   let pointer: { id: string; atUs: number } | null | undefined;
+  let pointerRead: Promise<void> | undefined;
   let divided = false;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   let others: readonly ChatReadPointer[] = [];
@@ -357,12 +358,14 @@ export function createTableSession(
                 .catch(() => undefined);
             }, 50);
       if (pointer === undefined)
-        table.readPointer(room, userId).then(
+        pointerRead ??= table.readPointer(room, userId).then(
           (read) => {
             pointer = read;
             divide();
           },
-          () => undefined,
+          () => {
+            pointerRead = undefined;
+          },
         );
       return () => {
         running = false;
@@ -435,6 +438,8 @@ export function createTableSession(
       if (!target || target === lastRead) return;
       lastRead = target;
       try {
+        // The divider needs the pointer as it was when the chat opened, not as this moves it.
+        await pointerRead;
         await table.markRead(room, target);
       } catch (error) {
         lastRead = undefined;

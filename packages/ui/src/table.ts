@@ -6,4 +6,5 @@ export { createChatTable, ChatTableError } from './createChatTable';
 export type { ChatReadPointer, ChatTable } from './createChatTable';
 export type { StoredChatMessage, StoredChatReaction } from './chatRows';
 export { useUnreadCount } from './useUnreadCount';
+export { ChatRowTools } from './ChatRowTools';
 export type { UnreadCountOptions } from './useUnreadCount';
