@@ -433,16 +433,13 @@ describe('Chat with a table', () => {
     expect(() => chatTable(ann.client, { maxAttempts: 0 })).toThrow(
       'chatTable: maxAttempts must be a whole number ≥ 1, got 0',
     );
-    render(
+    const table = chatTable(ann.client, { maxAttempts: 2 });
+    const app = () => (
       <Side client={ann.client}>
-        <Chat
-          room={room}
-          user={ann.user}
-          table={chatTable(ann.client, { maxAttempts: 2 })}
-          data-testid="a"
-        />
-      </Side>,
+        <Chat room={room} user={ann.user} table={table} data-testid="a" />
+      </Side>
     );
+    const first = render(app());
     await expect
       .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
       .not.toBeNull();
@@ -453,6 +450,15 @@ describe('Chat with a table', () => {
       // Two sends one second apart, then the message and the one queued behind it fail.
       await expect
         .poll(() => rows('a'), { timeout: 15_000 })
+        .toEqual([
+          { body: 'given up 1', state: 'failed' },
+          { body: 'given up 2', state: 'failed' },
+        ]);
+      // They stay failed across a reload of the chat.
+      first.unmount();
+      render(app());
+      await expect
+        .poll(() => rows('a'))
         .toEqual([
           { body: 'given up 1', state: 'failed' },
           { body: 'given up 2', state: 'failed' },
