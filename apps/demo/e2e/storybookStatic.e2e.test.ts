@@ -89,10 +89,14 @@ afterAll(async () => {
 });
 
 describe('pnpm build-storybook', () => {
-  it('opens from disk: the Introduction, then a live chat between two users on the server it was built for', async () => {
+  it('opens from disk: the Introduction, then a live chat between two users on the server it was built for', async ({
+    onTestFailed,
+  }) => {
     // A double-click on index.html: Chromium with its default file:// rules (origin `null`).
     const page = await browser.newPage();
     const errors: string[] = [];
+    // A page that never draws says why only in its console.
+    onTestFailed(() => console.error(`Console errors of the page:\n${errors.join('\n')}`));
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
     });
