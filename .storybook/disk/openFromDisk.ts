@@ -1,10 +1,10 @@
 /**
  * Makes `storybook build`'s output open from disk: a double-click on `storybook-static/index.html`
  * in Chromium, no server. Storybook writes ES modules, which Chromium refuses to load from
- * `file://` (the page's origin is `null`), and its preview fetches `./index.json`, which Chromium
+ * `file://` (the page's origin is `null`), and both its pages fetch `./index.json`, which Chromium
  * refuses too. This rebundles the module scripts of `index.html` (the manager) and `iframe.html`
  * (the preview) into one classic script each with esbuild, whose lazy `import()`s become
- * in-bundle initializers, and answers the preview's fetch of `index.json` from the bundle. The
+ * in-bundle initializers, and answers both pages' fetch of `index.json` from the bundle. The
  * result still works from any static server (`pnpm serve-storybook`).
  *
  * Run by `pnpm build-storybook` (disk/build.ts) after `storybook build`.
@@ -87,8 +87,9 @@ function answerIndexFetch(outDir: string): Plugin {
 }
 
 /**
- * Bundles `specifiers` (relative to `outDir`) into one classic script at `outDir/<folder>/<name>-<hash>.js`,
- * deletes the module files it absorbed, and returns the bundle's path relative to `outDir`.
+ * Bundles `specifiers` (relative to `outDir`) into one classic script at
+ * `outDir/<folder>/<name>-<hash>.js`; returns its path relative to `outDir` and the module files
+ * it absorbed.
  */
 async function bundleClassic(
   outDir: string,
@@ -96,7 +97,7 @@ async function bundleClassic(
   folder: string,
   name: string,
   plugins: Plugin[],
-): Promise<string> {
+): Promise<{ bundle: string; absorbed: string[] }> {
   const entryFile = `${name}-entry.js`;
   const result = await build({
     absWorkingDir: outDir,
@@ -127,8 +128,7 @@ async function bundleClassic(
     .filter((input) => input !== entryFile && !input.includes(':'))
     .map((input) => resolve(outDir, input))
     .filter((input) => input.endsWith('.js') && !relative(outDir, input).startsWith('..'));
-  await Promise.all(absorbed.map((input) => rm(input)));
-  return relative(outDir, resolve(outDir, bundle));
+  return { bundle: relative(outDir, resolve(outDir, bundle)), absorbed };
 }
 
 /** Removes the folders under `dir` that the absorbed modules left empty. */
@@ -143,24 +143,28 @@ async function removeEmptyFolders(dir: string): Promise<boolean> {
   return empty;
 }
 
-/** Rewrites one page of the build: its module scripts become one deferred classic script. */
+/**
+ * Rewrites one page of the build: its module scripts become one deferred classic script, which
+ * first runs the modules of `first`. Returns the module files the bundle absorbed.
+ */
 async function rewritePage(
   outDir: string,
   page: string,
   folder: string,
   name: string,
-  first: { specifiers: string[]; plugins: Plugin[] } = { specifiers: [], plugins: [] },
-) {
+  first: { specifiers: string[]; plugins: Plugin[] },
+): Promise<string[]> {
   const file = join(outDir, page);
   const { specifiers, html } = takeModuleScripts(await readFile(file, 'utf8'), page);
   const entry = [...first.specifiers, ...specifiers];
-  const bundle = await bundleClassic(outDir, entry, folder, name, first.plugins);
+  const { bundle, absorbed } = await bundleClassic(outDir, entry, folder, name, first.plugins);
   const script = `<script defer src="./${bundle.split('\\').join('/')}"></script>\n`;
   // A stylesheet marked `crossorigin` is a CORS request, which `file://` cannot answer.
   const rewritten = html
     .replace(MARKER, script)
     .replace(/(<link\b[^>]*?)\s+crossorigin(?:="[^"]*")?/g, '$1');
   await writeFile(file, rewritten);
+  return absorbed;
 }
 
 /** Makes the Storybook build in `outDir` open from disk (see the file's comment). */
@@ -172,8 +176,11 @@ export async function openFromDisk(outDir: string): Promise<void> {
   // Both pages fetch the index; the preview reads `fetch` once while it loads, so the answer is
   // in place before anything else runs.
   const first = { specifiers: [INDEX_ANSWER], plugins: [answerIndexFetch(root)] };
-  await rewritePage(root, 'index.html', 'sb-manager', 'manager', first);
-  await rewritePage(root, 'iframe.html', 'assets', 'preview', first);
+  const absorbed = [
+    ...(await rewritePage(root, 'index.html', 'sb-manager', 'manager', first)),
+    ...(await rewritePage(root, 'iframe.html', 'assets', 'preview', first)),
+  ];
+  await Promise.all([...new Set(absorbed)].map((file) => rm(file)));
   for (const entry of await readdir(root, { withFileTypes: true })) {
     if (entry.isDirectory()) await removeEmptyFolders(join(root, entry.name));
   }
