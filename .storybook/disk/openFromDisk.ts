@@ -167,7 +167,11 @@ async function rewritePage(
   return absorbed;
 }
 
-/** Makes the Storybook build in `outDir` open from disk (see the file's comment). */
+/**
+ * Makes the Storybook build in `outDir` open from disk (see the file's comment).
+ *
+ * @example await openFromDisk('storybook-static');
+ */
 export async function openFromDisk(outDir: string): Promise<void> {
   const root = resolve(outDir);
   if (!existsSync(join(root, 'index.json'))) {
