@@ -88,17 +88,19 @@ export function useTableMutation<Row extends AnyRow>(
             // (Only an upsert reads `onConflict`; insert and update take no such option.)
             const write =
               kind === 'delete' ? from.delete() : from[kind](row, { onConflict: keys.join() });
-            return (kind === 'update' || kind === 'delete' ? write.match(key) : write)
-              .select()
-              .single()
-              // An insert sent again after no answer is one with its key, which the send that got
-              // no answer may have stored: refused now as a duplicate of that key (23505), it was,
-              // and the stored row is the answer. (Refused on its first send, it is an error.)
-              .then((answer) =>
-                again && kind === 'insert' && answer.error?.code === '23505'
-                  ? from.select().match(key).single()
-                  : answer,
-              );
+            return (
+              (kind === 'update' || kind === 'delete' ? write.match(key) : write)
+                .select()
+                .single()
+                // An insert sent again after no answer is one with its key, which the send that got
+                // no answer may have stored: refused now as a duplicate of that key (23505), it was,
+                // and the stored row is the answer. (Refused on its first send, it is an error.)
+                .then((answer) =>
+                  again && kind === 'insert' && answer.error?.code === '23505'
+                    ? from.select().match(key).single()
+                    : answer,
+                )
+            );
           },
         ) as Promise<Row>,
       // The row as shown until the database answers; the context says how to undo exactly that.
