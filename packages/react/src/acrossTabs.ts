@@ -180,9 +180,12 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
     };
   };
 
+  // While the page is hidden (back/forward cache, frozen) it is in no group.
+  let away = false;
+
   function enter(id: string | null): void {
     user = id;
-    if (group?.user === id) return;
+    if (away || group?.user === id) return;
     group?.close();
     group = open(id);
   }
@@ -207,31 +210,45 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       const listening = auth?.onAuthStateChange((_event, session) =>
         enter(session?.user.id ?? null),
       );
-      // Third-party auth (`accessToken`): the user of the token at mount chooses the group.
-      if (!auth) {
-        void (client.realtime.accessToken?.() ?? Promise.resolve(null))
-          .catch(() => null)
-          .then((token) => enter(tokenUser(token) ?? null));
-      }
+      // Third-party auth (`accessToken`): the token's user chooses the group, asked at mount and
+      // then as often as realtime-js asks it (each heartbeat), in every tab: a follower has no
+      // socket of its own to notice a new user or a sign-out. `setAuth` asks the callback and
+      // keeps its answer on the client, so a leader's first join carries the token: realtime-js
+      // asks only once its socket opens, and a join sent before the answer would stay anon.
+      let attached = true;
+      const follow = (): void =>
+        void Promise.resolve()
+          .then(() => client.realtime.setAuth())
+          .catch(() => {})
+          .then(() => attached && enter(tokenUser(client.realtime.accessTokenValue) ?? null));
+      const following = auth ? undefined : setInterval(follow, client.realtime.heartbeatIntervalMs);
+      if (!auth) follow();
       // A page that goes into the back/forward cache or is frozen leaves the group (its rooms,
       // presence and, if it leads, the socket) and comes back when it is shown again.
-      const away = (): void => leave();
+      const hide = (): void => {
+        away = true;
+        leave();
+      };
       const back = (): void => {
+        away = false;
         if (user !== undefined) enter(user);
       };
-      window.addEventListener('pagehide', away, true);
+      window.addEventListener('pagehide', hide, true);
       window.addEventListener('pageshow', back);
-      document.addEventListener('freeze', away);
+      document.addEventListener('freeze', hide);
       document.addEventListener('resume', back);
       return () => {
-        window.removeEventListener('pagehide', away, true);
+        attached = false;
+        clearInterval(following);
+        window.removeEventListener('pagehide', hide, true);
         window.removeEventListener('pageshow', back);
-        document.removeEventListener('freeze', away);
+        document.removeEventListener('freeze', hide);
         document.removeEventListener('resume', back);
         listening?.data.subscription.unsubscribe();
         leave();
         tabs.registry.dispose();
         user = undefined;
+        away = false;
       };
     },
   };

@@ -353,6 +353,73 @@ describe('acrossTabs', () => {
     await context.close();
   });
 
+  it('shares the connection with third-party auth, under the token’s user, and follows a new token', async () => {
+    // `accessToken` instead of Supabase Auth: the context's tabs read the token from localStorage
+    // (`?auth=token`), where the app's auth SDK keeps it; a tab with its own `?token=` is another
+    // user in the same browser.
+    const context = await browser.newContext();
+    const ann = crypto.randomUUID();
+    const bob = crypto.randomUUID();
+    const cid = crypto.randomUUID();
+    const token = (sub: string) => realtime.server.mintToken({ sub, role: 'authenticated' });
+    const open = async (tab: string, own?: string): Promise<Page> => {
+      const page = await context.newPage();
+      const query = new URLSearchParams({
+        url: realtime.server.url,
+        key: realtime.server.anonKey,
+        tab,
+        auth: 'token',
+        ...(own ? { token: own } : {}),
+      });
+      await page.goto(`${pageUrl}?${query.toString()}`);
+      await page.waitForFunction(() => (window as unknown as { page?: unknown }).page);
+      return page;
+    };
+    const annToken = await token(ann);
+    const first = await open('tab1');
+    await first.evaluate((t) => localStorage.setItem('tabs-token', t), annToken);
+    const pages = [first, await open('tab2'), await open('tab3')];
+    const other = await open('other', await token(bob));
+    await allJoined([...pages, other]);
+    // Ann's three tabs: one socket, carrying her token (the server names its user by it), one
+    // leader, and Ann once in presence with every tab's slice; Bob's tab in the same browser
+    // shares nothing with them.
+    await expect.poll(async () => (await sockets(ann)).length).toBe(1);
+    await expect.poll(() => leaderOf(pages).then((l) => l.length)).toBe(1);
+    expect(await sockets(bob)).toHaveLength(1);
+    expect((await report(other)).leader).toBe('leading');
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).users.find((u) => u.key === ann), {
+          timeout: 15_000,
+        })
+        .toEqual({ key: ann, state: { tab1: true, tab2: true, tab3: true }, connections: 1 });
+    }
+    // The auth SDK switches to another user: every tab of the context follows within a heartbeat
+    // or two, on one socket carrying the new token; Ann's socket goes.
+    await first.evaluate((t) => localStorage.setItem('tabs-token', t), await token(cid));
+    await expect.poll(async () => (await sockets(cid)).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await sockets(ann)).length, { timeout: 15_000 }).toBe(0);
+    await allJoined(pages);
+    await expect.poll(() => leaderOf(pages).then((l) => l.length)).toBe(1);
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).users.find((u) => u.key === cid), {
+          timeout: 15_000,
+        })
+        .toEqual({ key: cid, state: { tab1: true, tab2: true, tab3: true }, connections: 1 });
+    }
+    expect(await sockets(bob)).toHaveLength(1);
+    // Signed out (no token): Cid's socket goes too.
+    await first.evaluate(() => localStorage.removeItem('tabs-token'));
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).session, { timeout: 10_000 }).toBeNull();
+    }
+    await expect.poll(async () => (await sockets(cid)).length, { timeout: 15_000 }).toBe(0);
+    expect(await sockets(bob)).toHaveLength(1);
+    await context.close();
+  }, 90_000);
+
   it('keeps a socket per tab with shareConnection off', async () => {
     const { context, id, pages } = await userWithTabs(2, false);
     expect(await sockets(id)).toHaveLength(2);

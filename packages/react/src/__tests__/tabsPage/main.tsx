@@ -14,15 +14,21 @@ import { acrossTabs } from '../../acrossTabs';
 import { leaveRoom, rejoinRoom } from '../../devtools';
 import { useRealtime } from '../../useRealtime';
 import { useTabLeader } from '../../useTabLeader';
+import { tokenUser } from '../../core/sessionAuth';
 
 // A page of an app that shares its connection across tabs (or not, with `?share=off`): chat over
 // broadcast, presence, and a live query on `notes`, each reported on `window.page` for the test.
 
 const params = new URLSearchParams(location.search);
 const name = params.get('tab') ?? 'tab';
+// With `?auth=token`, third-party auth: the token is the one in `localStorage` (shared by the
+// context's tabs, as an auth SDK's session is), or this tab's own `?token=`.
+const thirdParty = params.get('auth') === 'token';
+const currentToken = (): string | null => params.get('token') ?? localStorage.getItem('tabs-token');
 const supabase = createClient(params.get('url') ?? '', params.get('key') ?? '', {
   auth: { storageKey: 'tabs-test' },
-  realtime: { reconnectAfterMs: () => 200 },
+  realtime: { reconnectAfterMs: () => 200, ...(thirdParty ? { heartbeatIntervalMs: 1000 } : {}) },
+  ...(thirdParty ? { accessToken: async () => currentToken() } : {}),
 });
 
 /** What the test reads from each page. */
@@ -120,6 +126,19 @@ function App() {
     () => new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } }),
   );
   useEffect(() => {
+    if (thirdParty) {
+      // The app's own view of its third-party session: the token's user, checked often.
+      const check = () => {
+        const id = tokenUser(currentToken());
+        page.session = id ?? null;
+        setSession((last) =>
+          last?.user.id === id ? last : id ? ({ user: { id } } as Session) : null,
+        );
+      };
+      check();
+      const timer = setInterval(check, 100);
+      return () => clearInterval(timer);
+    }
     const { data } = supabase.auth.onAuthStateChange((_event, next) => {
       page.session = next?.user.id ?? null;
       setSession(next);
