@@ -315,6 +315,55 @@ describe('acrossTabs', () => {
     });
   }
 
+  it('reads a query tied later in another tab once, and once more when its binding was relayed to no tab', async () => {
+    const context = await browser.newContext();
+    const open = async (tab: string, notes: 'on' | 'off'): Promise<Page> => {
+      const page = await context.newPage();
+      const query = new URLSearchParams({
+        url: realtime.server.url,
+        key: realtime.server.anonKey,
+        tab,
+        notes,
+      });
+      await page.goto(`${pageUrl}?${query.toString()}`);
+      await page.waitForFunction(() => (window as unknown as { page?: unknown }).page);
+      return page;
+    };
+    const showNotes = (page: Page, shown: boolean) =>
+      page.evaluate(
+        (shown) =>
+          (window as unknown as { page: { showNotes(s: boolean): void } }).page.showNotes(shown),
+        shown,
+      );
+    const first = await open('tab1', 'on');
+    await signUp(first);
+    const second = await open('tab2', 'off');
+    const third = await open('tab3', 'off');
+    await allJoined([first]);
+    for (const page of [second, third]) {
+      await expect.poll(async () => (await report(page)).room, { timeout: 20_000 }).toBe('joined');
+    }
+    // tab1's query streams the table through the shared join. tab2 ties the same query later: the
+    // relay to every tab is there already, so its first read (started as it tied) misses nothing
+    // and is its only one.
+    await settledFetches([first]);
+    await showNotes(second, true);
+    expect(await settledFetches([second])).toEqual([1]);
+    // No tab listens to the table any more, but the join still streams it (bindings stay until the
+    // room closes). tab3's tie makes the leader relay it again, a moment after tab3's first read
+    // went out: a change streamed in between reached no tab, so tab3 reads once more.
+    await showNotes(first, false);
+    await showNotes(second, false);
+    await sleep(500);
+    await showNotes(third, true);
+    expect(await settledFetches([third])).toEqual([2]);
+    await db.query(`insert into public.notes (body) values ('tied later')`);
+    await expect
+      .poll(async () => (await report(third)).notes, { timeout: 10_000 })
+      .toContain('tied later');
+    await context.close();
+  }, 60_000);
+
   it('leaves and rejoins the shared room for every tab when a follower’s devtools ask', async () => {
     const { context, pages } = await userWithTabs(2);
     const reports = await Promise.all(pages.map(report));

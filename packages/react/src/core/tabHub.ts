@@ -57,6 +57,9 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
   const relays = new Map<string, { room: RoomChannel; off: () => void }>();
   let last = source.getState();
   let stopped = false;
+  // Rooms whose postgres changes stream now (their first stream or return came, and they are
+  // still joined): a binding newly relayed in one of them is live from now on, not from the join.
+  const streaming = new Set<string>();
 
   const dump = () => ({ ...last, hub });
 
@@ -67,10 +70,14 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
   // once and every tab hands it to its own listeners.
   const syncRelays = (): void => {
     const wanted = new Map<string, [RoomChannel, string, PostgresBinding | null]>();
-    for (const { wants } of tabs.values()) {
+    const askedBy = new Map<string, Set<string>>();
+    for (const [tab, { wants }] of tabs) {
       for (const [tabRoom, id, binding] of wants.listens) {
         const room = roomOf(tabRoom);
-        if (room) wanted.set(`${room.key}\n${id}`, [room, id, binding]);
+        if (!room) continue;
+        const relay = `${room.key}\n${id}`;
+        wanted.set(relay, [room, id, binding]);
+        askedBy.set(relay, (askedBy.get(relay) ?? new Set()).add(tab));
       }
     }
     for (const [relay, { room, off }] of relays) {
@@ -88,6 +95,13 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
             post({ type: 'broadcast', hub, key, message }),
           );
       relays.set(relay, { room, off });
+      // A change the room streamed before this relay reached no tab's listener of it: the tabs
+      // that asked for it read their tied queries again, as after a room's first stream.
+      if (binding && streaming.has(key)) {
+        for (const tab of askedBy.get(relay) ?? []) {
+          post({ type: 'returned', hub, key, first: true, to: tab });
+        }
+      }
     }
   };
 
@@ -179,6 +193,7 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
     if (next.channels !== before.channels) {
       for (const key of new Set([...Object.keys(before.channels), ...Object.keys(next.channels)])) {
         const snapshot = next.channels[key];
+        if (snapshot?.phase !== 'joined') streaming.delete(key);
         if (snapshot !== before.channels[key]) post({ type: 'status', hub, key, snapshot });
         // A room that closed takes its listeners with it; relays are added again if it reopens.
         if (!snapshot) syncRelays();
@@ -191,9 +206,10 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
       }
     }
   });
-  const offReturn = registry.onReturn((key, first) =>
-    post({ type: 'returned', hub, key, first: first === true }),
-  );
+  const offReturn = registry.onReturn((key, first) => {
+    streaming.add(key);
+    post({ type: 'returned', hub, key, first: first === true });
+  });
 
   post({ type: 'leader', ...dump() });
 

@@ -52,6 +52,8 @@ const page = {
   // The devtools' leave and rejoin of `board`, from this tab.
   leave: (): boolean => false,
   rejoin: (): boolean => false,
+  // Mounts or unmounts this tab's live query.
+  showNotes: (_shown: boolean): void => {},
   supabase,
 };
 (window as unknown as { page: typeof page }).page = page;
@@ -67,6 +69,34 @@ function Tab({ session }: { session: Session }) {
       page.chat.push(payload.text),
   });
   const { users } = usePresence('board', { key: session.user.id, state: { [name]: true } });
+  const [notesShown, showNotes] = useState(params.get('notes') !== 'off');
+  // Reported after each commit, so every status and phase the tab showed is recorded.
+  useEffect(() => {
+    Object.assign(page, {
+      leader,
+      connection,
+      room,
+      users,
+      send: (text: string) => send({ text }),
+      leave: () => leaveRoom(registry, 'board'),
+      rejoin: () => rejoinRoom(registry, 'board'),
+      showNotes,
+    });
+    if (page.connections.at(-1) !== connection) page.connections.push(connection);
+    if (page.phases.at(-1) !== room) page.phases.push(room);
+  });
+  return (
+    <>
+      <p data-testid="ready">{session.user.id}</p>
+      {notesShown ? <Notes /> : null}
+      {name === params.get('insertsIn') ? <Inserts /> : null}
+      {params.has('bench') ? <Ticks /> : null}
+    </>
+  );
+}
+
+// The live query on `notes`, tied to room `board`; `page.showNotes(false)` unmounts it.
+function Notes() {
   const notes = useRealtimeQuery(
     {
       queryKey: ['notes'],
@@ -79,28 +109,10 @@ function Tab({ session }: { session: Session }) {
     },
     { table: 'notes', room: 'board' },
   );
-  // Reported after each commit, so every status and phase the tab showed is recorded.
   useEffect(() => {
-    Object.assign(page, {
-      leader,
-      connection,
-      room,
-      users,
-      send: (text: string) => send({ text }),
-      leave: () => leaveRoom(registry, 'board'),
-      rejoin: () => rejoinRoom(registry, 'board'),
-      notes: (notes.data ?? []).map((note) => note.body),
-    });
-    if (page.connections.at(-1) !== connection) page.connections.push(connection);
-    if (page.phases.at(-1) !== room) page.phases.push(room);
+    page.notes = (notes.data ?? []).map((note) => note.body);
   });
-  return (
-    <>
-      <p data-testid="ready">{session.user.id}</p>
-      {name === params.get('insertsIn') ? <Inserts /> : null}
-      {params.has('bench') ? <Ticks /> : null}
-    </>
-  );
+  return null;
 }
 
 function Ticks() {
