@@ -92,8 +92,8 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       if (isRequest(message)) hub?.handle(message);
       else tabs.receive(message);
     };
-    const post = (message: TabMessage): void => {
-      channel.postMessage(message);
+    const post = (message: TabMessage, alone = false): void => {
+      if (!alone) channel.postMessage(message);
       // A BroadcastChannel does not hear itself: this tab's leader and registry talk directly,
       // a task later, as they would across tabs.
       queueMicrotask(() => deliver(message));
@@ -110,12 +110,13 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
         const detach = own.attach();
         hub = createTabHub({
           hub: crypto.randomUUID(),
+          tab,
           source: {
             registry: own.registry,
             getState: own.store.getState,
             subscribe: own.store.subscribe,
           },
-          post: (notice: HubNotice) => post(notice),
+          post: (notice: HubNotice, alone: boolean) => post(notice, alone),
           watchTab(other, gone) {
             // Each tab holds a lock of its own while it lives: its release is its death notice.
             const controller = new AbortController();

@@ -227,6 +227,45 @@ describe('acrossTabs', () => {
     await bob.context.close();
   });
 
+  it('posts nothing to other tabs while a tab is alone in its group, and relays once a second one opens', async () => {
+    const context = await browser.newContext();
+    // Counts what each page posts on its BroadcastChannels.
+    await context.addInitScript(() => {
+      const counted = window as unknown as { posts: number };
+      counted.posts = 0;
+      const post = BroadcastChannel.prototype.postMessage;
+      BroadcastChannel.prototype.postMessage = function (message: unknown) {
+        counted.posts++;
+        post.call(this, message);
+      };
+    });
+    const first = await openTab(context, 'tab1');
+    await signUp(first);
+    await allJoined([first]);
+    const other = (await realtime.user('poster')).channel('board');
+    await new Promise<void>((resolve) =>
+      other.subscribe((status) => status === 'SUBSCRIBED' && resolve()),
+    );
+    const posts = (page: Page) =>
+      page.evaluate(() => (window as unknown as { posts: number }).posts);
+    const before = await posts(first);
+    for (let n = 0; n < 20; n++) {
+      await other.send({ type: 'broadcast', event: 'chat', payload: { text: `alone ${n}` } });
+    }
+    await expect.poll(async () => (await report(first)).chat).toHaveLength(20);
+    expect(await posts(first)).toBe(before);
+    // A second tab: from its hello on, the leader relays to it.
+    const second = await openTab(context, 'tab2');
+    await allJoined([second]);
+    await other.send({ type: 'broadcast', event: 'chat', payload: { text: 'two tabs' } });
+    for (const page of [first, second]) {
+      await expect.poll(async () => (await report(page)).chat.at(-1)).toBe('two tabs');
+    }
+    expect((await report(second)).chat).toEqual(['two tabs']);
+    await other.unsubscribe();
+    await context.close();
+  });
+
   it('shows a new row in every tab through the one join, with every tab’s bindings', async () => {
     const { context, id, pages } = await userWithTabs(3, true, 'tab2');
     await db.query(`insert into public.notes (body) values ('from the database')`);
