@@ -155,6 +155,9 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       if (leader.getSnapshot().phase !== 'following') return (pinged = undefined);
       const now = Date.now();
       if (pinged === undefined || tabs.lastHeard() >= pinged) {
+        // A leader that relayed something just now is there: with every follower pinging and
+        // every pong reaching every tab, asking anyway would cost the group O(tabs²) messages.
+        if (now - tabs.lastHeard() < PING_MS / 2) return (pinged = undefined);
         pinged = tabs.ping() ? now : undefined;
       } else if (now - pinged > HANG_MS) {
         pinged = undefined;
