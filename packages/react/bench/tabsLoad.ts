@@ -219,7 +219,11 @@ try {
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const tabs of TABS) {
     const cells = (['sockets', 'setupFrames', 'frames', 'taskMs', 'browserMs'] as const).map(
-      (field) => ratio(sum(tabs, true, (a) => a[field]), sum(tabs, false, (a) => a[field])),
+      (field) =>
+        ratio(
+          sum(tabs, true, (a) => a[field]),
+          sum(tabs, false, (a) => a[field]),
+        ),
     );
     console.log(`| ${tabs} | ${cells.join(' | ')} |`);
   }

@@ -151,30 +151,37 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       .catch(() => {});
     // The first follower to notice a silent leader takes over; the others see the new one.
     let pinged: number | undefined;
+    let hang: ReturnType<typeof setTimeout> | undefined;
+    const usurp = (): void =>
+      void navigator.locks
+        .request(`${name}:usurp`, { ifAvailable: true }, async (lock) => {
+          if (!lock || closed) return;
+          leader.dispatch({ type: 'usurp' });
+          await new Promise((resolve) => setTimeout(resolve, HANG_MS));
+        })
+        .catch(() => {});
     const watchdog = setInterval(() => {
       if (leader.getSnapshot().phase !== 'following') return (pinged = undefined);
+      // A ping is out: its own timer decides.
+      if (pinged !== undefined && tabs.lastHeard() < pinged) return;
       const now = Date.now();
-      if (pinged === undefined || tabs.lastHeard() >= pinged) {
-        // A leader that relayed something just now is there: with every follower pinging and
-        // every pong reaching every tab, asking anyway would cost the group O(tabs²) messages.
-        if (now - tabs.lastHeard() < PING_MS / 2) return (pinged = undefined);
-        pinged = tabs.ping() ? now : undefined;
-      } else if (now - pinged > HANG_MS) {
+      // A leader that said something just now is there: with every follower pinging and every
+      // pong reaching every tab, asking anyway would cost a busy group O(tabs²) messages.
+      if (now - tabs.lastHeard() < PING_MS / 2 || !tabs.ping()) return (pinged = undefined);
+      const sent = (pinged = now);
+      clearTimeout(hang);
+      hang = setTimeout(() => {
+        if (pinged !== sent || closed || tabs.lastHeard() >= sent) return;
         pinged = undefined;
-        void navigator.locks
-          .request(`${name}:usurp`, { ifAvailable: true }, async (lock) => {
-            if (!lock || closed) return;
-            leader.dispatch({ type: 'usurp' });
-            await new Promise((resolve) => setTimeout(resolve, HANG_MS));
-          })
-          .catch(() => {});
-      }
+        if (leader.getSnapshot().phase === 'following') usurp();
+      }, HANG_MS);
     }, PING_MS);
     return {
       user: id,
       post,
       close() {
         clearInterval(watchdog);
+        clearTimeout(hang);
         tabs.leave();
         leader.dispatch({ type: 'stepDown' });
         closed = true;

@@ -232,7 +232,8 @@ export function createTabHub({ hub, tab: self, source, post: postAll, watchTab }
         others.add(request.tab);
         // A tab that follows this leader from its first notice (a handover) may have missed what
         // was said while no other tab was known: it hears where things stand.
-        if (request.type !== 'hello') postAll({ type: 'leader', ...dump(), to: request.tab }, false);
+        if (request.type !== 'hello')
+          postAll({ type: 'leader', ...dump(), to: request.tab }, false);
       }
       switch (request.type) {
         case 'hello':
