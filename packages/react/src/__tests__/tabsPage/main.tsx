@@ -80,7 +80,7 @@ function Tab({ session }: { session: Session }) {
       send: (text: string) => send({ text }),
       leave: () => leaveRoom(registry, 'board'),
       rejoin: () => rejoinRoom(registry, 'board'),
-      showNotes,
+      showNotes: (shown: boolean) => showNotes(shown),
     });
     if (page.connections.at(-1) !== connection) page.connections.push(connection);
     if (page.phases.at(-1) !== room) page.phases.push(room);
