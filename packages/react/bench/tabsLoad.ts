@@ -7,6 +7,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { launchChromium, serveTabsPage } from '../src/__tests__/tabsPage/serve';
 import { startTestRealtime } from '../src/testing';
+import { openTabsPage, signUpIn } from './tabsPage';
 
 const TABS = [1, 5, 10];
 const RATE = 50;
@@ -112,28 +113,16 @@ let users = 0;
 async function run(tabs: number, shared: boolean): Promise<Arm> {
   const context = await browser.newContext();
   try {
-    const open = async (tab: string): Promise<Page> => {
-      const page = await context.newPage();
-      const query = new URLSearchParams({
+    const open = (tab: string): Promise<Page> =>
+      openTabsPage(context, url, {
         url: realtime.server.url,
         key: realtime.server.anonKey,
         tab,
         bench: '1',
         ...(shared ? {} : { share: 'off' }),
       });
-      await page.goto(`${url}?${query.toString()}`);
-      await page.waitForFunction(() => (window as unknown as Partial<PageWindow>).page);
-      return page;
-    };
     const first = await open('tab1');
-    const sub = await first.evaluate(async (email) => {
-      const { supabase } = (
-        window as unknown as { page: { supabase: import('@supabase/supabase-js').SupabaseClient } }
-      ).page;
-      const { data, error } = await supabase.auth.signUp({ email, password: 'bench-password-1' });
-      if (error) throw error;
-      return data.user?.id ?? '';
-    }, `tabs-load-${++users}@example.com`);
+    const sub = await signUpIn(first, `tabs-load-${++users}@example.com`);
     const pages = [first];
     for (let i = 2; i <= tabs; i++) pages.push(await open(`tab${i}`));
     for (const page of pages) {

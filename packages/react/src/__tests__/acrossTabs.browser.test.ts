@@ -54,12 +54,13 @@ async function sockets(sub: string): Promise<{ channels: string[] }[]> {
   return all.filter((socket) => socket.sub === sub);
 }
 
-/** Opens a tab of the page in `context`, named `tab`. */
+/** Opens a tab of the page in `context`, named `tab`, with more of the page's `params`. */
 async function openTab(
   context: BrowserContext,
   tab: string,
   share = true,
   insertsIn = '',
+  params: Record<string, string> = {},
 ): Promise<Page> {
   const page = await context.newPage();
   const query = new URLSearchParams({
@@ -68,6 +69,7 @@ async function openTab(
     tab,
     insertsIn,
     ...(share ? {} : { share: 'off' }),
+    ...params,
   });
   await page.goto(`${pageUrl}?${query.toString()}`);
   await page.waitForFunction(() => (window as unknown as { page?: unknown }).page !== undefined);
@@ -356,18 +358,7 @@ describe('acrossTabs', () => {
 
   it('reads a query tied later in another tab once, and once more when its binding was relayed to no tab', async () => {
     const context = await browser.newContext();
-    const open = async (tab: string, notes: 'on' | 'off'): Promise<Page> => {
-      const page = await context.newPage();
-      const query = new URLSearchParams({
-        url: realtime.server.url,
-        key: realtime.server.anonKey,
-        tab,
-        notes,
-      });
-      await page.goto(`${pageUrl}?${query.toString()}`);
-      await page.waitForFunction(() => (window as unknown as { page?: unknown }).page);
-      return page;
-    };
+    const open = (tab: string, notes: 'on' | 'off') => openTab(context, tab, true, '', { notes });
     const showNotes = (page: Page, shown: boolean) =>
       page.evaluate(
         (shown) =>
@@ -450,19 +441,8 @@ describe('acrossTabs', () => {
     const bob = crypto.randomUUID();
     const cid = crypto.randomUUID();
     const token = (sub: string) => realtime.server.mintToken({ sub, role: 'authenticated' });
-    const open = async (tab: string, own?: string): Promise<Page> => {
-      const page = await context.newPage();
-      const query = new URLSearchParams({
-        url: realtime.server.url,
-        key: realtime.server.anonKey,
-        tab,
-        auth: 'token',
-        ...(own ? { token: own } : {}),
-      });
-      await page.goto(`${pageUrl}?${query.toString()}`);
-      await page.waitForFunction(() => (window as unknown as { page?: unknown }).page);
-      return page;
-    };
+    const open = (tab: string, own?: string) =>
+      openTab(context, tab, true, '', { auth: 'token', ...(own ? { token: own } : {}) });
     const annToken = await token(ann);
     const first = await open('tab1');
     await first.evaluate((t) => localStorage.setItem('tabs-token', t), annToken);
