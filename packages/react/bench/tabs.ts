@@ -21,13 +21,7 @@ const { vite, url } = await serveTabsPage();
 const browser = await launchChromium();
 try {
   const context = await browser.newContext();
-  const open = (tab: string): Promise<Page> =>
-    openTabsPage(context, url, {
-      url: realtime.server.url,
-      key: realtime.server.anonKey,
-      tab,
-      bench: '1',
-    });
+  const open = (tab: string): Promise<Page> => openTabsPage(context, url, realtime.server, { tab });
   const first = await open('tab1');
   await signUpIn(first, 'bench@example.com');
   const second = await open('tab2');

@@ -114,13 +114,7 @@ async function run(tabs: number, shared: boolean): Promise<Arm> {
   const context = await browser.newContext();
   try {
     const open = (tab: string): Promise<Page> =>
-      openTabsPage(context, url, {
-        url: realtime.server.url,
-        key: realtime.server.anonKey,
-        tab,
-        bench: '1',
-        ...(shared ? {} : { share: 'off' }),
-      });
+      openTabsPage(context, url, realtime.server, { tab, ...(shared ? {} : { share: 'off' }) });
     const first = await open('tab1');
     const sub = await signUpIn(first, `tabs-load-${++users}@example.com`);
     const pages = [first];

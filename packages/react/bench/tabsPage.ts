@@ -1,14 +1,24 @@
 // What the tabs benchmarks do with the test page (src/__tests__/tabsPage) in Chromium.
 import type { BrowserContext, Page } from 'playwright-core';
 
-/** Opens a tab of the page served at `url` in `context`, once it reports on `window.page`. */
+/**
+ * Opens a tab of the page served at `url` in `context`, on `server`, listening to `tick`s, with
+ * more of the page's `params`; resolved once the page reports on `window.page`.
+ */
 export async function openTabsPage(
   context: BrowserContext,
   url: string,
+  server: { url: string; anonKey: string },
   params: Record<string, string>,
 ): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${url}?${new URLSearchParams(params).toString()}`);
+  const query = new URLSearchParams({
+    url: server.url,
+    key: server.anonKey,
+    bench: '1',
+    ...params,
+  });
+  await page.goto(`${url}?${query.toString()}`);
   await page.waitForFunction(() => (window as unknown as { page?: unknown }).page !== undefined);
   return page;
 }
