@@ -498,6 +498,13 @@ describe('Chat seen by', () => {
     const ann = await signedIn('Ann');
     const bo = await signedIn('Bo');
     const cy = await signedIn('Cy');
+    // Readers are named by their profile only.
+    for (const who of [bo, cy]) {
+      const { error } = await who.client
+        .from('chat_profiles')
+        .upsert({ id: who.user.id, display_name: who.user.name });
+      expect(error).toBeNull();
+    }
     render(
       <>
         <App room={room} who={ann} side="a" open />
