@@ -361,6 +361,57 @@ describe('Chat features with a table', () => {
       ]);
   });
 
+  it('mentions a name with a space in full: picked from the list, it tells its owner and is marked whole', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann Lee');
+    const bo = await signedIn('Bo');
+    await tableOf(ann.client).client.send(room, { id: uuid(), body: 'hello' });
+    const heard: string[] = [];
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            onMention={(entry) => heard.push(entry.body)}
+            data-testid="a"
+          />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+        </Side>
+      </>,
+    );
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
+    await expect.poll(() => bodies('a'), { timeout: 10_000 }).toEqual(['hello']);
+    const input = side('b').getByRole('combobox', { name: 'Message' });
+    await userEvent.fill(input.element(), 'hi @an');
+    await expect
+      .poll(
+        () =>
+          side('b')
+            .getByRole('option')
+            .all()
+            .map((o) => o.element().textContent),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual(['Ann Lee']);
+    await userEvent.keyboard('{Enter}');
+    await expect.element(input).toHaveValue('hi @Ann Lee ');
+    await userEvent.keyboard('see you{Enter}');
+    await expect
+      .poll(() => bodies('a'), { timeout: 10_000 })
+      .toEqual(['hello', 'hi @Ann Lee see you']);
+    expect(heard).toEqual(['hi @Ann Lee see you']);
+    const marks = [
+      ...(rowOf('a', 'hi @Ann Lee see you')?.querySelectorAll('[data-slot="chat-mention"]') ?? []),
+    ].map((mark) => [mark.textContent, mark.hasAttribute('data-self')]);
+    expect(marks).toEqual([['@Ann Lee', true]]);
+  });
+
   it('has no axe violations with reactions, edits and replies', async () => {
     await annAndBo();
     await write('a', 'accessible');
@@ -438,7 +489,8 @@ describe('Chat mention suggestions', () => {
       .toEqual(['Cy was here', 'thanks @Cy and @Bo']);
     const own = rowOf('b', 'thanks @Cy and @Bo')?.querySelector('[data-self]');
     expect(own?.textContent).toBe('@Bo');
-    expect(ann.user.name).toBe('Ann');
+    // Ann wrote it: nothing in it names her.
+    expect(rowOf('a', 'thanks @Cy and @Bo')?.querySelector('[data-self]')).toBeNull();
   });
 });
 
