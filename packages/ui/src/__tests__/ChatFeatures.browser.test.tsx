@@ -471,6 +471,18 @@ describe('Chat mention suggestions', () => {
     await expect.element(input).toHaveAttribute('aria-expanded', 'false');
     expect(side('a').getByRole('option').all()).toEqual([]);
 
+    // Enter that ends an IME composition picks nothing.
+    await userEvent.keyboard('and @c');
+    await expect.poll(options).toEqual([['Cy', 'true']]);
+    input
+      .element()
+      .dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true }),
+      );
+    await expect.element(input).toHaveValue('thanks @Cy and @c');
+    expect(options()).toEqual([['Cy', 'true']]);
+    await userEvent.keyboard('{Backspace}{Backspace}{Backspace}{Backspace}{Backspace}{Backspace}');
+    await expect.element(input).toHaveValue('thanks @Cy ');
     // Tab inserts too; Escape closes the list and keeps the text.
     await userEvent.keyboard('and @b');
     await expect.poll(options).toEqual([['Bo', 'true']]);
