@@ -581,8 +581,11 @@ describe('Chat seen by', () => {
         (el) => ({
           under: el.closest('[data-slot="chat-message"]')?.querySelector('[data-slot="chat-body"]')
             ?.textContent,
-          text: el.textContent,
+          text: el.firstChild?.textContent,
           names: el.title,
+          // What a screen reader reads: the names too, in text that takes no room on screen.
+          spoken: el.textContent,
+          hidden: (el.lastElementChild?.getBoundingClientRect().width ?? 9) <= 1,
         }),
       );
     await write('a', 'first');
@@ -594,19 +597,30 @@ describe('Chat seen by', () => {
     await page.getByRole('button', { name: 'Open b' }).click();
     await expect
       .poll(seen, { timeout: 10_000 })
-      .toEqual([{ under: 'first', text: 'Seen by 1', names: 'Bo' }]);
+      .toEqual([
+        { under: 'first', text: 'Seen by 1', names: 'Bo', spoken: 'Seen by 1: Bo', hidden: true },
+      ]);
 
     // A newer message only Bo reads moves the mark to it; Cy then reads everything.
     await write('a', 'second');
     await expect
       .poll(seen, { timeout: 10_000 })
-      .toEqual([{ under: 'second', text: 'Seen by 1', names: 'Bo' }]);
+      .toEqual([
+        { under: 'second', text: 'Seen by 1', names: 'Bo', spoken: 'Seen by 1: Bo', hidden: true },
+      ]);
     await page.getByRole('button', { name: 'Open c' }).click();
-    await expect
-      .poll(seen, { timeout: 10_000 })
-      .toEqual([{ under: 'second', text: 'Seen by 2', names: 'Bo, Cy' }]);
+    await expect.poll(seen, { timeout: 10_000 }).toEqual([
+      {
+        under: 'second',
+        text: 'Seen by 2',
+        names: 'Bo, Cy',
+        spoken: 'Seen by 2: Bo, Cy',
+        hidden: true,
+      },
+    ]);
     // Bo sees no mark under Ann's messages: they are not his.
     expect(side('b').element().querySelector('[data-slot="chat-seen"]')).toBeNull();
+    expect(await axeViolations(side('a').element())).toEqual([]);
   });
 });
 

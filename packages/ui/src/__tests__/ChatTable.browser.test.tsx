@@ -625,7 +625,7 @@ describe('Chat with a table, read state', () => {
         (el) => ({
           under: el.closest('[data-slot="chat-message"]')?.querySelector('[data-slot="chat-body"]')
             ?.textContent,
-          text: el.textContent,
+          text: el.firstChild?.textContent,
         }),
       );
     const newest = () => bodies('side-0').at(-1);
