@@ -1,10 +1,12 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
-import { useState } from 'react';
+import { usePresence, usePresenceSelector } from '@roomkit/react';
+import { useMemo, useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
+import { ChatComposer, type ChatComposerProps } from '../ChatComposer';
 import type { ChatTableSource } from '../chatTable';
 import type { ChatEntry } from '../chatTypes';
 import { useUnreadCount } from '../useUnreadCount';
@@ -506,6 +508,30 @@ describe('Chat mention suggestions', () => {
   });
 });
 
+/** Bo's presence on a topic, with a name he can change from a button. */
+function Here(props: { topic: string; id: string }) {
+  const [name, setName] = useState('Bo 1');
+  const state = useMemo(() => ({ name }), [name]);
+  usePresence(props.topic, { key: props.id, state, private: true });
+  return (
+    <>
+      <button type="button" onClick={() => setName('B'.repeat(100))}>
+        Give Bo a long name
+      </button>
+    </>
+  );
+}
+
+/** The names on a topic's presence, as Ann's client sees them. */
+function Names(props: { topic: string }) {
+  const names = usePresenceSelector(
+    props.topic,
+    (users) => users.map((user) => String(user.state.name)).join(','),
+    { private: true },
+  );
+  return <output data-testid="names">{names}</output>;
+}
+
 function Badge(props: { room: string; table: ChatTableSource; testId: string }) {
   const unread = useUnreadCount(props);
   return <output data-testid={props.testId}>{unread ?? '…'}</output>;
@@ -532,6 +558,57 @@ function App(props: {
     </Side>
   );
 }
+
+describe('Chat presence', () => {
+  it('never re-renders the chat for a presence change while not suggesting, and offers names cut to 64 characters', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const topic = tableOf(ann.client).liveTopic(room);
+    let renders = 0;
+    const Counted = (props: ChatComposerProps) => {
+      renders++;
+      return <ChatComposer {...props} />;
+    };
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            composer={Counted}
+            data-testid="a"
+          />
+          <Names topic={topic} />
+        </Side>
+        <Side client={bo.client}>
+          <Here topic={topic} id={bo.user.id} />
+        </Side>
+      </>,
+    );
+    const names = page.getByTestId('names');
+    await expect.element(names, { timeout: 10_000 }).toHaveTextContent('Bo 1');
+    const before = renders;
+    // One change: the tracker spaces out a client's further presence updates.
+    await page.getByRole('button', { name: 'Give Bo a long name' }).click();
+    await expect.element(names, { timeout: 20_000 }).toHaveTextContent('B'.repeat(100));
+    expect(renders).toBe(before);
+    await userEvent.fill(side('a').getByRole('combobox', { name: 'Message' }).element(), 'hi @B');
+    await expect
+      .poll(
+        () =>
+          side('a')
+            .getByRole('option')
+            .all()
+            .map((o) => o.element().textContent),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual(['B'.repeat(64)]);
+  });
+});
 
 describe('Chat read state', () => {
   it('puts a “New messages” divider above the first message B had not read', async () => {
