@@ -435,7 +435,7 @@ describe('Chat features with a table', () => {
 
 describe('Chat mention suggestions', () => {
   it('suggests the people here and the authors shown after @, from the keyboard, and passes axe', async () => {
-    const { room, ann } = await annAndBo();
+    const { room } = await annAndBo();
     // Cy wrote earlier and is not here: known as an author only.
     const cy = await signedIn('Cy');
     await tableOf(cy.client).client.send(room, { id: uuid(), body: 'Cy was here' });
