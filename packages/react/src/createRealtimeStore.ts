@@ -59,13 +59,14 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
     channels: {},
     presence: {},
   }));
-  let refresh = (): void => {};
+  // The socket watch's refresh while attached: a channel's phase tells a drop from a close.
+  let refresh: (() => void) | undefined;
   const registry = createChannelRegistry({
     ...options,
     onStatus(key, snapshot) {
       // Called only when the snapshot changed, so readers wake only then.
       store.setState((state) => ({ channels: put(state.channels, key, snapshot) }));
-      refresh();
+      refresh?.();
     },
     onPresence(key, users) {
       store.setState((state) => ({ presence: put(state.presence, key, users) }));
@@ -83,7 +84,7 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       // from the token realtime-js fetched again with the last heartbeat.
       const watcher = watchConnection(
         client.realtime,
-        () => registry.active(),
+        registry.active,
         (connection) => store.setState({ connection }),
         auth
           ? undefined
@@ -93,7 +94,7 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
         registry.setUser(session?.user.id ?? null),
       );
       refresh = watcher.refresh;
-      const offHide = (options.lifecycle ?? browserLifecycle).onHide(() => registry.untrackAll());
+      const offHide = (options.lifecycle ?? browserLifecycle).onHide(registry.untrackAll);
       return () => {
         offHide();
         watcher.stop();
@@ -101,7 +102,7 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
         // Leave at once rather than after the linger: the provider unmounted or moved to a new
         // client. (StrictMode's second attach finds an empty registry that rejoins on demand.)
         registry.dispose();
-        refresh = () => {};
+        refresh = undefined;
       };
     },
   };

@@ -32,6 +32,12 @@ export const bindingKey = (b: PostgresBinding): string =>
 /** A postgres-ready system message may never come (an old server); do not wait forever. */
 const POSTGRES_READY_TIMEOUT_MS = 5000;
 
+/**
+ * What a room still owes its `onReturn` listeners: the first stream of a join (`'first'`), a
+ * return after a gap (the timer that stops waiting for the server's stream), or nothing.
+ */
+type PendingReturn = 'first' | ReturnType<typeof setTimeout> | undefined;
+
 type Room = RoomChannel & {
   dispatch(event: RoomEvent): void;
   untrack(): void;
@@ -68,9 +74,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let lastChannel: RealtimeChannel | undefined;
     // The last system error: the server sends it just before it closes the channel.
     let closeReason = '';
-    // A return waits for the server's `Subscribed to PostgreSQL`: a timer while a return after a
-    // gap is pending, `true` while the first stream of a join is (see `join`).
-    let awaitingReturn: ReturnType<typeof setTimeout> | true | undefined;
+    // Told once the room streams: on SUBSCRIBED, or with postgres bindings on the server's
+    // `Subscribed to PostgreSQL`, which comes after it.
+    let pendingReturn: PendingReturn;
     let scheduled = false;
     let linger: ReturnType<typeof setTimeout> | undefined;
     let reopen: ReturnType<typeof setTimeout> | undefined;
@@ -98,8 +104,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     const needs = (): string => [wantPresence, keys.at(-1), ack, ...bindings.keys()].join('\n');
 
     const emitReturn = (first?: boolean): void => {
-      clearTimeout(awaitingReturn as never);
-      awaitingReturn = undefined;
+      clearTimeout(pendingReturn as never);
+      pendingReturn = undefined;
       for (const listener of returnListeners) listener(key, first);
     };
 
@@ -135,19 +141,24 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (payload.status === 'error') closeReason = payload.message ?? '';
           // The server sends it after the join reply: a pending return is now complete, or the
           // stream starts for the first time (data read before then may miss changes).
-          if (payload.extension === 'postgres_changes' && awaitingReturn) {
-            emitReturn(awaitingReturn === true);
+          if (payload.extension === 'postgres_changes' && pendingReturn) {
+            emitReturn(pendingReturn === 'first');
           }
         },
       );
       // A return after a gap replaces it with its timer; otherwise this is the first stream.
-      awaitingReturn = true;
+      pendingReturn = 'first';
       channel = lastChannel = next;
       joinedWith = needs();
       closeReason = '';
       next.subscribe((status, error) => {
         if (next !== channel) return;
-        if (status === 'SUBSCRIBED') return dispatch({ type: 'subscribed' });
+        if (status === 'SUBSCRIBED') {
+          dispatch({ type: 'subscribed' });
+          // Without postgres bindings the join itself is the stream: a first one is told now.
+          if (pendingReturn === 'first' && !bindings.size) emitReturn(true);
+          return;
+        }
         // The server closed the channel (a limit, an expired token); realtime-js will not rejoin.
         if (status === 'CLOSED') {
           channel = undefined;
@@ -157,40 +168,36 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       });
     };
 
-    const run = (effect: RoomEffect): void => {
-      switch (effect) {
-        case 'leave': {
-          clearTimeout(reopen);
-          const old = channel;
-          channel = undefined;
-          if (old) void client.removeChannel(old);
-          return;
-        }
-        case 'join':
-          return join();
-        case 'reopen':
-          // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
-          reopen = setTimeout(
-            () => dispatch({ type: 'retry' }),
-            client.realtime.reconnectAfterMs(++closes),
-          );
-          return;
-        case 'refresh':
-          void refresh().then((failure) =>
-            dispatch(failure ? { type: 'failed', reason: failure } : { type: 'retry' }),
-          );
-          return;
-        case 'returned':
-          // After a gap, tied queries refetch once the server streams changes again, or a change
-          // made in between would be in neither the refetch nor the stream.
-          if (bindings.size > 0) {
-            awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
-          } else emitReturn();
-          return;
-        default:
-          return effect satisfies never;
-      }
+    // Each effect of the machine, as the client runs it (a record, so every effect has one).
+    const effects: Record<RoomEffect, () => void> = {
+      leave() {
+        clearTimeout(reopen);
+        const old = channel;
+        channel = undefined;
+        if (old) void client.removeChannel(old);
+      },
+      join,
+      reopen() {
+        // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
+        reopen = setTimeout(
+          () => dispatch({ type: 'retry' }),
+          client.realtime.reconnectAfterMs(++closes),
+        );
+      },
+      refresh() {
+        void refresh().then((failure) =>
+          dispatch(failure ? { type: 'failed', reason: failure } : { type: 'retry' }),
+        );
+      },
+      returned() {
+        // After a gap, tied queries refetch once the server streams changes again, or a change
+        // made in between would be in neither the refetch nor the stream.
+        if (bindings.size > 0) {
+          pendingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
+        } else emitReturn();
+      },
     };
+    const run = (effect: RoomEffect): void => effects[effect]();
 
     const dispatch = (event: RoomEvent): void => {
       const result = transition(state, event, Date.now());
@@ -201,8 +208,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         tracker.joined();
       } else {
         // Not joined: nothing tracked, postgres not streaming, no return pending.
-        clearTimeout(awaitingReturn as never);
-        awaitingReturn = undefined;
+        clearTimeout(pendingReturn as never);
+        pendingReturn = undefined;
         tracker.left();
       }
       result.effects.forEach(run);
@@ -242,6 +249,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       key,
       dispatch,
       getSnapshot: () => state,
+      consumers: () => refs,
       retain(want: ChannelNeeds): () => void {
         refs++;
         clearTimeout(linger);
