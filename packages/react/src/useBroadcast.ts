@@ -57,7 +57,7 @@ export function useBroadcast(
   options: BroadcastOptions<unknown> = {},
 ): Broadcaster<unknown> {
   const { registry } = useRealtimeContext('useBroadcast');
-  const { name, isPrivate, checkEvent } = resolveRoom(room, options.private);
+  const [name, isPrivate, checkEvent] = resolveRoom(room, options.private);
   // Each defaults to false where it is used.
   const { self, ack, rest } = options;
   const onMessage = useLatest(options.onMessage);

@@ -59,7 +59,7 @@ export function usePresence<S extends Record<string, unknown>>(
   options: PresenceOptions<S>,
 ): PresenceResult<S> {
   const { key, state } = options;
-  const { registry, store, name, isPrivate, roomId } = usePresenceChannel(
+  const [registry, store, name, isPrivate, roomId] = usePresenceChannel(
     'usePresence',
     room,
     options.private,

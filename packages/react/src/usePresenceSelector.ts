@@ -44,7 +44,7 @@ export function usePresenceSelector<T, S>(
   selector: (users: readonly PresenceUser<S>[]) => T,
   options: PresenceSelectorOptions<T> = {},
 ): T {
-  const { store, roomId } = usePresenceChannel('usePresenceSelector', room, options.private);
+  const [, store, , , roomId] = usePresenceChannel('usePresenceSelector', room, options.private);
   const isEqual = options.isEqual ?? Object.is;
   // The last selection, so an equal result keeps its identity and the store skips the render.
   const lastRef = useRef<{ value: T } | null>(null);
