@@ -82,7 +82,7 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       const auth = sessionAuth(client);
       // The socket's user: from Supabase Auth's events at once, or (third-party `accessToken`)
       // from the token realtime-js fetched again with the last heartbeat.
-      const watcher = watchConnection(
+      const [watched, unwatch] = watchConnection(
         client.realtime,
         registry.active,
         (connection) => store.setState({ connection }),
@@ -93,11 +93,11 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       const listening = auth?.onAuthStateChange((_event, session) =>
         registry.setUser(session?.user.id ?? null),
       );
-      refresh = watcher.refresh;
+      refresh = watched;
       const offHide = (options.lifecycle ?? browserLifecycle).onHide(registry.untrackAll);
       return () => {
         offHide();
-        watcher.stop();
+        unwatch();
         listening?.data.subscription.unsubscribe();
         // Leave at once rather than after the linger: the provider unmounted or moved to a new
         // client. (StrictMode's second attach finds an empty registry that rejoins on demand.)
