@@ -65,16 +65,14 @@ export function useBroadcast(
   useEffect(() => {
     const channel = registry.room(name, isPrivate);
     const release = channel.retain({ ack });
+    const deliver = (payload: unknown, message: BroadcastMessage) =>
+      onMessage.current?.(payload, message);
+    // No allocation per message: the unvalidated path is the hot one (cursors).
     const off = listening
       ? channel.onBroadcast(
           event,
-          // The unvalidated path is the hot one (cursors): no allocation per message.
-          checkEvent
-            ? (message) =>
-                checkEvent(event, message, (payload, checked) =>
-                  onMessage.current?.(payload, checked),
-                )
-            : (message) => onMessage.current?.(message.payload, message),
+          (message) =>
+            checkEvent ? checkEvent(event, message, deliver) : deliver(message.payload, message),
           self,
         )
       : undefined;
