@@ -197,12 +197,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         } else emitReturn();
       },
     };
-    const run = (effect: RoomEffect): void => effects[effect]();
 
     const dispatch = (event: RoomEvent): void => {
-      const result = transition(state, event, Date.now());
-      if (result.state === state) return result.effects.forEach(run);
-      state = result.state;
+      const [next, todo] = transition(state, event, Date.now());
+      const run = (): void => todo.forEach((effect) => effects[effect]());
+      if (next === state) return run();
+      state = next;
       if (state.phase === 'joined') {
         closes = 0;
         tracker.joined();
@@ -212,9 +212,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         pendingReturn = undefined;
         tracker.left();
       }
-      result.effects.forEach(run);
+      run();
       // An effect may have dispatched again (a join that failed): report only the latest state.
-      if (state !== result.state) return;
+      if (state !== next) return;
       if (state.phase !== 'closed') return onStatus?.(key, state);
       rooms.delete(key);
       users?.stop();
