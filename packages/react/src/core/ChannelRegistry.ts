@@ -254,7 +254,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         refs++;
         clearTimeout(linger);
         const key = want.presenceKey;
-        if (want.presence || key !== undefined) wantPresence = true;
+        wantPresence ||= want.presence || key !== undefined;
         if (key !== undefined) {
           if (process.env.NODE_ENV !== 'production' && keys.some((other) => other !== key)) {
             devWarn(
