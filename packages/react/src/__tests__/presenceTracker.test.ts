@@ -22,7 +22,7 @@ describe('createPresenceTracker', () => {
     const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) =>
       sent.push({ at: Date.now(), state }),
     );
-    tracker.joined();
+    tracker.setJoined(true);
     for (let i = 1; i <= 6000; i++) {
       tracker.set({ x: i });
       vi.advanceTimersByTime(10); // 100 updates a second for a minute
@@ -40,7 +40,7 @@ describe('createPresenceTracker', () => {
   it('sends the first update at once and the last one after the wait', () => {
     const sent: unknown[] = [];
     const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
-    tracker.joined();
+    tracker.setJoined(true);
     tracker.set({ x: 1 });
     tracker.set({ x: 2 });
     tracker.set({ x: 3 });
@@ -53,7 +53,7 @@ describe('createPresenceTracker', () => {
   it('does not spend a call on a state equal to the one sent', () => {
     const sent: unknown[] = [];
     const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
-    tracker.joined();
+    tracker.setJoined(true);
     for (let i = 0; i < 50; i++) tracker.set({ name: 'Alice', tags: ['a'] });
     expect(sent).toHaveLength(1);
   });
@@ -63,9 +63,9 @@ describe('createPresenceTracker', () => {
     const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
     tracker.set({ x: 1 });
     expect(sent).toEqual([]);
-    tracker.joined();
-    tracker.left();
-    tracker.joined();
+    tracker.setJoined(true);
+    tracker.setJoined(false);
+    tracker.setJoined(true);
     expect(sent).toEqual([{ x: 1 }, { x: 1 }]);
     tracker.set(null);
     expect(sent.at(-1)).toBeNull();
@@ -77,7 +77,7 @@ describe('the token bucket', () => {
     const sent: number[] = [];
     const tracker = createPresenceTracker(PRESENCE_LIMIT, () => sent.push(Date.now()));
     const start = Date.now();
-    tracker.joined();
+    tracker.setJoined(true);
     for (let i = 0; i < 400; i++) {
       tracker.set({ i });
       vi.advanceTimersByTime(100);

@@ -203,14 +203,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       const run = (): void => todo.forEach((effect) => effects[effect]());
       if (next === state) return run();
       state = next;
-      if (state.phase === 'joined') {
-        closes = 0;
-        tracker.joined();
-      } else {
-        // Not joined: nothing tracked, postgres not streaming, no return pending.
+      tracker.setJoined(state.phase === 'joined');
+      if (state.phase === 'joined') closes = 0;
+      else {
+        // Not joined: postgres not streaming, no return pending.
         clearTimeout(pendingReturn as never);
         pendingReturn = undefined;
-        tracker.left();
       }
       run();
       // An effect may have dispatched again (a join that failed): report only the latest state.

@@ -63,18 +63,16 @@ export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: P
       desired = state;
       flush();
     },
-    /** The channel joined afresh: the server forgot the old track and counts from zero. */
-    joined(): void {
+    /**
+     * The channel joined afresh (the server forgot the old track and counts from zero), or is
+     * not joined (nothing can be sent until it is).
+     */
+    setJoined(now: boolean): void {
       stop();
-      joined = true;
+      joined = now;
       sent = null;
       due = 0;
       flush();
-    },
-    /** The channel is not joined; nothing can be sent until it is. */
-    left(): void {
-      stop();
-      joined = false;
     },
   };
 }
