@@ -210,10 +210,8 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
         }
       })
     : undefined;
-  const offReturn = registry.onReturn((returned, first) => {
-    // A first join without a table to stream is covered by the first read; only a table's first
-    // stream (or a return after a gap) can have missed something.
-    if (returned !== channel.key || (first && !binding)) return;
+  const offReturn = registry.onReturn((returned) => {
+    if (returned !== channel.key) return;
     for (const [queryClient, keys] of queries) {
       for (const ties of keys.values()) {
         const tie = [...ties].at(-1);
