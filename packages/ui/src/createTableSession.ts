@@ -272,8 +272,17 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         live.onBroadcast(event, (message) => apply(message.payload)),
       );
       offs.push(
-        registry.onReturn((returned) => {
+        registry.onReturn((returned, first) => {
           if (returned !== `private:${topic}`) return;
+          // The first page may be read before the channel joined, and a message stored in
+          // between would reach neither: on the first join, what is newer than it is read too.
+          if (first) {
+            void (older ?? Promise.resolve())
+              .catch(() => undefined)
+              .then(() => (running ? fillGap() : undefined))
+              .catch(() => undefined);
+            return;
+          }
           (loaded ? fillGap() : loadOlder()).catch(() => undefined);
           wake();
         }),
@@ -286,19 +295,6 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         for (const item of items(saved?.queue)) enqueue(item);
       } else wake();
       if (!loaded) loadOlder().catch(() => undefined);
-      // The first page may be read before the channel joined, and a message stored in between
-      // would reach neither: once it has joined, what is newer than the page is read too.
-      const joinWatch =
-        live.getSnapshot().phase === 'joined'
-          ? undefined
-          : setInterval(() => {
-              if (live.getSnapshot().phase !== 'joined') return;
-              clearInterval(joinWatch);
-              void (older ?? Promise.resolve())
-                .catch(() => undefined)
-                .then(() => (running ? fillGap() : undefined))
-                .catch(() => undefined);
-            }, 50);
       if (pointer === undefined)
         table.readPointer(room, userId).then(
           (read) => {
@@ -309,7 +305,6 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         );
       return () => {
         running = false;
-        clearInterval(joinWatch);
         clearTimeout(wakeTimer);
         globalThis.removeEventListener?.('online', wake);
         offs.forEach((off) => off());

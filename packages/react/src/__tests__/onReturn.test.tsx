@@ -75,4 +75,30 @@ describe('registry.onReturn', () => {
     );
     expect(result.current).toBe('joined');
   });
+
+  it('tells of the first join once even when the socket dropped before it', async () => {
+    const realtime = await testRealtime();
+    const client = await realtime.user('b');
+    await realtime.server.stop();
+    const reports: { key: string; first: boolean }[] = [];
+    const { result } = renderHook(
+      () => {
+        const { registry } = useRealtime();
+        useEffect(
+          () => registry.onReturn((key, first) => void reports.push({ key, first: !!first })),
+          [registry],
+        );
+        useBroadcast('lobby', 'message');
+        return useChannelStatus('lobby');
+      },
+      { wrapper: provider(client) },
+    );
+    // Still the first join, retried after the drop.
+    await waitFor(() => expect(result.current.reason).not.toBeNull(), { timeout: 10_000 });
+    expect(result.current.phase).toBe('joining');
+    await realtime.restart();
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 10_000 });
+    await sleep(300);
+    expect(reports).toEqual([{ key: 'public:lobby', first: true }]);
+  });
 });

@@ -205,9 +205,10 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       state = next;
       tracker.setJoined(state.phase === 'joined');
       if (state.phase === 'joined') closes = 0;
-      else {
-        // Not joined: postgres not streaming, no return pending.
-        clearTimeout(pendingReturn as never);
+      // Not joined: a return after a gap is called off (the next one starts anew); a first
+      // stream is still owed, through drops before it.
+      else if (pendingReturn !== 'first') {
+        clearTimeout(pendingReturn);
         pendingReturn = undefined;
       }
       run();
