@@ -76,6 +76,12 @@ export interface RoomChannel {
    * A seam for tools: `leaveRoom` / `rejoinRoom` of `@roomkit/react/devtools` are built on it.
    */
   dispatch(event: RoomEvent): void;
+  /**
+   * How many consumers hold the room now (retains not yet released). A seam for tools:
+   * `roomConsumers` of `@roomkit/react/devtools` reads it; a registry that does not count its
+   * consumers (a tab following another's connection) leaves it out.
+   */
+  consumers?(): number;
   /** Registers a consumer's needs; returns its release. */
   retain(needs: ChannelNeeds): () => void;
   /** Listens to one broadcast event. */
