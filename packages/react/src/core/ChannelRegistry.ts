@@ -96,9 +96,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       for (const listener of listeners.get(id) ?? []) listener(message as never);
     };
     let users: ReturnType<typeof createPresenceUsers> | undefined;
-    const tracker = createPresenceTracker(options.presenceLimit ?? PRESENCE_LIMIT, (next) => {
-      if (channel) void (next ? channel.track(next) : channel.untrack());
-    });
+    const [trackState, trackJoined] = createPresenceTracker(
+      options.presenceLimit ?? PRESENCE_LIMIT,
+      (next) => {
+        if (channel) void (next ? channel.track(next) : channel.untrack());
+      },
+    );
 
     // Bindings are only ever added, so their insertion order is a stable order.
     const needs = (): string => [wantPresence, keys.at(-1), ack, ...bindings.keys()].join('\n');
@@ -203,7 +206,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       const run = (): void => todo.forEach((effect) => effects[effect]());
       if (next === state) return run();
       state = next;
-      tracker.setJoined(state.phase === 'joined');
+      trackJoined(state.phase === 'joined');
       if (state.phase === 'joined') closes = 0;
       // Not joined: a return after a gap is called off (the next one starts anew); a first
       // stream is still owed, through drops before it.
@@ -274,7 +277,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (key !== undefined) {
             keys.splice(keys.lastIndexOf(key), 1);
             // Another user's key (a sign-in) rejoins under it; none left means no one is shown.
-            if (keys.length === 0) tracker.set(null);
+            if (keys.length === 0) trackState(null);
             schedule();
           }
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
@@ -320,7 +323,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         if (slice) slices.set(owner, slice);
         else slices.delete(owner);
         // One merged state per client: every consumer's fields, the later ones winning a clash.
-        tracker.set(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
+        trackState(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
       },
       untrack(): void {
         if (channel?.state === 'joined' && slices.size > 0) void channel.untrack();
@@ -328,7 +331,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       signOut(): void {
         // A public room stays (as anon); nobody is shown in presence any more.
         if (isPrivate) dispatch({ type: 'signedOut' });
-        else tracker.set(null);
+        else trackState(null);
         slices.clear();
       },
     };

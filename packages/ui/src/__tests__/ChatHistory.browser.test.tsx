@@ -250,9 +250,9 @@ describe('Chat history on the first join', () => {
         </Side>,
       );
       const bSide = page.getByTestId('b');
-      await expect.poll(() => bodies(bSide.element()), { timeout: 10_000 }).toEqual([
-        'before Bo opened',
-      ]);
+      await expect
+        .poll(() => bodies(bSide.element()), { timeout: 10_000 })
+        .toEqual(['before Bo opened']);
       await saveWhileAway(room, ['stored before the join']);
     } finally {
       await commands.realtimeStart();
