@@ -114,7 +114,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
 
     const join = (): void => {
       // A retry that comes while the room lingers (the app closed its own client, say) ends it.
-      if (refs === 0) return dispatch({ type: 'release' });
+      if (!refs) return dispatch({ type: 'release' });
       const next = client.channel(name, {
         config: {
           private: isPrivate,
@@ -195,7 +195,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       returned() {
         // After a gap, tied queries refetch once the server streams changes again, or a change
         // made in between would be in neither the refetch nor the stream.
-        if (bindings.size > 0) {
+        if (bindings.size) {
           pendingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
         } else emitReturn();
       },
@@ -231,7 +231,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       scheduled = true;
       setTimeout(() => {
         scheduled = false;
-        if (refs === 0) return;
+        if (!refs) return;
         // `open` starts an idle room (whose join takes the needs) and changes nothing later.
         dispatch({ type: 'open' });
         if (joinedWith !== needs()) dispatch({ type: 'rebind' });
@@ -277,11 +277,11 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (key !== undefined) {
             keys.splice(keys.lastIndexOf(key), 1);
             // Another user's key (a sign-in) rejoins under it; none left means no one is shown.
-            if (keys.length === 0) trackState(null);
+            if (!keys.length) trackState(null);
             schedule();
           }
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
-          if (refs === 0) {
+          if (!refs) {
             // A retain in the meantime clears it, so it fires only with no consumer.
             linger = setTimeout(() => dispatch({ type: 'release' }), lingerMs);
           }
@@ -323,10 +323,10 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         if (slice) slices.set(owner, slice);
         else slices.delete(owner);
         // One merged state per client: every consumer's fields, the later ones winning a clash.
-        trackState(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
+        trackState(slices.size ? Object.assign({}, ...slices.values()) : null);
       },
       untrack(): void {
-        if (channel?.state === 'joined' && slices.size > 0) void channel.untrack();
+        if (channel?.state === 'joined' && slices.size) void channel.untrack();
       },
       signOut(): void {
         // A public room stays (as anon); nobody is shown in presence any more.
