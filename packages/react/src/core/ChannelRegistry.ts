@@ -93,7 +93,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     // `p:<binding>` (postgres changes): one socket message reaches only its own listeners.
     const listeners = new Map<string, Set<(message: never) => void>>();
     const emit = (id: string, message: unknown): void => {
-      for (const listener of listeners.get(id) ?? []) listener(message as never);
+      listeners.get(id)?.forEach((listener) => listener(message as never));
     };
     let users: ReturnType<typeof createPresenceUsers> | undefined;
     const [trackState, trackJoined] = createPresenceTracker(
