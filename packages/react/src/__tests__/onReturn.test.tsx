@@ -1,3 +1,4 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { renderHook, waitFor } from '@testing-library/react';
 import { useEffect } from 'react';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +6,24 @@ import { useBroadcast } from '../useBroadcast';
 import { useChannelStatus } from '../useChannelStatus';
 import { useRealtime } from '../useRealtime';
 import { provider, sleep, testRealtime } from './helpers';
+
+/** One consumer of the room `lobby`, with every `onReturn` report of its registry. */
+function lobbyWithReports(client: SupabaseClient) {
+  const reports: { key: string; first: boolean }[] = [];
+  const { result } = renderHook(
+    () => {
+      const { registry } = useRealtime();
+      useEffect(
+        () => registry.onReturn((key, first) => void reports.push({ key, first: !!first })),
+        [registry],
+      );
+      useBroadcast('lobby', 'message');
+      return useChannelStatus('lobby');
+    },
+    { wrapper: provider(client) },
+  );
+  return { reports, result };
+}
 
 describe('registry.onReturn', () => {
   it('tells of the first join of a room without postgres bindings once, when it has joined', async () => {
@@ -50,19 +69,7 @@ describe('registry.onReturn', () => {
 
   it('tells of a return after a gap without first, and no first again', async () => {
     const realtime = await testRealtime();
-    const reports: { key: string; first: boolean }[] = [];
-    const { result } = renderHook(
-      () => {
-        const { registry } = useRealtime();
-        useEffect(
-          () => registry.onReturn((key, first) => void reports.push({ key, first: !!first })),
-          [registry],
-        );
-        useBroadcast('lobby', 'message');
-        return useChannelStatus('lobby').phase;
-      },
-      { wrapper: provider(await realtime.user('b')) },
-    );
+    const { reports, result } = lobbyWithReports(await realtime.user('b'));
     await waitFor(() => expect(reports).toEqual([{ key: 'public:lobby', first: true }]));
     await realtime.restart();
     await waitFor(
@@ -73,26 +80,14 @@ describe('registry.onReturn', () => {
         ]),
       { timeout: 10_000 },
     );
-    expect(result.current).toBe('joined');
+    expect(result.current.phase).toBe('joined');
   });
 
   it('tells of the first join once even when the socket dropped before it', async () => {
     const realtime = await testRealtime();
     const client = await realtime.user('b');
     await realtime.server.stop();
-    const reports: { key: string; first: boolean }[] = [];
-    const { result } = renderHook(
-      () => {
-        const { registry } = useRealtime();
-        useEffect(
-          () => registry.onReturn((key, first) => void reports.push({ key, first: !!first })),
-          [registry],
-        );
-        useBroadcast('lobby', 'message');
-        return useChannelStatus('lobby');
-      },
-      { wrapper: provider(client) },
-    );
+    const { reports, result } = lobbyWithReports(client);
     // Still the first join, retried after the drop.
     await waitFor(() => expect(result.current.reason).not.toBeNull(), { timeout: 10_000 });
     expect(result.current.phase).toBe('joining');
