@@ -12,9 +12,14 @@ const config: StorybookConfig = {
   // The Introduction page replaces Storybook's own onboarding checklist.
   features: { sidebarOnboardingChecklist: false, menuOnboardingChecklist: false },
   // Workspace packages are read from source, so the playground never needs a build.
-  viteFinal: async (viteConfig) => {
+  viteFinal: async (viteConfig, { configType }) => {
     const { mergeConfig } = await import('vite');
-    return mergeConfig(viteConfig, { resolve: { conditions: ['source'] } });
+    return mergeConfig(viteConfig, {
+      resolve: { conditions: ['source'] },
+      // The static build is rebundled into classic scripts that open from disk (disk/openFromDisk.ts):
+      // a lazily loaded story must then need no module preload and no stylesheet of its own.
+      ...(configType === 'PRODUCTION' && { build: { modulePreload: false, cssCodeSplit: false } }),
+    });
   },
 };
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFromDisk } from '../../../.storybook/disk/openFromDisk';
 import { freePort, ServerProcess, type ServerInfo } from './stack';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -88,16 +89,60 @@ afterAll(async () => {
 });
 
 describe('pnpm build-storybook', () => {
-  it('cannot be opened from disk: Chromium refuses module scripts from file:// (CORS)', async () => {
+  it('opens from disk: the Introduction, then a live chat between two users on the server it was built for', async ({
+    onTestFailed,
+  }) => {
+    // A double-click on index.html: Chromium with its default file:// rules (origin `null`).
     const page = await browser.newPage();
     const errors: string[] = [];
+    // A page that never draws says why only in its console.
+    onTestFailed(() => console.error(`Console errors of the page:\n${errors.join('\n')}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
     });
+    page.on('pageerror', (error) => errors.push(error.message));
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
     await page.goto(`file://${output}/index.html`);
-    await expect.poll(() => errors.join('\n')).toContain('blocked by CORS policy');
-    expect(await page.locator('#root').innerHTML()).toBe('');
+    const preview = page.frameLocator('#storybook-preview-iframe');
+    await preview.getByRole('heading', { name: 'Two users side by side' }).waitFor();
+    // The sidebar is filled from the index: the manager read it too.
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await page.getByRole('link', { name: 'Multi User' }).click();
+    const ann = preview.getByTestId('user-Ann');
+    const bob = preview.getByTestId('user-Bob');
+    // The story's play function runs first: Ann's "Hi Bob" reaches Bob, his 👍 reaches her.
+    await ann
+      .locator('[data-slot="chat-reaction"]', { hasText: '👍 1' })
+      .waitFor({ timeout: 30_000 });
+    // Then a message of this test's own, into Bob's chat that is already open: only the live
+    // channel can bring it.
+    const input = ann.getByPlaceholder('Write a message…');
+    await input.fill('Sent from a page opened from disk');
+    await input.press('Enter');
+    await bob.getByText('Sent from a page opened from disk').waitFor({ timeout: 20_000 });
+    expect(page.url()).toContain('?path=/story/ui-chat--multi-user');
+    expect(
+      sockets.some((url) =>
+        url.startsWith(`${info.url.replace(/^http/, 'ws')}/realtime/v1/websocket`),
+      ),
+    ).toBe(true);
+    expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('refuses to rewrite a folder that is not a fresh Storybook build, and says why', async () => {
+    await expect(openFromDisk(output)).rejects.toThrow(
+      'index.html has no module script: is this a fresh `storybook build` output?',
+    );
+    const empty = await mkdtemp(join(tmpdir(), 'roomkit-not-storybook-'));
+    try {
+      await expect(openFromDisk(empty)).rejects.toThrow(
+        `${empty} has no index.json: run \`storybook build\` first.`,
+      );
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 
   it('has an entry for every page the Introduction links to', async () => {

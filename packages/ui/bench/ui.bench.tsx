@@ -235,7 +235,10 @@ it('chat: time and renders to append one message at 1,000 and 10,000', async () 
     await expect.element(page.getByText(`message ${size - 1}`)).toBeInTheDocument();
     await wait(300);
     rows = 0;
-    const oursMs = await appendTime(`ours ${size}`, page.getByRole('textbox', { name: 'Message' }));
+    const oursMs = await appendTime(
+      `ours ${size}`,
+      page.getByRole('combobox', { name: 'Message' }),
+    );
     await wait(200);
     const oursRows = rows;
     ours.unmount();

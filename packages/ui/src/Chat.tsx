@@ -1,4 +1,5 @@
 'use client';
+import { usePresence } from '@roomkit/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
@@ -75,18 +76,22 @@ export const chatLabels: ChatLabels = {
   input: 'Message',
   placeholder: 'Write a message…',
   send: 'Send',
+  mentions: 'People',
   retry: 'Retry',
   pending: 'Sending…',
   failed: 'Not sent',
   newMessages: (count) => (count === 1 ? '1 new message' : `${count} new messages`),
   typing: formatTyping,
   unread: 'New messages',
+  unavailable: 'Original message unavailable',
+  seenBy: (names) => `Seen by ${names.length}`,
   edited: '(edited)',
   deleted: 'Message deleted',
   reply: 'Reply',
   replyingTo: (name) => `Replying to ${name}`,
   edit: 'Edit',
   editing: 'Editing message',
+  editRefused: 'Edit not saved',
   remove: 'Delete',
   cancel: 'Cancel',
   react: (emoji) => `React with ${emoji}`,
@@ -157,28 +162,56 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const [target, setTarget] = useState<{ type: 'reply' | 'edit'; entry: ChatEntry } | null>(null);
   const [jumpTo, setJumpTo] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  // The last edit the database refused: its row says so and keeps the text to edit again.
+  const [refused, setRefused] = useState<{ id: string; body: string } | null>(null);
+  // Quoted messages a jump found gone or deleted.
+  const [gone, setGone] = useState<ReadonlySet<string>>(new Set());
   const pinning = useRef(0);
   const actions = useMemo<ChatRowActions | undefined>(
     () =>
       table && {
         userId: user.id,
         emoji: reactions,
+        tools: table.rowTools,
         reply: (entry) => {
           setTarget({ type: 'reply', entry });
           inputRef.current?.focus();
         },
         edit: (entry) => {
+          setRefused(null);
           setTarget({ type: 'edit', entry });
           setDraft(entry.body);
           inputRef.current?.focus();
         },
         remove: (id) => void remove(id).catch(ignore),
         react: (id, emoji) => void react(id, emoji).catch(ignore),
-        jump: (id) => void reveal(id).then((found) => found && setJumpTo(id), ignore),
+        jump: (id) =>
+          void reveal(id).then(
+            (found) => (found ? setJumpTo(id) : setGone((ids) => new Set(ids).add(id))),
+            ignore,
+          ),
         nameOf: (id) => listRef.current.findLast((entry) => entry.user.id === id)?.user.name ?? '?',
       },
     [table, user.id, reactions, remove, react, reveal],
   );
+  const presenceState = useMemo(() => ({ name: user.name }), [user.name]);
+  const { others } = usePresence<{ name?: unknown }>(table ? table.liveTopic(room) : room, {
+    key: user.id,
+    state: presenceState,
+    private: !!table,
+  });
+  // Who `@` suggests: the people here, then the authors shown, newest first; read only while
+  // the draft has an `@`, so a 10,000-message log is not walked on every change.
+  const suggesting = draft.includes('@');
+  const mentionable = useMemo(() => {
+    const names = new Set<string>();
+    if (!suggesting) return [];
+    for (const other of others)
+      if (typeof other.state.name === 'string') names.add(other.state.name);
+    for (let i = list.length - 1; i >= 0; i--) names.add((list[i] as ChatEntry).user.name);
+    names.delete(user.name);
+    return [...names];
+  }, [suggesting, others, list, user.name]);
   const byId = useMemo(
     () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
     [actions, list],
@@ -295,7 +328,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     setDraft('');
     setTarget(null);
     notify(true);
-    if (target?.type === 'edit') chat.edit(target.entry.id, body).catch(ignore);
+    const { id } = target?.entry ?? {};
+    if (target?.type === 'edit' && id) chat.edit(id, body).catch(() => setRefused({ id, body }));
     else chat.send(body, { replyTo: target?.entry.id ?? null });
   };
 
@@ -356,7 +390,10 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 labels={labels}
                 formatTime={formatTime}
                 quoted={entry.replyTo ? byId?.get(entry.replyTo) : undefined}
+                seenBy={chat.seenBy?.id === entry.id ? chat.seenBy.names : undefined}
+                quoteGone={!!entry.replyTo && gone.has(entry.replyTo)}
                 actions={actions}
+                refused={refused?.id === entry.id ? refused.body : undefined}
                 highlighted={entry.id === highlight}
                 divider={entry.id === chat.unreadFrom}
               />
@@ -389,6 +426,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
         cancel={cancel}
         labels={labels}
         inputRef={inputRef}
+        mentionable={mentionable}
       />
     </div>
   );

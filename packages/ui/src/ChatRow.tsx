@@ -1,7 +1,6 @@
 'use client';
-import { memo, type ReactNode } from 'react';
+import { memo, type ComponentType, type ReactNode } from 'react';
 import type { ChatEntry } from './chatTypes';
-import { ChatRowTools } from './ChatRowTools';
 import { linkify } from './MessageText';
 import { userColor } from './userColor';
 
@@ -15,6 +14,8 @@ export interface ChatLabels {
   placeholder: string;
   /** The send button. */
   send: string;
+  /** The name of the list of people `@` suggests. */
+  mentions: string;
   /** The retry button of a failed message. */
   retry: string;
   /** Shown beside a message being sent. */
@@ -27,6 +28,10 @@ export interface ChatLabels {
   typing: (names: readonly string[]) => string;
   /** The divider above the first message not read when the chat opened. */
   unread: string;
+  /** Under the newest own message others have read; their names are its title. */
+  seenBy: (names: readonly string[]) => string;
+  /** A reply's quote when the message it quotes is gone or deleted. */
+  unavailable: string;
   /** Shown beside a message its author changed. */
   edited: string;
   /** Shown instead of a deleted message. */
@@ -37,6 +42,8 @@ export interface ChatLabels {
   /** The edit button, and the composer's note while editing. */
   edit: string;
   editing: string;
+  /** Announced on a message whose edit the database refused; its Edit button brings the text back. */
+  editRefused: string;
   /** The delete button. */
   remove: string;
   /** Leaves replying or editing. */
@@ -61,6 +68,18 @@ export interface ChatRowActions {
   userId: string;
   /** The quick reactions offered on each message. */
   emoji: readonly string[];
+  /**
+   * A stored message's reaction pills and its reply, edit, delete and quick-reaction buttons: the
+   * table source's `rowTools`, kept in `@roomkit/ui/table` with the rest of the table chat.
+   */
+  tools?: ComponentType<ChatRowToolsProps> | undefined;
+}
+
+/** What a row's tools (`ChatRowActions.tools`) receive. */
+export interface ChatRowToolsProps {
+  entry: ChatEntry;
+  context: ChatRowContext;
+  actions: ChatRowActions;
 }
 
 /** What a custom `renderMessage` receives besides the message. */
@@ -77,8 +96,14 @@ export interface ChatRowContext {
   formatTime: (ms: number) => string;
   /** The message it replies to, when loaded. */
   quoted?: ChatEntry | undefined;
+  /** Whether the message it replies to is gone or deleted (found on a jump to it). */
+  quoteGone?: boolean | undefined;
   /** Edit, delete, react, reply and jump: present in table-backed chats. */
   actions?: ChatRowActions | undefined;
+  /** The text of this user's edit of it that the database refused, kept to edit again. */
+  refused?: string | undefined;
+  /** Who has read it, when it is this user's newest message others have read. */
+  seenBy?: readonly string[] | undefined;
 }
 
 /** Props of one memoized chat row. */
@@ -95,7 +120,8 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const { first, labels, retry, formatTime, quoted, actions, self } = context;
+  const { first, labels, retry, formatTime, quoted, quoteGone, actions, self, refused, seenBy } =
+    context;
   return (
     <>
       {first ? (
@@ -112,7 +138,11 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           data-slot="chat-quote"
           onClick={() => actions.jump(entry.replyTo as string)}
         >
-          {quoted ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}` : '…'}
+          {quoted
+            ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}`
+            : quoteGone
+              ? labels.unavailable
+              : '…'}
         </button>
       ) : null}
       {entry.deletedAt ? (
@@ -127,6 +157,14 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.edited}
         </span>
       ) : null}
+      {refused !== undefined && actions ? (
+        <span role="alert" data-slot="chat-error">
+          {labels.editRefused}{' '}
+          <button type="button" onClick={() => actions.edit({ ...entry, body: refused })}>
+            {labels.edit}
+          </button>
+        </span>
+      ) : null}
       {entry.status === 'pending' ? <span data-slot="chat-status">{labels.pending}</span> : null}
       {entry.status === 'failed' ? (
         <button type="button" data-slot="chat-retry" onClick={() => retry(entry.id)}>
@@ -138,7 +176,12 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.remove}
         </button>
       ) : null}
-      {actions ? <ChatRowTools entry={entry} context={context} actions={actions} /> : null}
+      {seenBy ? (
+        <span data-slot="chat-seen" title={seenBy.join(', ')}>
+          {labels.seenBy(seenBy)}
+        </span>
+      ) : null}
+      {actions?.tools ? <actions.tools entry={entry} context={context} actions={actions} /> : null}
     </>
   );
 }

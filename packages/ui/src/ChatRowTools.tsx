@@ -1,17 +1,13 @@
 'use client';
-import type { ChatEntry } from './chatTypes';
-import type { ChatRowActions, ChatRowContext } from './ChatRow';
+import type { ChatRowToolsProps } from './ChatRow';
 
-/** A stored message's reactions (toggle buttons) and its reply, edit and delete buttons. */
-export function ChatRowTools({
-  entry,
-  context: { own, labels },
-  actions,
-}: {
-  entry: ChatEntry;
-  context: ChatRowContext;
-  actions: ChatRowActions;
-}) {
+/**
+ * A stored message's reactions (toggle buttons) and its reply, edit and delete buttons; the
+ * table source hands it to `<Chat>` as `rowTools`.
+ * @example
+ * <ChatRowTools entry={entry} context={context} actions={actions} />
+ */
+export function ChatRowTools({ entry, context: { own, labels }, actions }: ChatRowToolsProps) {
   if (entry.status !== 'sent' || entry.deletedAt) return null;
   return (
     <>

@@ -52,11 +52,23 @@ const next = (
 export const backoffMs = (attempts: number) => Math.min(30_000, 1000 * 2 ** (attempts - 1));
 
 /**
+ * Attempts at the first message of the outbox before it gives up, by default: 10 sends with
+ * 1, 2, 4, 8, 16, then 30 s between them, about two and a half minutes of an unreachable server.
+ */
+export const MAX_ATTEMPTS = 10;
+
+/**
  * The outbox machine: messages go out one at a time, oldest first, so they are stored in the
  * order they were written; one the server refused fails and the next goes out; one that could not
  * reach the server waits and goes out again, with the same id, so it is stored exactly once.
+ * After `maxAttempts` unreachable sends in a row the whole queue fails (each message keeps its
+ * Retry): what waited behind the first message could not have been stored before it.
  */
-export function transition(state: OutboxState, event: OutboxEvent): [OutboxState, OutboxEffect[]] {
+export function transition(
+  state: OutboxState,
+  event: OutboxEvent,
+  maxAttempts = MAX_ATTEMPTS,
+): [OutboxState, OutboxEffect[]] {
   switch (event.type) {
     case 'enqueue':
       if (state.queue.some((item) => item.id === event.item.id)) return [state, []];
@@ -73,6 +85,8 @@ export function transition(state: OutboxState, event: OutboxEvent): [OutboxState
     case 'unreachable': {
       if (state.phase !== 'sending' || state.queue[0]?.id !== event.id) return [state, []];
       const attempts = state.attempts + 1;
+      if (attempts >= maxAttempts)
+        return [IDLE_OUTBOX, state.queue.map((item) => ({ type: 'failed', id: item.id }))];
       return [
         { phase: 'waiting', queue: state.queue, attempts },
         [{ type: 'wait', ms: backoffMs(attempts) }],

@@ -1,4 +1,6 @@
 import type { ChannelRegistry } from '@roomkit/react';
+import type { ComponentType } from 'react';
+import type { ChatRowToolsProps } from './ChatRow';
 import type { ChatEntry, ChatMessage, ChatPersistence } from './chatTypes';
 import type { RoomUser } from './types';
 
@@ -13,6 +15,11 @@ export interface ChatSnapshot {
    * messages" divider goes), or `null`; table-backed chats only, fixed once the first page shows.
    */
   unreadFrom: string | null;
+  /**
+   * The newest of this user's messages that others have read (table-backed chats, from their read
+   * pointers) and those readers' names, or `null`; the same object until either changes.
+   */
+  seenBy: { id: string; names: readonly string[] } | null;
 }
 
 /** Where a chat's outbox is kept across a reload (`sessionStorage`: the same tab only). */
@@ -53,7 +60,10 @@ export interface ChatConnection {
   react(id: string, emoji: string): Promise<void>;
   /** Loads the next older page; does nothing while one loads or none is left. */
   loadOlder(): void;
-  /** Loads older pages until `id` is shown (a reply's quote); resolves whether it is. */
+  /**
+   * Loads older pages down to `id` (a reply's quote) and resolves whether it is shown; one that
+   * is gone or deleted resolves `false` without loading any.
+   */
   reveal(id: string): Promise<boolean>;
   /** Moves this user's read pointer to `id`, by default the newest stored message. */
   markRead(id?: string): Promise<void>;
@@ -75,4 +85,6 @@ export interface ChatSource {
   liveTopic(room: string): string;
   /** Starts one user's chat in one room. */
   connect(options: ChatConnectOptions): ChatConnection;
+  /** What `<Chat>` shows on each stored message: reactions, reply, edit, delete. @default none */
+  rowTools?: ComponentType<ChatRowToolsProps>;
 }

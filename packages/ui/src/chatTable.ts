@@ -1,5 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ChatSource } from './chatSource';
+import { ChatRowTools } from './ChatRowTools';
 import { createChatTable, type ChatTable } from './createChatTable';
 import { createTableSession } from './createTableSession';
 
@@ -7,6 +8,19 @@ import { createTableSession } from './createTableSession';
 export interface ChatTableSource extends ChatSource {
   /** The typed client of the chat tables, for server-side code and tests. */
   readonly client: ChatTable;
+}
+
+/** Options of {@link chatTable}. */
+export interface ChatTableOptions {
+  /**
+   * Sends of a message that cannot reach the server (1, 2, 4, 8, 16, then 30 s apart) before it
+   * and every message queued behind it show as failed, with Retry and Delete. A refusal by the
+   * database (RLS, a constraint) fails at once.
+   * @default 10 (about two and a half minutes)
+   * @example
+   * chatTable(supabase, { maxAttempts: 3 })
+   */
+  maxAttempts?: number;
 }
 
 /**
@@ -17,12 +31,19 @@ export interface ChatTableSource extends ChatSource {
  * const table = chatTable(supabase);
  * <Chat room="lobby" user={user} table={table} />
  */
-export function chatTable(supabase: SupabaseClient): ChatTableSource {
+export function chatTable(
+  supabase: SupabaseClient,
+  options: ChatTableOptions = {},
+): ChatTableSource {
+  const { maxAttempts } = options;
+  if (maxAttempts !== undefined && !(Number.isInteger(maxAttempts) && maxAttempts >= 1))
+    throw new TypeError(`chatTable: maxAttempts must be a whole number ≥ 1, got ${maxAttempts}`);
   const client = createChatTable(supabase);
   return {
     client,
     topic: (room) => `chat:${room}`,
     liveTopic: (room) => `chat-live:${room}`,
-    connect: (options) => createTableSession(client, options),
+    connect: (connect) => createTableSession(client, connect, options),
+    rowTools: ChatRowTools,
   };
 }

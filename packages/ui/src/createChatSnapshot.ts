@@ -2,21 +2,31 @@ import type { ChatSnapshot } from './chatSource';
 import type { MessageStore } from './createMessageStore';
 
 /**
- * The snapshot of a chat over its message store: the same object until the messages or
- * `hasOlder` change. `publish` re-reads them (the store's own changes publish by themselves).
+ * The snapshot of a chat over its message store: the same object until the messages,
+ * `hasOlder`, `unreadFrom` or `seenBy` change. `publish` re-reads them (the store's own changes publish by themselves).
  */
 export function createChatSnapshot(store: MessageStore, hasOlder: boolean) {
   const listeners = new Set<() => void>();
-  let snapshot: ChatSnapshot = { messages: store.getSnapshot(), hasOlder, unreadFrom: null };
-  const publish = (older = snapshot.hasOlder, unreadFrom = snapshot.unreadFrom) => {
+  let snapshot: ChatSnapshot = {
+    messages: store.getSnapshot(),
+    hasOlder,
+    unreadFrom: null,
+    seenBy: null,
+  };
+  const publish = (
+    older = snapshot.hasOlder,
+    unreadFrom = snapshot.unreadFrom,
+    seenBy = snapshot.seenBy,
+  ) => {
     const messages = store.getSnapshot();
     if (
       messages === snapshot.messages &&
       older === snapshot.hasOlder &&
-      unreadFrom === snapshot.unreadFrom
+      unreadFrom === snapshot.unreadFrom &&
+      seenBy === snapshot.seenBy
     )
       return;
-    snapshot = { messages, hasOlder: older, unreadFrom };
+    snapshot = { messages, hasOlder: older, unreadFrom, seenBy };
     listeners.forEach((listener) => listener());
   };
   store.subscribe(() => publish());

@@ -39,6 +39,8 @@ export interface ChatTable {
     room: string,
     options?: { before?: Pick<StoredChatMessage, 'id' | 'createdAtUs'>; limit?: number },
   ): Promise<StoredChatMessage[]>;
+  /** One message by its id, or `null` when there is none this user may read. */
+  message(id: string): Promise<StoredChatMessage | null>;
   /** The reactions to these messages. */
   reactions(messageIds: readonly string[]): Promise<StoredChatReaction[]>;
   /** Adds this user's reaction; adding it again changes nothing. */
@@ -49,8 +51,21 @@ export interface ChatTable {
   markRead(room: string, messageId: string): Promise<void>;
   /** How many messages of others in `room` this user has not read. */
   unreadCount(room: string): Promise<number>;
+  /** The read pointers in `room` this user may see (every member's, with RLS), in no order. */
+  reads(room: string): Promise<ChatReadPointer[]>;
   /** Where `user` has read up to in `room` (the message and its time in µs), or `null`. */
   readPointer(room: string, user: string): Promise<{ id: string; atUs: number } | null>;
+}
+
+/** Where one user has read up to in a room. */
+export interface ChatReadPointer {
+  userId: string;
+  /** Their display name, as their messages show it. */
+  name: string;
+  /** The last message they read. */
+  id: string;
+  /** That message's stored time, in µs. */
+  atUs: number;
 }
 
 const MESSAGE =
@@ -135,6 +150,11 @@ export function createChatTable(client: SupabaseClient): ChatTable {
       if (error) throw refused(error, `loading ${room}`);
       return data.map(toStoredChatMessage).reverse();
     },
+    async message(id) {
+      const { data, error } = await messages().select(MESSAGE).eq('id', id).maybeSingle();
+      if (error) throw refused(error, `loading ${id}`);
+      return data ? toStoredChatMessage(data) : null;
+    },
     async reactions(messageIds) {
       if (messageIds.length === 0) return [];
       const { data, error } = await client
@@ -176,6 +196,23 @@ export function createChatTable(client: SupabaseClient): ChatTable {
       return typeof data?.last_read_id === 'string' && atUs !== null
         ? { id: data.last_read_id, atUs }
         : null;
+    },
+    async reads(room) {
+      const { data, error } = await client
+        .from('chat_reads')
+        .select('user_id, user_name, last_read_id, last_read_at')
+        .eq('room', room);
+      if (error) throw refused(error, `reading who read ${room}`);
+      return data.flatMap((row: Record<string, unknown>): ChatReadPointer[] => {
+        const { user_id: userId, user_name: name, last_read_id: id, last_read_at: at } = row;
+        const atUs = typeof at === 'string' ? timestampUs(at) : null;
+        return typeof userId === 'string' &&
+          typeof name === 'string' &&
+          typeof id === 'string' &&
+          atUs !== null
+          ? [{ userId, name, id, atUs }]
+          : [];
+      });
     },
     async unreadCount(room) {
       const { data, error } = await client.rpc('chat_unread_count', { room });

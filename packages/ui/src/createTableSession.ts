@@ -1,10 +1,16 @@
 import { parseChatChange, type ChatChange, type StoredChatMessage } from './chatRows';
-import { IDLE_OUTBOX, transition, type OutboxEvent, type OutboxItem } from './chatOutbox';
+import {
+  IDLE_OUTBOX,
+  MAX_ATTEMPTS,
+  transition,
+  type OutboxEvent,
+  type OutboxItem,
+} from './chatOutbox';
 import { announceRoomRead } from './chatReads';
 import { groupReactions, NO_REACTIONS, withReaction } from './chatReactions';
 import type { ChatConnection, ChatConnectOptions } from './chatSource';
 import type { ChatEntry, ChatReaction } from './chatTypes';
-import { ChatTableError, type ChatTable } from './createChatTable';
+import { ChatTableError, type ChatReadPointer, type ChatTable } from './createChatTable';
 import { createChatSnapshot } from './createChatSnapshot';
 import { createMessageStore, LOCAL } from './createMessageStore';
 
@@ -56,7 +62,11 @@ const items = (value: unknown) => (Array.isArray(value) ? value.filter(isItem) :
  * @example
  * const chat = createTableSession(createChatTable(supabase), { room, userId, user: () => user, registry, pageSize: 50, storage: sessionStorage });
  */
-export function createTableSession(table: ChatTable, options: ChatConnectOptions): ChatConnection {
+export function createTableSession(
+  table: ChatTable,
+  options: ChatConnectOptions,
+  { maxAttempts = MAX_ATTEMPTS }: { maxAttempts?: number } = {},
+): ChatConnection {
   const { room, userId, user, registry, pageSize, storage } = options;
   const store = createMessageStore();
   const snapshot = createChatSnapshot(store, true);
@@ -73,8 +83,11 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
   let lastRead: string | undefined;
   // This user's read pointer when the chat opened: undefined until read, null when none.
   let pointer: { id: string; atUs: number } | null | undefined;
+  let pointerRead: Promise<void> | undefined;
   let divided = false;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  let others: readonly ChatReadPointer[] = [];
+  let readsAsked = 0;
 
   const accept = (
     rows: readonly StoredChatMessage[],
@@ -121,7 +134,7 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
   };
 
   function dispatch(event: OutboxEvent) {
-    const [next, effects] = transition(outbox, event);
+    const [next, effects] = transition(outbox, event, maxAttempts);
     outbox = next;
     for (const effect of effects) {
       if (effect.type === 'send') deliver(effect.item);
@@ -148,6 +161,45 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
     store.add([{ ...item, user: user(), status, reactions: NO_REACTIONS }], rank);
     if (status === 'failed') failed.set(item.id, item);
     else dispatch({ type: 'enqueue', item });
+  };
+
+  // "Seen by": the newest own stored message at or before some other member's pointer. The scan
+  // passes only what is newer than the furthest pointer, then stops at the first own message.
+  const seeSeen = () => {
+    const current = snapshot.getSnapshot();
+    const furthest = Math.max(...others.map((read) => read.atUs));
+    let seenBy: typeof current.seenBy = null;
+    for (let i = current.messages.length - 1; i >= 0 && others.length; i--) {
+      const entry = current.messages[i] as ChatEntry;
+      const us = ranks.get(entry.id);
+      if (entry.user.id !== userId || us === undefined || us > furthest || entry.deletedAt)
+        continue;
+      const names = others
+        .filter((read) => read.atUs > us || (read.atUs === us && read.id >= entry.id))
+        .map((read) => read.name)
+        .sort();
+      if (!names.length) continue;
+      const known = current.seenBy;
+      seenBy =
+        known?.id === entry.id && known.names.join('\n') === names.join('\n')
+          ? known
+          : { id: entry.id, names };
+      break;
+    }
+    snapshot.publish(undefined, undefined, seenBy);
+  };
+  store.subscribe(seeSeen);
+  const readAgain = () => {
+    const ask = ++readsAsked;
+    table.reads(room).then(
+      (reads) => {
+        if (ask !== readsAsked) return;
+        others = reads.filter((read) => read.userId !== userId);
+        seeSeen();
+      },
+      // The last pointers stay until the next change.
+      () => undefined,
+    );
   };
 
   // Reactions heard while a page loads, per load: its reactions were read at some point during
@@ -272,6 +324,10 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
         live.onBroadcast(event, (message) => apply(message.payload)),
       );
       offs.push(
+        live.onBroadcast('READ', (message) => {
+          const payload = message.payload as { room?: unknown } | null;
+          if (payload?.room === room) readAgain();
+        }),
         registry.onReturn((returned, first) => {
           if (returned !== `private:${topic}`) return;
           // The first page may be read before the channel joined, and a message stored in
@@ -284,9 +340,11 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
             return;
           }
           (loaded ? fillGap() : loadOlder()).catch(() => undefined);
+          readAgain();
           wake();
         }),
       );
+      readAgain();
       globalThis.addEventListener?.('online', wake);
       if (!restored) {
         restored = true;
@@ -296,12 +354,14 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
       } else wake();
       if (!loaded) loadOlder().catch(() => undefined);
       if (pointer === undefined)
-        table.readPointer(room, userId).then(
+        pointerRead ??= table.readPointer(room, userId).then(
           (read) => {
             pointer = read;
             divide();
           },
-          () => undefined,
+          () => {
+            pointerRead = undefined;
+          },
         );
       return () => {
         running = false;
@@ -356,8 +416,13 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
     },
     loadOlder: () => void loadOlder().catch(() => undefined),
     async reveal(id) {
+      if (store.get(id)) return true;
+      // Pages are read only down to the message, and none for one that is gone or deleted.
+      const target = await table.message(id);
+      if (target?.room !== room || target.deletedAt) return false;
       while (!store.get(id)) {
-        if (loaded && !snapshot.getSnapshot().hasOlder) return false;
+        const past = oldest && oldest.createdAtUs < target.createdAtUs;
+        if (past || (loaded && !snapshot.getSnapshot().hasOlder)) return false;
         await loadOlder();
       }
       return true;
@@ -368,6 +433,8 @@ export function createTableSession(table: ChatTable, options: ChatConnectOptions
       if (!target || target === lastRead) return;
       lastRead = target;
       try {
+        // The divider needs the pointer as it was when the chat opened, not as this moves it.
+        await pointerRead;
         await table.markRead(room, target);
       } catch (error) {
         lastRead = undefined;

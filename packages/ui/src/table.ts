@@ -1,9 +1,10 @@
 // `@roomkit/ui/table`: server-authoritative chat over the tables of `@roomkit/ui/sql`, kept out of
 // the main entry so broadcast-only apps do not carry it.
 export { chatTable } from './chatTable';
-export type { ChatTableSource } from './chatTable';
+export type { ChatTableOptions, ChatTableSource } from './chatTable';
 export { createChatTable, ChatTableError } from './createChatTable';
-export type { ChatTable } from './createChatTable';
+export type { ChatReadPointer, ChatTable } from './createChatTable';
 export type { StoredChatMessage, StoredChatReaction } from './chatRows';
 export { useUnreadCount } from './useUnreadCount';
+export { ChatRowTools } from './ChatRowTools';
 export type { UnreadCountOptions } from './useUnreadCount';

@@ -32,7 +32,7 @@ describe('Chat', () => {
     await expect.element(aSide.getByRole('log')).toBeInTheDocument();
     // Let both join before sending, as two people opening the room would.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await userEvent.fill(aSide.getByRole('textbox', { name: 'Message' }), 'hello <b>Bo</b>');
+    await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), 'hello <b>Bo</b>');
     await userEvent.keyboard('{Enter}');
     const mine = aSide.getByRole('log').getByText('hello <b>Bo</b>');
     await expect.element(mine).toBeInTheDocument();
@@ -65,7 +65,7 @@ describe('Chat', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await commands.realtimeStop();
     try {
-      await userEvent.fill(aSide.getByRole('textbox', { name: 'Message' }), 'are you there?');
+      await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), 'are you there?');
       await userEvent.keyboard('{Enter}');
       await expect
         .element(aSide.getByRole('button', { name: /Not sent · Retry/ }))
@@ -125,7 +125,7 @@ describe('Chat', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(aSide.element().querySelectorAll('[data-slot="chat-message"]').length).toBeLessThan(60);
     renders = 0;
-    await userEvent.fill(aSide.getByRole('textbox', { name: 'Message' }), 'one more');
+    await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), 'one more');
     renders = 0;
     await userEvent.keyboard('{Enter}');
     await expect.element(aSide.getByText('one more')).toBeInTheDocument();

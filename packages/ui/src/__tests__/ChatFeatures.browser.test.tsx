@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
 import { useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
@@ -25,7 +25,7 @@ const bodies = (id: string) =>
   [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
 
 async function write(id: string, text: string) {
-  await userEvent.fill(side(id).getByRole('textbox', { name: 'Message' }), text);
+  await userEvent.fill(side(id).getByRole('combobox', { name: 'Message' }), text);
   await userEvent.keyboard('{Enter}');
 }
 
@@ -69,7 +69,7 @@ describe('Chat features with a table', () => {
     await expect.poll(() => rowOf('a', 'helo')?.dataset.state, { timeout: 10_000 }).toBe('sent');
     await side('a').getByRole('button', { name: 'Edit' }).click();
     await expect.element(side('a').getByText('Editing message')).toBeInTheDocument();
-    await expect.element(side('a').getByRole('textbox', { name: 'Message' })).toHaveValue('helo');
+    await expect.element(side('a').getByRole('combobox', { name: 'Message' })).toHaveValue('helo');
     await write('a', 'hello');
     await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
     await expect.element(side('b').getByText('(edited)')).toBeInTheDocument();
@@ -77,6 +77,31 @@ describe('Chat features with a table', () => {
     // Bo can reply to it, but not edit or delete it.
     expect(side('b').getByRole('button', { name: 'Edit' }).query()).toBeNull();
     expect(side('b').getByRole('button', { name: 'Delete' }).query()).toBeNull();
+  });
+
+  it('says on the row when the database refuses an edit, and gives the refused text back to edit', async () => {
+    await annAndBo();
+    await write('a', 'short and fine');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['short and fine']);
+    await expect
+      .poll(() => rowOf('a', 'short and fine')?.dataset.state, { timeout: 10_000 })
+      .toBe('sent');
+    await side('a').getByRole('button', { name: 'Edit' }).click();
+    // 4,001 characters: the database's length check refuses the edit.
+    const input = side('a').getByRole('combobox', { name: 'Message' });
+    (input.element() as HTMLInputElement).maxLength = 5000;
+    const long = `${'y'.repeat(4000)}!`;
+    await write('a', long);
+    const alert = side('a').getByRole('alert');
+    await expect.element(alert, { timeout: 10_000 }).toHaveTextContent('Edit not saved');
+    expect(rowOf('a', 'short and fine')?.contains(alert.element())).toBe(true);
+    expect(bodies('a')).toEqual(['short and fine']);
+    expect(bodies('b')).toEqual(['short and fine']);
+    expect(side('a').getByText('(edited)').query()).toBeNull();
+    await alert.getByRole('button', { name: 'Edit' }).click();
+    await expect.element(input).toHaveValue(long);
+    await expect.element(side('a').getByText('Editing message')).toBeInTheDocument();
+    expect(side('a').getByRole('alert').query()).toBeNull();
   });
 
   it('shows B “Message deleted” in place of a message A deleted', async () => {
@@ -175,6 +200,45 @@ describe('Chat features with a table', () => {
     const row = (rowOf('b', 'the original') as HTMLElement).getBoundingClientRect();
     expect(row.top).toBeGreaterThanOrEqual(log.top);
     expect(row.bottom).toBeLessThanOrEqual(log.bottom);
+  });
+
+  it('shows “Original message unavailable” for a reply to a deleted message, loading no page for it', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const table = tableOf(ann.client).client;
+    const original = uuid();
+    await table.send(room, { id: original, body: 'soon deleted' });
+    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
+    await table.send(room, { id: uuid(), body: 'a reply to it', replyTo: original });
+    await table.remove(original);
+    const source = tableOf(bo.client);
+    const pages = vi.spyOn(source.client, 'page');
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={source}
+          pageSize={10}
+          style={{ height: 300 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    await expect.poll(() => rowOf('b', 'a reply to it'), { timeout: 10_000 }).toBeDefined();
+    const quote = () =>
+      rowOf('b', 'a reply to it')?.querySelector<HTMLElement>('[data-slot="chat-quote"]');
+    expect(quote()?.textContent).toBe('…');
+    // Older pages, each read with a cursor; the newest page and a catch-up after the join have none.
+    const olderPages = () => pages.mock.calls.filter(([, options]) => options?.before).length;
+    const read = olderPages();
+    quote()?.click();
+    await expect
+      .poll(() => quote()?.textContent, { timeout: 10_000 })
+      .toBe('Original message unavailable');
+    expect(olderPages()).toBe(read);
+    expect(rowOf('b', 'filler 0')).toBeUndefined();
   });
 
   it('re-renders only the row of a message that gets a reaction or an edit, among 300', async () => {
@@ -316,6 +380,68 @@ describe('Chat features with a table', () => {
   });
 });
 
+describe('Chat mention suggestions', () => {
+  it('suggests the people here and the authors shown after @, from the keyboard, and passes axe', async () => {
+    const { room, ann } = await annAndBo();
+    // Cy wrote earlier and is not here: known as an author only.
+    const cy = await signedIn('Cy');
+    await tableOf(cy.client).client.send(room, { id: uuid(), body: 'Cy was here' });
+    const input = side('a').getByRole('combobox', { name: 'Message' });
+    const options = () =>
+      side('a')
+        .getByRole('option')
+        .all()
+        .map((option) => [
+          option.element().textContent,
+          option.element().getAttribute('aria-selected'),
+        ]);
+    await expect.poll(() => bodies('a'), { timeout: 10_000 }).toEqual(['Cy was here']);
+    await expect.element(input).toHaveAttribute('aria-expanded', 'false');
+
+    // Bo is here (presence), Cy wrote: both are offered, and never Ann herself.
+    await userEvent.fill(input.element(), 'thanks @');
+    await expect.poll(options, { timeout: 10_000 }).toEqual([
+      ['Bo', 'true'],
+      ['Cy', 'false'],
+    ]);
+    await expect.element(input).toHaveAttribute('aria-expanded', 'true');
+    const listbox = side('a').getByRole('listbox', { name: 'People' });
+    expect(input.element().getAttribute('aria-controls')).toBe(listbox.element().id);
+    expect(await axeViolations(side('a').element())).toEqual([]);
+    await userEvent.keyboard('{ArrowDown}');
+    expect(options()).toEqual([
+      ['Bo', 'false'],
+      ['Cy', 'true'],
+    ]);
+    const selected = side('a').getByRole('option', { name: 'Cy' }).element().id;
+    expect(input.element().getAttribute('aria-activedescendant')).toBe(selected);
+    await userEvent.keyboard('{Enter}');
+    await expect.element(input).toHaveValue('thanks @Cy ');
+    await expect.element(input).toHaveAttribute('aria-expanded', 'false');
+    expect(side('a').getByRole('option').all()).toEqual([]);
+
+    // Tab inserts too; Escape closes the list and keeps the text.
+    await userEvent.keyboard('and @b');
+    await expect.poll(options).toEqual([['Bo', 'true']]);
+    await userEvent.keyboard('{Escape}');
+    await expect.element(input).toHaveAttribute('aria-expanded', 'false');
+    await expect.element(input).toHaveValue('thanks @Cy and @b');
+    // The list opens again once the text changes.
+    await userEvent.keyboard('o{Backspace}');
+    await expect.poll(options).toEqual([['Bo', 'true']]);
+    await userEvent.keyboard('{Tab}');
+    await expect.element(input).toHaveValue('thanks @Cy and @Bo ');
+    await expect.element(input).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .poll(() => bodies('b'), { timeout: 10_000 })
+      .toEqual(['Cy was here', 'thanks @Cy and @Bo']);
+    const own = rowOf('b', 'thanks @Cy and @Bo')?.querySelector('[data-self]');
+    expect(own?.textContent).toBe('@Bo');
+    expect(ann.user.name).toBe('Ann');
+  });
+});
+
 function Badge(props: { room: string; table: ChatTableSource; testId: string }) {
   const unread = useUnreadCount(props);
   return <output data-testid={props.testId}>{unread ?? '…'}</output>;
@@ -325,7 +451,7 @@ function Badge(props: { room: string; table: ChatTableSource; testId: string }) 
 function App(props: {
   room: string;
   who: { client: SupabaseClient; user: { id: string; name: string } };
-  side: 'a' | 'b';
+  side: 'a' | 'b' | 'c';
   open?: boolean;
 }) {
   const [open, setOpen] = useState(props.open ?? false);
@@ -363,6 +489,53 @@ describe('Chat read state', () => {
       'message 1',
     );
     expect(side('b').getByRole('separator').all()).toHaveLength(1);
+  });
+});
+
+describe('Chat seen by', () => {
+  it('shows Ann “Seen by N” under her newest message others read, with their names, as Bo and Cy read', async () => {
+    const room = `seen-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const cy = await signedIn('Cy');
+    render(
+      <>
+        <App room={room} who={ann} side="a" open />
+        <App room={room} who={bo} side="b" />
+        <App room={room} who={cy} side="c" />
+      </>,
+    );
+    const seen = () =>
+      [...side('a').element().querySelectorAll<HTMLElement>('[data-slot="chat-seen"]')].map(
+        (el) => ({
+          under: el.closest('[data-slot="chat-message"]')?.querySelector('[data-slot="chat-body"]')
+            ?.textContent,
+          text: el.textContent,
+          names: el.title,
+        }),
+      );
+    await write('a', 'first');
+    await expect.poll(() => rowOf('a', 'first')?.dataset.state, { timeout: 10_000 }).toBe('sent');
+    // Nobody else has read it yet.
+    expect(seen()).toEqual([]);
+
+    // Bo opens the room: he reads it.
+    await page.getByRole('button', { name: 'Open b' }).click();
+    await expect
+      .poll(seen, { timeout: 10_000 })
+      .toEqual([{ under: 'first', text: 'Seen by 1', names: 'Bo' }]);
+
+    // A newer message only Bo reads moves the mark to it; Cy then reads everything.
+    await write('a', 'second');
+    await expect
+      .poll(seen, { timeout: 10_000 })
+      .toEqual([{ under: 'second', text: 'Seen by 1', names: 'Bo' }]);
+    await page.getByRole('button', { name: 'Open c' }).click();
+    await expect
+      .poll(seen, { timeout: 10_000 })
+      .toEqual([{ under: 'second', text: 'Seen by 2', names: 'Bo, Cy' }]);
+    // Bo sees no mark under Ann's messages: they are not his.
+    expect(side('b').element().querySelector('[data-slot="chat-seen"]')).toBeNull();
   });
 });
 

@@ -64,7 +64,7 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     const aSide = page.getByTestId('a');
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const text of ['first', 'second']) {
-      await userEvent.fill(aSide.getByRole('textbox', { name: 'Message' }), text);
+      await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), text);
       await userEvent.keyboard('{Enter}');
     }
     await expect

@@ -107,7 +107,7 @@ describe('Chat scrolling with styles.css', () => {
     const log = page.getByTestId('b').getByRole('log').element() as HTMLElement;
     await expect.poll(() => bottomOf(log).newest, { timeout: 10_000 }).toBe('message 39');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await userEvent.fill(page.getByTestId('a').getByRole('textbox', { name: 'Message' }), 'news');
+    await userEvent.fill(page.getByTestId('a').getByRole('combobox', { name: 'Message' }), 'news');
     await userEvent.keyboard('{Enter}');
     await expect
       .poll(() => bottomOf(log), { timeout: 10_000 })
@@ -128,7 +128,7 @@ describe('Chat scrolling with styles.css', () => {
     const log = page.getByRole('log').element() as HTMLElement;
     await expect.poll(() => bottomOf(log).newest, { timeout: 10_000 }).toBe('message 39');
     const long = 'a message long enough to wrap onto more lines once the chat gets narrower';
-    await userEvent.fill(page.getByRole('textbox', { name: 'Message' }), long);
+    await userEvent.fill(page.getByRole('combobox', { name: 'Message' }), long);
     await userEvent.keyboard('{Enter}');
     await expect
       .poll(() => bottomOf(log), { timeout: 10_000 })
@@ -182,7 +182,7 @@ describe('Chat scrolling', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     bLog.element().scrollTop = 0;
     bLog.element().dispatchEvent(new Event('scroll'));
-    await userEvent.fill(page.getByTestId('a').getByRole('textbox', { name: 'Message' }), 'news');
+    await userEvent.fill(page.getByTestId('a').getByRole('combobox', { name: 'Message' }), 'news');
     await userEvent.keyboard('{Enter}');
     const pill = page.getByTestId('b').getByRole('button', { name: '1 new message' });
     await expect.element(pill).toBeInTheDocument();

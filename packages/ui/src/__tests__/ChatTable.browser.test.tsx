@@ -6,7 +6,7 @@ import '../../styles.css';
 import { Chat } from '../Chat';
 import { TypingIndicator } from '../TypingIndicator';
 import type { ChatComposerProps } from '../ChatComposer';
-import type { ChatTableSource } from '../chatTable';
+import { chatTable, type ChatTableSource } from '../chatTable';
 import { createChatTable } from '../createChatTable';
 import { useChat, type UseChatResult } from '../useChat';
 import { closeClients, Side, signedIn, uuid, tableOf } from './helpers';
@@ -31,7 +31,7 @@ const authors = (side: string) =>
   );
 
 async function write(side: string, text: string) {
-  await userEvent.fill(page.getByTestId(side).getByRole('textbox', { name: 'Message' }), text);
+  await userEvent.fill(page.getByTestId(side).getByRole('combobox', { name: 'Message' }), text);
   await userEvent.keyboard('{Enter}');
 }
 
@@ -115,7 +115,7 @@ describe('Chat with a table', () => {
       .poll(
         async () => {
           await userEvent.type(
-            page.getByTestId('a').getByRole('textbox', { name: 'Message' }),
+            page.getByTestId('a').getByRole('combobox', { name: 'Message' }),
             'x',
           );
           return page.getByTestId('b').element().querySelector('[data-slot="chat-typing"]')
@@ -206,7 +206,7 @@ describe('Chat with a table', () => {
       </Side>,
     );
     // 4,001 characters: the database's length check refuses the row.
-    const input = page.getByTestId('a').getByRole('textbox', { name: 'Message' });
+    const input = page.getByTestId('a').getByRole('combobox', { name: 'Message' });
     (input.element() as HTMLInputElement).maxLength = 5000;
     await write('a', 'x'.repeat(4001));
     await expect.poll(() => rows('a')[0]?.state, { timeout: 10_000 }).toBe('failed');
@@ -245,7 +245,7 @@ describe('Chat with a table', () => {
         </div>
       </Side>,
     );
-    await userEvent.fill(page.getByRole('textbox', { name: 'הודעה' }), 'שלום');
+    await userEvent.fill(page.getByRole('combobox', { name: 'הודעה' }), 'שלום');
     await userEvent.keyboard('{Enter}');
     await expect
       .poll(() => rows('a'), { timeout: 10_000 })
@@ -425,5 +425,57 @@ describe('Chat with a table', () => {
       .toEqual([{ body: 'kept across a reload', state: 'sent' }]);
     const stored = await createChatTable(ann.client).page(room);
     expect(stored.map((m) => m.body)).toEqual(['kept across a reload']);
+  });
+
+  it('fails what cannot reach the server after maxAttempts, with Retry and Delete, and Retry sends it once back', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    expect(() => chatTable(ann.client, { maxAttempts: 0 })).toThrow(
+      'chatTable: maxAttempts must be a whole number ≥ 1, got 0',
+    );
+    const table = chatTable(ann.client, { maxAttempts: 2 });
+    const app = () => (
+      <Side client={ann.client}>
+        <Chat room={room} user={ann.user} table={table} data-testid="a" />
+      </Side>
+    );
+    const first = render(app());
+    await expect
+      .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
+      .not.toBeNull();
+    await commands.realtimeStop();
+    try {
+      await write('a', 'given up 1');
+      await write('a', 'given up 2');
+      // Two sends one second apart, then the message and the one queued behind it fail.
+      await expect
+        .poll(() => rows('a'), { timeout: 15_000 })
+        .toEqual([
+          { body: 'given up 1', state: 'failed' },
+          { body: 'given up 2', state: 'failed' },
+        ]);
+      // They stay failed across a reload of the chat.
+      first.unmount();
+      render(app());
+      await expect
+        .poll(() => rows('a'))
+        .toEqual([
+          { body: 'given up 1', state: 'failed' },
+          { body: 'given up 2', state: 'failed' },
+        ]);
+      const retries = page.getByTestId('a').getByRole('button', { name: 'Not sent · Retry' });
+      await expect.poll(() => retries.elements().length).toBe(2);
+      await page.getByTestId('a').getByRole('button', { name: 'Delete' }).nth(1).click();
+      await expect.poll(() => bodies('a')).toEqual(['given up 1']);
+    } finally {
+      await commands.realtimeStart();
+    }
+    await page.getByTestId('a').getByRole('button', { name: 'Not sent · Retry' }).click();
+    await expect
+      .poll(() => rows('a'), { timeout: 20_000 })
+      .toEqual([{ body: 'given up 1', state: 'sent' }]);
+    const stored = await createChatTable(ann.client).page(room);
+    expect(stored.map((m) => m.body)).toEqual(['given up 1']);
+    expect(sessionStorage.length).toBe(0);
   });
 });

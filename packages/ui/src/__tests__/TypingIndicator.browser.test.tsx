@@ -29,7 +29,7 @@ describe('TypingIndicator', () => {
     const typing = page.getByTestId('typing');
     await expect.element(typing).toHaveAttribute('data-state', 'idle');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await userEvent.type(page.getByRole('textbox', { name: 'Message' }), 'hel');
+    await userEvent.type(page.getByRole('combobox', { name: 'Message' }), 'hel');
     await expect.element(typing).toHaveTextContent('Ann is typing…');
     expect(await axeViolations(typing.element())).toEqual([]);
     await userEvent.keyboard('{Enter}');

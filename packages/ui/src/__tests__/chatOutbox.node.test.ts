@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   backoffMs,
   IDLE_OUTBOX,
+  MAX_ATTEMPTS,
   transition,
   type OutboxItem,
   type OutboxState,
@@ -76,6 +77,35 @@ describe('the chat outbox', () => {
     );
     expect(effects).toEqual([{ type: 'wait', ms: 8000 }]);
     expect(backoffMs(20)).toBe(30_000);
+  });
+
+  it('sending → idle on the last unreachable attempt, failing the message and all behind it', () => {
+    const third = { phase: 'sending', queue: [a, b], attempts: 2 } as const;
+    expect(transition(third, { type: 'unreachable', id: 'a' }, 3)).toEqual([
+      IDLE_OUTBOX,
+      [
+        { type: 'failed', id: 'a' },
+        { type: 'failed', id: 'b' },
+      ],
+    ]);
+  });
+
+  it('keeps waiting before the last attempt, and gives up after 10 by default', () => {
+    const ninth = { phase: 'sending', queue: [a], attempts: 8 } as const;
+    expect(transition(ninth, { type: 'unreachable', id: 'a' }, 10)[0]).toEqual(waiting(9, a));
+    expect(MAX_ATTEMPTS).toBe(10);
+    const tenth = { phase: 'sending', queue: [a], attempts: 9 } as const;
+    expect(transition(tenth, { type: 'unreachable', id: 'a' })).toEqual([
+      IDLE_OUTBOX,
+      [{ type: 'failed', id: 'a' }],
+    ]);
+  });
+
+  it('fails at the first unreachable send with maxAttempts 1', () => {
+    expect(transition(sending(a), { type: 'unreachable', id: 'a' }, 1)).toEqual([
+      IDLE_OUTBOX,
+      [{ type: 'failed', id: 'a' }],
+    ]);
   });
 
   it('waiting → waiting on enqueue, queueing the message', () => {

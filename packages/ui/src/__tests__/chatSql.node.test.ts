@@ -668,6 +668,50 @@ describe('chat_reads and chat_unread_count', () => {
     expect(await b.supabase.rpc('chat_unread_count', { room })).toMatchObject({ data: 0 });
     expect(await a.supabase.rpc('chat_unread_count', { room })).toMatchObject({ data: 0 });
   });
+
+  it('lets room members read each other’s pointers in that room only, named, and announces a move without whose it is', async () => {
+    const room = `room-${randomUUID()}`;
+    const other = `room-${randomUUID()}`;
+    const a = await signIn(server, { name: 'Ann' });
+    const b = await signIn(server, { name: 'Bob' });
+    const outsider = await signIn(server, { name: 'Dee' });
+    const hello = await send(a, room, 'hello');
+    const there = await send(outsider, other, 'over there');
+    const { heard } = await listen(outsider, `chat:${room}`);
+    const read = (user: User, where: string, id: string) =>
+      user.supabase
+        .from('chat_reads')
+        .upsert({ room: where, last_read_id: id }, { onConflict: 'room,user_id' });
+    expect((await read(b, room, hello.id)).error).toBeNull();
+    expect((await read(outsider, other, there.id)).error).toBeNull();
+    const pointers = async (user: User, where: string) => {
+      const { data, error } = await user.supabase
+        .from('chat_reads')
+        .select('user_id, user_name, last_read_id')
+        .eq('room', where)
+        .order('user_name');
+      expect(error).toBeNull();
+      return data;
+    };
+    // Ann wrote in the room and Bob read it: each sees the other's pointer, by name.
+    expect(await pointers(a, room)).toEqual([
+      { user_id: b.id, user_name: 'Bob', last_read_id: hello.id },
+    ]);
+    expect(await pointers(b, room)).toEqual([
+      { user_id: b.id, user_name: 'Bob', last_read_id: hello.id },
+    ]);
+    // Dee has neither a message nor a pointer there: she sees none, and they see not hers.
+    expect(await pointers(outsider, room)).toEqual([]);
+    expect(await pointers(a, other)).toEqual([]);
+    expect(await pointers(outsider, other)).toEqual([
+      { user_id: outsider.id, user_name: 'Dee', last_read_id: there.id },
+    ]);
+    // The move is announced on chat:<room> with the room only (and realtime.send's message id).
+    await until(() => heard.some((m) => m.event === 'READ'), 'the READ announcement');
+    const announced = heard.filter((m) => m.event === 'READ').map((m) => m.payload);
+    expect(announced).toEqual([{ room, id: expect.any(String) }]);
+    expect(JSON.stringify(announced)).not.toContain(b.id);
+  });
 });
 
 describe('the moderator example (sql/examples/chat_moderators.sql)', () => {

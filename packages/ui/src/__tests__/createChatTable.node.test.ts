@@ -113,6 +113,34 @@ describe('createChatTable', () => {
     ]);
   });
 
+  it('reads one message by its id, deleted ones included, and null for an id that is not stored', async () => {
+    const room = `room-${randomUUID()}`;
+    const a = await member('Ann');
+    const b = await member('Bo');
+    const sent = await a.chat.send(room, { id: `${room}/one`, body: 'one' });
+    expect(await b.chat.message(sent.id)).toEqual(sent);
+    await a.chat.remove(sent.id);
+    expect((await b.chat.message(sent.id))?.deletedAt).toEqual(expect.any(Number));
+    expect(await b.chat.message(`${room}/none`)).toBeNull();
+  });
+
+  it('reads the pointers of a room it is a member of, with names, and none of another', async () => {
+    const room = `room-${randomUUID()}`;
+    const a = await member('Ann');
+    const b = await member('Bo');
+    const outsider = await member('Dee');
+    const first = await a.chat.send(room, { id: `${room}/1`, body: 'one' });
+    await b.chat.markRead(room, first.id);
+    await a.chat.markRead(room, first.id);
+    const byName = (reads: { name: string }[]) =>
+      [...reads].sort((x, y) => x.name.localeCompare(y.name));
+    expect(byName(await a.chat.reads(room))).toEqual([
+      { userId: a.id, name: 'Ann', id: first.id, atUs: first.createdAtUs },
+      { userId: b.id, name: 'Bo', id: first.id, atUs: first.createdAtUs },
+    ]);
+    expect(await outsider.chat.reads(room)).toEqual([]);
+  });
+
   it('toggles reactions, idempotently, leaving others’ alone', async () => {
     const room = `room-${randomUUID()}`;
     const a = await member('Ann');
