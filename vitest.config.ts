@@ -51,6 +51,8 @@ export default defineConfig({
           root: 'packages/react',
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
+          // Those render in Chromium: project react-browser (packages/react/vitest.browser.config.ts).
+          exclude: ['**/node_modules/**', 'src/**/*.browser.test.tsx'],
           setupFiles: ['src/__tests__/setup.ts'],
           // Type tests (`*.test-d.ts`, expectTypeOf) run through tsc and report as tests.
           typecheck: {
@@ -64,6 +66,8 @@ export default defineConfig({
       },
       // The hook tests again on React 18.
       'packages/react/vitest.react18.config.ts',
+      // The live-query hooks of two users in a real Chromium, on a server that stops and restarts.
+      'packages/react/vitest.browser.config.ts',
       // @roomkit/ui: browser mode (Chromium) and Node (bundle size), with configs resolved from its own dependencies.
       'packages/ui/vitest.*.config.ts',
       // @roomkit/devtools: the panel in Chromium, and its production bundle in Node.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PostgresChange } from '../core/ChannelRegistry';
-import { mergeChange, type InfiniteRows } from '../query/mergeChange';
+import { mergeChange, PENDING, type InfiniteRows } from '../query/mergeChange';
 import { rowPredicate } from '../query/rowFilter';
 
 type Row = { id: number; title: string; rank?: number | null };
@@ -22,6 +22,39 @@ const remove = (id: number): PostgresChange<Row> => ({
   eventType: 'DELETE',
   new: {},
   old: { id },
+});
+
+describe('mergeChange and pending inserts shown under a temporary key', () => {
+  const shown = (title: string, mark: number) =>
+    ({ id: `pending-${-mark}`, title, [PENDING]: mark }) as unknown as Row;
+
+  it("takes an insert's echo as the pending row with its values, once", () => {
+    const rows = [{ id: 1, title: 'a' }, shown('b', -1), shown('b', -2)];
+    const once = mergeChange(rows, insert({ id: 2, title: 'b' }));
+    // In its place: without an order, nothing moves.
+    expect(once).toEqual([{ id: 1, title: 'a' }, { id: 2, title: 'b' }, shown('b', -2)]);
+    expect(once[0]).toBe(rows[0]);
+    expect(mergeChange(once, insert({ id: 3, title: 'b' }))).toEqual([
+      { id: 1, title: 'a' },
+      { id: 2, title: 'b' },
+      { id: 3, title: 'b' },
+    ]);
+  });
+
+  it('leaves pending rows alone for an echo whose row it holds already, or with other values', () => {
+    const rows = [{ id: 2, title: 'b' }, shown('b', -1)];
+    expect(mergeChange(rows, insert({ id: 2, title: 'b' }))).toEqual(rows);
+    expect(mergeChange([shown('b', -1)], insert({ id: 3, title: 'c' }))).toEqual([
+      shown('b', -1),
+      { id: 3, title: 'c' },
+    ]);
+    // A pending update of a row (a positive mark) is not an insert waiting for its key.
+    const edited = { id: 4, title: 'b', [PENDING]: 1 } as unknown as Row;
+    expect(mergeChange([edited], insert({ id: 5, title: 'b' }))).toEqual([
+      edited,
+      { id: 5, title: 'b' },
+    ]);
+  });
 });
 
 describe('mergeChange', () => {
@@ -254,6 +287,15 @@ describe('mergeChange on infinite pages', () => {
       [1, 2],
       [3, 4, 7],
     ]);
+  });
+
+  it('keeps an edited row that starts a page on that page', () => {
+    const edited = mergeChange(data, change('UPDATE', { id: 3, list_id: 7, rank: 29 }), { order });
+    expect(pageIds(edited)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(edited.pages[0]).toBe(data.pages[0]);
   });
 
   it('moves an updated row across pages without a copy left behind, and removes deletes from any page', () => {

@@ -69,6 +69,7 @@ async function heldClient(user: string) {
   let open = () => {};
   let sent = 0;
   let drops = 0;
+  let lost = 0;
   const client = createClient(realtime.server.url, realtime.server.anonKey, {
     accessToken: async () => token,
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `held-${user}-${tables}` },
@@ -85,6 +86,8 @@ async function heldClient(user: string) {
           if (drops > 0 && drops--) throw new TypeError('fetch failed');
           const answer = await fetch(input, init);
           await answers;
+          // As a connection that drops after the request arrived: stored, but never answered.
+          if (lost > 0 && lost--) throw new TypeError('fetch failed');
           return answer;
         }
         return fetch(input, init);
@@ -102,6 +105,8 @@ async function heldClient(user: string) {
     sent: () => sent,
     /** Makes the next `count` write requests fail without an answer. */
     drop: (count: number) => void (drops = count),
+    /** Lets the next `count` write requests reach the database, then fails them without an answer. */
+    loseAnswers: (count: number) => void (lost = count),
   };
 }
 
@@ -189,6 +194,21 @@ describe('optimistic mutations', () => {
     // Under load the table's first rows can still be streaming in: only the echoes from now count.
     ann.echoes.length = 0;
     act(() => ann.result.current.insert.mutate({ id: 500, title: 'b', list_id: 7 }));
+    await waitFor(() => expect(ann.echoes).toContain('INSERT'));
+    await waitFor(() => expect(ann.shown.at(-1)).toBe('a,b'));
+    held.release();
+    await waitFor(() => expect(ann.result.current.insert.isSuccess).toBe(true));
+    expect(ann.titles()).toEqual(['a', 'b']);
+    expect(ann.shown).toEqual(['', 'a', 'a,b*', 'a,b']);
+  });
+
+  it('takes the echo of an insert without its key, come before the answer, as the pending row: never twice', async () => {
+    const table = await todosTable(['a']);
+    const held = await heldClient('ann');
+    const ann = await screen('ann', table, held.client);
+    held.holdAnswers();
+    ann.echoes.length = 0;
+    act(() => ann.result.current.insert.mutate({ title: 'b', list_id: 7 }));
     await waitFor(() => expect(ann.echoes).toContain('INSERT'));
     await waitFor(() => expect(ann.shown.at(-1)).toBe('a,b'));
     held.release();
@@ -420,6 +440,47 @@ describe('writes that get no answer', () => {
     expect(ann.titles()).toEqual(['a', 'b']);
     expect(ann.shown).toEqual(['', 'a', 'a,b*', 'a,b']);
     expect(await serverTitles(table)).toEqual(['a', 'b']);
+  });
+});
+
+describe('writes whose answer is lost after the database stored them', () => {
+  it('end an insert without its key with an error rather than store it twice; the echo shows the row once', async () => {
+    const table = await todosTable(['a']);
+    const flaky = await heldClient('ann');
+    const ann = await screen('ann', table, flaky.client);
+    flaky.loseAnswers(1);
+    act(() => ann.result.current.insert.mutate({ title: 'b', list_id: 7 }));
+    await waitFor(() => expect(ann.result.current.insert.isError).toBe(true));
+    expect(ann.result.current.insert.error?.message).toMatch(
+      /^No answer from the server: the row may be stored/,
+    );
+    expect(flaky.sent()).toBe(1);
+    expect(await serverTitles(table)).toEqual(['a', 'b']);
+    await waitFor(() => expect(ann.titles()).toEqual(['a', 'b']));
+    expect(ann.pending()).toEqual([]);
+    await sleep(1000);
+    expect(flaky.sent()).toBe(1);
+    expect(await serverTitles(table)).toEqual(['a', 'b']);
+    expect(ann.titles()).toEqual(['a', 'b']);
+  });
+
+  it('send an update and an upsert again until answered, ending as each sent once would', async () => {
+    const table = await todosTable(['a']);
+    const flaky = await heldClient('ann');
+    const ann = await screen('ann', table, flaky.client);
+    const id = ann.result.current.list.data?.[0]?.id;
+    flaky.loseAnswers(2);
+    act(() => {
+      ann.result.current.update.mutate({ id, title: 'A' });
+      ann.result.current.upsert.mutate({ id: 700, title: 'up', list_id: 7 });
+    });
+    await waitFor(() =>
+      expect(ann.result.current.update.isSuccess && ann.result.current.upsert.isSuccess).toBe(true),
+    );
+    expect(flaky.sent()).toBe(4);
+    expect(await serverTitles(table)).toEqual(['A', 'up']);
+    await waitFor(() => expect(ann.titles()).toEqual(['A', 'up']));
+    expect(ann.pending()).toEqual([]);
   });
 });
 

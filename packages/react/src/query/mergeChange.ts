@@ -50,15 +50,20 @@ export function compareRows<Row extends AnyRow>(
 }
 
 /**
+ * The field that marks a row shown before the database has it (see `isPendingRow`); its value
+ * tells the write that showed it, negative for an insert shown under a temporary key. A field,
+ * not an object identity: react-query's structural sharing copies rows.
+ */
+export const PENDING = 'roomkit:pending';
+
+/**
  * A row's key from its primary key column(s): the value itself for one column (compared as is,
  * which keeps a merge over thousands of rows cheap), as text for several.
  */
-function keying<Row extends AnyRow>(
-  primaryKey: MergeOptions<Row>['primaryKey'] = 'id',
-): (row: Partial<Row>) => unknown {
-  const keys = ([] as string[]).concat(primaryKey);
+function keying(keys: string[]): (row: Partial<AnyRow>) => unknown {
   return (row) => (keys[1] ? stableHash(keys.map((key) => row[key])) : row[keys[0] ?? '']);
 }
+
 /**
  * Applies one postgres change to pages of rows by primary key: a row that holds for the filter
  * is placed by the order (an update without order stays in place, an insert goes last), any other
@@ -67,19 +72,32 @@ function keying<Row extends AnyRow>(
 function mergePages<Row extends AnyRow>(
   pages: readonly (readonly Row[])[],
   change: PostgresChange<Row>,
-  { primaryKey, order, filter }: MergeOptions<Row>,
+  { primaryKey = 'id', order, filter }: MergeOptions<Row>,
 ): readonly (readonly Row[])[] {
-  const keyOf = keying(primaryKey);
+  const keys = ([] as string[]).concat(primaryKey);
+  const keyOf = keying(keys);
   const candidate = change.eventType === 'DELETE' ? undefined : change.new;
   // A row the filter cannot judge (a column missing) is kept out: the next refetch decides.
   const row = candidate && rowPredicate(filter)(candidate) === true ? candidate : undefined;
   const gone = new Set<unknown>();
   if (candidate) gone.add(keyOf(candidate));
   if (change.eventType !== 'INSERT') gone.add(keyOf(change.old));
+  // An insert's echo can come before the answer that gives its pending row the database's key:
+  // unless a row has its key already, it takes the place of one row shown under a temporary key
+  // with every value it was given.
+  let echo =
+    change.eventType === 'INSERT' && !pages.flat().some((each) => gone.has(keyOf(each)))
+      ? candidate
+      : undefined;
+  const echoes = (each: AnyRow) =>
+    (each[PENDING] as number) < 0 &&
+    Object.keys(each).every(
+      (column) => column === PENDING || keys.includes(column) || each[column] === echo?.[column],
+    );
   let at: [number, number] | undefined;
   const next = pages.map((page, p) => {
     const kept = page.filter((each, i) => {
-      const stays = !gone.has(keyOf(each));
+      const stays = !gone.has(keyOf(each)) && !(echo && echoes(each) && !(echo = undefined));
       if (!stays) at ??= [p, i];
       return stays;
     });
@@ -87,14 +105,16 @@ function mergePages<Row extends AnyRow>(
   });
   if (row) {
     const last = Math.max(next.length - 1, 0);
+    const was = at?.[0];
     if (order || !at) at = [last, next[last]?.length ?? 0];
     if (order) {
       const sorts = compareRows(([] as RowOrder<Row>[]).concat(order));
       for (const [p, page] of next.entries()) {
         const i = page.findIndex((other) => sorts(row, other) < 0);
         if (i !== -1) {
-          // Before a page's first row is the end of the page before: a row stays in its page.
-          at = i || !p ? [p, i] : [p - 1, next[p - 1]?.length ?? 0];
+          // Before a page's first row is the end of the page before, unless the row was on this
+          // page: a new row joins the page it follows, an edited one keeps its page.
+          at = i || !p || was === p ? [p, i] : [p - 1, next[p - 1]?.length ?? 0];
           break;
         }
       }
@@ -123,24 +143,19 @@ export function mergeChange<Data, Row extends AnyRow = AnyRow>(
   options: MergeOptions<Row> = {},
 ): Data {
   if (data === undefined) return data;
-  if (Array.isArray(data)) {
-    const [rows] = mergePages([data as Row[]], change, options);
-    return (rows === data ? data : rows) as Data;
-  }
+  // Each page is returned as it was when nothing changed in it.
+  if (Array.isArray(data)) return mergePages([data as Row[]], change, options)[0] as Data;
   const infinite = data as Partial<InfiniteRows<Row>> | null;
   if (infinite && Array.isArray(infinite.pages)) {
     const pages = mergePages(infinite.pages, change, options);
     return (pages === infinite.pages ? data : { ...infinite, pages }) as Data;
   }
-  // One row (or none yet): replaced by the row with its key, or the first row to enter the filter.
-  const row = data as Row | null;
-  const keyOf = keying(options.primaryKey);
-  const next = change.eventType === 'DELETE' ? undefined : change.new;
-  const holds = next !== undefined && rowPredicate(options.filter)(next) === true;
-  if (row === null) return (holds && options.filter ? next : data) as Data;
-  const mine = keyOf(row);
-  const touched =
-    (change.eventType !== 'INSERT' && keyOf(change.old) === mine) ||
-    (next !== undefined && keyOf(next) === mine);
-  return (touched ? (holds ? next : null) : data) as Data;
+  // One row (or none yet): a page of it, without order, so a change to another row goes after
+  // it. It is replaced by the row with its key, or (with a filter) the first row to enter it.
+  if (data === null && !options.filter) return data;
+  const [page] = mergePages(data === null ? [[]] : [[data as Row]], change, {
+    ...options,
+    order: undefined,
+  });
+  return (page?.[0] ?? null) as Data;
 }

@@ -98,25 +98,21 @@ function touches(options: SyncQueriesOptions, change: PostgresChange): boolean {
   );
 }
 
-/** Applies one change once to one query, as its newest tie says. */
-function applyOnce(
+/**
+ * Applies a change to a query if it touches its rows: merged now, and into the result of a fetch
+ * in flight. A received change (given with the query's `ties`, whose `onChange` it calls) that
+ * the query does not merge refetches it; a change made here only reaches queries that merge.
+ */
+function patchQuery(
   queryClient: QueryClient,
-  ties: Set<SyncQueriesOptions>,
+  options: SyncQueriesOptions,
   change: PostgresChange,
+  ties?: Set<SyncQueriesOptions>,
 ) {
-  const options = [...ties].at(-1);
-  if (!options || !touches(options, change)) return;
-  for (const tie of ties) tie.onChange?.(change);
-  if (options.apply === 'invalidate' || !options.apply) {
-    return scheduleRefetch(queryClient, options.queryKey);
-  }
-  patchQuery(queryClient, options, change);
-}
-
-/** Merges a change into a query's data now, and into the result of a fetch in flight. */
-function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, change: PostgresChange) {
+  if (!touches(options, change)) return;
+  for (const tie of ties ?? []) tie.onChange?.(change);
   const { apply, queryKey } = options;
-  if (!apply || apply === 'invalidate') return;
+  if (!apply || apply === 'invalidate') return ties && scheduleRefetch(queryClient, queryKey);
   const query = queryClient.getQueryCache().find({ queryKey, exact: true });
   const patch = (): void => {
     const data = query?.state.data;
@@ -139,7 +135,7 @@ function patchQuery(queryClient: QueryClient, options: SyncQueriesOptions, chang
 function tableTies(
   registry: ChannelRegistry,
   queryClient: QueryClient,
-  { schema = 'public', table }: { schema?: string; table: string },
+  { schema, table }: { schema: string; table: string },
 ): SyncQueriesOptions[] {
   return [...(tables.get(registry)?.values() ?? [])].flatMap((tied) =>
     [...(tied.queries.get(queryClient)?.values() ?? [])].flatMap((ties) => {
@@ -156,11 +152,11 @@ function tableTies(
 export function applyToTable(
   registry: ChannelRegistry,
   queryClient: QueryClient,
-  table: { schema?: string; table: string },
+  table: { schema: string; table: string },
   change: PostgresChange,
 ): void {
   for (const options of tableTies(registry, queryClient, table)) {
-    if (touches(options, change)) patchQuery(queryClient, options, change);
+    patchQuery(queryClient, options, change);
   }
 }
 
@@ -168,19 +164,16 @@ export function applyToTable(
 export function findTableRow(
   registry: ChannelRegistry,
   queryClient: QueryClient,
-  table: { schema?: string; table: string },
+  table: { schema: string; table: string },
   matches: (row: Record<string, unknown>) => boolean,
 ): Record<string, unknown> | undefined {
   for (const { queryKey } of tableTies(registry, queryClient, table)) {
     const data = queryClient.getQueryData(queryKey) as { pages?: unknown } | null | undefined;
-    const rows: unknown[] = Array.isArray(data)
-      ? data
-      : Array.isArray(data?.pages)
-        ? (data.pages as unknown[][]).flat()
-        : [data];
-    const row = rows.find(
-      (each): each is Record<string, unknown> =>
-        each instanceof Object && matches(each as Record<string, unknown>),
+    // A list, the pages of an infinite query, or one row (which may have a `pages` column).
+    const rows: unknown[] = [Array.isArray(data?.pages) ? data.pages : data].flat(2);
+    // (`Object()` lets a detail query's `null` be read as a row with no columns.)
+    const row = rows.find((each): each is Record<string, unknown> =>
+      matches(Object(each) as Record<string, unknown>),
     );
     if (row) return row;
   }
@@ -206,7 +199,11 @@ function tableQueries(registry: ChannelRegistry, options: SyncQueriesOptions): T
   const offChange = binding
     ? channel.onPostgres(binding, (change) => {
         for (const [queryClient, keys] of queries) {
-          for (const ties of keys.values()) applyOnce(queryClient, ties, change);
+          for (const ties of keys.values()) {
+            // Once per query key, as its newest tie says, however many ties it has.
+            const options = [...ties].at(-1);
+            if (options) patchQuery(queryClient, options, change, ties);
+          }
         }
       })
     : undefined;

@@ -1,13 +1,12 @@
 'use client';
-import {
-  useInfiniteQuery,
-  useQueryClient,
-  type DefaultError,
-  type InfiniteData,
-  type QueryKey,
-  type UseInfiniteQueryOptions,
-  type UseInfiniteQueryResult,
+import type {
+  DefaultError,
+  InfiniteData,
+  QueryKey,
+  UseInfiniteQueryOptions,
+  UseInfiniteQueryResult,
 } from '@tanstack/react-query';
+import { useInfiniteQuery } from './reactQueryApi';
 import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 
@@ -40,7 +39,6 @@ export function useRealtimeInfiniteQuery<
   >,
   realtime: LiveQueryOptions<Row>,
 ): UseInfiniteQueryResult<InfiniteData<Row[], TPageParam>, TError> {
-  const queryClient = useQueryClient();
-  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
-  return useInfiniteQuery(queryOptions, queryClient);
+  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey });
+  return useInfiniteQuery(queryOptions);
 }

@@ -1,12 +1,11 @@
 'use client';
-import {
-  useQuery,
-  useQueryClient,
-  type DefaultError,
-  type QueryKey,
-  type UseQueryOptions,
-  type UseQueryResult,
+import type {
+  DefaultError,
+  QueryKey,
+  UseQueryOptions,
+  UseQueryResult,
 } from '@tanstack/react-query';
+import { useQuery } from './reactQueryApi';
 import type { LiveQueryOptions } from './syncQueriesWithRealtime';
 import { useSyncQueriesWithRealtime } from './useSyncQueriesWithRealtime';
 
@@ -30,7 +29,6 @@ export function useRealtimeQuery<
   queryOptions: UseQueryOptions<TQueryFnData, TError, TData, TQueryKey>,
   realtime: LiveQueryOptions<Row>,
 ): UseQueryResult<TData, TError> {
-  const queryClient = useQueryClient();
-  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey, queryClient });
-  return useQuery(queryOptions, queryClient);
+  useSyncQueriesWithRealtime<Row>({ ...realtime, queryKey: queryOptions.queryKey });
+  return useQuery(queryOptions);
 }

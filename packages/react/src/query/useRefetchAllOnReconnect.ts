@@ -1,5 +1,6 @@
 'use client';
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { QueryClient } from '@tanstack/react-query';
+import { useQueryClient } from './reactQueryApi';
 import { useEffect } from '../reactApi';
 import { useRealtimeContext } from '../RealtimeContext';
 import { scheduleRefetch } from './syncQueriesWithRealtime';

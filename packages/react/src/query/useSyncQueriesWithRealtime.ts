@@ -1,5 +1,6 @@
 'use client';
-import { useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { useQueryClient } from './reactQueryApi';
 import { useEffect, useMemo } from '../reactApi';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { stableHash } from '../core/stableHash';
@@ -30,12 +31,13 @@ export function useSyncQueriesWithRealtime<Row extends AnyRow = AnyRow>(
 ): void {
   const { registry } = useRealtimeContext('useSyncQueriesWithRealtime');
   const queryClient = useQueryClient(options.queryClient);
-  const { apply, onChange, queryClient: _given, ...rest } = options;
-  const latest = useLatest({ apply, onChange });
+  const { apply, queryClient: _given, ...rest } = options;
+  const latest = useLatest(options);
   // Inline keys, filters and orders are new objects each render; the tie follows their content.
-  const hash = stableHash({ ...rest, apply: typeof apply === 'function' ? 'function' : apply });
+  // (A function of `apply` hashes as `true`, and `onChange` not at all: the tie calls the latest.)
+  const hash = stableHash({ ...rest, apply: typeof apply === 'function' || apply });
   const tie = useMemo(
-    () => JSON.parse(hash) as Omit<SyncQueryOptions, 'apply'> & { apply?: string },
+    () => JSON.parse(hash) as Omit<SyncQueryOptions, 'apply'> & { apply?: string | true },
     [hash],
   );
   useEffect(() => {
@@ -45,7 +47,7 @@ export function useSyncQueriesWithRealtime<Row extends AnyRow = AnyRow>(
     };
     return syncQueriesWithRealtime({
       ...tie,
-      apply: tie.apply === 'function' ? custom : (tie.apply as 'merge' | 'invalidate' | undefined),
+      apply: tie.apply === true ? custom : (tie.apply as 'merge' | 'invalidate' | undefined),
       onChange: (change) => latest.current.onChange?.(change as PostgresChange<Row>),
       queryClient,
       registry,

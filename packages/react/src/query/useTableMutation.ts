@@ -1,13 +1,10 @@
 'use client';
 import type { PostgrestError } from '@supabase/supabase-js';
-import {
-  useMutation,
-  useQueryClient,
-  type QueryClient,
-  type UseMutationResult,
-} from '@tanstack/react-query';
+import type { QueryClient, UseMutationResult } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from './reactQueryApi';
 import type { PostgresChange } from '../core/ChannelRegistry';
 import { useRealtimeContext } from '../RealtimeContext';
+import { PENDING } from './mergeChange';
 import { applyToTable, findTableRow } from './syncQueriesWithRealtime';
 import { writeInTurn } from './writeInTurn';
 
@@ -38,13 +35,6 @@ export interface PendingWrite {
   mark: number;
 }
 
-/**
- * The field that marks a row shown before the database has it; the server's row (its answer or
- * the echo) replaces the marked one. A field, not an object identity: react-query's structural
- * sharing copies rows. Its value tells the write that showed it; negative for an insert shown
- * under a temporary key.
- */
-export const PENDING = 'roomkit:pending';
 let marks = 0;
 
 /**
@@ -84,21 +74,28 @@ export function useTableMutation<Row extends AnyRow>(
   return useMutation<Row, PostgrestError, Partial<Row>, PendingWrite>(
     {
       mutationFn: (input) =>
-        writeInTurn(queryClient, store, () => {
-          const from = client.schema(schema).from(table);
-          // supabase-js types values by its generated schema; rows here are typed by the caller.
-          const row = input as never;
-          const query =
-            kind === 'insert'
-              ? from.insert(row)
-              : kind === 'upsert'
-                ? from.upsert(row, { onConflict: keys.join() })
-                : keys.reduce(
-                    (match, key) => match.eq(key, input[key]),
-                    kind === 'update' ? from.update(row) : from.delete(),
-                  );
-          return query.select().single();
-        }) as Promise<Row>,
+        // Sent again when no answer came, unless it is an insert the database keys: each send
+        // of that one stores a row.
+        writeInTurn(
+          queryClient,
+          store,
+          kind !== 'insert' || keys.every((key) => input[key] != null),
+          () => {
+            const from = client.schema(schema).from(table);
+            // supabase-js types values by its generated schema; rows here are typed by the caller.
+            const row = input as never;
+            const query =
+              kind === 'insert'
+                ? from.insert(row)
+                : kind === 'upsert'
+                  ? from.upsert(row, { onConflict: keys.join() })
+                  : keys.reduce(
+                      (match, key) => match.eq(key, input[key]),
+                      kind === 'update' ? from.update(row) : from.delete(),
+                    );
+            return query.select().single();
+          },
+        ) as Promise<Row>,
       // The row as shown until the database answers; the context says how to undo exactly that.
       onMutate: (input) => {
         let mark = ++marks;
@@ -122,11 +119,12 @@ export function useTableMutation<Row extends AnyRow>(
         if (before) show(before, key);
         else hide(key);
       },
-      onSuccess: (row, _input, context) => {
-        if (kind === 'delete') return;
-        // An insert shown under a temporary key: that row leaves as the server's row comes in.
-        if (context && context.mark < 0) hide(context.key);
-        show(row, Object.fromEntries(keys.map((key) => [key, row[key]])));
+      onSuccess: (row, _input, { key, mark } = { key: {}, mark: 0 }) => {
+        // The answer is shown only over this write's own pending row: once a change to the row
+        // arrived meanwhile (its echo, or another user's later edit), the answer is older news.
+        if (kind === 'delete' || held(key)?.[PENDING] !== mark) return;
+        // The server's row takes the pending row's place (an insert's under its temporary key).
+        show(row, key);
       },
     },
     queryClient,

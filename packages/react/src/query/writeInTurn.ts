@@ -27,14 +27,17 @@ function connected(store: StoreApi<RealtimeState>): Promise<void> {
 
 /**
  * Sends a write once every earlier write of `queryClient` has settled, so writes reach the
- * database in the order they were made. While the socket is down the write waits for it; a
- * request that got no answer at all (status 0: it never reached the server) is sent again after
- * a backoff, and after the socket is back if it dropped meanwhile. Resolves with the row, or
- * rejects with the PostgREST error.
+ * database in the order they were made. While the socket is down the write waits for it. A
+ * request that got no answer at all (status 0: it may never have reached the server, or its
+ * answer was lost after the database applied it) is sent again after a backoff, and after the
+ * socket is back if it dropped meanwhile, when sending it twice changes nothing (`idempotent`);
+ * otherwise it fails with an error that says the row may have been stored. Resolves with the
+ * row, or rejects with the PostgREST error.
  */
 export function writeInTurn(
   queryClient: QueryClient,
   store: StoreApi<RealtimeState>,
+  idempotent: boolean,
   send: () => PromiseLike<Answer>,
 ): Promise<unknown> {
   const turn = (turns.get(queryClient) ?? Promise.resolve()).then(async () => {
@@ -45,7 +48,11 @@ export function writeInTurn(
         if (error) throw error;
         return data;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 125 * 2 ** tries)));
+      // A second insert without its key would store a second row: the row's echo, or the
+      // refetch after the socket returns, shows it if the first one was stored.
+      if (!idempotent)
+        throw { ...(error as object), message: 'No answer from the server: the row may be stored' };
+      await new Promise((resolve) => setTimeout(resolve, 125 << Math.min(tries, 5)));
     }
   });
   // A refused write does not stop the ones after it.
