@@ -373,11 +373,21 @@ export function createTableSession(
           const payload = message.payload as { room?: unknown } | null;
           if (payload?.room === room) readAgain();
         }),
-        registry.onReturn((returned) => {
+        registry.onReturn((returned, first) => {
           if (returned !== `private:${topic}`) return;
-          (loaded ? fillGap() : loadOlder()).catch(() => undefined);
+          // The first page may be read before the channel joined, and a message stored in
+          // between would reach neither: on the first join, what is newer than it is read too.
+          // Read pointers read before the join have the same window: they are read again too.
+          if (first)
+            void (older ?? Promise.resolve())
+              .catch(() => undefined)
+              .then(() => (running ? fillGap() : undefined))
+              .catch(() => undefined);
+          else {
+            (loaded ? fillGap() : loadOlder()).catch(() => undefined);
+            wake();
+          }
           readAgain();
-          wake();
         }),
       );
       readAgain();
@@ -389,25 +399,11 @@ export function createTableSession(
         for (const item of items(saved?.queue)) enqueue(item);
       } else wake();
       if (!loaded) loadOlder().catch(() => undefined);
-      // The first page may be read before the channel joined, and a message stored in between
-      // would reach neither: once it has joined, what is newer than the page is read too.
-      const joinWatch =
-        live.getSnapshot().phase === 'joined'
-          ? undefined
-          : setInterval(() => {
-              if (live.getSnapshot().phase !== 'joined') return;
-              clearInterval(joinWatch);
-              void (older ?? Promise.resolve())
-                .catch(() => undefined)
-                .then(() => (running ? fillGap() : undefined))
-                .catch(() => undefined);
-            }, 50);
       if (pointer === undefined) readPointer().catch(() => undefined);
       return () => {
         running = false;
         clearTimeout(readsTimer);
         readsTimer = undefined;
-        clearInterval(joinWatch);
         clearTimeout(wakeTimer);
         globalThis.removeEventListener?.('online', wake);
         offs.forEach((off) => off());
