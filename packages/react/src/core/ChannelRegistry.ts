@@ -157,6 +157,11 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       next.subscribe((status, error) => {
         if (next !== channel) return;
         if (status === 'SUBSCRIBED') {
+          // Presence diffs that came before this reply belong to an earlier channel of the topic
+          // (realtime-js hands a topic's frames to the channel holding it now); the state the
+          // server sends next already reflects them, and applied on top they leave ghosts.
+          type Pending = { presenceAdapter?: { presence?: { pendingDiffs?: unknown[] } } };
+          (next.presence as unknown as Pending).presenceAdapter?.presence?.pendingDiffs?.splice(0);
           dispatch({ type: 'subscribed' });
           // Without postgres bindings the join itself is the stream: a first one is told now.
           if (pendingReturn === 'first' && !bindings.size) emitReturn(true);
