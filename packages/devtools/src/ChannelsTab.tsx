@@ -1,9 +1,10 @@
 import { useRealtime, type RoomPhase, type RoomSnapshot } from '@roomkit/react';
-import { leaveRoom, rejoinRoom } from '@roomkit/react/devtools';
+import { leaveRoom, rejoinRoom, roomConsumers } from '@roomkit/react/devtools';
 import { useSyncExternalStore } from 'react';
 import { describeBindings, liveChannel, parseRoomKey } from './channelsOnSocket';
 import type { RealtimeHistory } from './core/createRealtimeHistory';
 import { clock } from './time';
+import { useNow } from './useNow';
 import { useRealtimeState } from './useRealtimeState';
 
 /**
@@ -19,9 +20,15 @@ const ACTIONS: readonly {
   { label: 'Rejoin', from: ['joined', 'gap', 'errored', 'unauthorized'], act: rejoinRoom },
 ];
 
-/** Every room the provider knows: phase, reason, privacy, bindings, joins, leave and rejoin. */
+/**
+ * Every room the provider knows: phase, reason, privacy, bindings, consumers, joins, leave and
+ * rejoin.
+ */
 export function ChannelsTab(props: { history: RealtimeHistory }) {
   const { client, registry } = useRealtime();
+  // A component that starts or stops using a joined room changes no state: read the consumer
+  // counts on a tick.
+  useNow(1000);
   const channels = useRealtimeState((state) => state.channels);
   const { rooms } = useSyncExternalStore(props.history.subscribe, props.history.getSnapshot);
   const entries = Object.entries(channels) as [string, RoomSnapshot][];
@@ -34,6 +41,7 @@ export function ChannelsTab(props: { history: RealtimeHistory }) {
           <th>Room</th>
           <th>Phase</th>
           <th>Bindings</th>
+          <th>Consumers</th>
           <th>Joins</th>
           <th>
             <span className="rkd-muted">Actions</span>
@@ -68,6 +76,7 @@ export function ChannelsTab(props: { history: RealtimeHistory }) {
                   ))}
                 </ul>
               </td>
+              <td data-slot="consumers">{roomConsumers(registry, name, isPrivate) ?? '–'}</td>
               <td data-slot="joins">{history?.joins ?? 0}</td>
               <td>
                 <div className="rkd-tools">

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { launchChromium, serveTabsPage } from '../src/__tests__/tabsPage/serve';
 import { startTestRealtime } from '../src/testing';
+import { openTabsPage, signUpIn } from './tabsPage';
 
 const RATE = 200;
 const SECONDS = 15;
@@ -20,29 +21,9 @@ const { vite, url } = await serveTabsPage();
 const browser = await launchChromium();
 try {
   const context = await browser.newContext();
-  const open = async (tab: string): Promise<Page> => {
-    const page = await context.newPage();
-    const query = new URLSearchParams({
-      url: realtime.server.url,
-      key: realtime.server.anonKey,
-      tab,
-      bench: '1',
-    });
-    await page.goto(`${url}?${query.toString()}`);
-    await page.waitForFunction(() => (window as unknown as Partial<Window>).page !== undefined);
-    return page;
-  };
+  const open = (tab: string): Promise<Page> => openTabsPage(context, url, realtime.server, { tab });
   const first = await open('tab1');
-  await first.evaluate(async () => {
-    const { supabase } = (
-      window as unknown as { page: { supabase: import('@supabase/supabase-js').SupabaseClient } }
-    ).page;
-    const { error } = await supabase.auth.signUp({
-      email: 'bench@example.com',
-      password: 'bench-password-1',
-    });
-    if (error) throw error;
-  });
+  await signUpIn(first, 'bench@example.com');
   const second = await open('tab2');
   for (const page of [first, second]) {
     await page.waitForFunction(

@@ -92,8 +92,8 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       if (isRequest(message)) hub?.handle(message);
       else tabs.receive(message);
     };
-    const post = (message: TabMessage): void => {
-      channel.postMessage(message);
+    const post = (message: TabMessage, alone = false): void => {
+      if (!alone) channel.postMessage(message);
       // A BroadcastChannel does not hear itself: this tab's leader and registry talk directly,
       // a task later, as they would across tabs.
       queueMicrotask(() => deliver(message));
@@ -110,12 +110,13 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
         const detach = own.attach();
         hub = createTabHub({
           hub: crypto.randomUUID(),
+          tab,
           source: {
             registry: own.registry,
             getState: own.store.getState,
             subscribe: own.store.subscribe,
           },
-          post: (notice: HubNotice) => post(notice),
+          post: (notice: HubNotice, alone: boolean) => post(notice, alone),
           watchTab(other, gone) {
             // Each tab holds a lock of its own while it lives: its release is its death notice.
             const controller = new AbortController();
@@ -150,27 +151,37 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       .catch(() => {});
     // The first follower to notice a silent leader takes over; the others see the new one.
     let pinged: number | undefined;
+    let hang: ReturnType<typeof setTimeout> | undefined;
+    const usurp = (): void =>
+      void navigator.locks
+        .request(`${name}:usurp`, { ifAvailable: true }, async (lock) => {
+          if (!lock || closed) return;
+          leader.dispatch({ type: 'usurp' });
+          await new Promise((resolve) => setTimeout(resolve, HANG_MS));
+        })
+        .catch(() => {});
     const watchdog = setInterval(() => {
       if (leader.getSnapshot().phase !== 'following') return (pinged = undefined);
+      // A ping is out: its own timer decides.
+      if (pinged !== undefined && tabs.lastHeard() < pinged) return;
       const now = Date.now();
-      if (pinged === undefined || tabs.lastHeard() >= pinged) {
-        pinged = tabs.ping() ? now : undefined;
-      } else if (now - pinged > HANG_MS) {
+      // A leader that said something just now is there: with every follower pinging and every
+      // pong reaching every tab, asking anyway would cost a busy group O(tabs²) messages.
+      if (now - tabs.lastHeard() < PING_MS / 2 || !tabs.ping()) return (pinged = undefined);
+      const sent = (pinged = now);
+      clearTimeout(hang);
+      hang = setTimeout(() => {
+        if (pinged !== sent || closed || tabs.lastHeard() >= sent) return;
         pinged = undefined;
-        void navigator.locks
-          .request(`${name}:usurp`, { ifAvailable: true }, async (lock) => {
-            if (!lock || closed) return;
-            leader.dispatch({ type: 'usurp' });
-            await new Promise((resolve) => setTimeout(resolve, HANG_MS));
-          })
-          .catch(() => {});
-      }
+        if (leader.getSnapshot().phase === 'following') usurp();
+      }, HANG_MS);
     }, PING_MS);
     return {
       user: id,
       post,
       close() {
         clearInterval(watchdog);
+        clearTimeout(hang);
         tabs.leave();
         leader.dispatch({ type: 'stepDown' });
         closed = true;
@@ -180,9 +191,12 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
     };
   };
 
+  // While the page is hidden (back/forward cache, frozen) it is in no group.
+  let away = false;
+
   function enter(id: string | null): void {
     user = id;
-    if (group?.user === id) return;
+    if (away || group?.user === id) return;
     group?.close();
     group = open(id);
   }
@@ -207,31 +221,45 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       const listening = auth?.onAuthStateChange((_event, session) =>
         enter(session?.user.id ?? null),
       );
-      // Third-party auth (`accessToken`): the user of the token at mount chooses the group.
-      if (!auth) {
-        void (client.realtime.accessToken?.() ?? Promise.resolve(null))
-          .catch(() => null)
-          .then((token) => enter(tokenUser(token) ?? null));
-      }
+      // Third-party auth (`accessToken`): the token's user chooses the group, asked at mount and
+      // then as often as realtime-js asks it (each heartbeat), in every tab: a follower has no
+      // socket of its own to notice a new user or a sign-out. `setAuth` asks the callback and
+      // keeps its answer on the client, so a leader's first join carries the token: realtime-js
+      // asks only once its socket opens, and a join sent before the answer would stay anon.
+      let attached = true;
+      const follow = (): void =>
+        void Promise.resolve()
+          .then(() => client.realtime.setAuth())
+          .catch(() => {})
+          .then(() => attached && enter(tokenUser(client.realtime.accessTokenValue) ?? null));
+      const following = auth ? undefined : setInterval(follow, client.realtime.heartbeatIntervalMs);
+      if (!auth) follow();
       // A page that goes into the back/forward cache or is frozen leaves the group (its rooms,
       // presence and, if it leads, the socket) and comes back when it is shown again.
-      const away = (): void => leave();
+      const hide = (): void => {
+        away = true;
+        leave();
+      };
       const back = (): void => {
+        away = false;
         if (user !== undefined) enter(user);
       };
-      window.addEventListener('pagehide', away, true);
+      window.addEventListener('pagehide', hide, true);
       window.addEventListener('pageshow', back);
-      document.addEventListener('freeze', away);
+      document.addEventListener('freeze', hide);
       document.addEventListener('resume', back);
       return () => {
-        window.removeEventListener('pagehide', away, true);
+        attached = false;
+        clearInterval(following);
+        window.removeEventListener('pagehide', hide, true);
         window.removeEventListener('pageshow', back);
-        document.removeEventListener('freeze', away);
+        document.removeEventListener('freeze', hide);
         document.removeEventListener('resume', back);
         listening?.data.subscription.unsubscribe();
         leave();
         tabs.registry.dispose();
         user = undefined;
+        away = false;
       };
     },
   };

@@ -59,13 +59,14 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
     channels: {},
     presence: {},
   }));
-  let refresh = (): void => {};
+  // The socket watch's refresh while attached: a channel's phase tells a drop from a close.
+  let refresh: (() => void) | undefined;
   const registry = createChannelRegistry({
     ...options,
     onStatus(key, snapshot) {
       // Called only when the snapshot changed, so readers wake only then.
       store.setState((state) => ({ channels: put(state.channels, key, snapshot) }));
-      refresh();
+      refresh?.();
     },
     onPresence(key, users) {
       store.setState((state) => ({ presence: put(state.presence, key, users) }));
@@ -81,9 +82,9 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       const auth = sessionAuth(client);
       // The socket's user: from Supabase Auth's events at once, or (third-party `accessToken`)
       // from the token realtime-js fetched again with the last heartbeat.
-      const watcher = watchConnection(
+      const [watched, unwatch] = watchConnection(
         client.realtime,
-        () => registry.active(),
+        registry.active,
         (connection) => store.setState({ connection }),
         auth
           ? undefined
@@ -92,16 +93,16 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       const listening = auth?.onAuthStateChange((_event, session) =>
         registry.setUser(session?.user.id ?? null),
       );
-      refresh = watcher.refresh;
-      const offHide = (options.lifecycle ?? browserLifecycle).onHide(() => registry.untrackAll());
+      refresh = watched;
+      const offHide = (options.lifecycle ?? browserLifecycle).onHide(registry.untrackAll);
       return () => {
         offHide();
-        watcher.stop();
+        unwatch();
         listening?.data.subscription.unsubscribe();
         // Leave at once rather than after the linger: the provider unmounted or moved to a new
         // client. (StrictMode's second attach finds an empty registry that rejoins on demand.)
         registry.dispose();
-        refresh = () => {};
+        refresh = undefined;
       };
     },
   };

@@ -100,8 +100,13 @@ export function defineRoom<S extends RoomSchema = RoomSchema>(
 export function resolveRoom(
   room: RoomInput,
   isPrivate?: boolean,
-): Pick<RoomDefinition, 'name' | 'checkEvent' | 'checkPresence'> & { isPrivate: boolean } {
+): [
+  name: string,
+  isPrivate: boolean,
+  checkEvent?: RoomDefinition['checkEvent'],
+  checkPresence?: RoomDefinition['checkPresence'],
+] {
   return typeof room === 'string'
-    ? { name: room, isPrivate: isPrivate ?? false }
-    : { ...room, isPrivate: isPrivate ?? room.private };
+    ? [room, isPrivate ?? false]
+    : [room.name, isPrivate ?? room.private, room.checkEvent, room.checkPresence];
 }

@@ -26,6 +26,23 @@ export function leaveRoom(registry: ChannelRegistry, name: string, isPrivate = f
 }
 
 /**
+ * How many consumers (hooks, tied queries, your own `retain` calls) hold a room's channel now: 0
+ * when none does (a room still lingering after its last one left, or no room), undefined when the
+ * registry does not count them (a tab that follows another tab's connection).
+ * @example
+ * const { registry } = useRealtime();
+ * roomConsumers(registry, 'chat:lobby'); // 2: a useBroadcast and a usePresence
+ */
+export function roomConsumers(
+  registry: ChannelRegistry,
+  name: string,
+  isPrivate = false,
+): number | undefined {
+  const room = registry.find(name, isPrivate);
+  return room ? room.consumers?.() : 0;
+}
+
+/**
  * Joins a room's channel again from scratch (after {@link leaveRoom}, an error, or to force a
  * fresh join): phase `'rejoining'`, then `'joined'`, and the queries tied to it refetch as after
  * any gap. Returns false when no consumer holds the room.

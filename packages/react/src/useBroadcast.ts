@@ -57,7 +57,7 @@ export function useBroadcast(
   options: BroadcastOptions<unknown> = {},
 ): Broadcaster<unknown> {
   const { registry } = useRealtimeContext('useBroadcast');
-  const { name, isPrivate, checkEvent } = resolveRoom(room, options.private);
+  const [name, isPrivate, checkEvent] = resolveRoom(room, options.private);
   // Each defaults to false where it is used.
   const { self, ack, rest } = options;
   const onMessage = useLatest(options.onMessage);
@@ -65,16 +65,14 @@ export function useBroadcast(
   useEffect(() => {
     const channel = registry.room(name, isPrivate);
     const release = channel.retain({ ack });
+    const deliver = (payload: unknown, message: BroadcastMessage) =>
+      onMessage.current?.(payload, message);
+    // No allocation per message: the unvalidated path is the hot one (cursors).
     const off = listening
       ? channel.onBroadcast(
           event,
-          // The unvalidated path is the hot one (cursors): no allocation per message.
-          checkEvent
-            ? (message) =>
-                checkEvent(event, message, (payload, checked) =>
-                  onMessage.current?.(payload, checked),
-                )
-            : (message) => onMessage.current?.(message.payload, message),
+          (message) =>
+            checkEvent ? checkEvent(event, message, deliver) : deliver(message.payload, message),
           self,
         )
       : undefined;

@@ -17,7 +17,7 @@ export function useChannelStatus(
   options: { private?: boolean } = {},
 ): RoomSnapshot {
   const { store } = useRealtimeContext('useChannelStatus');
-  const { name, isPrivate } = resolveRoom(room, options.private);
+  const [name, isPrivate] = resolveRoom(room, options.private);
   const key = roomKey(name, isPrivate);
   return useStoreSelector(store, (state) => state.channels[key] ?? IDLE_ROOM);
 }

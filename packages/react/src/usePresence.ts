@@ -59,7 +59,7 @@ export function usePresence<S extends Record<string, unknown>>(
   options: PresenceOptions<S>,
 ): PresenceResult<S> {
   const { key, state } = options;
-  const { registry, store, name, isPrivate, roomId } = usePresenceChannel(
+  const [registry, store, name, isPrivate, roomId] = usePresenceChannel(
     'usePresence',
     room,
     options.private,
@@ -81,8 +81,13 @@ export function usePresence<S extends Record<string, unknown>>(
     store,
     (s) => s.presence[roomId] ?? NO_USERS,
   ) as readonly PresenceUser<S>[];
-  return useMemo(() => {
-    const me = users.find((user) => user.key === key);
-    return { users, me, others: users.filter((user) => user !== me), update: track };
-  }, [users, key, track]);
+  return useMemo(
+    () => ({
+      users,
+      me: users.find((user) => user.key === key),
+      others: users.filter((user) => user.key !== key),
+      update: track,
+    }),
+    [users, key, track],
+  );
 }

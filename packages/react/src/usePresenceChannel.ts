@@ -20,11 +20,11 @@ export function usePresenceChannel(
   key?: string,
 ) {
   const { registry, store } = useRealtimeContext(hook);
-  const { name, isPrivate, checkPresence } = resolveRoom(room, isPrivateOption);
+  const [name, isPrivate, , checkPresence] = resolveRoom(room, isPrivateOption);
   useEffect(
     () =>
       registry.room(name, isPrivate).retain({ presence: true, presenceKey: key, checkPresence }),
     [registry, name, isPrivate, key, checkPresence],
   );
-  return { registry, store, name, isPrivate, roomId: roomKey(name, isPrivate) };
+  return [registry, store, name, isPrivate, roomKey(name, isPrivate)] as const;
 }

@@ -44,14 +44,15 @@ export function usePresenceSelector<T, S>(
   selector: (users: readonly PresenceUser<S>[]) => T,
   options: PresenceSelectorOptions<T> = {},
 ): T {
-  const { store, roomId } = usePresenceChannel('usePresenceSelector', room, options.private);
+  const [, store, , , roomId] = usePresenceChannel('usePresenceSelector', room, options.private);
   const isEqual = options.isEqual ?? Object.is;
-  // The last selection, so an equal result keeps its identity and the store skips the render.
-  const lastRef = useRef<{ value: T } | null>(null);
+  // The last selection (boxed: it may be undefined), so an equal result keeps its identity and
+  // the store skips the render.
+  const lastRef = useRef<[T] | null>(null);
   return useStoreSelector(store, (state) => {
     const next = selector((state.presence[roomId] ?? NO_USERS) as readonly PresenceUser<S>[]);
-    if (lastRef.current && isEqual(lastRef.current.value, next)) return lastRef.current.value;
-    lastRef.current = { value: next };
+    if (lastRef.current && isEqual(lastRef.current[0], next)) return lastRef.current[0];
+    lastRef.current = [next];
     return next;
   });
 }

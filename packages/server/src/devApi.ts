@@ -15,6 +15,8 @@ export interface ConnectionInfo {
   /** Topics of the channels joined on this socket, e.g. `realtime:room-1`. */
   channels: string[];
   connectedAt: string;
+  /** Frames the server wrote to this socket: replies, heartbeats and every delivered message. */
+  framesSent: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -101,5 +103,6 @@ function describe(connection: Connection): ConnectionInfo {
     vsn: connection.vsn,
     channels: [...connection.channels.keys()],
     connectedAt: connection.connectedAt.toISOString(),
+    framesSent: connection.framesSent,
   };
 }

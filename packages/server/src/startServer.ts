@@ -86,7 +86,7 @@ export interface RoomkitServer {
   dbUrl: string | null;
   /** The embedded PostgreSQL's process id (tests kill it to check recovery). */
   dbPid(): number | undefined;
-  /** Live counters: connections, joins, broadcasts. */
+  /** Live counters: connections, joins, broadcasts, frames sent. */
   stats: Readonly<ServerStats>;
   /** The number of WebSocket connections open now. */
   connectionCount(): number;

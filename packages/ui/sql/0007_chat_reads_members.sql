@@ -2,9 +2,11 @@
 -- nobody else's; each pointer carries its reader's display name; a moved pointer is announced on
 -- `chat:<room>` without saying whose it is, so members read the pointers again through RLS.
 
--- A room's member: a user with a message or a read pointer in it. With the shipped open rooms
--- anyone who reads a room can mark it read and so join it; apps with closed rooms replace this
--- function with their membership check (the policy below uses only it).
+-- A room's member: a user with a message or a read pointer in it. The shipped rooms are open, so
+-- this is no real membership: anyone signed in reads every room's messages (0001) and may mark any
+-- of them read, which makes them a member who reads the room's pointers (who read how far, under
+-- their display names). Closed rooms replace this function with their membership check, and also
+-- narrow the policies the ui README lists under "Closed rooms".
 create or replace function public.chat_room_member(room text) returns boolean
 language sql stable security definer set search_path = '' as $$
   select exists (
@@ -22,21 +24,17 @@ create policy "chat_reads: room members read" on public.chat_reads
   for select to authenticated
   using (user_id = (select auth.uid()) or public.chat_room_member(room));
 
--- The reader's name as their messages show it: profile, sign-up metadata, else 'Anonymous'.
+-- The reader's name: their profile's display name, else 'Anonymous'. Never sign-up metadata (as
+-- messages fall back to): a reader has posted nothing, and metadata often holds a real name.
 alter table public.chat_reads add column if not exists user_name text not null default 'Anonymous';
 
 create or replace function public.chat_reads_name() returns trigger
 language plpgsql security definer set search_path = '' as $$
-declare
-  metadata jsonb;
 begin
-  select u.raw_user_meta_data into metadata from auth.users u where u.id = new.user_id;
-  new.user_name := left(coalesce(
+  new.user_name := coalesce(
     (select p.display_name from public.chat_profiles p where p.id = new.user_id),
-    nullif(btrim(metadata ->> 'name'), ''),
-    nullif(btrim(metadata ->> 'full_name'), ''),
     'Anonymous'
-  ), 64);
+  );
   return new;
 end;
 $$;

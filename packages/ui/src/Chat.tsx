@@ -1,5 +1,4 @@
 'use client';
-import { usePresence } from '@roomkit/react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   forwardRef,
@@ -194,24 +193,18 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       },
     [table, user.id, reactions, remove, react, reveal],
   );
-  const presenceState = useMemo(() => ({ name: user.name }), [user.name]);
-  const { others } = usePresence<{ name?: unknown }>(table ? table.liveTopic(room) : room, {
-    key: user.id,
-    state: presenceState,
-    private: !!table,
-  });
+  // The names of the people here (table mode), one per line, given only while suggesting.
+  const [here, setHere] = useState('');
   // Who `@` suggests: the people here, then the authors shown, newest first; read only while
   // the draft has an `@`, so a 10,000-message log is not walked on every change.
   const suggesting = draft.includes('@');
   const mentionable = useMemo(() => {
-    const names = new Set<string>();
+    const names = new Set(here ? here.split('\n') : []);
     if (!suggesting) return [];
-    for (const other of others)
-      if (typeof other.state.name === 'string') names.add(other.state.name);
     for (let i = list.length - 1; i >= 0; i--) names.add((list[i] as ChatEntry).user.name);
     names.delete(user.name);
     return [...names];
-  }, [suggesting, others, list, user.name]);
+  }, [suggesting, here, list, user.name]);
   const byId = useMemo(
     () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
     [actions, list],
@@ -336,6 +329,14 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const measure = virtualizer.measureElement;
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
+      {table?.presence ? (
+        <table.presence
+          topic={table.liveTopic(room)}
+          user={user}
+          suggesting={suggesting}
+          onNames={setHere}
+        />
+      ) : null}
       {persistence && session.addHistory && session.setLoadOlder ? (
         <History
           room={room}

@@ -59,6 +59,8 @@ export function ChatComposer({
   };
   const onKeyDown = (event: KeyboardEvent) => {
     const { key } = event;
+    // Enter or Escape while an IME composes belongs to the composition.
+    if (event.nativeEvent.isComposing) return;
     if (!names.length) return key === 'Escape' && target && cancel();
     if (key === 'ArrowDown' || key === 'ArrowUp')
       setActive((at + (key === 'ArrowDown' ? 1 : names.length - 1)) % names.length);

@@ -1,27 +1,28 @@
 'use client';
-import { useChannelStatus } from '@roomkit/react';
+import { useRealtime } from '@roomkit/react';
 import { useEffect, useRef } from 'react';
 import type { ChatHistoryProps } from './chatTypes';
 import { useLatest } from './useLatest';
 
 /**
  * The built-in history loader of `<Chat>`, which needs nothing but the adapter: the newest page
- * on mount, older pages on demand, and after the channel re-joins, newer pages until they meet
- * what is shown, so a drop's gap is filled.
+ * on mount, older pages on demand, and once the channel first joins (the first page may have
+ * been read before) and after each re-join, newer pages until they meet what is shown, so no
+ * message falls between a read and the join.
  */
 export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: ChatHistoryProps) {
+  const { registry } = useRealtime();
   // The adapter is read when a page loads: a new object with the same storage (made in render)
   // must not reload history.
   const adapter = useLatest(persistence);
-  // The oldest message loaded so far (undefined until a first page arrived), and the loader.
+  // The oldest message loaded so far (undefined until a first page arrived).
   const oldest = useRef<number | undefined>(undefined);
-  const loadFirst = useRef<(() => void) | null>(null);
   useEffect(() => {
     let live = true;
     oldest.current = undefined;
-    const loadOlder = () => {
+    const loadOlder = (): Promise<void> => {
       setLoadOlder(null);
-      adapter.current.load(room, { before: oldest.current, limit: pageSize }).then(
+      return adapter.current.load(room, { before: oldest.current, limit: pageSize }).then(
         (page) => {
           if (!live) return;
           add(page);
@@ -29,37 +30,29 @@ export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: 
           setLoadOlder(page.length < pageSize ? null : loadOlder);
         },
         // A failed page can be asked for again (the next scroll to the top).
-        () => live && setLoadOlder(loadOlder),
+        () => void (live && setLoadOlder(loadOlder)),
       );
     };
-    loadOlder();
-    loadFirst.current = loadOlder;
-    return () => {
-      live = false;
-      loadFirst.current = null;
-      setLoadOlder(null);
-    };
-  }, [room, adapter, pageSize, add, setLoadOlder]);
-
-  const status = useChannelStatus(room).phase;
-  const wasJoined = useRef(false);
-  useEffect(() => {
-    if (status !== 'joined') return;
-    // Only a re-join fills a gap: the first join is covered by the first page.
-    if (!wasJoined.current) return void (wasJoined.current = true);
-    // Without a first page (it failed while offline) there is no gap to fill: load it again.
-    if (oldest.current === undefined) return void loadFirst.current?.();
-    let live = true;
     const fill = async (before?: number): Promise<void> => {
       const page = await adapter.current.load(room, { before, limit: pageSize });
       // A page of only new messages may have more behind it; one that overlaps closes the gap.
       if (live && add(page) === pageSize) await fill(page[0]?.createdAt);
     };
-    // A failed fill waits for the next re-join; live messages keep arriving meanwhile.
-    fill().catch(() => undefined);
+    // Without a first page (it failed while offline) there is no gap to fill: load it again. A
+    // failed fill waits for the next re-join; live messages keep arriving meanwhile.
+    const catchUp = () => (oldest.current === undefined ? loadOlder() : fill()).catch(() => {});
+    const firstPage = loadOlder();
+    // The channel joins a tick after its first consumer mounts, so this hears its first join.
+    const off = registry.onReturn((key, first) => {
+      if (key !== `public:${room}`) return;
+      if (first) void firstPage.then(catchUp);
+      else void catchUp();
+    });
     return () => {
       live = false;
+      off();
+      setLoadOlder(null);
     };
-  }, [status, room, adapter, pageSize, add]);
+  }, [registry, room, adapter, pageSize, add, setLoadOlder]);
   return null;
 }

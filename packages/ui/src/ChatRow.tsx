@@ -4,6 +4,15 @@ import type { ChatEntry } from './chatTypes';
 import { linkify } from './MessageText';
 import { userColor } from './userColor';
 
+const VISUALLY_HIDDEN = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clipPath: 'inset(50%)',
+  whiteSpace: 'nowrap',
+} as const;
+
 /** Translatable texts of `<Chat>`. */
 export interface ChatLabels {
   /** The log's accessible name. */
@@ -179,6 +188,10 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
       {seenBy ? (
         <span data-slot="chat-seen" title={seenBy.join(', ')}>
           {labels.seenBy(seenBy)}
+          {/* The names, for screen readers: a title is neither focusable nor announced. */}
+          <span data-slot="chat-seen-names" style={VISUALLY_HIDDEN}>
+            : {seenBy.join(', ')}
+          </span>
         </span>
       ) : null}
       {actions?.tools ? <actions.tools entry={entry} context={context} actions={actions} /> : null}

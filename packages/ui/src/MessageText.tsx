@@ -1,18 +1,27 @@
 import type { ReactNode } from 'react';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
-const MENTION_PATTERN = /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]*[\p{L}\p{N}_]/gu;
+const MENTION = '(?<![\\p{L}\\p{N}_])@[\\p{L}\\p{N}_.-]*[\\p{L}\\p{N}_]';
 
-/** Whether `text` mentions `name` (`@name`, any case, not as part of a longer name). */
+// `@self` in full first (a picked name may hold spaces: "Ann Lee"), then any other `@name`.
+const mentionPattern = (self?: string) =>
+  new RegExp(
+    self
+      ? `(?<![\\p{L}\\p{N}_])@${self.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')}(?![\\p{L}\\p{N}_])|${MENTION}`
+      : MENTION,
+    'giu',
+  );
+
+/** Whether `text` mentions `name` (`@name` in full, any case, not as part of a longer name). */
 export function mentions(text: string, name: string): boolean {
   const self = `@${name}`.toLowerCase();
-  return [...text.matchAll(MENTION_PATTERN)].some((match) => match[0].toLowerCase() === self);
+  return [...text.matchAll(mentionPattern(name))].some((match) => match[0].toLowerCase() === self);
 }
 
 function withMentions(text: string, key: number, self: string | undefined): ReactNode[] {
   const parts: ReactNode[] = [];
   let last = 0;
-  for (const match of text.matchAll(MENTION_PATTERN)) {
+  for (const match of text.matchAll(mentionPattern(self))) {
     const index = match.index;
     if (index > last) parts.push(text.slice(last, index));
     const own = self !== undefined && match[0].toLowerCase() === `@${self}`.toLowerCase();

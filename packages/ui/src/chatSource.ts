@@ -78,6 +78,18 @@ export interface ChatConnection {
  * server-authoritative). Pass it as `table` to `useChat` or `<Chat>`; make it once (module scope
  * or `useMemo`).
  */
+/** What `<Chat>` hands a source's {@link ChatSource.presence} component. */
+export interface ChatPresenceProps {
+  /** The topic to show this user on: the source's `liveTopic(room)`. */
+  topic: string;
+  /** This user. */
+  user: RoomUser;
+  /** Whether `@` suggests names now: only then are names handed over. */
+  suggesting: boolean;
+  /** Gets the names of the others there, one per line. Stable. */
+  onNames: (names: string) => void;
+}
+
 export interface ChatSource {
   /** The private topic its stored changes arrive on. */
   topic(room: string): string;
@@ -87,4 +99,9 @@ export interface ChatSource {
   connect(options: ChatConnectOptions): ChatConnection;
   /** What `<Chat>` shows on each stored message: reactions, reply, edit, delete. @default none */
   rowTools?: ComponentType<ChatRowToolsProps>;
+  /**
+   * Shows this user in the presence of `liveTopic(room)` and, only while `@` suggests names, hands
+   * `<Chat>` the names of the others there (one per line). @default none
+   */
+  presence?: ComponentType<ChatPresenceProps>;
 }

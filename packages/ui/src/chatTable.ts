@@ -1,5 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ChatSource } from './chatSource';
+import { ChatPresence } from './ChatPresence';
 import { ChatRowTools } from './ChatRowTools';
 import { createChatTable, type ChatTable } from './createChatTable';
 import { createTableSession } from './createTableSession';
@@ -45,5 +46,6 @@ export function chatTable(
     liveTopic: (room) => `chat-live:${room}`,
     connect: (connect) => createTableSession(client, connect, options),
     rowTools: ChatRowTools,
+    presence: ChatPresence,
   };
 }

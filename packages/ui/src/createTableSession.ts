@@ -54,6 +54,14 @@ const parseOutbox = (text: string): { queue?: unknown; failed?: unknown } | null
 
 const items = (value: unknown) => (Array.isArray(value) ? value.filter(isItem) : []);
 
+type Pointer = { id: string; atUs: number };
+// Whether a message at `atUs` is past `pointer` (the database orders by time, then id).
+const past = (atUs: number, id: string, pointer: Pointer | null | undefined) =>
+  !pointer || atUs > pointer.atUs || (atUs === pointer.atUs && id > pointer.id);
+
+// Each member's read moves every member's pointers: one read of them per burst of moves.
+const READS_DELAY_MS = 1000;
+
 /**
  * One user's table-backed chat in one room: a message is inserted first (through an outbox that
  * sends in order, waits out an unreachable server and retries with the same id, so it is stored
@@ -80,22 +88,34 @@ export function createTableSession(
   let loaded = false;
   let running = false;
   let restored = false;
-  let lastRead: string | undefined;
+  // The furthest this session marked read.
+  let marked: Pointer | undefined;
   // This user's read pointer when the chat opened: undefined until read, null when none.
-  let pointer: { id: string; atUs: number } | null | undefined;
+  let pointer: Pointer | null | undefined;
   let pointerRead: Promise<void> | undefined;
   let divided = false;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   let others: readonly ChatReadPointer[] = [];
   let readsAsked = 0;
+  let readsTimer: ReturnType<typeof setTimeout> | undefined;
+  // "Seen by" marks only this user's stored messages: until one shows, pointers are not read.
+  let ownShown = false;
+  let readsOwed = false;
 
   const accept = (
     rows: readonly StoredChatMessage[],
     reactions?: Map<string, readonly ChatReaction[]>,
-  ) =>
-    store.add(
+  ) => {
+    let settled = false;
+    const added = store.add(
       rows.map((row): ChatEntry => {
         ranks.set(row.id, row.createdAtUs);
+        // Stored after all (a lost reply, then its echo): no longer failed, here or after a reload.
+        settled = failed.delete(row.id) || settled;
+        if (row.user.id === userId && !ownShown) {
+          ownShown = true;
+          if (readsOwed) readAgain();
+        }
         return {
           id: row.id,
           user: row.user,
@@ -111,6 +131,9 @@ export function createTableSession(
       rank,
       differs,
     );
+    if (settled) save();
+    return added;
+  };
 
   const save = () => {
     const kept = { queue: outbox.queue, failed: [...failed.values()] };
@@ -143,6 +166,8 @@ export function createTableSession(
         if (running) wakeTimer = setTimeout(() => dispatch({ type: 'wake' }), effect.ms);
       } else {
         const entry = store.get(effect.id);
+        // A message whose row arrived (an echo, a reply lost after the insert) is stored.
+        if (ranks.has(effect.id)) continue;
         if (entry)
           failed.set(effect.id, {
             id: entry.id,
@@ -190,6 +215,13 @@ export function createTableSession(
   };
   store.subscribe(seeSeen);
   const readAgain = () => {
+    readsOwed = !ownShown;
+    if (readsOwed || readsTimer !== undefined) return;
+    readsTimer = setTimeout(readNow, READS_DELAY_MS);
+  };
+  function readNow() {
+    readsTimer = undefined;
+    if (!running) return;
     const ask = ++readsAsked;
     table.reads(room).then(
       (reads) => {
@@ -200,7 +232,20 @@ export function createTableSession(
       // The last pointers stay until the next change.
       () => undefined,
     );
-  };
+  }
+
+  // Retried by markRead, which must not move the pointer before it is known.
+  const readPointer = () =>
+    (pointerRead ??= table.readPointer(room, userId).then(
+      (read) => {
+        pointer = read;
+        divide();
+      },
+      (error: unknown) => {
+        pointerRead = undefined;
+        throw error;
+      },
+    ));
 
   // Reactions heard while a page loads, per load: its reactions were read at some point during
   // it, so they are applied again over the page (adding or taking back is idempotent).
@@ -328,11 +373,21 @@ export function createTableSession(
           const payload = message.payload as { room?: unknown } | null;
           if (payload?.room === room) readAgain();
         }),
-        registry.onReturn((returned) => {
+        registry.onReturn((returned, first) => {
           if (returned !== `private:${topic}`) return;
-          (loaded ? fillGap() : loadOlder()).catch(() => undefined);
+          // The first page may be read before the channel joined, and a message stored in
+          // between would reach neither: on the first join, what is newer than it is read too.
+          // Read pointers read before the join have the same window: they are read again too.
+          if (first)
+            void (older ?? Promise.resolve())
+              .catch(() => undefined)
+              .then(() => (running ? fillGap() : undefined))
+              .catch(() => undefined);
+          else {
+            (loaded ? fillGap() : loadOlder()).catch(() => undefined);
+            wake();
+          }
           readAgain();
-          wake();
         }),
       );
       readAgain();
@@ -344,32 +399,11 @@ export function createTableSession(
         for (const item of items(saved?.queue)) enqueue(item);
       } else wake();
       if (!loaded) loadOlder().catch(() => undefined);
-      // The first page may be read before the channel joined, and a message stored in between
-      // would reach neither: once it has joined, what is newer than the page is read too.
-      const joinWatch =
-        live.getSnapshot().phase === 'joined'
-          ? undefined
-          : setInterval(() => {
-              if (live.getSnapshot().phase !== 'joined') return;
-              clearInterval(joinWatch);
-              void (older ?? Promise.resolve())
-                .catch(() => undefined)
-                .then(() => (running ? fillGap() : undefined))
-                .catch(() => undefined);
-            }, 50);
-      if (pointer === undefined)
-        pointerRead ??= table.readPointer(room, userId).then(
-          (read) => {
-            pointer = read;
-            divide();
-          },
-          () => {
-            pointerRead = undefined;
-          },
-        );
+      if (pointer === undefined) readPointer().catch(() => undefined);
       return () => {
         running = false;
-        clearInterval(joinWatch);
+        clearTimeout(readsTimer);
+        readsTimer = undefined;
         clearTimeout(wakeTimer);
         globalThis.removeEventListener?.('online', wake);
         offs.forEach((off) => off());
@@ -404,9 +438,14 @@ export function createTableSession(
         );
       // The message in flight may be stored already: it stays.
       if (!entry || (outbox.phase === 'sending' && outbox.queue[0]?.id === id)) return;
-      failed.delete(id);
+      const wasFailed = failed.delete(id);
       dispatch({ type: 'cancel', id });
       store.remove(id);
+      // A failed send may have been stored (its reply lost): that row goes too, if there is one.
+      if (wasFailed)
+        await table.remove(id).catch((error: unknown) => {
+          if (!(error instanceof ChatTableError && error.code === 'PGRST116')) throw error;
+        });
     },
     react(id, emoji) {
       const on = !store
@@ -433,16 +472,23 @@ export function createTableSession(
       return true;
     },
     async markRead(id) {
+      // Own messages are never unread: the pointer moves only past others' messages.
       const target =
-        id ?? snapshot.getSnapshot().messages.findLast((entry) => ranks.has(entry.id))?.id;
-      if (!target || target === lastRead) return;
-      lastRead = target;
+        id ??
+        snapshot
+          .getSnapshot()
+          .messages.findLast((entry) => entry.user.id !== userId && ranks.has(entry.id))?.id;
+      const atUs = target === undefined ? undefined : ranks.get(target);
+      if (target === undefined || (atUs !== undefined && !past(atUs, target, marked))) return;
+      const before = marked;
+      if (atUs !== undefined) marked = { id: target, atUs };
       try {
         // The divider needs the pointer as it was when the chat opened, not as this moves it.
-        await pointerRead;
+        if (pointer === undefined) await readPointer();
+        if (atUs !== undefined && !past(atUs, target, pointer)) return;
         await table.markRead(room, target);
       } catch (error) {
-        lastRead = undefined;
+        if (marked?.id === target) marked = before;
         throw error;
       }
       announceRoomRead(registry, room);

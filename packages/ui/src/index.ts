@@ -8,6 +8,7 @@ export type { UseChatOptions, UseChatResult } from './useChat';
 export type {
   ChatConnection,
   ChatConnectOptions,
+  ChatPresenceProps,
   ChatSnapshot,
   ChatSource,
   OutboxStorage,

@@ -7,4 +7,5 @@ export type { ChatReadPointer, ChatTable } from './createChatTable';
 export type { StoredChatMessage, StoredChatReaction } from './chatRows';
 export { useUnreadCount } from './useUnreadCount';
 export { ChatRowTools } from './ChatRowTools';
+export { ChatPresence } from './ChatPresence';
 export type { UnreadCountOptions } from './useUnreadCount';

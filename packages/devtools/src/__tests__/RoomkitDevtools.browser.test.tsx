@@ -1,4 +1,4 @@
-import { useChannelStatus, useConnectionStatus } from '@roomkit/react';
+import { useBroadcast, useChannelStatus, useConnectionStatus } from '@roomkit/react';
 import { useRealtimeQuery } from '@roomkit/react/query';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render } from '@testing-library/react';
@@ -19,6 +19,10 @@ const panelRoot = (): ShadowRoot => {
   if (!root) throw new Error('The devtools host has no shadow root.');
   return root;
 };
+
+/** The text of one cell of a public room's row in the Channels tab, by its slot. */
+const cellOf = (room: string, slot: 'consumers' | 'joins') => () =>
+  panelRoot().querySelector(`tr[data-room="public:${room}"] [data-slot="${slot}"]`)?.textContent;
 
 /** Ann (with the devtools) and Bob in one room. */
 async function twoUsers(devtools: RoomkitDevtoolsProps = {}) {
@@ -118,7 +122,32 @@ describe('RoomkitDevtools', () => {
     await expect.element(row.getByText('public')).toBeVisible();
     await expect.element(row.getByText('broadcast *')).toBeVisible();
     await expect.element(row.getByText('presence sync')).toBeVisible();
-    await expect.element(row.getByRole('cell', { name: '1', exact: true })).toBeVisible();
+    expect(cellOf(room, 'joins')()).toBe('1');
+  });
+
+  it('counts the consumers of a room: two components, then one when the other unmounts', async () => {
+    const room = `dev-${uuid()}`;
+    const a = await clientFor(`ann-${uuid()}`);
+    /** One consumer of the room: a broadcast listener. */
+    function Listener() {
+      useBroadcast(room, 'wave');
+      return null;
+    }
+    const app = (both: boolean) => (
+      <Side client={a}>
+        <Listener />
+        {both && <Listener />}
+        <RoomkitDevtools initialIsOpen />
+      </Side>
+    );
+    const view = render(app(true));
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    const row = page.getByRole('row').filter({ hasText: room });
+    await expect.element(row.getByText('joined'), { timeout: 10_000 }).toBeVisible();
+    await expect.poll(cellOf(room, 'consumers')).toBe('2');
+    view.rerender(app(false));
+    await expect.poll(cellOf(room, 'consumers'), { timeout: 3000 }).toBe('1');
+    await expect.element(row.getByText('joined')).toBeVisible();
   });
 
   it('shows both people in the room with their merged state', async () => {
@@ -247,20 +276,16 @@ describe('RoomkitDevtools', () => {
     await expect
       .element(page.getByRole('status', { name: 'Waves Ann received' }))
       .toHaveTextContent('1');
-    await expect.element(row.getByRole('cell', { name: '2', exact: true })).toBeVisible();
+    await expect.poll(cellOf(room, 'joins')).toBe('2');
   });
 
   it('rejoins a room from scratch: rejoining, then joined, and the join count goes up', async () => {
     const { room } = await twoUsers({ initialIsOpen: true });
     await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
     const row = page.getByRole('row').filter({ hasText: room });
-    await expect
-      .element(row.getByRole('cell', { name: '1', exact: true }), { timeout: 10_000 })
-      .toBeVisible();
+    await expect.poll(cellOf(room, 'joins'), { timeout: 10_000 }).toBe('1');
     await userEvent.click(row.getByRole('button', { name: `Rejoin ${room}` }));
-    await expect
-      .element(row.getByRole('cell', { name: '2', exact: true }), { timeout: 10_000 })
-      .toBeVisible();
+    await expect.poll(cellOf(room, 'joins'), { timeout: 10_000 }).toBe('2');
     await expect.element(row.getByText('joined')).toBeVisible();
   });
 
@@ -268,9 +293,7 @@ describe('RoomkitDevtools', () => {
     const { room } = await twoUsers({ initialIsOpen: true });
     await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
     const row = page.getByRole('row').filter({ hasText: room });
-    await expect
-      .element(row.getByRole('cell', { name: '1', exact: true }), { timeout: 10_000 })
-      .toBeVisible();
+    await expect.poll(cellOf(room, 'joins'), { timeout: 10_000 }).toBe('1');
     await userEvent.click(page.getByRole('tab', { name: 'Connection' }));
     await userEvent.click(page.getByRole('button', { name: 'Stall on server (--dev)' }));
     await expect
@@ -282,9 +305,7 @@ describe('RoomkitDevtools', () => {
     await expect
       .element(row.getByText('last: heartbeat timeout'), { timeout: 15_000 })
       .toBeVisible();
-    await expect
-      .element(row.getByRole('cell', { name: '2', exact: true }), { timeout: 15_000 })
-      .toBeVisible();
+    await expect.poll(cellOf(room, 'joins'), { timeout: 15_000 }).toBe('2');
     await expect.element(row.getByText('joined')).toBeVisible();
   });
 
@@ -316,7 +337,7 @@ describe('RoomkitDevtools', () => {
     await expect.element(bob).not.toBeInTheDocument();
   });
 
-  it('lists the queries tied to a room and counts the refetch that a rejoin caused', async () => {
+  it('lists the queries tied to a room and counts the refetches its first join and a rejoin caused', async () => {
     const room = `dev-${uuid()}`;
     const a = await clientFor(`ann-${uuid()}`);
     const queryClient = new QueryClient({
@@ -339,14 +360,17 @@ describe('RoomkitDevtools', () => {
         </Side>
       </QueryClientProvider>,
     );
-    await expect.element(page.getByRole('status', { name: 'Fetches' })).toHaveTextContent('1');
+    // Read on mount, and once more on the room's first join: the first read went out before it.
+    await expect
+      .element(page.getByRole('status', { name: 'Fetches' }), { timeout: 10_000 })
+      .toHaveTextContent('2');
     await userEvent.click(page.getByRole('tab', { name: 'Queries' }));
     const row = page.getByRole('table', { name: 'Queries' }).getByRole('row').filter({
       hasText: room,
     });
     await expect.element(row.getByText(JSON.stringify(['todos', room]))).toBeVisible();
     await expect.element(row.getByText('success')).toBeVisible();
-    await expect.element(row.getByRole('cell', { name: '0', exact: true })).toBeVisible();
+    await expect.element(row.getByRole('cell', { name: '1', exact: true })).toBeVisible();
 
     await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
     const channel = page.getByRole('row').filter({ hasText: room });
@@ -354,9 +378,9 @@ describe('RoomkitDevtools', () => {
     await userEvent.click(channel.getByRole('button', { name: `Rejoin ${room}` }));
     await expect
       .element(page.getByRole('status', { name: 'Fetches' }), { timeout: 10_000 })
-      .toHaveTextContent('2');
+      .toHaveTextContent('3');
     await userEvent.click(page.getByRole('tab', { name: 'Queries' }));
-    await expect.element(row.getByRole('cell', { name: '1', exact: true })).toBeVisible();
+    await expect.element(row.getByRole('cell', { name: '2', exact: true })).toBeVisible();
   });
 
   it('says no query is tied to a room in an app without react-query', async () => {

@@ -54,12 +54,13 @@ async function sockets(sub: string): Promise<{ channels: string[] }[]> {
   return all.filter((socket) => socket.sub === sub);
 }
 
-/** Opens a tab of the page in `context`, named `tab`. */
+/** Opens a tab of the page in `context`, named `tab`, with more of the page's `params`. */
 async function openTab(
   context: BrowserContext,
   tab: string,
   share = true,
   insertsIn = '',
+  params: Record<string, string> = {},
 ): Promise<Page> {
   const page = await context.newPage();
   const query = new URLSearchParams({
@@ -68,6 +69,7 @@ async function openTab(
     tab,
     insertsIn,
     ...(share ? {} : { share: 'off' }),
+    ...params,
   });
   await page.goto(`${pageUrl}?${query.toString()}`);
   await page.waitForFunction(() => (window as unknown as { page?: unknown }).page !== undefined);
@@ -227,6 +229,45 @@ describe('acrossTabs', () => {
     await bob.context.close();
   });
 
+  it('posts nothing to other tabs while a tab is alone in its group, and relays once a second one opens', async () => {
+    const context = await browser.newContext();
+    // Counts what each page posts on its BroadcastChannels.
+    await context.addInitScript(() => {
+      const counted = window as unknown as { posts: number };
+      counted.posts = 0;
+      const post = BroadcastChannel.prototype.postMessage;
+      BroadcastChannel.prototype.postMessage = function (message: unknown) {
+        counted.posts++;
+        post.call(this, message);
+      };
+    });
+    const first = await openTab(context, 'tab1');
+    await signUp(first);
+    await allJoined([first]);
+    const other = (await realtime.user('poster')).channel('board');
+    await new Promise<void>((resolve) =>
+      other.subscribe((status) => status === 'SUBSCRIBED' && resolve()),
+    );
+    const posts = (page: Page) =>
+      page.evaluate(() => (window as unknown as { posts: number }).posts);
+    const before = await posts(first);
+    for (let n = 0; n < 20; n++) {
+      await other.send({ type: 'broadcast', event: 'chat', payload: { text: `alone ${n}` } });
+    }
+    await expect.poll(async () => (await report(first)).chat).toHaveLength(20);
+    expect(await posts(first)).toBe(before);
+    // A second tab: from its hello on, the leader relays to it.
+    const second = await openTab(context, 'tab2');
+    await allJoined([second]);
+    await other.send({ type: 'broadcast', event: 'chat', payload: { text: 'two tabs' } });
+    for (const page of [first, second]) {
+      await expect.poll(async () => (await report(page)).chat.at(-1)).toBe('two tabs');
+    }
+    expect((await report(second)).chat).toEqual(['two tabs']);
+    await other.unsubscribe();
+    await context.close();
+  });
+
   it('shows a new row in every tab through the one join, with every tab’s bindings', async () => {
     const { context, id, pages } = await userWithTabs(3, true, 'tab2');
     await db.query(`insert into public.notes (body) values ('from the database')`);
@@ -315,6 +356,44 @@ describe('acrossTabs', () => {
     });
   }
 
+  it('reads a query tied later in another tab once, and once more when its binding was relayed to no tab', async () => {
+    const context = await browser.newContext();
+    const open = (tab: string, notes: 'on' | 'off') => openTab(context, tab, true, '', { notes });
+    const showNotes = (page: Page, shown: boolean) =>
+      page.evaluate(
+        (shown) =>
+          (window as unknown as { page: { showNotes(s: boolean): void } }).page.showNotes(shown),
+        shown,
+      );
+    const first = await open('tab1', 'on');
+    await signUp(first);
+    const second = await open('tab2', 'off');
+    const third = await open('tab3', 'off');
+    await allJoined([first]);
+    for (const page of [second, third]) {
+      await expect.poll(async () => (await report(page)).room, { timeout: 20_000 }).toBe('joined');
+    }
+    // tab1's query streams the table through the shared join. tab2 ties the same query later: the
+    // relay to every tab is there already, so its first read (started as it tied) misses nothing
+    // and is its only one.
+    await settledFetches([first]);
+    await showNotes(second, true);
+    expect(await settledFetches([second])).toEqual([1]);
+    // No tab listens to the table any more, but the join still streams it (bindings stay until the
+    // room closes). tab3's tie makes the leader relay it again, a moment after tab3's first read
+    // went out: a change streamed in between reached no tab, so tab3 reads once more.
+    await showNotes(first, false);
+    await showNotes(second, false);
+    await sleep(500);
+    await showNotes(third, true);
+    expect(await settledFetches([third])).toEqual([2]);
+    await db.query(`insert into public.notes (body) values ('tied later')`);
+    await expect
+      .poll(async () => (await report(third)).notes, { timeout: 10_000 })
+      .toContain('tied later');
+    await context.close();
+  }, 60_000);
+
   it('leaves and rejoins the shared room for every tab when a follower’s devtools ask', async () => {
     const { context, pages } = await userWithTabs(2);
     const reports = await Promise.all(pages.map(report));
@@ -352,6 +431,62 @@ describe('acrossTabs', () => {
     await expect.poll(async () => (await sockets(id)).length, { timeout: 10_000 }).toBe(0);
     await context.close();
   });
+
+  it('shares the connection with third-party auth, under the token’s user, and follows a new token', async () => {
+    // `accessToken` instead of Supabase Auth: the context's tabs read the token from localStorage
+    // (`?auth=token`), where the app's auth SDK keeps it; a tab with its own `?token=` is another
+    // user in the same browser.
+    const context = await browser.newContext();
+    const ann = crypto.randomUUID();
+    const bob = crypto.randomUUID();
+    const cid = crypto.randomUUID();
+    const token = (sub: string) => realtime.server.mintToken({ sub, role: 'authenticated' });
+    const open = (tab: string, own?: string) =>
+      openTab(context, tab, true, '', { auth: 'token', ...(own ? { token: own } : {}) });
+    const annToken = await token(ann);
+    const first = await open('tab1');
+    await first.evaluate((t) => localStorage.setItem('tabs-token', t), annToken);
+    const pages = [first, await open('tab2'), await open('tab3')];
+    const other = await open('other', await token(bob));
+    await allJoined([...pages, other]);
+    // Ann's three tabs: one socket, carrying her token (the server names its user by it), one
+    // leader, and Ann once in presence with every tab's slice; Bob's tab in the same browser
+    // shares nothing with them.
+    await expect.poll(async () => (await sockets(ann)).length).toBe(1);
+    await expect.poll(() => leaderOf(pages).then((l) => l.length)).toBe(1);
+    expect(await sockets(bob)).toHaveLength(1);
+    expect((await report(other)).leader).toBe('leading');
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).users.find((u) => u.key === ann), {
+          timeout: 15_000,
+        })
+        .toEqual({ key: ann, state: { tab1: true, tab2: true, tab3: true }, connections: 1 });
+    }
+    // The auth SDK switches to another user: every tab of the context follows within a heartbeat
+    // or two, on one socket carrying the new token; Ann's socket goes.
+    await first.evaluate((t) => localStorage.setItem('tabs-token', t), await token(cid));
+    await expect.poll(async () => (await sockets(cid)).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await sockets(ann)).length, { timeout: 15_000 }).toBe(0);
+    await allJoined(pages);
+    await expect.poll(() => leaderOf(pages).then((l) => l.length)).toBe(1);
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await report(page)).users.find((u) => u.key === cid), {
+          timeout: 15_000,
+        })
+        .toEqual({ key: cid, state: { tab1: true, tab2: true, tab3: true }, connections: 1 });
+    }
+    expect(await sockets(bob)).toHaveLength(1);
+    // Signed out (no token): Cid's socket goes too.
+    await first.evaluate(() => localStorage.removeItem('tabs-token'));
+    for (const page of pages) {
+      await expect.poll(async () => (await report(page)).session, { timeout: 10_000 }).toBeNull();
+    }
+    await expect.poll(async () => (await sockets(cid)).length, { timeout: 15_000 }).toBe(0);
+    expect(await sockets(bob)).toHaveLength(1);
+    await context.close();
+  }, 90_000);
 
   it('keeps a socket per tab with shareConnection off', async () => {
     const { context, id, pages } = await userWithTabs(2, false);

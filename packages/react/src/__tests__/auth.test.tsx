@@ -231,18 +231,20 @@ describe('the auth lifecycle through supabase.auth', () => {
       { wrapper: wrapper(client, queries) },
     );
     await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    // Read on mount, and once more on the room's first join.
+    await waitFor(() => expect(fetches).toBe(2));
     await sleep(200);
-    expect(fetches).toBe(1);
+    expect(fetches).toBe(2);
     // The server closes the channel with "Token has expired …" and phx_close; the registry
     // refreshes the session and joins again with the new token.
     await waitFor(() => expect(phases).toContain('gap'), { timeout: 6000 });
     await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 6000 });
     expect(phases.slice(-3)).toEqual(['gap', 'rejoining', 'joined']);
-    await waitFor(() => expect(fetches).toBe(2));
+    await waitFor(() => expect(fetches).toBe(3));
     await post('after the night');
     await waitFor(() => expect(memos).toEqual(['after the night']));
     await sleep(300);
-    expect(fetches).toBe(2);
+    expect(fetches).toBe(3);
   }, 20_000);
 });
 

@@ -1,13 +1,13 @@
 import { QueryClient } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { LEFT_ON_REQUEST, leaveRoom, rejoinRoom, tiedQueries } from '../devtools';
+import { LEFT_ON_REQUEST, leaveRoom, rejoinRoom, roomConsumers, tiedQueries } from '../devtools';
 import { useRealtimeQuery } from '../query/useRealtimeQuery';
 import { useBroadcast } from '../useBroadcast';
 import { useChannelStatus } from '../useChannelStatus';
 import { usePresence } from '../usePresence';
 import { useRealtime } from '../useRealtime';
-import { provider, testRealtime, withQueries } from './helpers';
+import { provider, sleep, testRealtime, withQueries } from './helpers';
 
 describe('leaveRoom', () => {
   it("closes the room for its consumers and takes the user out of others' presence", async () => {
@@ -103,21 +103,22 @@ describe('tiedQueries', () => {
     );
     const { registry } = a.result.current.realtime;
     await waitFor(() => expect(a.result.current.status.phase).toBe('joined'));
-    await waitFor(() => expect(fetches).toBe(1));
+    // The first read went out before the join: the join's gap refetches it once.
+    await waitFor(() => expect(fetches).toBe(2));
     expect(tiedQueries(registry)).toEqual([
       {
         room: 'public:board',
         table: undefined,
         queryKey: ['todos', 7],
         queryClient: queries,
-        gapRefetches: 0,
+        gapRefetches: 1,
       },
     ]);
 
     // A rejoin is a gap like any other: the room returns and its query refetches once.
     act(() => void rejoinRoom(registry, 'board'));
-    await waitFor(() => expect(fetches).toBe(2));
-    expect(tiedQueries(registry)[0]?.gapRefetches).toBe(1);
+    await waitFor(() => expect(fetches).toBe(3));
+    expect(tiedQueries(registry)[0]?.gapRefetches).toBe(2);
 
     a.unmount();
     expect(tiedQueries(registry)).toEqual([]);
@@ -127,5 +128,37 @@ describe('tiedQueries', () => {
     const realtime = await testRealtime();
     const a = renderHook(() => useRealtime(), { wrapper: provider(await realtime.user('alice')) });
     expect(tiedQueries(a.result.current.registry)).toEqual([]);
+  });
+});
+
+describe('roomConsumers', () => {
+  it('counts the hooks holding a room: each one, fewer as they unmount, 0 once none is left', async () => {
+    const realtime = await testRealtime();
+    const { result, rerender, unmount } = renderHook(
+      ({ both }: { both: boolean }) => {
+        useBroadcast('lobby', 'message');
+        // A presence hook holds its room once, as a broadcast hook does.
+        usePresence(both ? 'lobby' : 'elsewhere', { key: 'alice' });
+        return { status: useChannelStatus('lobby').phase, realtime: useRealtime() };
+      },
+      {
+        wrapper: provider(await realtime.user('alice'), { lingerMs: 200 }),
+        initialProps: { both: true },
+      },
+    );
+    const { registry } = result.current.realtime;
+    expect(roomConsumers(registry, 'lobby')).toBe(2);
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    expect(roomConsumers(registry, 'lobby')).toBe(2);
+    rerender({ both: false });
+    expect(roomConsumers(registry, 'lobby')).toBe(1);
+    expect(roomConsumers(registry, 'elsewhere')).toBe(1);
+    unmount();
+    // Lingering: the room is still there, held by no one.
+    expect(roomConsumers(registry, 'lobby')).toBe(0);
+    await sleep(400);
+    expect(registry.find('lobby', false)).toBeUndefined();
+    expect(roomConsumers(registry, 'lobby')).toBe(0);
+    expect(roomConsumers(registry, 'lobby', true)).toBe(0);
   });
 });

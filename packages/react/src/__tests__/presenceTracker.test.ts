@@ -19,12 +19,12 @@ function mostInAnyWindow(times: number[], windowMs: number): number {
 describe('createPresenceTracker', () => {
   it('never sends more than 5 times in any 30 s window under a flood of updates', () => {
     const sent: { at: number; state: unknown }[] = [];
-    const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) =>
+    const [set, setJoined] = createPresenceTracker(PRESENCE_LIMIT, (state) =>
       sent.push({ at: Date.now(), state }),
     );
-    tracker.joined();
+    setJoined(true);
     for (let i = 1; i <= 6000; i++) {
-      tracker.set({ x: i });
+      set({ x: i });
       vi.advanceTimersByTime(10); // 100 updates a second for a minute
     }
     vi.advanceTimersByTime(PRESENCE_LIMIT.windowMs);
@@ -39,12 +39,12 @@ describe('createPresenceTracker', () => {
 
   it('sends the first update at once and the last one after the wait', () => {
     const sent: unknown[] = [];
-    const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
-    tracker.joined();
-    tracker.set({ x: 1 });
-    tracker.set({ x: 2 });
-    tracker.set({ x: 3 });
-    tracker.set({ x: 4 });
+    const [set, setJoined] = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
+    setJoined(true);
+    set({ x: 1 });
+    set({ x: 2 });
+    set({ x: 3 });
+    set({ x: 4 });
     expect(sent).toEqual([{ x: 1 }, { x: 2 }]);
     vi.advanceTimersByTime(11_000);
     expect(sent).toEqual([{ x: 1 }, { x: 2 }, { x: 4 }]);
@@ -52,22 +52,22 @@ describe('createPresenceTracker', () => {
 
   it('does not spend a call on a state equal to the one sent', () => {
     const sent: unknown[] = [];
-    const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
-    tracker.joined();
-    for (let i = 0; i < 50; i++) tracker.set({ name: 'Alice', tags: ['a'] });
+    const [set, setJoined] = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
+    setJoined(true);
+    for (let i = 0; i < 50; i++) set({ name: 'Alice', tags: ['a'] });
     expect(sent).toHaveLength(1);
   });
 
   it('waits for the join and tracks again after every rejoin', () => {
     const sent: unknown[] = [];
-    const tracker = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
-    tracker.set({ x: 1 });
+    const [set, setJoined] = createPresenceTracker(PRESENCE_LIMIT, (state) => sent.push(state));
+    set({ x: 1 });
     expect(sent).toEqual([]);
-    tracker.joined();
-    tracker.left();
-    tracker.joined();
+    setJoined(true);
+    setJoined(false);
+    setJoined(true);
     expect(sent).toEqual([{ x: 1 }, { x: 1 }]);
-    tracker.set(null);
+    set(null);
     expect(sent.at(-1)).toBeNull();
   });
 });
@@ -75,11 +75,11 @@ describe('createPresenceTracker', () => {
 describe('the token bucket', () => {
   it('allows a burst of two, then one call about every ten seconds', () => {
     const sent: number[] = [];
-    const tracker = createPresenceTracker(PRESENCE_LIMIT, () => sent.push(Date.now()));
+    const [set, setJoined] = createPresenceTracker(PRESENCE_LIMIT, () => sent.push(Date.now()));
     const start = Date.now();
-    tracker.joined();
+    setJoined(true);
     for (let i = 0; i < 400; i++) {
-      tracker.set({ i });
+      set({ i });
       vi.advanceTimersByTime(100);
     }
     const gaps = sent.map((at) => at - start);

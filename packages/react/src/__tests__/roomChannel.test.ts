@@ -15,7 +15,10 @@ const at = (phase: RoomPhase, reason: string | null = null): RoomSnapshot => ({
 });
 
 /** Runs one event at time 2 and returns the next snapshot and its effects. */
-const run = (state: RoomSnapshot, event: RoomEvent) => transition(state, event, 2);
+const run = (state: RoomSnapshot, event: RoomEvent) => {
+  const [next, effects] = transition(state, event, 2);
+  return { state: next, effects };
+};
 
 const EXPIRED = 'Token has expired 3 seconds ago';
 const REFUSED =

@@ -32,6 +32,12 @@ export const bindingKey = (b: PostgresBinding): string =>
 /** A postgres-ready system message may never come (an old server); do not wait forever. */
 const POSTGRES_READY_TIMEOUT_MS = 5000;
 
+/**
+ * What a room still owes its `onReturn` listeners: the first stream of a join (`'first'`), a
+ * return after a gap (the timer that stops waiting for the server's stream), or nothing.
+ */
+type PendingReturn = 'first' | ReturnType<typeof setTimeout> | undefined;
+
 type Room = RoomChannel & {
   dispatch(event: RoomEvent): void;
   untrack(): void;
@@ -68,9 +74,9 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     let lastChannel: RealtimeChannel | undefined;
     // The last system error: the server sends it just before it closes the channel.
     let closeReason = '';
-    // A return waits for the server's `Subscribed to PostgreSQL`: a timer while a return after a
-    // gap is pending, `true` while the first stream of a join is (see `join`).
-    let awaitingReturn: ReturnType<typeof setTimeout> | true | undefined;
+    // Told once the room streams: on SUBSCRIBED, or with postgres bindings on the server's
+    // `Subscribed to PostgreSQL`, which comes after it.
+    let pendingReturn: PendingReturn;
     let scheduled = false;
     let linger: ReturnType<typeof setTimeout> | undefined;
     let reopen: ReturnType<typeof setTimeout> | undefined;
@@ -87,25 +93,28 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     // `p:<binding>` (postgres changes): one socket message reaches only its own listeners.
     const listeners = new Map<string, Set<(message: never) => void>>();
     const emit = (id: string, message: unknown): void => {
-      for (const listener of listeners.get(id) ?? []) listener(message as never);
+      listeners.get(id)?.forEach((listener) => listener(message as never));
     };
     let users: ReturnType<typeof createPresenceUsers> | undefined;
-    const tracker = createPresenceTracker(options.presenceLimit ?? PRESENCE_LIMIT, (next) => {
-      if (channel) void (next ? channel.track(next) : channel.untrack());
-    });
+    const [trackState, trackJoined] = createPresenceTracker(
+      options.presenceLimit ?? PRESENCE_LIMIT,
+      (next) => {
+        if (channel) void (next ? channel.track(next) : channel.untrack());
+      },
+    );
 
     // Bindings are only ever added, so their insertion order is a stable order.
     const needs = (): string => [wantPresence, keys.at(-1), ack, ...bindings.keys()].join('\n');
 
     const emitReturn = (first?: boolean): void => {
-      clearTimeout(awaitingReturn as never);
-      awaitingReturn = undefined;
+      clearTimeout(pendingReturn as never);
+      pendingReturn = undefined;
       for (const listener of returnListeners) listener(key, first);
     };
 
     const join = (): void => {
       // A retry that comes while the room lingers (the app closed its own client, say) ends it.
-      if (refs === 0) return dispatch({ type: 'release' });
+      if (!refs) return dispatch({ type: 'release' });
       const next = client.channel(name, {
         config: {
           private: isPrivate,
@@ -135,19 +144,29 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (payload.status === 'error') closeReason = payload.message ?? '';
           // The server sends it after the join reply: a pending return is now complete, or the
           // stream starts for the first time (data read before then may miss changes).
-          if (payload.extension === 'postgres_changes' && awaitingReturn) {
-            emitReturn(awaitingReturn === true);
+          if (payload.extension === 'postgres_changes' && pendingReturn) {
+            emitReturn(pendingReturn === 'first');
           }
         },
       );
       // A return after a gap replaces it with its timer; otherwise this is the first stream.
-      awaitingReturn = true;
+      pendingReturn = 'first';
       channel = lastChannel = next;
       joinedWith = needs();
       closeReason = '';
       next.subscribe((status, error) => {
         if (next !== channel) return;
-        if (status === 'SUBSCRIBED') return dispatch({ type: 'subscribed' });
+        if (status === 'SUBSCRIBED') {
+          // Presence diffs that came before this reply belong to an earlier channel of the topic
+          // (realtime-js hands a topic's frames to the channel holding it now); the state the
+          // server sends next already reflects them, and applied on top they leave ghosts.
+          type Pending = { presenceAdapter?: { presence?: { pendingDiffs?: unknown[] } } };
+          (next.presence as unknown as Pending).presenceAdapter?.presence?.pendingDiffs?.splice(0);
+          dispatch({ type: 'subscribed' });
+          // Without postgres bindings the join itself is the stream: a first one is told now.
+          if (pendingReturn === 'first' && !bindings.size) emitReturn(true);
+          return;
+        }
         // The server closed the channel (a limit, an expired token); realtime-js will not rejoin.
         if (status === 'CLOSED') {
           channel = undefined;
@@ -157,57 +176,52 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       });
     };
 
-    const run = (effect: RoomEffect): void => {
-      switch (effect) {
-        case 'leave': {
-          clearTimeout(reopen);
-          const old = channel;
-          channel = undefined;
-          if (old) void client.removeChannel(old);
-          return;
-        }
-        case 'join':
-          return join();
-        case 'reopen':
-          // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
-          reopen = setTimeout(
-            () => dispatch({ type: 'retry' }),
-            client.realtime.reconnectAfterMs(++closes),
-          );
-          return;
-        case 'refresh':
-          void refresh().then((failure) =>
-            dispatch(failure ? { type: 'failed', reason: failure } : { type: 'retry' }),
-          );
-          return;
-        case 'returned':
-          // After a gap, tied queries refetch once the server streams changes again, or a change
-          // made in between would be in neither the refetch nor the stream.
-          if (bindings.size > 0) {
-            awaitingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
-          } else emitReturn();
-          return;
-        default:
-          return effect satisfies never;
-      }
+    // Each effect of the machine, as the client runs it (a record, so every effect has one).
+    const effects: Record<RoomEffect, () => void> = {
+      leave() {
+        clearTimeout(reopen);
+        const old = channel;
+        channel = undefined;
+        if (old) void client.removeChannel(old);
+      },
+      join,
+      reopen() {
+        // Back on the client's own reconnect schedule (jittered if the app uses jitteredBackoff).
+        reopen = setTimeout(
+          () => dispatch({ type: 'retry' }),
+          client.realtime.reconnectAfterMs(++closes),
+        );
+      },
+      refresh() {
+        void refresh().then((failure) =>
+          dispatch(failure ? { type: 'failed', reason: failure } : { type: 'retry' }),
+        );
+      },
+      returned() {
+        // After a gap, tied queries refetch once the server streams changes again, or a change
+        // made in between would be in neither the refetch nor the stream.
+        if (bindings.size) {
+          pendingReturn = setTimeout(emitReturn, POSTGRES_READY_TIMEOUT_MS);
+        } else emitReturn();
+      },
     };
 
     const dispatch = (event: RoomEvent): void => {
-      const result = transition(state, event, Date.now());
-      if (result.state === state) return result.effects.forEach(run);
-      state = result.state;
-      if (state.phase === 'joined') {
-        closes = 0;
-        tracker.joined();
-      } else {
-        // Not joined: nothing tracked, postgres not streaming, no return pending.
-        clearTimeout(awaitingReturn as never);
-        awaitingReturn = undefined;
-        tracker.left();
+      const [next, todo] = transition(state, event, Date.now());
+      const run = (): void => todo.forEach((effect) => effects[effect]());
+      if (next === state) return run();
+      state = next;
+      trackJoined(state.phase === 'joined');
+      if (state.phase === 'joined') closes = 0;
+      // Not joined: a return after a gap is called off (the next one starts anew); a first
+      // stream is still owed, through drops before it.
+      else if (pendingReturn !== 'first') {
+        clearTimeout(pendingReturn);
+        pendingReturn = undefined;
       }
-      result.effects.forEach(run);
+      run();
       // An effect may have dispatched again (a join that failed): report only the latest state.
-      if (state !== result.state) return;
+      if (state !== next) return;
       if (state.phase !== 'closed') return onStatus?.(key, state);
       rooms.delete(key);
       users?.stop();
@@ -222,7 +236,7 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       scheduled = true;
       setTimeout(() => {
         scheduled = false;
-        if (refs === 0) return;
+        if (!refs) return;
         // `open` starts an idle room (whose join takes the needs) and changes nothing later.
         dispatch({ type: 'open' });
         if (joinedWith !== needs()) dispatch({ type: 'rebind' });
@@ -242,11 +256,12 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
       key,
       dispatch,
       getSnapshot: () => state,
+      consumers: () => refs,
       retain(want: ChannelNeeds): () => void {
         refs++;
         clearTimeout(linger);
         const key = want.presenceKey;
-        if (want.presence || key !== undefined) wantPresence = true;
+        wantPresence ||= want.presence || key !== undefined;
         if (key !== undefined) {
           if (process.env.NODE_ENV !== 'production' && keys.some((other) => other !== key)) {
             devWarn(
@@ -267,11 +282,11 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (key !== undefined) {
             keys.splice(keys.lastIndexOf(key), 1);
             // Another user's key (a sign-in) rejoins under it; none left means no one is shown.
-            if (keys.length === 0) tracker.set(null);
+            if (!keys.length) trackState(null);
             schedule();
           }
           // Lingering absorbs StrictMode's unmount-remount and route changes without a rejoin.
-          if (refs === 0) {
+          if (!refs) {
             // A retain in the meantime clears it, so it fires only with no consumer.
             linger = setTimeout(() => dispatch({ type: 'release' }), lingerMs);
           }
@@ -313,15 +328,15 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
         if (slice) slices.set(owner, slice);
         else slices.delete(owner);
         // One merged state per client: every consumer's fields, the later ones winning a clash.
-        tracker.set(slices.size > 0 ? Object.assign({}, ...slices.values()) : null);
+        trackState(slices.size ? Object.assign({}, ...slices.values()) : null);
       },
       untrack(): void {
-        if (channel?.state === 'joined' && slices.size > 0) void channel.untrack();
+        if (channel?.state === 'joined' && slices.size) void channel.untrack();
       },
       signOut(): void {
         // A public room stays (as anon); nobody is shown in presence any more.
         if (isPrivate) dispatch({ type: 'signedOut' });
-        else tracker.set(null);
+        else trackState(null);
         slices.clear();
       },
     };

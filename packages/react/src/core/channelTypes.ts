@@ -76,6 +76,12 @@ export interface RoomChannel {
    * A seam for tools: `leaveRoom` / `rejoinRoom` of `@roomkit/react/devtools` are built on it.
    */
   dispatch(event: RoomEvent): void;
+  /**
+   * How many consumers hold the room now (retains not yet released). A seam for tools:
+   * `roomConsumers` of `@roomkit/react/devtools` reads it; a registry that does not count its
+   * consumers (a tab following another's connection) leaves it out.
+   */
+  consumers?(): number;
   /** Registers a consumer's needs; returns its release. */
   retain(needs: ChannelNeeds): () => void;
   /** Listens to one broadcast event. */
@@ -104,10 +110,12 @@ export interface ChannelRegistry {
   find(name: string, isPrivate: boolean): RoomChannel | undefined;
   /**
    * Called with a room's key each time its channel is SUBSCRIBED again after a gap (socket
-   * drop, heartbeat timeout, channel error, timeout, server restart, transparent rejoin). A room
-   * with postgres bindings also calls it once with `first` true, when the server first streams
-   * its changes (`Subscribed to PostgreSQL`): a read made before then may have missed changes
-   * made in between, so data tied to the room's tables should be read again.
+   * drop, heartbeat timeout, channel error, timeout, server restart, transparent rejoin), and
+   * once with `first` true when the room first streams: on its first SUBSCRIBED, or for a room
+   * with postgres bindings when the server first streams its changes (`Subscribed to
+   * PostgreSQL`). A read made before then (history, a table) may have missed what was sent or
+   * changed in between, so it should be read again. A room already joined when a listener
+   * subscribes is not reported to it.
    */
   onReturn(listener: (key: string, first?: boolean) => void): () => void;
   /** Whether any channel is in use. */

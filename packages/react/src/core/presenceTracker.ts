@@ -24,8 +24,16 @@ export type PresenceSend = (state: Record<string, unknown> | null) => void;
  * `windowMs / (maxCalls - burst)`, padded by 2 % against clock and network skew. It is kept as one
  * number (the generic cell rate algorithm): `due` is when the bucket would be full again, and a
  * send may go once `due` is at most `burst - 1` periods ahead.
+ *
+ * Returns the pair `[set, setJoined]` (a pair rather than an object: the main entry's budget).
  */
-export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: PresenceSend) {
+export function createPresenceTracker(
+  { maxCalls, windowMs }: RateLimit,
+  send: PresenceSend,
+): readonly [
+  set: (state: Record<string, unknown> | null) => void,
+  setJoined: (joined: boolean) => void,
+] {
   const burst = Math.max(1, Math.min(2, maxCalls - 1));
   const period = (windowMs / Math.max(1, maxCalls - burst)) * 1.02;
   let due = 0;
@@ -52,29 +60,23 @@ export function createPresenceTracker({ maxCalls, windowMs }: RateLimit, send: P
     send(desired);
   };
 
-  const stop = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-  };
-
-  return {
+  return [
     /** Asks for a state (or null to leave); coalesced with any send still waiting. */
-    set(state: Record<string, unknown> | null): void {
+    (state: Record<string, unknown> | null): void => {
       desired = state;
       flush();
     },
-    /** The channel joined afresh: the server forgot the old track and counts from zero. */
-    joined(): void {
-      stop();
-      joined = true;
+    /**
+     * The channel joined afresh (the server forgot the old track and counts from zero), or is
+     * not joined (nothing can be sent until it is).
+     */
+    (now: boolean): void => {
+      clearTimeout(timer);
+      timer = undefined;
+      joined = now;
       sent = null;
       due = 0;
       flush();
     },
-    /** The channel is not joined; nothing can be sent until it is. */
-    left(): void {
-      stop();
-      joined = false;
-    },
-  };
+  ];
 }

@@ -65,24 +65,24 @@ export const IDLE_ROOM: RoomSnapshot = { phase: 'idle', reason: null, since: 0 }
  * The room channel's one transition function: the next snapshot (the same object when nothing
  * changed) and the effects to run. Pure; `now` is the clock for `since`.
  * @example
- * const { state, effects } = transition(IDLE_ROOM, { type: 'open' }, Date.now());
+ * const [state, effects] = transition(IDLE_ROOM, { type: 'open' }, Date.now());
  * // state.phase === 'joining', effects === ['join']
  */
 export function transition(
   state: RoomSnapshot,
   event: RoomEvent,
   now: number,
-): { state: RoomSnapshot; effects: readonly RoomEffect[] } {
+): [state: RoomSnapshot, effects: readonly RoomEffect[]] {
   const { phase } = state;
-  const stay = { state, effects: [] };
+  const stay: [RoomSnapshot, RoomEffect[]] = [state, []];
   const to = (
     next: RoomPhase,
     effects: readonly RoomEffect[] = [],
     reason: string | null = null,
-  ) =>
-    next === phase && reason === state.reason
-      ? { state, effects }
-      : { state: { phase: next, reason, since: now }, effects };
+  ): [RoomSnapshot, readonly RoomEffect[]] => [
+    next === phase && reason === state.reason ? state : { phase: next, reason, since: now },
+    effects,
+  ];
   // Before the first join succeeds, trouble keeps the room `joining`: it is not a gap yet.
   const first = phase === 'joining';
   const live = first || phase === 'joined' || phase === 'gap' || phase === 'rejoining';

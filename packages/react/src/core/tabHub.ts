@@ -24,8 +24,13 @@ export interface TabHubOptions {
   hub: string;
   /** What serves the group. */
   source: HubSource;
-  /** Sends a notice to every tab of the group (this one included). */
-  post(notice: HubNotice): void;
+  /** The leader tab's own id: its requests come from no other tab. */
+  tab: string;
+  /**
+   * Sends a notice to every tab of the group (this one included); `alone` when no other tab has
+   * spoken to this leader, so the notice need not leave this tab.
+   */
+  post(notice: HubNotice, alone: boolean): void;
   /** Calls `gone` once the tab is gone (its page closed or crashed); returns the cancel. */
   watchTab(tab: string, gone: () => void): () => void;
 }
@@ -47,16 +52,24 @@ const NO_WANTS: TabWants = { retains: [], listens: [], slices: [] };
  * tab's presence slice merged into one state, sends for the tabs, and tells them what the
  * connection, the rooms and presence do.
  * @example
- * const hub = createTabHub({ hub: 'h1', source, post: (n) => bus.post(n), watchTab });
+ * const hub = createTabHub({ hub: 'h1', tab, source, post: (n, alone) => bus.post(n, alone), watchTab });
  * bus.onRequest((request) => hub.handle(request));
  */
-export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
+export function createTabHub({ hub, tab: self, source, post: postAll, watchTab }: TabHubOptions) {
   const { registry } = source;
   const tabs = new Map<string, TabEntry>();
   // Each relayed listener, by `<room key>\n<listener id>`, on the room object it was added to.
   const relays = new Map<string, { room: RoomChannel; off: () => void }>();
+  // The other tabs that have spoken to this leader and not left: with none, a tab alone in its
+  // group pays no BroadcastChannel post (a structured clone and a hop through the browser) per
+  // message. A new tab says hello before it hears anything, so it is known in time.
+  const others = new Set<string>();
+  const post = (notice: HubNotice): void => postAll(notice, others.size === 0);
   let last = source.getState();
   let stopped = false;
+  // Rooms whose postgres changes stream now (their first stream or return came, and they are
+  // still joined): a binding newly relayed in one of them is live from now on, not from the join.
+  const streaming = new Set<string>();
 
   const dump = () => ({ ...last, hub });
 
@@ -67,10 +80,14 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
   // once and every tab hands it to its own listeners.
   const syncRelays = (): void => {
     const wanted = new Map<string, [RoomChannel, string, PostgresBinding | null]>();
-    for (const { wants } of tabs.values()) {
+    const askedBy = new Map<string, Set<string>>();
+    for (const [tab, { wants }] of tabs) {
       for (const [tabRoom, id, binding] of wants.listens) {
         const room = roomOf(tabRoom);
-        if (room) wanted.set(`${room.key}\n${id}`, [room, id, binding]);
+        if (!room) continue;
+        const relay = `${room.key}\n${id}`;
+        wanted.set(relay, [room, id, binding]);
+        askedBy.set(relay, (askedBy.get(relay) ?? new Set()).add(tab));
       }
     }
     for (const [relay, { room, off }] of relays) {
@@ -88,6 +105,13 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
             post({ type: 'broadcast', hub, key, message }),
           );
       relays.set(relay, { room, off });
+      // A change the room streamed before this relay reached no tab's listener of it: the tabs
+      // that asked for it read their tied queries again, as after a room's first stream.
+      if (binding && streaming.has(key)) {
+        for (const tab of askedBy.get(relay) ?? []) {
+          post({ type: 'returned', hub, key, first: true, to: tab });
+        }
+      }
     }
   };
 
@@ -148,6 +172,7 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
   };
 
   const drop = (tab: string): void => {
+    others.delete(tab);
     const entry = tabs.get(tab);
     if (!entry) return;
     entry.unwatch();
@@ -179,6 +204,7 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
     if (next.channels !== before.channels) {
       for (const key of new Set([...Object.keys(before.channels), ...Object.keys(next.channels)])) {
         const snapshot = next.channels[key];
+        if (snapshot?.phase !== 'joined') streaming.delete(key);
         if (snapshot !== before.channels[key]) post({ type: 'status', hub, key, snapshot });
         // A room that closed takes its listeners with it; relays are added again if it reopens.
         if (!snapshot) syncRelays();
@@ -191,15 +217,24 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
       }
     }
   });
-  const offReturn = registry.onReturn((key, first) =>
-    post({ type: 'returned', hub, key, first: first === true }),
-  );
+  const offReturn = registry.onReturn((key, first) => {
+    streaming.add(key);
+    post({ type: 'returned', hub, key, first: first === true });
+  });
 
-  post({ type: 'leader', ...dump() });
+  // The tabs of the group learn of a new leader from this, whoever it knows yet.
+  postAll({ type: 'leader', ...dump() }, false);
 
   return {
     /** Handles one tab's request. */
     handle(request: TabRequest): void {
+      if (request.tab !== self && request.type !== 'bye' && !others.has(request.tab)) {
+        others.add(request.tab);
+        // A tab that follows this leader from its first notice (a handover) may have missed what
+        // was said while no other tab was known: it hears where things stand.
+        if (request.type !== 'hello')
+          postAll({ type: 'leader', ...dump(), to: request.tab }, false);
+      }
       switch (request.type) {
         case 'hello':
           return post({ type: 'leader', ...dump(), to: request.tab });
@@ -224,7 +259,7 @@ export function createTabHub({ hub, source, post, watchTab }: TabHubOptions) {
     /** Stops serving: tells the tabs, releases every tab's rooms. */
     stop(): void {
       stopped = true;
-      post({ type: 'resign', hub });
+      postAll({ type: 'resign', hub }, false);
       offStore();
       offReturn();
       for (const tab of [...tabs.keys()]) drop(tab);

@@ -63,8 +63,12 @@ export type HubNotice =
   | { type: 'status'; hub: string; key: string; snapshot: RoomSnapshot | undefined }
   /** A room's users, unchecked; undefined once the room is gone. */
   | { type: 'presence'; hub: string; key: string; users: readonly PresenceUser[] | undefined }
-  /** A room is back after a gap of the leader's socket, or (`first`) first streams its changes. */
-  | { type: 'returned'; hub: string; key: string; first: boolean }
+  /**
+   * A room is back after a gap of the leader's socket, or (`first`) first streams its changes;
+   * with `to`, only that tab's listeners of a binding the room already streamed have just been
+   * relayed, and what its queries read before may miss a change.
+   */
+  | { type: 'returned'; hub: string; key: string; first: boolean; to?: string }
   /** A broadcast for `b:<event>` listeners; `from` is the tab that sent it, which heard it already. */
   | { type: 'broadcast'; hub: string; key: string; message: BroadcastMessage; from?: string }
   /** A postgres change for `p:<binding>` listeners. */

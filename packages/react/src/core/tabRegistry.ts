@@ -224,6 +224,7 @@ export function createTabRegistry(options: TabRegistryOptions) {
           if (room) setUsers(room, notice.users);
           return;
         case 'returned':
+          if (notice.to !== undefined && notice.to !== tab) return;
           // A first stream that completes this tab's return after a handover is, to this tab, a
           // return after a gap; one that comes before the room has joined again is ignored.
           if (room?.awaiting) emitReturn(room);

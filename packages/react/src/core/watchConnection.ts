@@ -43,7 +43,7 @@ export function watchConnection(
   wanted: () => boolean,
   publish: (snapshot: ConnectionSnapshot) => void,
   onBeat?: () => void,
-): { refresh(): void; stop(): void } {
+): [refresh: () => void, stop: () => void] {
   let everOpen = false;
   let snapshot = IDLE_SOCKET;
   let error: Error | null = null;
@@ -114,13 +114,13 @@ export function watchConnection(
   listeners.add(onHeartbeat);
 
   refresh();
-  return {
+  return [
     refresh,
-    stop() {
+    () => {
       listeners.delete(onHeartbeat);
       for (const kind of ['open', 'close'] as const) {
         callbacks[kind] = callbacks[kind].filter(([, each]) => each !== opened && each !== closed);
       }
     },
-  };
+  ];
 }

@@ -89,6 +89,31 @@ describe('development endpoints', () => {
     expect(server.connectionCount()).toBe(2);
   });
 
+  it('counts the frames it writes to each socket and in all', async () => {
+    const server = await testServer({ dev: true });
+    const alice = await userClient(server, 'alice');
+    const bob = await userClient(server, 'bob');
+    const heard = collect(await joined(alice.channel('room-1')), 'ping');
+    const bobRoom = await joined(bob.channel('room-1'));
+    const sent = async () => {
+      const list = (await call(server, 'connections')).body as ConnectionInfo[];
+      return Object.fromEntries(list.map((socket) => [socket.sub, socket.framesSent]));
+    };
+    const before = await sent();
+    const total = server.stats.framesSent;
+    // Each socket got at least its join's reply.
+    expect(before.alice).toBeGreaterThanOrEqual(1);
+    expect(before.bob).toBeGreaterThanOrEqual(1);
+    expect(total).toBeGreaterThanOrEqual((before.alice ?? 0) + (before.bob ?? 0));
+    for (let n = 1; n <= 3; n++) {
+      await bobRoom.send({ type: 'broadcast', event: 'ping', payload: { n } });
+    }
+    await until(() => heard.length === 3, 5000, 'alice hears three pings');
+    // Three deliveries to alice; bob's sends need no reply (no ack) and do not come back to him.
+    expect(await sent()).toEqual({ alice: (before.alice ?? 0) + 3, bob: before.bob });
+    expect(server.stats.framesSent).toBe(total + 3);
+  });
+
   it('stalls a socket: its heartbeats go unanswered, the client gives up on it and reconnects', async () => {
     const server = await testServer({ dev: true });
     const alice = await userClient(server, 'alice', 300);

@@ -47,6 +47,8 @@ export interface ConnectionHost extends ChannelHost {
   readonly databaseUp: boolean;
   /** Counts output queued (positive) or handed to the kernel (negative). */
   queued(delta: number): void;
+  /** The server's counters; each frame written is counted in `framesSent`. */
+  readonly stats: { framesSent: number };
   /** Drops the socket holding the most output while the server-wide cap is exceeded. */
   enforceOutputCap(): void;
   /** The room a joined channel enters. */
@@ -67,6 +69,8 @@ export class Connection {
   currentIdentity: Identity;
   /** The memory held by frames written but not yet handed to the kernel, in bytes. */
   queuedCost = 0;
+  /** Frames written to this socket: replies, heartbeats and every delivered message. */
+  framesSent = 0;
   private readingPaused = false;
   private stalled = false;
   private released = false;
@@ -110,6 +114,8 @@ export class Connection {
     }
     this.queuedCost += cost;
     this.host.queued(cost);
+    this.framesSent++;
+    this.host.stats.framesSent++;
     const socket = this.socket as unknown as WithStream;
     if (!corked.has(socket) && socket._socket) {
       socket._socket.cork();

@@ -23,6 +23,8 @@ export interface ServerStats {
   joins: number;
   /** Broadcasts accepted for fan-out (WebSocket and REST). */
   broadcasts: number;
+  /** Frames written to sockets since start: replies, heartbeats and every delivered message. */
+  framesSent: number;
 }
 
 /** What a hub is built from; the database and Postgres Changes are null with `--db none`. */
@@ -39,7 +41,7 @@ export interface RealtimeHubOptions {
 /** The state shared by every connection of one server: rooms, limits and counters. */
 export class RealtimeHub implements ConnectionHost {
   readonly connections = new Set<Connection>();
-  readonly stats: ServerStats = { connectionsOpened: 0, joins: 0, broadcasts: 0 };
+  readonly stats: ServerStats = { connectionsOpened: 0, joins: 0, broadcasts: 0, framesSent: 0 };
   private readonly rooms = new Map<string, Room>();
   private readonly events: RateCounter;
   private readonly sweeper: NodeJS.Timeout;

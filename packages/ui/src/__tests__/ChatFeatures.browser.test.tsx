@@ -1,10 +1,12 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
-import { useState } from 'react';
+import { usePresence, usePresenceSelector } from '@roomkit/react';
+import { useMemo, useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
+import { ChatComposer, type ChatComposerProps } from '../ChatComposer';
 import type { ChatTableSource } from '../chatTable';
 import type { ChatEntry } from '../chatTypes';
 import { useUnreadCount } from '../useUnreadCount';
@@ -361,6 +363,57 @@ describe('Chat features with a table', () => {
       ]);
   });
 
+  it('mentions a name with a space in full: picked from the list, it tells its owner and is marked whole', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann Lee');
+    const bo = await signedIn('Bo');
+    await tableOf(ann.client).client.send(room, { id: uuid(), body: 'hello' });
+    const heard: string[] = [];
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            onMention={(entry) => heard.push(entry.body)}
+            data-testid="a"
+          />
+        </Side>
+        <Side client={bo.client}>
+          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
+        </Side>
+      </>,
+    );
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
+    await expect.poll(() => bodies('a'), { timeout: 10_000 }).toEqual(['hello']);
+    const input = side('b').getByRole('combobox', { name: 'Message' });
+    await userEvent.fill(input.element(), 'hi @an');
+    await expect
+      .poll(
+        () =>
+          side('b')
+            .getByRole('option')
+            .all()
+            .map((o) => o.element().textContent),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual(['Ann Lee']);
+    await userEvent.keyboard('{Enter}');
+    await expect.element(input).toHaveValue('hi @Ann Lee ');
+    await userEvent.keyboard('see you{Enter}');
+    await expect
+      .poll(() => bodies('a'), { timeout: 10_000 })
+      .toEqual(['hello', 'hi @Ann Lee see you']);
+    expect(heard).toEqual(['hi @Ann Lee see you']);
+    const marks = [
+      ...(rowOf('a', 'hi @Ann Lee see you')?.querySelectorAll('[data-slot="chat-mention"]') ?? []),
+    ].map((mark) => [mark.textContent, mark.hasAttribute('data-self')]);
+    expect(marks).toEqual([['@Ann Lee', true]]);
+  });
+
   it('has no axe violations with reactions, edits and replies', async () => {
     await annAndBo();
     await write('a', 'accessible');
@@ -382,7 +435,7 @@ describe('Chat features with a table', () => {
 
 describe('Chat mention suggestions', () => {
   it('suggests the people here and the authors shown after @, from the keyboard, and passes axe', async () => {
-    const { room, ann } = await annAndBo();
+    const { room } = await annAndBo();
     // Cy wrote earlier and is not here: known as an author only.
     const cy = await signedIn('Cy');
     await tableOf(cy.client).client.send(room, { id: uuid(), body: 'Cy was here' });
@@ -420,6 +473,18 @@ describe('Chat mention suggestions', () => {
     await expect.element(input).toHaveAttribute('aria-expanded', 'false');
     expect(side('a').getByRole('option').all()).toEqual([]);
 
+    // Enter that ends an IME composition picks nothing.
+    await userEvent.keyboard('and @c');
+    await expect.poll(options).toEqual([['Cy', 'true']]);
+    input
+      .element()
+      .dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true }),
+      );
+    await expect.element(input).toHaveValue('thanks @Cy and @c');
+    expect(options()).toEqual([['Cy', 'true']]);
+    await userEvent.keyboard('{Backspace}{Backspace}{Backspace}{Backspace}{Backspace}{Backspace}');
+    await expect.element(input).toHaveValue('thanks @Cy ');
     // Tab inserts too; Escape closes the list and keeps the text.
     await userEvent.keyboard('and @b');
     await expect.poll(options).toEqual([['Bo', 'true']]);
@@ -438,9 +503,34 @@ describe('Chat mention suggestions', () => {
       .toEqual(['Cy was here', 'thanks @Cy and @Bo']);
     const own = rowOf('b', 'thanks @Cy and @Bo')?.querySelector('[data-self]');
     expect(own?.textContent).toBe('@Bo');
-    expect(ann.user.name).toBe('Ann');
+    // Ann wrote it: nothing in it names her.
+    expect(rowOf('a', 'thanks @Cy and @Bo')?.querySelector('[data-self]')).toBeNull();
   });
 });
+
+/** Bo's presence on a topic, with a name he can change from a button. */
+function Here(props: { topic: string; id: string }) {
+  const [name, setName] = useState('Bo 1');
+  const state = useMemo(() => ({ name }), [name]);
+  usePresence(props.topic, { key: props.id, state, private: true });
+  return (
+    <>
+      <button type="button" onClick={() => setName('B'.repeat(100))}>
+        Give Bo a long name
+      </button>
+    </>
+  );
+}
+
+/** The names on a topic's presence, as Ann's client sees them. */
+function Names(props: { topic: string }) {
+  const names = usePresenceSelector(
+    props.topic,
+    (users) => users.map((user) => String(user.state.name)).join(','),
+    { private: true },
+  );
+  return <output data-testid="names">{names}</output>;
+}
 
 function Badge(props: { room: string; table: ChatTableSource; testId: string }) {
   const unread = useUnreadCount(props);
@@ -468,6 +558,57 @@ function App(props: {
     </Side>
   );
 }
+
+describe('Chat presence', () => {
+  it('never re-renders the chat for a presence change while not suggesting, and offers names cut to 64 characters', async () => {
+    const room = `features-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const topic = tableOf(ann.client).liveTopic(room);
+    let renders = 0;
+    const Counted = (props: ChatComposerProps) => {
+      renders++;
+      return <ChatComposer {...props} />;
+    };
+    render(
+      <>
+        <Side client={ann.client}>
+          <Chat
+            room={room}
+            user={ann.user}
+            table={tableOf(ann.client)}
+            composer={Counted}
+            data-testid="a"
+          />
+          <Names topic={topic} />
+        </Side>
+        <Side client={bo.client}>
+          <Here topic={topic} id={bo.user.id} />
+        </Side>
+      </>,
+    );
+    const names = page.getByTestId('names');
+    await expect.element(names, { timeout: 10_000 }).toHaveTextContent('Bo 1');
+    const before = renders;
+    // One change: the tracker spaces out a client's further presence updates.
+    await page.getByRole('button', { name: 'Give Bo a long name' }).click();
+    await expect.element(names, { timeout: 20_000 }).toHaveTextContent('B'.repeat(100));
+    expect(renders).toBe(before);
+    await userEvent.fill(side('a').getByRole('combobox', { name: 'Message' }).element(), 'hi @B');
+    await expect
+      .poll(
+        () =>
+          side('a')
+            .getByRole('option')
+            .all()
+            .map((o) => o.element().textContent),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual(['B'.repeat(64)]);
+  });
+});
 
 describe('Chat read state', () => {
   it('puts a “New messages” divider above the first message B had not read', async () => {
@@ -498,6 +639,13 @@ describe('Chat seen by', () => {
     const ann = await signedIn('Ann');
     const bo = await signedIn('Bo');
     const cy = await signedIn('Cy');
+    // Readers are named by their profile only.
+    for (const who of [bo, cy]) {
+      const { error } = await who.client
+        .from('chat_profiles')
+        .upsert({ id: who.user.id, display_name: who.user.name });
+      expect(error).toBeNull();
+    }
     render(
       <>
         <App room={room} who={ann} side="a" open />
@@ -510,8 +658,11 @@ describe('Chat seen by', () => {
         (el) => ({
           under: el.closest('[data-slot="chat-message"]')?.querySelector('[data-slot="chat-body"]')
             ?.textContent,
-          text: el.textContent,
+          text: el.firstChild?.textContent,
           names: el.title,
+          // What a screen reader reads: the names too, in text that takes no room on screen.
+          spoken: el.textContent,
+          hidden: (el.lastElementChild?.getBoundingClientRect().width ?? 9) <= 1,
         }),
       );
     await write('a', 'first');
@@ -523,19 +674,30 @@ describe('Chat seen by', () => {
     await page.getByRole('button', { name: 'Open b' }).click();
     await expect
       .poll(seen, { timeout: 10_000 })
-      .toEqual([{ under: 'first', text: 'Seen by 1', names: 'Bo' }]);
+      .toEqual([
+        { under: 'first', text: 'Seen by 1', names: 'Bo', spoken: 'Seen by 1: Bo', hidden: true },
+      ]);
 
     // A newer message only Bo reads moves the mark to it; Cy then reads everything.
     await write('a', 'second');
     await expect
       .poll(seen, { timeout: 10_000 })
-      .toEqual([{ under: 'second', text: 'Seen by 1', names: 'Bo' }]);
+      .toEqual([
+        { under: 'second', text: 'Seen by 1', names: 'Bo', spoken: 'Seen by 1: Bo', hidden: true },
+      ]);
     await page.getByRole('button', { name: 'Open c' }).click();
-    await expect
-      .poll(seen, { timeout: 10_000 })
-      .toEqual([{ under: 'second', text: 'Seen by 2', names: 'Bo, Cy' }]);
+    await expect.poll(seen, { timeout: 10_000 }).toEqual([
+      {
+        under: 'second',
+        text: 'Seen by 2',
+        names: 'Bo, Cy',
+        spoken: 'Seen by 2: Bo, Cy',
+        hidden: true,
+      },
+    ]);
     // Bo sees no mark under Ann's messages: they are not his.
     expect(side('b').element().querySelector('[data-slot="chat-seen"]')).toBeNull();
+    expect(await axeViolations(side('a').element())).toEqual([]);
   });
 });
 

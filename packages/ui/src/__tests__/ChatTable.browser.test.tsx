@@ -7,7 +7,8 @@ import { Chat } from '../Chat';
 import { TypingIndicator } from '../TypingIndicator';
 import type { ChatComposerProps } from '../ChatComposer';
 import { chatTable, type ChatTableSource } from '../chatTable';
-import { createChatTable } from '../createChatTable';
+import { ChatTableError, createChatTable, type ChatTable } from '../createChatTable';
+import { createTableSession } from '../createTableSession';
 import { useChat, type UseChatResult } from '../useChat';
 import { closeClients, Side, signedIn, uuid, tableOf } from './helpers';
 
@@ -34,6 +35,18 @@ async function write(side: string, text: string) {
   await userEvent.fill(page.getByTestId(side).getByRole('combobox', { name: 'Message' }), text);
   await userEvent.keyboard('{Enter}');
 }
+
+/** A chat source over `table` (a real table client with some calls changed). */
+const sourceOver = (
+  client: Parameters<typeof chatTable>[0],
+  table: ChatTable,
+  maxAttempts?: number,
+): ChatTableSource => ({
+  ...chatTable(client),
+  client: table,
+  connect: (options) =>
+    createTableSession(table, options, maxAttempts === undefined ? {} : { maxAttempts }),
+});
 
 /** A composer of the app's own: a textarea and a Post button. */
 function AreaComposer({ draft, setDraft, submit }: ChatComposerProps) {
@@ -477,5 +490,184 @@ describe('Chat with a table', () => {
     const stored = await createChatTable(ann.client).page(room);
     expect(stored.map((m) => m.body)).toEqual(['given up 1']);
     expect(sessionStorage.length).toBe(0);
+  });
+
+  it('keeps a message whose insert was stored as sent when its reply is lost on the last attempt, and forgets it after a reload', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const real = createChatTable(ann.client);
+    let lost = false;
+    // The insert is stored and echoed, then its reply is lost: the outbox hears "unreachable".
+    const table: ChatTable = {
+      ...real,
+      async send(where, message) {
+        await real.send(where, message);
+        await vi.waitFor(
+          () => {
+            if (rows('a')[0]?.state !== 'sent') throw new Error('no echo yet');
+          },
+          { timeout: 10_000 },
+        );
+        lost = true;
+        throw new ChatTableError('chat: sending failed: Failed to fetch', '');
+      },
+    };
+    const app = () => (
+      <Side client={ann.client}>
+        <Chat
+          room={room}
+          user={ann.user}
+          table={sourceOver(ann.client, table, 1)}
+          data-testid="a"
+        />
+      </Side>
+    );
+    const first = render(app());
+    await expect
+      .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
+      .not.toBeNull();
+    await write('a', 'stored, reply lost');
+    await vi.waitFor(() => expect(lost).toBe(true), { timeout: 15_000 });
+    // The rejection is handled a task later.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(rows('a')).toEqual([{ body: 'stored, reply lost', state: 'sent' }]);
+    expect(sessionStorage.length).toBe(0);
+    first.unmount();
+    render(app());
+    await expect
+      .poll(() => rows('a'), { timeout: 10_000 })
+      .toEqual([{ body: 'stored, reply lost', state: 'sent' }]);
+    expect(page.getByRole('button', { name: 'Not sent · Retry' }).all()).toEqual([]);
+  });
+
+  it('asks the table to delete a failed message too, in case its insert was stored, and shows no error when it was not', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const real = createChatTable(ann.client);
+    const removed: string[] = [];
+    const outcomes: string[] = [];
+    const table: ChatTable = {
+      ...real,
+      send: () => Promise.reject(new ChatTableError('chat: sending failed: refused', '42501')),
+      remove(id) {
+        removed.push(id);
+        return real.remove(id).catch((error: unknown) => {
+          outcomes.push(error instanceof ChatTableError ? error.code : String(error));
+          throw error;
+        });
+      },
+    };
+    let chat: UseChatResult | undefined;
+    render(
+      <Side client={ann.client}>
+        <Probe
+          table={sourceOver(ann.client, table)}
+          room={room}
+          user={ann.user}
+          onChat={(next) => (chat = next)}
+        />
+      </Side>,
+    );
+    await vi.waitFor(() => expect(chat).toBeDefined());
+    const id = chat?.send('refused') ?? '';
+    await vi.waitFor(() =>
+      expect(chat?.messages.map((m) => [m.body, m.status])).toEqual([['refused', 'failed']]),
+    );
+    await expect(chat?.remove(id)).resolves.toBeUndefined();
+    await vi.waitFor(() => expect(chat?.messages).toEqual([]));
+    // Never stored: the table has no such row, and that is no error.
+    expect(removed).toEqual([id]);
+    expect(outcomes).toEqual(['PGRST116']);
+  });
+});
+
+describe('Chat with a table, read state', () => {
+  it('reads the room’s pointers once per burst of reads, and never while it shows no own message', async () => {
+    const room = `table-${uuid()}`;
+    const people = await Promise.all(['Ann', 'Bo', 'Cy', 'Dee'].map((name) => signedIn(name)));
+    const counts = new Map<string, number>();
+    const sources = people.map((who) => {
+      const real = createChatTable(who.client);
+      const table: ChatTable = {
+        ...real,
+        reads(where) {
+          counts.set(who.user.name, (counts.get(who.user.name) ?? 0) + 1);
+          return real.reads(where);
+        },
+      };
+      return sourceOver(who.client, table);
+    });
+    // Ann, Bo and Cy have written before; Dee only reads.
+    for (const [i, source] of sources.slice(0, 3).entries())
+      await source.client.send(room, { id: uuid(), body: `hello ${i}` });
+    render(
+      <>
+        {people.map((who, i) => (
+          <Side key={who.user.id} client={who.client}>
+            <Chat
+              room={room}
+              user={who.user}
+              table={sources[i] as ChatTableSource}
+              data-testid={`side-${i}`}
+            />
+          </Side>
+        ))}
+      </>,
+    );
+    for (const i of [0, 1, 2, 3])
+      await expect.poll(() => bodies(`side-${i}`).length, { timeout: 15_000 }).toBe(3);
+    const burst = ['one', 'two', 'three', 'four', 'five', 'six'];
+    await Promise.all(
+      burst.map((body) => (sources[0] as ChatTableSource).client.send(room, { id: uuid(), body })),
+    );
+    const seen = () =>
+      [...page.getByTestId('side-0').element().querySelectorAll('[data-slot="chat-seen"]')].map(
+        (el) => ({
+          under: el.closest('[data-slot="chat-message"]')?.querySelector('[data-slot="chat-body"]')
+            ?.textContent,
+          text: el.firstChild?.textContent,
+        }),
+      );
+    const newest = () => bodies('side-0').at(-1);
+    await expect.poll(() => bodies('side-3').length, { timeout: 15_000 }).toBe(9);
+    await expect.poll(seen, { timeout: 15_000 }).toEqual([{ under: newest(), text: 'Seen by 3' }]);
+    // Without coalescing each of the 3 readers' 6 moves made all 4 chats read: 72 reads.
+    expect(counts.get('Dee') ?? 0).toBe(0);
+    expect(counts.get('Ann')).toBeGreaterThan(0);
+    for (const name of ['Ann', 'Bo', 'Cy']) expect(counts.get(name) ?? 0).toBeLessThanOrEqual(6);
+  });
+
+  it('reads the pointer again before marking read when the first read failed, so the divider shows', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = createChatTable(ann.client);
+    const ids = [uuid(), uuid(), uuid()];
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const real = createChatTable(bo.client);
+    await real.markRead(room, ids[0] as string);
+    let failures = 0;
+    const table: ChatTable = {
+      ...real,
+      readPointer(where, user) {
+        if (failures++ === 0)
+          return Promise.reject(new ChatTableError('chat: reading failed: Failed to fetch', ''));
+        return real.readPointer(where, user);
+      },
+    };
+    render(
+      <Side client={bo.client}>
+        <Chat room={room} user={bo.user} table={sourceOver(bo.client, table)} data-testid="b" />
+      </Side>,
+    );
+    const divider = page.getByTestId('b').getByRole('separator');
+    await expect.element(divider, { timeout: 10_000 }).toHaveTextContent('New messages');
+    expect(divider.element().closest('[data-slot="chat-message"]')?.textContent).toContain(
+      'message 1',
+    );
+    expect(failures).toBe(2);
+    await expect
+      .poll(() => real.readPointer(room, bo.user.id), { timeout: 10_000 })
+      .toMatchObject({ id: ids[2] });
   });
 });

@@ -675,6 +675,16 @@ describe('chat_reads and chat_unread_count', () => {
     const a = await signIn(server, { name: 'Ann' });
     const b = await signIn(server, { name: 'Bob' });
     const outsider = await signIn(server, { name: 'Dee' });
+    expect(
+      (await b.supabase.from('chat_profiles').upsert({ id: b.id, display_name: 'Bob' })).error,
+    ).toBeNull();
+    expect(
+      (
+        await outsider.supabase
+          .from('chat_profiles')
+          .upsert({ id: outsider.id, display_name: 'Dee' })
+      ).error,
+    ).toBeNull();
     const hello = await send(a, room, 'hello');
     const there = await send(outsider, other, 'over there');
     const { heard } = await listen(outsider, `chat:${room}`);
@@ -711,6 +721,58 @@ describe('chat_reads and chat_unread_count', () => {
     const announced = heard.filter((m) => m.event === 'READ').map((m) => m.payload);
     expect(announced).toEqual([{ room, id: expect.any(String) }]);
     expect(JSON.stringify(announced)).not.toContain(b.id);
+  });
+
+  it('makes anyone who marks an open room read a member who sees its pointers, named only by profile', async () => {
+    const room = `room-${randomUUID()}`;
+    const a = await signIn(server, { name: 'Ann' });
+    const reader = await signIn(server, { name: 'Rita Real', full_name: 'Rita Real-Name' });
+    const outsider = await signIn(server, { name: 'Olga Outside' });
+    const hello = await send(a, room, 'hello');
+    const pointers = async (user: User) => {
+      const { data, error } = await user.supabase
+        .from('chat_reads')
+        .select('user_id, user_name')
+        .eq('room', room)
+        .order('user_name');
+      expect(error).toBeNull();
+      return data;
+    };
+    const read = (user: User) =>
+      user.supabase
+        .from('chat_reads')
+        .upsert({ room, last_read_id: hello.id }, { onConflict: 'room,user_id' });
+    // A reader without a profile is 'Anonymous': their sign-up metadata never shows.
+    expect((await read(reader)).error).toBeNull();
+    expect(await pointers(a)).toEqual([{ user_id: reader.id, user_name: 'Anonymous' }]);
+    expect(await pointers(outsider)).toEqual([]);
+    // Open rooms have no real membership: an outsider who upserts a pointer (every signed-in user
+    // reads every room's messages) is then a member, and sees who read how far.
+    expect((await read(outsider)).error).toBeNull();
+    const seen = await pointers(outsider);
+    expect(seen).toHaveLength(2);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { user_id: reader.id, user_name: 'Anonymous' },
+        { user_id: outsider.id, user_name: 'Anonymous' },
+      ]),
+    );
+    const all = await outsider.supabase.from('chat_reads').select('*').eq('room', room);
+    expect(JSON.stringify(all.data)).not.toMatch(/Rita|Olga/);
+    // A profile names them from their next pointer write on.
+    expect(
+      (await reader.supabase.from('chat_profiles').upsert({ id: reader.id, display_name: 'Rita' }))
+        .error,
+    ).toBeNull();
+    const newer = await send(a, room, 'again');
+    expect(
+      (
+        await reader.supabase
+          .from('chat_reads')
+          .upsert({ room, last_read_id: newer.id }, { onConflict: 'room,user_id' })
+      ).error,
+    ).toBeNull();
+    expect((await pointers(a))?.map((p) => p.user_name)).toEqual(['Anonymous', 'Rita']);
   });
 });
 

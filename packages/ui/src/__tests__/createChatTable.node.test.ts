@@ -20,6 +20,10 @@ afterAll(async () => {
 /** A signed-in user and their typed chat client. */
 async function member(name: string) {
   const user = await signIn(server, { name });
+  const profile = await user.supabase
+    .from('chat_profiles')
+    .upsert({ id: user.id, display_name: name });
+  if (profile.error) throw new Error(`profile of ${name}: ${profile.error.message}`);
   return { ...user, chat: createChatTable(user.supabase) };
 }
 

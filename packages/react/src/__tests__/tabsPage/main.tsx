@@ -14,15 +14,21 @@ import { acrossTabs } from '../../acrossTabs';
 import { leaveRoom, rejoinRoom } from '../../devtools';
 import { useRealtime } from '../../useRealtime';
 import { useTabLeader } from '../../useTabLeader';
+import { tokenUser } from '../../core/sessionAuth';
 
 // A page of an app that shares its connection across tabs (or not, with `?share=off`): chat over
 // broadcast, presence, and a live query on `notes`, each reported on `window.page` for the test.
 
 const params = new URLSearchParams(location.search);
 const name = params.get('tab') ?? 'tab';
+// With `?auth=token`, third-party auth: the token is the one in `localStorage` (shared by the
+// context's tabs, as an auth SDK's session is), or this tab's own `?token=`.
+const thirdParty = params.get('auth') === 'token';
+const currentToken = (): string | null => params.get('token') ?? localStorage.getItem('tabs-token');
 const supabase = createClient(params.get('url') ?? '', params.get('key') ?? '', {
   auth: { storageKey: 'tabs-test' },
-  realtime: { reconnectAfterMs: () => 200 },
+  realtime: { reconnectAfterMs: () => 200, ...(thirdParty ? { heartbeatIntervalMs: 1000 } : {}) },
+  ...(thirdParty ? { accessToken: async () => currentToken() } : {}),
 });
 
 /** What the test reads from each page. */
@@ -46,6 +52,8 @@ const page = {
   // The devtools' leave and rejoin of `board`, from this tab.
   leave: (): boolean => false,
   rejoin: (): boolean => false,
+  // Mounts or unmounts this tab's live query.
+  showNotes: (_shown: boolean): void => {},
   supabase,
 };
 (window as unknown as { page: typeof page }).page = page;
@@ -61,6 +69,34 @@ function Tab({ session }: { session: Session }) {
       page.chat.push(payload.text),
   });
   const { users } = usePresence('board', { key: session.user.id, state: { [name]: true } });
+  const [notesShown, showNotes] = useState(params.get('notes') !== 'off');
+  // Reported after each commit, so every status and phase the tab showed is recorded.
+  useEffect(() => {
+    Object.assign(page, {
+      leader,
+      connection,
+      room,
+      users,
+      send: (text: string) => send({ text }),
+      leave: () => leaveRoom(registry, 'board'),
+      rejoin: () => rejoinRoom(registry, 'board'),
+      showNotes: (shown: boolean) => showNotes(shown),
+    });
+    if (page.connections.at(-1) !== connection) page.connections.push(connection);
+    if (page.phases.at(-1) !== room) page.phases.push(room);
+  });
+  return (
+    <>
+      <p data-testid="ready">{session.user.id}</p>
+      {notesShown ? <Notes /> : null}
+      {name === params.get('insertsIn') ? <Inserts /> : null}
+      {params.has('bench') ? <Ticks /> : null}
+    </>
+  );
+}
+
+// The live query on `notes`, tied to room `board`; `page.showNotes(false)` unmounts it.
+function Notes() {
   const notes = useRealtimeQuery(
     {
       queryKey: ['notes'],
@@ -73,28 +109,10 @@ function Tab({ session }: { session: Session }) {
     },
     { table: 'notes', room: 'board' },
   );
-  // Reported after each commit, so every status and phase the tab showed is recorded.
   useEffect(() => {
-    Object.assign(page, {
-      leader,
-      connection,
-      room,
-      users,
-      send: (text: string) => send({ text }),
-      leave: () => leaveRoom(registry, 'board'),
-      rejoin: () => rejoinRoom(registry, 'board'),
-      notes: (notes.data ?? []).map((note) => note.body),
-    });
-    if (page.connections.at(-1) !== connection) page.connections.push(connection);
-    if (page.phases.at(-1) !== room) page.phases.push(room);
+    page.notes = (notes.data ?? []).map((note) => note.body);
   });
-  return (
-    <>
-      <p data-testid="ready">{session.user.id}</p>
-      {name === params.get('insertsIn') ? <Inserts /> : null}
-      {params.has('bench') ? <Ticks /> : null}
-    </>
-  );
+  return null;
 }
 
 function Ticks() {
@@ -120,6 +138,19 @@ function App() {
     () => new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } }),
   );
   useEffect(() => {
+    if (thirdParty) {
+      // The app's own view of its third-party session: the token's user, checked often.
+      const check = () => {
+        const id = tokenUser(currentToken());
+        page.session = id ?? null;
+        setSession((last) =>
+          last?.user.id === id ? last : id ? ({ user: { id } } as Session) : null,
+        );
+      };
+      check();
+      const timer = setInterval(check, 100);
+      return () => clearInterval(timer);
+    }
     const { data } = supabase.auth.onAuthStateChange((_event, next) => {
       page.session = next?.user.id ?? null;
       setSession(next);
