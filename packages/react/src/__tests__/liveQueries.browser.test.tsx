@@ -515,6 +515,22 @@ describe('writes whose answer is lost, in Chromium', () => {
     expect(titles('ann')).toEqual(['a', 'b']);
   });
 
+  it('send an insert with its key again and take the duplicate refusal as the row stored once', async () => {
+    const table = await todosTable(['a']);
+    const ann = await clientFor('ann');
+    await twoScreens(table, ann);
+    ann.loseAnswers(1);
+    api('ann').insert.mutate({ id: 900, title: 'b', list_id: 7 });
+    await expect.poll(() => api('ann').insert.isSuccess, poll).toBe(true);
+    expect(api('ann').insert.data).toEqual({ id: 900, list_id: 7, title: 'b' });
+    expect(ann.sent()).toBe(2);
+    // The second send was refused (23505): the database applied the insert once.
+    expect(await applied(table)).toEqual(['INSERT b']);
+    await expect.poll(() => titles('ann'), poll).toEqual(['a', 'b']);
+    await expect.poll(() => titles('bob'), poll).toEqual(['a', 'b']);
+    expect(alerts('ann')).toEqual([]);
+  });
+
   it('send an update again until it is answered: same row, same result each time', async () => {
     const table = await todosTable(['a']);
     const ann = await clientFor('ann');

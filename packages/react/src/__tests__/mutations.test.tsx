@@ -464,6 +464,36 @@ describe('writes whose answer is lost after the database stored them', () => {
     expect(ann.titles()).toEqual(['a', 'b']);
   });
 
+  it('end an insert with its key, refused as a duplicate when sent again, with the stored row', async () => {
+    const table = await todosTable(['a']);
+    const flaky = await heldClient('ann');
+    const ann = await screen('ann', table, flaky.client);
+    flaky.loseAnswers(1);
+    // The first send stores the row; the second finds its key taken, by the row it stored.
+    act(() => ann.result.current.insert.mutate({ id: 800, title: 'b' }));
+    await waitFor(() => expect(ann.result.current.insert.isSuccess).toBe(true));
+    expect(flaky.sent()).toBe(2);
+    // The database's row, with the value its default gave.
+    expect(ann.result.current.insert.data).toEqual({ id: 800, list_id: 7, title: 'b' });
+    expect(await serverTitles(table)).toEqual(['a', 'b']);
+    await waitFor(() => expect(ann.titles()).toEqual(['a', 'b']));
+    expect(ann.pending()).toEqual([]);
+  });
+
+  it('still refuses an insert whose key was taken before its first send, with the PostgREST error', async () => {
+    const table = await todosTable(['a']);
+    const counted = await heldClient('ann');
+    const ann = await screen('ann', table, counted.client);
+    const id = ann.result.current.list.data?.[0]?.id;
+    act(() => ann.result.current.insert.mutate({ id, title: 'again', list_id: 7 }));
+    await waitFor(() => expect(ann.result.current.insert.isError).toBe(true));
+    expect(ann.result.current.insert.error?.code).toBe('23505');
+    expect(counted.sent()).toBe(1);
+    expect(ann.titles()).toEqual(['a']);
+    expect(ann.pending()).toEqual([]);
+    expect(await serverTitles(table)).toEqual(['a']);
+  });
+
   it('send an update and an upsert again until answered, ending as each sent once would', async () => {
     const table = await todosTable(['a']);
     const flaky = await heldClient('ann');

@@ -61,7 +61,7 @@ export const PENDING = 'roomkit:pending';
  * which keeps a merge over thousands of rows cheap), as text for several.
  */
 function keying(keys: string[]): (row: Partial<AnyRow>) => unknown {
-  return (row) => (keys[1] ? stableHash(keys.map((key) => row[key])) : row[keys[0] ?? '']);
+  return (row) => (keys[1] ? stableHash(keys.map((key) => row[key])) : row[keys[0] as string]);
 }
 
 /**

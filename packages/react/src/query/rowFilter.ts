@@ -52,14 +52,14 @@ function holds(operator: Operator, value: unknown, text: string): boolean {
  */
 export function rowPredicate(filter: RowFilter | undefined): RowPredicate {
   const tests = ([] as string[]).concat(filter ?? []).map((condition) => {
-    const match = /^([^=]+)=([a-z]+)\.(.*)$/s.exec(condition);
-    const operator = match?.[2] as Operator | undefined;
-    if (!match || !operator || !OPERATORS.includes(operator)) {
+    // A filter that is not `column=operator.value` has no parts, and no operator to accept.
+    const [, column, operator, text] = (/^([^=]+)=([a-z]+)\.(.*)$/s.exec(condition) ??
+      []) as unknown as [string, string, Operator, string];
+    if (!OPERATORS.includes(operator)) {
       throw new Error(
         `Cannot read the filter \`${condition}\`: write \`column=operator.value\` with one of ${OPERATORS.join(', ')}.`,
       );
     }
-    const [, column = '', , text = ''] = match;
     return (row: Record<string, unknown>) =>
       column in row ? holds(operator, row[column], text) : undefined;
   });

@@ -80,20 +80,27 @@ export function useTableMutation<Row extends AnyRow>(
           queryClient,
           store,
           kind !== 'insert' || keys.every((key) => input[key] != null),
-          () => {
+          (again) => {
             const from = client.schema(schema).from(table);
             // supabase-js types values by its generated schema; rows here are typed by the caller.
             const row = input as never;
-            const query =
-              kind === 'insert'
-                ? from.insert(row)
-                : kind === 'upsert'
-                  ? from.upsert(row, { onConflict: keys.join() })
-                  : keys.reduce(
-                      (match, key) => match.eq(key, input[key]),
-                      kind === 'update' ? from.update(row) : from.delete(),
-                    );
-            return query.select().single();
+            const key = Object.fromEntries(keys.map((column) => [column, input[column]]));
+            // (Only an upsert reads `onConflict`; insert and update take no such option.)
+            const write =
+              kind === 'delete' ? from.delete() : from[kind](row, { onConflict: keys.join() });
+            return (
+              (kind === 'update' || kind === 'delete' ? write.match(key) : write)
+                .select()
+                .single()
+                // An insert sent again after no answer is one with its key, which the send that got
+                // no answer may have stored: refused now as a duplicate of that key (23505), it was,
+                // and the stored row is the answer. (Refused on its first send, it is an error.)
+                .then((answer) =>
+                  again && kind === 'insert' && answer.error?.code === '23505'
+                    ? from.select().match(key).single()
+                    : answer,
+                )
+            );
           },
         ) as Promise<Row>,
       // The row as shown until the database answers; the context says how to undo exactly that.

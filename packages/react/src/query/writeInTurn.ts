@@ -31,19 +31,19 @@ function connected(store: StoreApi<RealtimeState>): Promise<void> {
  * request that got no answer at all (status 0: it may never have reached the server, or its
  * answer was lost after the database applied it) is sent again after a backoff, and after the
  * socket is back if it dropped meanwhile, when sending it twice changes nothing (`idempotent`);
- * otherwise it fails with an error that says the row may have been stored. Resolves with the
- * row, or rejects with the PostgREST error.
+ * otherwise it fails with an error that says the row may have been stored. `send` is told when
+ * it sends again after no answer. Resolves with the row, or rejects with the PostgREST error.
  */
 export function writeInTurn(
   queryClient: QueryClient,
   store: StoreApi<RealtimeState>,
   idempotent: boolean,
-  send: () => PromiseLike<Answer>,
+  send: (again: boolean) => PromiseLike<Answer>,
 ): Promise<unknown> {
   const turn = (turns.get(queryClient) ?? Promise.resolve()).then(async () => {
     for (let tries = 1; ; tries++) {
       await connected(store);
-      const { data, error, status } = await send();
+      const { data, error, status } = await send(tries > 1);
       if (status) {
         if (error) throw error;
         return data;
