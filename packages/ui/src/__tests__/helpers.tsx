@@ -50,15 +50,15 @@ export async function signedIn(
 }
 
 /**
- * A `fetch` whose first request matching `method` and `path` fails as a dropped connection
- * does (a `TypeError`); `failed()` says how many it failed.
+ * A `fetch` whose first `times` requests matching `method` and `path` fail as a dropped
+ * connection does (a `TypeError`); `failed()` says how many it failed.
  */
-export function failingFirst(method: string, path: string) {
+export function failingFirst(method: string, path: string, times = 1) {
   let failed = 0;
   const fetchOnce: typeof fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const verb = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    if (failed === 0 && verb === method && new URL(url).pathname === path) {
+    if (failed < times && verb === method && new URL(url).pathname === path) {
       failed++;
       return Promise.reject(new TypeError('Failed to fetch'));
     }
