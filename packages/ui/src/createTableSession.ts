@@ -61,6 +61,9 @@ const past = (atUs: number, id: string, pointer: Pointer | null | undefined) =>
 
 // Each member's read moves every member's pointers: one read of them per burst of moves.
 const READS_DELAY_MS = 1000;
+// A mark that failed is tried again after 1 s, 2 s, 4 s… at most this apart.
+const MARK_RETRY_MS = 1000;
+const MARK_RETRY_MAX_MS = 30_000;
 
 /**
  * One user's table-backed chat in one room: a message is inserted first (through an outbox that
@@ -101,6 +104,10 @@ export function createTableSession(
   // "Seen by" marks only this user's stored messages: until one shows, pointers are not read.
   let ownShown = false;
   let readsOwed = false;
+  // A mark that failed, tried again while the session runs until a later mark passes it.
+  let markOwed: string | undefined;
+  let markTimer: ReturnType<typeof setTimeout> | undefined;
+  let markDelay = MARK_RETRY_MS;
 
   const accept = (
     rows: readonly StoredChatMessage[],
@@ -232,6 +239,55 @@ export function createTableSession(
       // The last pointers stay until the next change.
       () => undefined,
     );
+  }
+
+  const payMark = () => {
+    clearTimeout(markTimer);
+    markTimer = undefined;
+    if (running && markOwed !== undefined) markRead(markOwed).catch(() => undefined);
+  };
+  // Whether the mark owed is of a later message than one at `atUs`.
+  const owedLater = (atUs: number | undefined) => {
+    const owedUs = markOwed === undefined ? undefined : ranks.get(markOwed);
+    return owedUs !== undefined && atUs !== undefined && owedUs > atUs;
+  };
+  const oweMark = (target: string) => {
+    markOwed = target;
+    clearTimeout(markTimer);
+    if (running) markTimer = setTimeout(payMark, markDelay);
+    markDelay = Math.min(markDelay * 2, MARK_RETRY_MAX_MS);
+  };
+
+  async function markRead(id?: string) {
+    // Own messages are never unread: the pointer moves only past others' messages.
+    const target =
+      id ??
+      snapshot
+        .getSnapshot()
+        .messages.findLast((entry) => entry.user.id !== userId && ranks.has(entry.id))?.id;
+    const atUs = target === undefined ? undefined : ranks.get(target);
+    if (target === undefined || (atUs !== undefined && !past(atUs, target, marked))) return;
+    // This mark passes the one owed (or is it): the owed one is paid by this.
+    if (!owedLater(atUs) || target === markOwed) {
+      markOwed = undefined;
+      clearTimeout(markTimer);
+      markTimer = undefined;
+    }
+    const before = marked;
+    if (atUs !== undefined) marked = { id: target, atUs };
+    try {
+      // The divider needs the pointer as it was when the chat opened, not as this moves it.
+      if (pointer === undefined) await readPointer();
+      if (atUs !== undefined && !past(atUs, target, pointer)) return;
+      await table.markRead(room, target);
+    } catch (error) {
+      if (marked?.id === target) marked = before;
+      // A mark in flight turns the same mark away meanwhile: retried here, none is lost.
+      if (!owedLater(atUs)) oweMark(target);
+      throw error;
+    }
+    markDelay = MARK_RETRY_MS;
+    announceRoomRead(registry, room);
   }
 
   // Retried by markRead, which must not move the pointer before it is known.
@@ -375,6 +431,9 @@ export function createTableSession(
         }),
         registry.onReturn((returned, first) => {
           if (returned !== `private:${topic}`) return;
+          // A mark that failed is tried again at once on the channel's return.
+          markDelay = MARK_RETRY_MS;
+          payMark();
           // The first page may be read before the channel joined, and a message stored in
           // between would reach neither: on the first join, what is newer than it is read too.
           // Read pointers read before the join have the same window: they are read again too.
@@ -400,8 +459,11 @@ export function createTableSession(
       } else wake();
       if (!loaded) loadOlder().catch(() => undefined);
       if (pointer === undefined) readPointer().catch(() => undefined);
+      payMark();
       return () => {
         running = false;
+        clearTimeout(markTimer);
+        markTimer = undefined;
         clearTimeout(readsTimer);
         readsTimer = undefined;
         clearTimeout(wakeTimer);
@@ -471,27 +533,6 @@ export function createTableSession(
       }
       return true;
     },
-    async markRead(id) {
-      // Own messages are never unread: the pointer moves only past others' messages.
-      const target =
-        id ??
-        snapshot
-          .getSnapshot()
-          .messages.findLast((entry) => entry.user.id !== userId && ranks.has(entry.id))?.id;
-      const atUs = target === undefined ? undefined : ranks.get(target);
-      if (target === undefined || (atUs !== undefined && !past(atUs, target, marked))) return;
-      const before = marked;
-      if (atUs !== undefined) marked = { id: target, atUs };
-      try {
-        // The divider needs the pointer as it was when the chat opened, not as this moves it.
-        if (pointer === undefined) await readPointer();
-        if (atUs !== undefined && !past(atUs, target, pointer)) return;
-        await table.markRead(room, target);
-      } catch (error) {
-        if (marked?.id === target) marked = before;
-        throw error;
-      }
-      announceRoomRead(registry, room);
-    },
+    markRead,
   };
 }

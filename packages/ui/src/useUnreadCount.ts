@@ -26,13 +26,22 @@ export function useUnreadCount({ room, table }: UnreadCountOptions): number | un
   useEffect(() => {
     let live = true;
     let asked = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let delay = 1000;
     const recount = () => {
       // Only the newest answer counts: an older one may arrive last.
       const ask = ++asked;
+      clearTimeout(timer);
       table.client.unreadCount(room).then(
-        (value) => live && ask === asked && setCount({ room, value }),
-        // A failed count keeps the last one until the next change.
-        () => undefined,
+        (value) => {
+          delay = 1000;
+          if (live && ask === asked) setCount({ room, value });
+        },
+        // A failed count is asked again after 1 s, 2 s, 4 s… (at most 30 s apart).
+        () => {
+          if (live && ask === asked) timer = setTimeout(recount, delay);
+          delay = Math.min(delay * 2, 30_000);
+        },
       );
     };
     const topic = table.topic(room);
@@ -48,6 +57,7 @@ export function useUnreadCount({ room, table }: UnreadCountOptions): number | un
     recount();
     return () => {
       live = false;
+      clearTimeout(timer);
       offs.forEach((off) => off());
       release();
     };

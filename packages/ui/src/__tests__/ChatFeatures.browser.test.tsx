@@ -10,7 +10,16 @@ import { ChatComposer, type ChatComposerProps } from '../ChatComposer';
 import type { ChatTableSource } from '../chatTable';
 import type { ChatEntry } from '../chatTypes';
 import { useUnreadCount } from '../useUnreadCount';
-import { axeViolations, closeClients, Side, signedIn, uuid, tableOf } from './helpers';
+import {
+  axeViolations,
+  closeClients,
+  consoleOnFailure,
+  failingFirst,
+  Side,
+  signedIn,
+  uuid,
+  tableOf,
+} from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -703,6 +712,7 @@ describe('Chat seen by', () => {
 
 describe('useUnreadCount', () => {
   it('follows two users who read at different times', async () => {
+    consoleOnFailure();
     const room = `unread-${uuid()}`;
     const ann = await signedIn('Ann');
     const bo = await signedIn('Bo');
@@ -740,5 +750,48 @@ describe('useUnreadCount', () => {
     await write('a', 'back now');
     await expect.element(badge('b'), { timeout: 10_000 }).toHaveTextContent('1');
     expect(badge('a').element().textContent).toBe('0');
+  });
+
+  it('marks the room read after all when the first mark fails on the network', async () => {
+    consoleOnFailure();
+    const room = `unread-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const drop = failingFirst('POST', '/rest/v1/chat_reads');
+    const bo = await signedIn('Bo', drop);
+    render(
+      <>
+        <App room={room} who={ann} side="a" open />
+        <App room={room} who={bo} side="b" open />
+      </>,
+    );
+    const badge = page.getByTestId('badge-b');
+    await expect.element(badge).toHaveTextContent('0');
+    await write('a', 'one');
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toContain('one');
+    // Bo sits at the bottom of the open chat: his mark of “one” is lost, and tried again.
+    await expect.poll(drop.failed, { timeout: 10_000 }).toBe(1);
+    const table = tableOf(bo.client).client;
+    const marked = async () => {
+      const pointer = await table.readPointer(room, bo.user.id);
+      return pointer && (await table.message(pointer.id))?.body;
+    };
+    await expect.poll(marked, { timeout: 15_000 }).toBe('one');
+    expect(await table.unreadCount(room)).toBe(0);
+    await expect.element(badge, { timeout: 10_000 }).toHaveTextContent('0');
+  });
+
+  it('shows the right count after all when the first count fails on the network', async () => {
+    consoleOnFailure();
+    const room = `unread-${uuid()}`;
+    const ann = await signedIn('Ann');
+    // The counts of a mount (the first, the one on the channel's join) and one more are lost.
+    const drop = failingFirst('POST', '/rest/v1/rpc/chat_unread_count', 3);
+    const bo = await signedIn('Bo', drop);
+    await tableOf(ann.client).client.send(room, { id: uuid(), body: 'one' });
+    await tableOf(ann.client).client.send(room, { id: uuid(), body: 'two' });
+    render(<App room={room} who={bo} side="b" />);
+    // The badge does not wait for the next message to count again.
+    await expect.poll(drop.failed, { timeout: 10_000 }).toBe(3);
+    await expect.element(page.getByTestId('badge-b'), { timeout: 15_000 }).toHaveTextContent('2');
   });
 });

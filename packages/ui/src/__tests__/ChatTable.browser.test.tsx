@@ -670,4 +670,47 @@ describe('Chat with a table, read state', () => {
       .poll(() => real.readPointer(room, bo.user.id), { timeout: 10_000 })
       .toMatchObject({ id: ids[2] });
   });
+
+  it('marks read after all when a mark fails while the same mark waits on it', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = createChatTable(ann.client);
+    const ids = [uuid(), uuid()];
+    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const real = createChatTable(bo.client);
+    let fail: (() => void) | undefined;
+    const table: ChatTable = {
+      ...real,
+      markRead(where, id) {
+        // The first mark hangs until the test fails it, as a request lost under load does.
+        if (!fail)
+          return new Promise((_, reject) => {
+            fail = () => reject(new ChatTableError('chat: marking failed: Failed to fetch', ''));
+          });
+        return real.markRead(where, id);
+      },
+    };
+    let chat: UseChatResult | undefined;
+    render(
+      <Side client={bo.client}>
+        <Probe
+          table={sourceOver(bo.client, table)}
+          room={room}
+          user={bo.user}
+          onChat={(next) => (chat = next)}
+        />
+      </Side>,
+    );
+    await expect.poll(() => chat?.messages.length, { timeout: 10_000 }).toBe(2);
+    const first = chat?.markRead();
+    await expect.poll(() => fail, { timeout: 10_000 }).toBeDefined();
+    // The same mark again, while the first is in flight, is turned away: the first stands for it.
+    await chat?.markRead();
+    fail?.();
+    await expect(first).rejects.toThrow('Failed to fetch');
+    await expect
+      .poll(() => real.readPointer(room, bo.user.id), { timeout: 10_000 })
+      .toMatchObject({ id: ids[1] });
+  });
 });

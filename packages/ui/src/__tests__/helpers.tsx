@@ -3,6 +3,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
+import { onTestFailed, onTestFinished, vi } from 'vitest';
 import { commands } from 'vitest/browser';
 import { chatTable, type ChatTableSource } from '../chatTable';
 import './commands';
@@ -33,9 +34,11 @@ export async function clientFor(
  */
 export async function signedIn(
   name: string,
+  options: { fetch?: typeof fetch } = {},
 ): Promise<{ client: SupabaseClient; user: { id: string; name: string } }> {
   const { url, anonKey } = await commands.realtimeInfo();
   const client = createClient(url, anonKey, {
+    global: { fetch: options.fetch },
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `rk-ui-${++count}` },
     realtime: { reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }) },
   });
@@ -44,6 +47,44 @@ export async function signedIn(
   if (error || !data.session || !data.user) throw new Error(`sign-in failed: ${error?.message}`);
   await client.realtime.setAuth(data.session.access_token);
   return { client, user: { id: data.user.id, name } };
+}
+
+/**
+ * A `fetch` whose first `times` requests matching `method` and `path` fail as a dropped
+ * connection does (a `TypeError`); `failed()` says how many it failed.
+ */
+export function failingFirst(method: string, path: string, times = 1) {
+  let failed = 0;
+  const fetchOnce: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const verb = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    if (failed < times && verb === method && new URL(url).pathname === path) {
+      failed++;
+      return Promise.reject(new TypeError('Failed to fetch'));
+    }
+    return fetch(input, init);
+  };
+  return { fetch: fetchOnce, failed: () => failed };
+}
+
+/**
+ * Keeps what the page logs during the current test and prints it if the test fails, so an
+ * intermittent failure in a full run shows what the page said.
+ */
+export function consoleOnFailure() {
+  const lines: string[] = [];
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      lines.push(
+        `[${level}] ${args.map((arg) => (arg instanceof Error ? arg.stack : String(arg))).join(' ')}`,
+      );
+    }),
+  );
+  onTestFinished(() => spies.forEach((spy) => spy.mockRestore()));
+  onTestFailed(({ task }) => {
+    spies.forEach((spy) => spy.mockRestore());
+    console.error(`Page console of "${task.name}":\n${lines.join('\n') || '(nothing)'}`);
+  });
 }
 
 const tables = new WeakMap<SupabaseClient, ChatTableSource>();
