@@ -1,8 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   avatarNames,
@@ -11,19 +8,17 @@ import {
   connection,
   cursorAt,
   moveOnBoard,
+  screenshots,
   sendChat,
   signIn,
   titles,
   userId,
 } from './demoPage';
-import { alive, ServerProcess, startDemo, type ServerInfo } from './stack';
-
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/e2e/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { alive, startStack, type DemoStack, type ServerInfo, type ServerProcess } from './stack';
 
 let server: ServerProcess;
 let info: ServerInfo;
-let vite: ViteDevServer;
+let stack: DemoStack | undefined;
 let browser: Browser;
 let contextA: BrowserContext;
 let contextB: BrowserContext;
@@ -31,11 +26,7 @@ let a: Page;
 let b: Page;
 let a2: Page | null = null;
 let demoUrl = '';
-let shot = 0;
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: `${ARTIFACTS}${String(++shot).padStart(2, '0')}-${name}.png` });
-}
+let screenshot: Awaited<ReturnType<typeof screenshots>>;
 
 /** Rows as the database has them, read with the service role (RLS does not hide any). */
 async function rows(table: string, select: string): Promise<Record<string, unknown>[]> {
@@ -47,17 +38,10 @@ async function rows(table: string, select: string): Promise<Record<string, unkno
 }
 
 beforeAll(async () => {
-  // Screenshots of each step are kept here (gitignored) for review; each run starts afresh.
-  await rm(ARTIFACTS, { recursive: true, force: true });
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await ServerProcess.create();
-  info = await server.start();
-  vite = await startDemo(info);
-  demoUrl = vite.resolvedUrls?.local[0] ?? '';
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  // Screenshots of each step are kept (gitignored) for review; each run starts afresh.
+  screenshot = await screenshots('e2e');
+  stack = await startStack();
+  ({ server, info, browser, url: demoUrl } = stack);
   // Two people: separate browser contexts (own storage, own session), different window sizes;
   // B's system is in dark mode, so the screenshots show both themes.
   contextA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -72,9 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await vite?.close();
-  await server?.stop();
+  await stack?.stop();
 });
 
 describe('the demo, two users in two windows', () => {

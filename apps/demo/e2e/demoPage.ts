@@ -1,4 +1,20 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+
+/**
+ * Empties `apps/demo/test-artifacts/<folder>/` (gitignored, kept for review) and returns a
+ * function that saves a page's screenshot there, numbered in the order taken.
+ */
+export async function screenshots(folder: string) {
+  const path = fileURLToPath(new URL(`../test-artifacts/${folder}/`, import.meta.url));
+  await rm(path, { recursive: true, force: true });
+  await mkdir(path, { recursive: true });
+  let shot = 0;
+  return async (page: Page, name: string) => {
+    await page.screenshot({ path: `${path}${String(++shot).padStart(2, '0')}-${name}.png` });
+  };
+}
 
 /** The connection badge's state: `open`, `connecting`, `reconnecting`, … */
 export const connection = (page: Page) => page.getByTestId('connection').getAttribute('data-state');

@@ -1,7 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   avatarNames,
@@ -10,24 +7,22 @@ import {
   connection,
   cursorAt,
   moveOnBoard,
+  screenshots,
   sendChat,
   signIn,
   titles,
   userId,
 } from './demoPage';
-import { ServerProcess, startDemo, type ServerInfo } from './stack';
+import { startStack, type DemoStack, type ServerInfo } from './stack';
 
 // One person with five tabs of the demo in one browser (one context: one origin's storage), and
 // another person in another browser. The demo shares its connection across tabs (`acrossTabs`):
 // one tab, the leader, holds the socket and the others relay through it.
 
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/e2e-tabs/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TABS = 5;
 
-let server: ServerProcess;
 let info: ServerInfo;
-let vite: ViteDevServer;
+let stack: DemoStack | undefined;
 let browser: Browser;
 let contextA: BrowserContext;
 let contextB: BrowserContext;
@@ -36,15 +31,11 @@ let b: Page;
 let annId: string | null = null;
 let bobId: string | null = null;
 let demoUrl = '';
-let shot = 0;
+let screenshot: Awaited<ReturnType<typeof screenshots>>;
 /** The Realtime sockets each page holds open right now (Vite's own socket is not one). */
 const openSockets = new Map<Page, number>();
 /** Each page's GET requests for the board's tasks. */
 const taskGets = new Map<Page, number>();
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: `${ARTIFACTS}${String(++shot).padStart(2, '0')}-${name}.png` });
-}
 
 /** A new page of `context` whose Realtime sockets and board fetches are counted. */
 async function watchedPage(context: BrowserContext): Promise<Page> {
@@ -69,16 +60,10 @@ const holders = (pages: Page[]) => pages.filter((page) => (openSockets.get(page)
 const annSockets = () => boardSockets(info.url, info.anonKey, annId);
 
 beforeAll(async () => {
-  await rm(ARTIFACTS, { recursive: true, force: true });
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await ServerProcess.create();
-  info = await server.start();
-  vite = await startDemo(info);
-  demoUrl = vite.resolvedUrls?.local[0] ?? '';
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  // Screenshots of each step are kept (gitignored) for review; each run starts afresh.
+  screenshot = await screenshots('e2e-tabs');
+  stack = await startStack();
+  ({ info, browser, url: demoUrl } = stack);
   contextA = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   contextB = await browser.newContext({ viewport: { width: 960, height: 700 } });
   const first = await watchedPage(contextA);
@@ -101,9 +86,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await vite?.close();
-  await server?.stop();
+  await stack?.stop();
 });
 
 describe('the demo, one user in five tabs of one browser and another user', () => {
