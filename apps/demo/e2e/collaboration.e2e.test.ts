@@ -1,17 +1,24 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, ServerProcess, startDemo, type ServerInfo } from './stack';
-
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/e2e/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import {
+  avatarNames,
+  boardSockets,
+  chatBodies,
+  connection,
+  cursorAt,
+  moveOnBoard,
+  screenshots,
+  sendChat,
+  signIn,
+  titles,
+  userId,
+} from './demoPage';
+import { alive, startStack, type DemoStack, type ServerInfo, type ServerProcess } from './stack';
 
 let server: ServerProcess;
 let info: ServerInfo;
-let vite: ViteDevServer;
+let stack: DemoStack | undefined;
 let browser: Browser;
 let contextA: BrowserContext;
 let contextB: BrowserContext;
@@ -19,28 +26,7 @@ let a: Page;
 let b: Page;
 let a2: Page | null = null;
 let demoUrl = '';
-let shot = 0;
-
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: `${ARTIFACTS}${String(++shot).padStart(2, '0')}-${name}.png` });
-}
-
-async function signIn(page: Page, name: string) {
-  await page.goto(demoUrl);
-  await page.getByTestId('sign-in-name').fill(name);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('task').first().waitFor();
-  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
-}
-
-const connection = (page: Page) => page.getByTestId('connection').getAttribute('data-state');
-const titles = (page: Page) => page.getByTestId('task-title').allTextContents();
-const avatarNames = (page: Page) =>
-  page
-    .locator('[data-slot="avatar-stack"] [data-slot="avatar"]')
-    .evaluateAll((avatars) => avatars.map((avatar) => avatar.getAttribute('aria-label')))
-    .then((names) => names.sort());
-const chatBodies = (page: Page) => page.locator('[data-slot="chat-body"]').allTextContents();
+let screenshot: Awaited<ReturnType<typeof screenshots>>;
 
 /** Rows as the database has them, read with the service role (RLS does not hide any). */
 async function rows(table: string, select: string): Promise<Record<string, unknown>[]> {
@@ -51,24 +37,11 @@ async function rows(table: string, select: string): Promise<Record<string, unkno
   return (await response.json()) as Record<string, unknown>[];
 }
 
-async function sendChat(page: Page, text: string) {
-  const input = page.getByPlaceholder('Write a message…');
-  await input.fill(text);
-  await input.press('Enter');
-}
-
 beforeAll(async () => {
-  // Screenshots of each step are kept here (gitignored) for review; each run starts afresh.
-  await rm(ARTIFACTS, { recursive: true, force: true });
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await ServerProcess.create();
-  info = await server.start();
-  vite = await startDemo(info);
-  demoUrl = vite.resolvedUrls?.local[0] ?? '';
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  // Screenshots of each step are kept (gitignored) for review; each run starts afresh.
+  screenshot = await screenshots('e2e');
+  stack = await startStack();
+  ({ server, info, browser, url: demoUrl } = stack);
   // Two people: separate browser contexts (own storage, own session), different window sizes;
   // B's system is in dark mode, so the screenshots show both themes.
   contextA = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -78,14 +51,12 @@ beforeAll(async () => {
   });
   a = await contextA.newPage();
   b = await contextB.newPage();
-  await signIn(a, 'Ann');
-  await signIn(b, 'Bob');
+  await signIn(a, demoUrl, 'Ann');
+  await signIn(b, demoUrl, 'Bob');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await vite?.close();
-  await server?.stop();
+  await stack?.stop();
 });
 
 describe('the demo, two users in two windows', () => {
@@ -109,16 +80,7 @@ describe('the demo, two users in two windows', () => {
     await a.mouse.move(boxA.x + 5, boxA.y + 5);
     await a.mouse.move(boxA.x + boxA.width * spot.x, boxA.y + boxA.height * spot.y, { steps: 8 });
     await expect.poll(() => cursor.getAttribute('data-state'), { timeout: 10_000 }).toBe('active');
-    const relative = async () =>
-      cursor.evaluate((element) => {
-        const board = element.closest<HTMLElement>('[data-testid="board"]');
-        const match = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(element.style.transform);
-        if (!board || !match) return null;
-        return {
-          x: Number(match[1]) / board.scrollWidth,
-          y: Number(match[2]) / board.scrollHeight,
-        };
-      });
+    const relative = () => cursorAt(b, 'Ann');
     // Interpolation glides there; once settled, it is the same fraction of B's (smaller) board.
     await expect
       .poll(
@@ -168,41 +130,21 @@ describe('the demo, two users in two windows', () => {
     await a2.goto(demoUrl);
     await a2.getByTestId('task').first().waitFor();
     // The demo shares its connection across tabs: A's two tabs are one socket, one join.
-    const annId = await a.evaluate(() => {
-      const raw = localStorage.getItem('roomkit-demo-auth');
-      return raw ? (JSON.parse(raw) as { user: { id: string } }).user.id : null;
-    });
-    const sockets = async () => {
-      const response = await fetch(`${info.url}/roomkit/v1/connections`, {
-        headers: { apikey: info.anonKey },
-      });
-      const list = (await response.json()) as { sub: string | null; channels: string[] }[];
-      return list.filter(
-        (entry) => entry.sub === annId && entry.channels.includes('realtime:demo:board'),
-      ).length;
-    };
+    const annId = await userId(a);
+    const sockets = () => boardSockets(info.url, info.anonKey, annId);
     await expect.poll(() => connection(a2 as Page)).toBe('open');
     expect(await sockets()).toBe(1);
     // The second tab's presence slice joins A's one tracked state (coalesced under the presence
     // limit); once B shows the cursor the second tab moves, B's stack still shows Ann once.
     // (Chat messages come from the database on their own topic, so they would say nothing
     // about it.)
-    const boxA2 = await (a2 as Page).getByTestId('board').boundingBox();
-    if (!boxA2) throw new Error('The second tab has no board');
-    await (a2 as Page).mouse.move(boxA2.x + 5, boxA2.y + 5);
-    await (a2 as Page).mouse.move(boxA2.x + boxA2.width * 0.7, boxA2.y + boxA2.height * 0.7, {
-      steps: 8,
-    });
-    const annCursor = b.getByTestId('board').locator('[data-slot="cursor"]', { hasText: 'Ann' });
+    await moveOnBoard(a2, { x: 0.7, y: 0.7 });
     await expect
       .poll(
-        () =>
-          annCursor.evaluate((element) => {
-            const board = element.closest<HTMLElement>('[data-testid="board"]');
-            const match = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(element.style.transform);
-            if (!board || !match) return false;
-            return Math.abs(Number(match[1]) / board.scrollWidth - 0.7) < 0.01;
-          }),
+        async () => {
+          const at = await cursorAt(b, 'Ann');
+          return at !== null && Math.abs(at.x - 0.7) < 0.01;
+        },
         { timeout: 10_000 },
       )
       .toBe(true);

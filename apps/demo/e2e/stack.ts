@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -117,6 +118,44 @@ export async function startDemo(server: ServerInfo): Promise<ViteDevServer> {
   });
   await vite.listen();
   return vite;
+}
+
+/** What each e2e file runs: the server, the demo on it and a Chromium. */
+export interface DemoStack {
+  server: ServerProcess;
+  info: ServerInfo;
+  /** The demo's address. */
+  url: string;
+  browser: Browser;
+  /** Closes the browser and the demo, and stops the server (removing its data). */
+  stop(): Promise<void>;
+}
+
+/** Starts `roomkit start`, the demo's dev server pointed at it, and Chromium. */
+export async function startStack(): Promise<DemoStack> {
+  const server = await ServerProcess.create();
+  const info = await server.start();
+  const vite = await startDemo(info);
+  const browser = await launchChromium();
+  return {
+    server,
+    info,
+    url: vite.resolvedUrls?.local[0] ?? '',
+    browser,
+    async stop() {
+      await browser.close();
+      await vite.close();
+      await server.stop();
+    },
+  };
+}
+
+/** Debian's Chromium (or `CHROMIUM_PATH`), headless, as the e2e tests drive it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /** Whether a pid (read from a pid file that may be stale) still belongs to a PostgreSQL. */
