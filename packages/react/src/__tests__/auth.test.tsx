@@ -199,8 +199,9 @@ describe('the auth lifecycle through supabase.auth', () => {
     const { topic, post } = await team(ann.id);
     const client = authClient();
     await client.auth.signInWithPassword(ann);
-    // The token the socket holds runs out in two seconds, as a laptop's does during a night's sleep.
-    await client.realtime.setAuth(await realtime.server.mintToken({ sub: ann.id, expiresIn: 2 }));
+    // The token the socket holds runs out in seconds, as a laptop's does during a night's sleep
+    // (long enough that the first join and read finish before it, on a loaded machine too).
+    await client.realtime.setAuth(await realtime.server.mintToken({ sub: ann.id, expiresIn: 5 }));
     const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     let fetches = 0;
     const phases: string[] = [];
@@ -237,15 +238,15 @@ describe('the auth lifecycle through supabase.auth', () => {
     expect(fetches).toBe(2);
     // The server closes the channel with "Token has expired …" and phx_close; the registry
     // refreshes the session and joins again with the new token.
-    await waitFor(() => expect(phases).toContain('gap'), { timeout: 6000 });
-    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 6000 });
+    await waitFor(() => expect(phases).toContain('gap'), { timeout: 10_000 });
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 10_000 });
     expect(phases.slice(-3)).toEqual(['gap', 'rejoining', 'joined']);
     await waitFor(() => expect(fetches).toBe(3));
     await post('after the night');
     await waitFor(() => expect(memos).toEqual(['after the night']));
     await sleep(300);
     expect(fetches).toBe(3);
-  }, 20_000);
+  }, 30_000);
 });
 
 describe('a session that cannot be refreshed', () => {
@@ -254,7 +255,7 @@ describe('a session that cannot be refreshed', () => {
     const { topic } = await team(ann.id);
     const client = authClient();
     await client.auth.signInWithPassword(ann);
-    await client.realtime.setAuth(await realtime.server.mintToken({ sub: ann.id, expiresIn: 2 }));
+    await client.realtime.setAuth(await realtime.server.mintToken({ sub: ann.id, expiresIn: 5 }));
     const { result } = renderHook(
       () => {
         useBroadcast(topic, 'memo', { private: true });
@@ -267,18 +268,18 @@ describe('a session that cannot be refreshed', () => {
     const elsewhere = authClient();
     await elsewhere.auth.signInWithPassword(ann);
     await elsewhere.auth.signOut({ scope: 'global' });
-    await waitFor(() => expect(result.current.phase).toBe('errored'), { timeout: 8000 });
+    await waitFor(() => expect(result.current.phase).toBe('errored'), { timeout: 12_000 });
     expect(result.current.reason).toBe(
       'session refresh failed: Invalid Refresh Token: Refresh Token Not Found',
     );
-  }, 20_000);
+  }, 30_000);
 });
 
 describe('third-party auth (accessToken)', () => {
   it('refreshes an expired token through the callback, and reports why when it cannot', async () => {
     const sub = randomUUID();
     const { topic } = await team(sub);
-    let token = await realtime.server.mintToken({ sub, expiresIn: 2 });
+    let token = await realtime.server.mintToken({ sub, expiresIn: 5 });
     // realtime-js asks the callback for a token on connect and on each heartbeat; a first join
     // may even go out before the callback answers, and is then joined again with the token.
     const client = thirdPartyClient(async () => token);
@@ -294,17 +295,17 @@ describe('third-party auth (accessToken)', () => {
     );
     await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
     // Tokens expire on whole seconds: this one outlives the first by at least two.
-    token = await realtime.server.mintToken({ sub, expiresIn: 4 });
+    token = await realtime.server.mintToken({ sub, expiresIn: 8 });
     // First expiry: the callback gives the newer token.
     await waitFor(() => expect(phases.slice(-3)).toEqual(['gap', 'rejoining', 'joined']), {
-      timeout: 6000,
+      timeout: 10_000,
     });
     // Second expiry: the callback keeps handing back that token, expired by now.
-    await waitFor(() => expect(result.current.phase).toBe('errored'), { timeout: 8000 });
+    await waitFor(() => expect(result.current.phase).toBe('errored'), { timeout: 12_000 });
     expect(result.current.reason).toMatch(
       /^session refresh failed: .*Token has expired \d+ seconds ago$/,
     );
-  }, 20_000);
+  }, 30_000);
 
   it('follows another user when the callback starts handing out their token', async () => {
     const ann = randomUUID();

@@ -7,7 +7,7 @@ import { Chat } from '../Chat';
 import type { ChatHistoryProps } from '../chatTypes';
 import { QueryChatHistory } from '../query';
 import { supabaseChatPersistence } from '../supabaseChatPersistence';
-import { clientFor, closeClients, Side, uuid } from './helpers';
+import { clientFor, closeClients, RoomPhase, Side, untilJoined, uuid } from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -59,10 +59,11 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
           history={history}
           data-testid="a"
         />
+        <RoomPhase room={room} testId="a-phase" />
       </Side>,
     );
     const aSide = page.getByTestId('a');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilJoined('a-phase');
     for (const text of ['first', 'second']) {
       await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), text);
       await userEvent.keyboard('{Enter}');
@@ -106,10 +107,12 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
           history={history}
           data-testid="b"
         />
+        <RoomPhase room={room} testId="b-phase" />
       </Side>,
     );
     const bSide = page.getByTestId('b');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Joined first, so what follows is a return after a gap, not a first join.
+    await untilJoined('b-phase');
     await commands.realtimeStop();
     try {
       await saveWhileAway(room, ['said while you were away']);
@@ -181,10 +184,12 @@ describe('Chat history with the built-in loader', () => {
           style={{ height: 400 }}
           data-testid="b"
         />
+        <RoomPhase room={room} testId="b-phase" />
       </Side>,
     );
     const bSide = page.getByTestId('b');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Joined first, so what follows is a return after a gap, not a first join.
+    await untilJoined('b-phase');
     await commands.realtimeStop();
     try {
       await saveWhileAway(room, ['one', 'two', 'three', 'four', 'five']);

@@ -1,10 +1,10 @@
-import { jitteredBackoff, RealtimeProvider } from '@roomkit/react';
+import { jitteredBackoff, RealtimeProvider, useChannelStatus } from '@roomkit/react';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
-import { onTestFailed, onTestFinished, vi } from 'vitest';
-import { commands } from 'vitest/browser';
+import { expect, onTestFailed, onTestFinished, vi } from 'vitest';
+import { commands, page } from 'vitest/browser';
 import { chatTable, type ChatTableSource } from '../chatTable';
 import './commands';
 
@@ -132,3 +132,17 @@ export async function axeViolations(element: Element): Promise<string[]> {
 
 /** A uuid, for user ids that the chat table's `auth.uid()` accepts. */
 export const uuid = () => crypto.randomUUID();
+
+/** A room's phase as one user's app sees it (it joins nothing), for a test to wait on. */
+export function RoomPhase(props: { room: string; testId: string }) {
+  return <output data-testid={props.testId}>{useChannelStatus(props.room).phase}</output>;
+}
+
+/** Waits until every {@link RoomPhase} named shows its room joined. */
+export async function untilJoined(...testIds: string[]) {
+  for (const testId of testIds) {
+    await expect
+      .element(page.getByTestId(testId), { timeout: 10_000 })
+      .toHaveTextContent(/^joined$/);
+  }
+}
