@@ -152,9 +152,9 @@ describe('the auth lifecycle through supabase.auth', () => {
       },
       { wrapper: wrapper(client), initialProps: { me: ann.id } },
     );
-    await waitFor(() => expect(result.current.team.phase).toBe('joined'), { timeout: 5000 });
-    await waitFor(() => expect(result.current.notes).toBe('joined'), { timeout: 5000 });
-    await waitFor(() => expect(present()).toEqual([ann.id]), { timeout: 5000 });
+    await waitFor(() => expect(result.current.team.phase).toBe('joined'), { timeout: 10_000 });
+    await waitFor(() => expect(result.current.notes).toBe('joined'), { timeout: 10_000 });
+    await waitFor(() => expect(present()).toEqual([ann.id]), { timeout: 10_000 });
     await insertNote(ann.id, 'ann 1');
     await post('memo 1');
     await waitFor(() => expect(notes).toEqual(['ann 1']));
@@ -165,7 +165,7 @@ describe('the auth lifecycle through supabase.auth', () => {
       expect(result.current.team).toMatchObject({ phase: 'unauthorized', reason: 'signed out' }),
     );
     // Presence is untracked: the watcher sees Ann leave.
-    await waitFor(() => expect(present()).toEqual([]), { timeout: 5000 });
+    await waitFor(() => expect(present()).toEqual([]), { timeout: 10_000 });
     await insertNote(ann.id, 'ann 2');
     await post('memo 2');
     await sleep(500);
@@ -174,7 +174,7 @@ describe('the auth lifecycle through supabase.auth', () => {
 
     await act(async () => void (await client.auth.signInWithPassword(bob)));
     rerender({ me: bob.id });
-    await waitFor(() => expect(result.current.notes).toBe('joined'), { timeout: 5000 });
+    await waitFor(() => expect(result.current.notes).toBe('joined'), { timeout: 10_000 });
     // Bob is no member of Ann's team: the server's policies refuse him, and say so.
     await waitFor(
       () =>
@@ -182,13 +182,13 @@ describe('the auth lifecycle through supabase.auth', () => {
           phase: 'unauthorized',
           reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${topic}`,
         }),
-      { timeout: 5000 },
+      { timeout: 10_000 },
     );
-    await waitFor(() => expect(present()).toEqual([bob.id]), { timeout: 5000 });
+    await waitFor(() => expect(present()).toEqual([bob.id]), { timeout: 10_000 });
     // Ann's note goes into the log first: had it reached Bob, it would come before his.
     await insertNote(ann.id, 'ann 3');
     await insertNote(bob.id, 'bob 1');
-    await waitFor(() => expect(notes).toEqual(['ann 1', 'bob 1']), { timeout: 5000 });
+    await waitFor(() => expect(notes).toEqual(['ann 1', 'bob 1']), { timeout: 10_000 });
     await post('memo 3');
     await sleep(300);
     expect(memos).toEqual(['memo 1']);
@@ -231,7 +231,7 @@ describe('the auth lifecycle through supabase.auth', () => {
       },
       { wrapper: wrapper(client, queries) },
     );
-    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 10_000 });
     // Read on mount, and once more on the room's first join.
     await waitFor(() => expect(fetches).toBe(2));
     await sleep(200);
@@ -263,7 +263,7 @@ describe('a session that cannot be refreshed', () => {
       },
       { wrapper: wrapper(client) },
     );
-    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 10_000 });
     // Ann signs out everywhere from another device: this client's refresh token is revoked.
     const elsewhere = authClient();
     await elsewhere.auth.signInWithPassword(ann);
@@ -293,7 +293,7 @@ describe('third-party auth (accessToken)', () => {
       },
       { wrapper: wrapper(client) },
     );
-    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 10_000 });
     // Tokens expire on whole seconds: this one outlives the first by at least two.
     token = await realtime.server.mintToken({ sub, expiresIn: 8 });
     // First expiry: the callback gives the newer token.
@@ -327,7 +327,7 @@ describe('third-party auth (accessToken)', () => {
       },
       { wrapper: wrapper(client) },
     );
-    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 10_000 });
     // The provider learns the user from the token realtime-js holds after a heartbeat.
     await client.realtime.sendHeartbeat();
     await sleep(200);
@@ -338,12 +338,12 @@ describe('third-party auth (accessToken)', () => {
     await waitFor(
       () => expect(phases).toEqual(['idle', 'joining', 'joined', 'rejoining', 'joined']),
       {
-        timeout: 5000,
+        timeout: 10_000,
       },
     );
     await insertNote(ann, 'ann 2');
     await insertNote(bob, 'bob 1');
-    await waitFor(() => expect(notes).toEqual(['ann 1', 'bob 1']), { timeout: 5000 });
+    await waitFor(() => expect(notes).toEqual(['ann 1', 'bob 1']), { timeout: 10_000 });
   }, 20_000);
 });
 

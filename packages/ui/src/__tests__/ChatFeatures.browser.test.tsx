@@ -15,10 +15,12 @@ import {
   closeClients,
   consoleOnFailure,
   failingFirst,
+  RoomPhase,
   Side,
   signedIn,
   uuid,
   tableOf,
+  untilJoined,
 } from './helpers';
 
 afterEach(async () => {
@@ -275,10 +277,13 @@ describe('Chat features with a table', () => {
           style={{ height: 400 }}
           data-testid="b"
         />
+        <RoomPhase room={tableOf(bo.client).topic(room)} private testId="b-phase" />
       </Side>,
     );
     const text = () => side('b').element().textContent ?? '';
     await expect.poll(text, { timeout: 10_000 }).toContain('message 299');
+    // Joined, so the reaction arrives live; then settled, so no first-join read renders rows.
+    await untilJoined('b-phase');
     await new Promise((resolve) => setTimeout(resolve, 500));
     const last = ids[299] as string;
     renders.clear();

@@ -134,8 +134,9 @@ export async function axeViolations(element: Element): Promise<string[]> {
 export const uuid = () => crypto.randomUUID();
 
 /** A room's phase as one user's app sees it (it joins nothing), for a test to wait on. */
-export function RoomPhase(props: { room: string; testId: string }) {
-  return <output data-testid={props.testId}>{useChannelStatus(props.room).phase}</output>;
+export function RoomPhase(props: { room: string; private?: boolean; testId: string }) {
+  const { phase } = useChannelStatus(props.room, { private: props.private ?? false });
+  return <output data-testid={props.testId}>{phase}</output>;
 }
 
 /** Waits until every {@link RoomPhase} named shows its room joined. */
