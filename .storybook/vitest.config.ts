@@ -2,7 +2,7 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
-import { chromiumLaunchOptions } from '../packages/ui/src/__tests__/chromiumPath';
+import { chromiumLaunchOptions } from '../testing/chromium';
 
 /** Every story rendered (and its `play` run) in Debian's Chromium. */
 export default defineProject({

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ensureChromium } from '../packages/server/src/__tests__/chromium';
+import { ensureChromium } from './chromium';
 
 /** The servers a browser test project shares with its commands through `globalThis`. */
 export interface BrowserTestServers {

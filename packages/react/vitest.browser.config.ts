@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { chromiumLaunchOptions } from '../ui/src/__tests__/chromiumPath';
+import { chromiumLaunchOptions } from '../../testing/chromium';
 import { queryCommands } from './src/__tests__/browserCommands';
 
 /** The hook tests that render in a real Chromium (Debian's) against a real server and PostgreSQL. */

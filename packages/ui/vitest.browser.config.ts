@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { chromiumLaunchOptions } from './src/__tests__/chromiumPath';
+import { chromiumLaunchOptions } from '../../testing/chromium';
 import { realtimeCommands } from './src/__tests__/commands';
 
 /** The ui tests: a real Chromium (Debian's) against one in-process @roomkit/server. */

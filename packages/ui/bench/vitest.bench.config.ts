@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumLaunchOptions } from '../src/__tests__/chromiumPath';
+import { chromiumLaunchOptions } from '../../../testing/chromium';
 import { realtimeCommands } from '../src/__tests__/commands';
 import { benchCommands } from './commands';
 
