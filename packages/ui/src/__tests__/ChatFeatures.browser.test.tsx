@@ -281,15 +281,12 @@ describe('Chat features with a table', () => {
     render(
       <>
         <ChatOf who={ann} room={room} data-testid="a" />
-        <Side client={bo.client}>
-          <Chat
-            room={room}
-            user={bo.user}
-            table={tableOf(bo.client)}
-            onMention={(entry) => heard.push(entry.body)}
-            data-testid="b"
-          />
-        </Side>
+        <ChatOf
+          who={bo}
+          room={room}
+          onMention={(entry) => heard.push(entry.body)}
+          data-testid="b"
+        />
       </>,
     );
     await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['yesterday, @Bo said hi']);
@@ -323,15 +320,12 @@ describe('Chat features with a table', () => {
     const heard: string[] = [];
     render(
       <>
-        <Side client={ann.client}>
-          <Chat
-            room={room}
-            user={ann.user}
-            table={tableOf(ann.client)}
-            onMention={(entry) => heard.push(entry.body)}
-            data-testid="a"
-          />
-        </Side>
+        <ChatOf
+          who={ann}
+          room={room}
+          onMention={(entry) => heard.push(entry.body)}
+          data-testid="a"
+        />
         <ChatOf who={bo} room={room} data-testid="b" />
       </>,
     );
