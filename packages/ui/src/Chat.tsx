@@ -203,8 +203,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   }, [here, list]);
   // The same names for the rows, one array while they stay the same, so a new message does not
   // re-render them all.
-  const known = [...people].sort().join('\n');
-  const names = useMemo(() => known.split('\n'), [known]);
+  const sorted = [...people].sort().join('\n');
+  const names = useMemo(() => sorted.split('\n'), [sorted]);
   // Who `@` suggests, only while the draft has an `@`: everyone but this user.
   const suggesting = draft.includes('@');
   const mentionable = suggesting ? people.filter((name) => name !== user.name) : [];
