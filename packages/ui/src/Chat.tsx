@@ -62,7 +62,8 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   empty?: ReactNode;
   /**
    * Called with each message of others that arrives after the first messages showed and mentions
-   * this user (`@` and their name), for a sound or a notification; history never calls it.
+   * this user (`@` and their whole name, not a longer known name such as `@Ann Lee` for Ann), for
+   * a sound or a notification; history never calls it.
    */
   onMention?: (entry: ChatEntry) => void;
   /** The quick reactions offered on each message (table-backed chats); pass a stable array. @default ['👍', '❤️', '😂'] */
