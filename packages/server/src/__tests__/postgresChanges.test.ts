@@ -440,3 +440,35 @@ describe('postgres_changes select', () => {
     });
   });
 });
+
+describe('postgres_changes bindings PostgreSQL itself refuses', () => {
+  it('answers a NUL in the table name with the exception form, not "unable to connect"', async () => {
+    const channel = client(server)
+      .channel('nul-table')
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'todos\u0000' }, () => {});
+    expect((await subscribed(channel))[0]).toMatchObject({
+      status: 'error',
+      message:
+        'Unable to subscribe to changes with given parameters. An exception happened so please check your ' +
+        'connect parameters: [event: *, schema: public, table: todos\u0000, filters: [], select: nil]. ' +
+        'Exception: ERROR 22021 (character_not_in_repertoire) invalid byte sequence for encoding "UTF8": 0x00',
+    });
+  });
+
+  it('answers a jsonb filter value nested 100,000 deep with the exception form, and the channel stays open', async () => {
+    const deep = '['.repeat(100_000);
+    const channel = client(server)
+      .channel('deep-filter')
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'todos', filter: `meta=eq.${deep}` },
+        () => {},
+      );
+    const [system] = await subscribed(channel);
+    expect(system?.status).toBe('error');
+    expect(system?.message).toMatch(
+      /^Unable to subscribe to changes with given parameters\. An exception happened .* Exception: ERROR 54001 \(statement_too_complex\) stack depth limit exceeded$/s,
+    );
+    expect(channel.state).toBe('joined');
+  });
+});

@@ -1,7 +1,7 @@
 import type { Frame } from '../realtime';
 import type { RowChange } from './ChangeStream';
 import type { Claims } from '../auth';
-import type { Database } from '../db';
+import { databaseFailure, describeSqlError, type Database } from '../db';
 import {
   FilterCheckError,
   FilterParseError,
@@ -188,6 +188,24 @@ export class PostgresChanges {
         'Column selection is not supported for wildcard subscriptions. Provide an explicit schema and table name.',
       );
     }
+    try {
+      return await this.check(params, role, event, shown, filters);
+    } catch (error) {
+      // A value PostgreSQL itself refuses (a NUL, JSON too deep to check) is the binding's fault.
+      if (error instanceof SubscribeError || databaseFailure(error) !== 'policy') throw error;
+      throw exception(shown, filters, describeSqlError(error));
+    }
+  }
+
+  /** The checks of one parsed binding that ask the database. */
+  private async check(
+    params: PostgresBinding,
+    role: string,
+    event: EventFilter,
+    shown: { event: string; schema: string; table: string; select: string[] | null },
+    filters: Filter[],
+  ): Promise<Binding> {
+    const { schema, table, select } = shown;
     const unable = () =>
       new SubscribeError(
         'Unable to subscribe to changes with given parameters. Please check Realtime is enabled ' +

@@ -13,7 +13,7 @@ import {
   type ProtocolVersion,
 } from './phoenixWire';
 import { bindingIds } from '../changes';
-import { databaseFailure } from './channelPolicies';
+import { databaseFailure } from '../db';
 import { total } from '../total';
 
 /**
