@@ -4,7 +4,9 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../options';
 import { startServer, type RoomkitServer } from '../startServer';
+import { phash2 } from '../changes/phash2';
 import { VERSIONS, client, joined, sleep, until } from './helpers';
+import { RawClient } from './rawClient';
 
 type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
 
@@ -470,5 +472,37 @@ describe('postgres_changes bindings PostgreSQL itself refuses', () => {
       /^Unable to subscribe to changes with given parameters\. An exception happened .* Exception: ERROR 54001 \(statement_too_complex\) stack depth limit exceeded$/s,
     );
     expect(channel.state).toBe('joined');
+  });
+});
+
+describe('a channel with many bindings', () => {
+  it('lists each matching binding id once in one message, duplicates included', async () => {
+    const subscriber = await RawClient.open(server, '2.0.0');
+    const bindings = Array.from({ length: 200 }, (_, i) => ({
+      event: 'INSERT',
+      schema: 'public',
+      table: 'notes',
+      tag: i,
+    }));
+    await subscriber.join('realtime:many-bindings', {
+      postgres_changes: [...bindings, bindings[0]],
+    });
+    await until(
+      () => subscriber.received.some((message) => message.event === 'system'),
+      5000,
+      'the subscription',
+    );
+    await db.query(`insert into notes (id, body) values (4242, 'many')`);
+    await until(
+      () => subscriber.received.some((message) => message.event === 'postgres_changes'),
+      5000,
+      'the change',
+    );
+    const changes = subscriber.received.filter((message) => message.event === 'postgres_changes');
+    expect(changes).toHaveLength(1);
+    const { ids } = changes[0]?.payload as { ids: number[] };
+    expect(ids).toHaveLength(200);
+    expect(new Set(ids).size).toBe(200);
+    expect(ids).toEqual(bindings.map((binding) => phash2(binding)));
   });
 });

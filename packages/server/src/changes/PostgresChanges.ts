@@ -21,7 +21,8 @@ type EventFilter = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
 /** The bindings of one channel that share a `select`, and that `select`. */
 interface SelectGroup {
   select: string[] | null;
-  ids: number[];
+  /** A set: a channel may hold many thousands of bindings, and each id is listed once. */
+  ids: Set<number>;
 }
 
 /** A pattern test of one binding, and whether the binding negates it (`not.`). */
@@ -388,8 +389,8 @@ export class PostgresChanges {
       if (!passed) continue;
       const groups = matches.get(channel) ?? new Map<string, SelectGroup>();
       const key = binding.select ? [...binding.select].sort().join(',') : '';
-      const group = groups.get(key) ?? { select: binding.select, ids: [] };
-      if (!group.ids.includes(binding.id)) group.ids.push(binding.id);
+      const group = groups.get(key) ?? { select: binding.select, ids: new Set<number>() };
+      group.ids.add(binding.id);
       groups.set(key, group);
       matches.set(channel, groups);
     }
@@ -452,7 +453,7 @@ export class PostgresChanges {
           );
           payloads.set(cacheKey, data);
         }
-        channel.deliverChange(ids, data, cacheKey, frames);
+        channel.deliverChange([...ids], data, cacheKey, frames);
       }
     }
   }
