@@ -125,6 +125,7 @@ export interface ChangeSubscriber {
 export class PostgresChanges {
   private readonly subscribers = new Map<ChangeSubscriber, Binding[]>();
   private readonly tables = new Map<string, TableInfo>();
+  private readonly published = new Map<string, { published: boolean; checkedAt: number }>();
   private readonly bypass = new Map<string, boolean>();
   private readonly selectable = new Map<string, { columns: Set<string>; checkedAt: number }>();
   private readonly patterns: PatternEvaluator;
@@ -149,7 +150,13 @@ export class PostgresChanges {
     const bindings: Binding[] = [];
     try {
       const role = channel.identity.claims.role;
-      for (const params of raw) bindings.push(await this.validate(params, role));
+      // A binding sent twice is checked once; it would only list its id once in each change.
+      const distinct = new Map(raw.map((params) => [JSON.stringify(params), params]));
+      for (const params of distinct.values()) {
+        // A channel that closed (its socket gone) stops costing the database.
+        if (channel.state !== 'joined') return;
+        bindings.push(await this.validate(params, role));
+      }
     } catch (error) {
       if (!(error instanceof SubscribeError || error instanceof FilterParseError)) throw error;
       channel.system('postgres_changes', 'error', error.message);
@@ -212,13 +219,7 @@ export class PostgresChanges {
         'Unable to subscribe to changes with given parameters. Please check Realtime is enabled ' +
           `for the given connect parameters: ${describe(shown, filters)}`,
       );
-    const published = await this.database.pool.query(
-      `select 1 from pg_publication_tables
-        where pubname = 'supabase_realtime' and ($1 = '*' or schemaname = $1) and ($2 = '*' or tablename = $2)
-        limit 1`,
-      [schema, table],
-    );
-    if (published.rowCount === 0) throw unable();
+    if (!(await this.isPublished(schema, table))) throw unable();
     const patterns: Binding['patterns'] = [];
     if (filters.length > 0) {
       if (table === '*' || schema === '*') throw unable();
@@ -295,6 +296,24 @@ export class PostgresChanges {
       if (error !== null) return `invalid regular expression for ${filter.op} filter: ${error}`;
     }
     return null;
+  }
+
+  /** Whether `supabase_realtime` publishes the table (or, with `*`, any match), cached briefly. */
+  private async isPublished(schema: string, table: string): Promise<boolean> {
+    const key = JSON.stringify([schema, table]);
+    const cached = this.published.get(key);
+    if (cached && Date.now() - cached.checkedAt < CACHE_MS) return cached.published;
+    const { rowCount } = await this.database.pool.query(
+      `select 1 from pg_publication_tables
+        where pubname = 'supabase_realtime' and ($1 = '*' or schemaname = $1) and ($2 = '*' or tablename = $2)
+        limit 1`,
+      [schema, table],
+    );
+    const published = (rowCount ?? 0) > 0;
+    // Bounded: names are the client's, and each distinct one would otherwise stay forever.
+    if (this.published.size >= 1000) this.published.clear();
+    this.published.set(key, { published, checkedAt: Date.now() });
+    return published;
   }
 
   /** Column types and the RLS flag of a table, cached briefly. */
