@@ -181,7 +181,11 @@ describe('presence keys named like Object.prototype members', () => {
     // The join completed after presence_state: a broadcast to the late joiner still arrives.
     const sender = await RawClient.open(server, '2.0.0');
     const senderRef = await sender.join(topic);
-    sender.send(senderRef, topic, 'broadcast', { type: 'broadcast', event: 'e', payload: { n: 1 } });
+    sender.send(senderRef, topic, 'broadcast', {
+      type: 'broadcast',
+      event: 'e',
+      payload: { n: 1 },
+    });
     await until(() => late.broadcasts().length === 1, 3000, 'the broadcast');
   });
 
