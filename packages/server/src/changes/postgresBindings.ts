@@ -4,11 +4,22 @@ import { phash2 } from './phash2';
 export type PostgresBinding = Record<string, unknown>;
 
 /**
+ * Ids already computed, by binding object: the join reply and the subscription check both need
+ * them, and a join may carry a hundred thousand bindings. Join payloads are never mutated.
+ */
+const hashed = new WeakMap<PostgresBinding, number>();
+
+/**
  * A binding's id, as the real server computes it: `:erlang.phash2/1` of the params map the
  * client sent. The join reply echoes it and every matching change message carries it.
  */
 export function bindingId(binding: PostgresBinding): number {
-  return phash2(binding);
+  let id = hashed.get(binding);
+  if (id === undefined) {
+    id = phash2(binding);
+    hashed.set(binding, id);
+  }
+  return id;
 }
 
 /** How long hashing bindings may hold the event loop before it lets other work run. */
