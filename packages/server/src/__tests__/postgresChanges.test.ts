@@ -506,3 +506,22 @@ describe('a channel with many bindings', () => {
     expect(ids).toEqual(bindings.map((binding) => phash2(binding)));
   });
 });
+
+describe('the publication check', () => {
+  it('subscribes to a table at once after it is added to the publication, right after a refusal', async () => {
+    await db.query('create table public.later_published (id int primary key)');
+    const binding = { event: '*', schema: 'public', table: 'later_published' } as const;
+    const before = client(server)
+      .channel('later-1')
+      .on('postgres_changes', binding, () => {});
+    expect((await subscribed(before))[0]).toMatchObject({ status: 'error' });
+    await db.query('alter publication supabase_realtime add table public.later_published');
+    const after = client(server)
+      .channel('later-2')
+      .on('postgres_changes', binding, () => {});
+    expect((await subscribed(after))[0]).toMatchObject({
+      status: 'ok',
+      message: 'Subscribed to PostgreSQL',
+    });
+  });
+});

@@ -125,7 +125,8 @@ export interface ChangeSubscriber {
 export class PostgresChanges {
   private readonly subscribers = new Map<ChangeSubscriber, Binding[]>();
   private readonly tables = new Map<string, TableInfo>();
-  private readonly published = new Map<string, { published: boolean; checkedAt: number }>();
+  /** When each published table (schema and table, as JSON) was last seen published. */
+  private readonly published = new Map<string, number>();
   private readonly bypass = new Map<string, boolean>();
   private readonly selectable = new Map<string, { columns: Set<string>; checkedAt: number }>();
   private readonly patterns: PatternEvaluator;
@@ -298,11 +299,15 @@ export class PostgresChanges {
     return null;
   }
 
-  /** Whether `supabase_realtime` publishes the table (or, with `*`, any match), cached briefly. */
+  /**
+   * Whether `supabase_realtime` publishes the table (or, with `*`, any match). A yes is cached
+   * briefly, so thousands of bindings on one table cost one query; a no is asked again each time,
+   * so a table added to the publication can be subscribed to at once.
+   */
   private async isPublished(schema: string, table: string): Promise<boolean> {
     const key = JSON.stringify([schema, table]);
-    const cached = this.published.get(key);
-    if (cached && Date.now() - cached.checkedAt < CACHE_MS) return cached.published;
+    const checkedAt = this.published.get(key);
+    if (checkedAt !== undefined && Date.now() - checkedAt < CACHE_MS) return true;
     const { rowCount } = await this.database.pool.query(
       `select 1 from pg_publication_tables
         where pubname = 'supabase_realtime' and ($1 = '*' or schemaname = $1) and ($2 = '*' or tablename = $2)
@@ -310,9 +315,7 @@ export class PostgresChanges {
       [schema, table],
     );
     const published = (rowCount ?? 0) > 0;
-    // Bounded: names are the client's, and each distinct one would otherwise stay forever.
-    if (this.published.size >= 1000) this.published.clear();
-    this.published.set(key, { published, checkedAt: Date.now() });
+    if (published) this.published.set(key, Date.now());
     return published;
   }
 
