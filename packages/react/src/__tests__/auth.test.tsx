@@ -275,6 +275,40 @@ describe('a session that cannot be refreshed', () => {
 });
 
 describe('third-party auth (accessToken)', () => {
+  it('joins a members-only room as the token’s user when the callback answers after the socket could open', async () => {
+    const sub = randomUUID();
+    const { topic, post } = await team(sub);
+    const token = await realtime.server.mintToken({ sub });
+    // The token comes late, as from an identity provider's network round trip: a socket opens
+    // on this machine in a few milliseconds, so a join sent at once would go out as anon.
+    let asked = 0;
+    const client = thirdPartyClient(async () => {
+      asked++;
+      await sleep(600);
+      return token;
+    });
+    const phases: string[] = [];
+    const memos: string[] = [];
+    const { result } = renderHook(
+      () => {
+        useBroadcast<{ text: string }>(topic, 'memo', {
+          private: true,
+          onMessage: (memo) => memos.push(memo.text),
+        });
+        const snapshot = useChannelStatus(topic, { private: true });
+        if (phases.at(-1) !== snapshot.phase) phases.push(snapshot.phase);
+        return snapshot;
+      },
+      { wrapper: wrapper(client) },
+    );
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    expect(asked).toBeGreaterThan(0);
+    // The server's policy admitted the first join: it carried the member's token, not anon.
+    expect(phases).toEqual(['idle', 'joining', 'joined']);
+    await post('for members');
+    await waitFor(() => expect(memos).toEqual(['for members']));
+  }, 20_000);
+
   it('refreshes an expired token through the callback, and reports why when it cannot', async () => {
     const sub = randomUUID();
     const { topic } = await team(sub);
