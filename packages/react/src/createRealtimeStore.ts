@@ -87,21 +87,29 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       const { client } = options;
       const auth = sessionAuth(client);
       const { realtime } = client;
-      const follow = (): void => registry.setUser(tokenUser(realtime.accessTokenValue) ?? null);
+      // Third-party auth (`accessToken`): the user of the token realtime-js holds.
+      const follow = auth
+        ? undefined
+        : (): void => registry.setUser(tokenUser(realtime.accessTokenValue) ?? null);
       // realtime-js asks the client for a token only as its socket opens, and sends the joins
       // without waiting for the answer: a join sent first goes out as anon, which a private
-      // room's policy refuses. So the joins wait for the token, asked here unless it is known.
-      // With third-party auth (`accessToken`) it also tells the registry the user before any join.
-      ready = (realtime.accessTokenValue ? Promise.resolve() : realtime.setAuth())
-        .catch(() => {})
-        .then(auth ? undefined : follow);
+      // room's policy refuses. So the joins wait for the token, asked here unless it is known;
+      // with third-party auth the registry also learns the token's user before any join.
+      ready = (async () => {
+        try {
+          realtime.accessTokenValue || (await realtime.setAuth());
+        } catch {
+          // No token to be had: the joins go out with what the client holds, as before.
+        }
+        follow?.();
+      })();
       // The socket's user: from Supabase Auth's events at once, or (third-party `accessToken`)
       // from the token realtime-js fetched again with the last heartbeat.
       const [watched, unwatch] = watchConnection(
         realtime,
         registry.active,
         (connection) => store.setState({ connection }),
-        auth ? undefined : follow,
+        follow,
       );
       const listening = auth?.onAuthStateChange((_event, session) =>
         registry.setUser(session?.user.id ?? null),

@@ -275,10 +275,10 @@ describe('a session that cannot be refreshed', () => {
 });
 
 describe('third-party auth (accessToken)', () => {
-  it('joins a members-only room as the token’s user when the callback answers after the socket could open', async () => {
+  it('joins a members-only room as the token’s user when the callback answers late, and leaves it on sign-out', async () => {
     const sub = randomUUID();
     const { topic, post } = await team(sub);
-    const token = await realtime.server.mintToken({ sub });
+    let token: string | null = await realtime.server.mintToken({ sub });
     // The token comes late, as from an identity provider's network round trip: a socket opens
     // on this machine in a few milliseconds, so a join sent at once would go out as anon.
     let asked = 0;
@@ -307,6 +307,19 @@ describe('third-party auth (accessToken)', () => {
     expect(phases).toEqual(['idle', 'joining', 'joined']);
     await post('for members');
     await waitFor(() => expect(memos).toEqual(['for members']));
+    // Signing out: the callback has no token any more. A heartbeat makes realtime-js ask it (the
+    // server then refuses the room to the anon key); the next one tells the provider.
+    const member = token;
+    token = null;
+    await client.realtime.sendHeartbeat();
+    await waitFor(() => expect(client.realtime.accessTokenValue).not.toBe(member), {
+      timeout: 5000,
+    });
+    await client.realtime.sendHeartbeat();
+    await waitFor(
+      () => expect(result.current).toMatchObject({ phase: 'unauthorized', reason: 'signed out' }),
+      { timeout: 5000 },
+    );
   }, 20_000);
 
   it('refreshes an expired token through the callback, and reports why when it cannot', async () => {
