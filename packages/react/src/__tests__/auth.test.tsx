@@ -194,6 +194,61 @@ describe('the auth lifecycle through supabase.auth', () => {
     expect(memos).toEqual(['memo 1']);
   }, 30_000);
 
+  it('joins a members-only room as the stored session’s user when the storage answers late', async () => {
+    const ann = await account('stored');
+    const { topic, post } = await team(ann.id);
+    const storageKey = `stored-${++count}`;
+    const saved = new Map<string, string>();
+    const signIn = createClient(realtime.server.url, realtime.server.anonKey, {
+      auth: {
+        persistSession: true,
+        autoRefreshToken: false,
+        storageKey,
+        storage: {
+          getItem: (key) => saved.get(key) ?? null,
+          setItem: (key, value) => void saved.set(key, value),
+          removeItem: (key) => void saved.delete(key),
+        },
+      },
+    });
+    await signIn.auth.signInWithPassword(ann);
+    // An async storage (React Native's, a cookie read on the server) hands the session back
+    // late: a socket opens sooner, so a join sent at once would go out as anon.
+    const client = createClient(realtime.server.url, realtime.server.anonKey, {
+      auth: {
+        persistSession: true,
+        autoRefreshToken: false,
+        storageKey,
+        storage: {
+          getItem: async (key) => (await sleep(600), saved.get(key) ?? null),
+          setItem: async (key, value) => void saved.set(key, value),
+          removeItem: async (key) => void saved.delete(key),
+        },
+      },
+      realtime: { transport: WebSocket as never, reconnectAfterMs: () => 100 },
+    });
+    clients.push(client);
+    const phases: string[] = [];
+    const memos: string[] = [];
+    const { result } = renderHook(
+      () => {
+        useBroadcast<{ text: string }>(topic, 'memo', {
+          private: true,
+          onMessage: (memo) => memos.push(memo.text),
+        });
+        const snapshot = useChannelStatus(topic, { private: true });
+        if (phases.at(-1) !== snapshot.phase) phases.push(snapshot.phase);
+        return snapshot;
+      },
+      { wrapper: wrapper(client) },
+    );
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    // The server's policy admitted the first join: it carried Ann's session, not anon.
+    expect(phases).toEqual(['idle', 'joining', 'joined']);
+    await post('for members');
+    await waitFor(() => expect(memos).toEqual(['for members']));
+  }, 20_000);
+
   it('refreshes the session when the socket token expired while asleep, rejoins and refetches once', async () => {
     const ann = await account('sleeper');
     const { topic, post } = await team(ann.id);
