@@ -84,7 +84,7 @@ export interface RoomChannel {
   /**
    * How many consumers hold the room now (retains not yet released). A seam for tools:
    * `roomConsumers` of `@roomkit/react/devtools` reads it; a registry that does not count its
-   * consumers (a tab following another's connection) leaves it out.
+   * consumers leaves it out. A tab sharing its connection (`acrossTabs`) counts its own.
    */
   consumers?(): number;
   /** Registers a consumer's needs; returns its release. */
