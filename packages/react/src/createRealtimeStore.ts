@@ -97,7 +97,7 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
       // with third-party auth the registry also learns the token's user before any join.
       ready = (async () => {
         try {
-          realtime.accessTokenValue || (await realtime.setAuth());
+          if (!realtime.accessTokenValue) await realtime.setAuth();
         } catch {
           // No token to be had: the joins go out with what the client holds, as before.
         }

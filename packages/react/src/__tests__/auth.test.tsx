@@ -65,7 +65,7 @@ function authClient(): SupabaseClient {
 }
 
 /** A client with third-party auth: realtime-js asks `token()` whenever it wants a token. */
-function thirdPartyClient(token: () => Promise<string>): SupabaseClient {
+function thirdPartyClient(token: () => Promise<string | null>): SupabaseClient {
   const client = createClient(realtime.server.url, realtime.server.anonKey, {
     accessToken: token,
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `auth-${++count}` },
