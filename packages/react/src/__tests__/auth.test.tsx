@@ -99,6 +99,25 @@ async function team(member: string) {
   };
 }
 
+/** Renders a listener to a team room's memos on `client`, recording each phase it shows. */
+function listenToTeam(client: SupabaseClient, topic: string) {
+  const phases: string[] = [];
+  const memos: string[] = [];
+  const { result } = renderHook(
+    () => {
+      useBroadcast<{ text: string }>(topic, 'memo', {
+        private: true,
+        onMessage: (memo) => memos.push(memo.text),
+      });
+      const snapshot = useChannelStatus(topic, { private: true });
+      if (phases.at(-1) !== snapshot.phase) phases.push(snapshot.phase);
+      return snapshot;
+    },
+    { wrapper: wrapper(client) },
+  );
+  return { result, phases, memos };
+}
+
 async function insertNote(owner: string, body: string): Promise<void> {
   await db.query('insert into public.notes (owner, body) values ($1, $2)', [owner, body]);
 }
@@ -228,20 +247,7 @@ describe('the auth lifecycle through supabase.auth', () => {
       realtime: { transport: WebSocket as never, reconnectAfterMs: () => 100 },
     });
     clients.push(client);
-    const phases: string[] = [];
-    const memos: string[] = [];
-    const { result } = renderHook(
-      () => {
-        useBroadcast<{ text: string }>(topic, 'memo', {
-          private: true,
-          onMessage: (memo) => memos.push(memo.text),
-        });
-        const snapshot = useChannelStatus(topic, { private: true });
-        if (phases.at(-1) !== snapshot.phase) phases.push(snapshot.phase);
-        return snapshot;
-      },
-      { wrapper: wrapper(client) },
-    );
+    const { result, phases, memos } = listenToTeam(client, topic);
     await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
     // The server's policy admitted the first join: it carried Ann's session, not anon.
     expect(phases).toEqual(['idle', 'joining', 'joined']);
@@ -342,20 +348,7 @@ describe('third-party auth (accessToken)', () => {
       await sleep(600);
       return token;
     });
-    const phases: string[] = [];
-    const memos: string[] = [];
-    const { result } = renderHook(
-      () => {
-        useBroadcast<{ text: string }>(topic, 'memo', {
-          private: true,
-          onMessage: (memo) => memos.push(memo.text),
-        });
-        const snapshot = useChannelStatus(topic, { private: true });
-        if (phases.at(-1) !== snapshot.phase) phases.push(snapshot.phase);
-        return snapshot;
-      },
-      { wrapper: wrapper(client) },
-    );
+    const { result, phases, memos } = listenToTeam(client, topic);
     await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
     expect(asked).toBeGreaterThan(0);
     // The server's policy admitted the first join: it carried the member's token, not anon.
