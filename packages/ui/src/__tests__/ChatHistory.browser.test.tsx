@@ -164,6 +164,40 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     await expect.element(bSide.getByText('while closed')).toBeInTheDocument();
     expect(bodies(bSide.element())).toEqual(['before closing', 'while closed']);
   });
+
+  it('shows a message stored between the first page and the first join of the channel', async () => {
+    const room = `history-${uuid()}`;
+    const bo = { id: uuid(), name: 'Bo' };
+    await saveWhileAway(room, ['before Bo opened']);
+    // Bo reads history from the server that stays up; his channel joins on the realtime one,
+    // which is stopped until after the next message is stored.
+    const bRealtime = await clientFor(bo.id);
+    const bDatabase = await clientFor(bo.id, 'database');
+    await commands.realtimeStop();
+    try {
+      render(
+        <Side client={bRealtime} withoutQuery={withoutQuery}>
+          <Chat
+            room={room}
+            user={bo}
+            persistence={supabaseChatPersistence(bDatabase)}
+            history={history}
+            data-testid="b"
+          />
+        </Side>,
+      );
+      const bSide = page.getByTestId('b');
+      await expect
+        .poll(() => bodies(bSide.element()), { timeout: 10_000 })
+        .toEqual(['before Bo opened']);
+      await saveWhileAway(room, ['stored before the join']);
+    } finally {
+      await commands.realtimeStart();
+    }
+    await expect
+      .poll(() => bodies(page.getByTestId('b').element()), { timeout: 15_000 })
+      .toEqual(['before Bo opened', 'stored before the join']);
+  });
 });
 
 describe('Chat history with the built-in loader', () => {
@@ -225,40 +259,5 @@ describe('Chat history with the built-in loader', () => {
     view.rerender(app('Messages'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(loads).toEqual([undefined, undefined]);
-  });
-});
-
-describe('Chat history on the first join', () => {
-  it('shows a message stored between the first page and the first join of the channel', async () => {
-    const room = `history-${uuid()}`;
-    const bo = { id: uuid(), name: 'Bo' };
-    await saveWhileAway(room, ['before Bo opened']);
-    // Bo reads history from the server that stays up; his channel joins on the realtime one,
-    // which is stopped until after the next message is stored.
-    const bRealtime = await clientFor(bo.id);
-    const bDatabase = await clientFor(bo.id, 'database');
-    await commands.realtimeStop();
-    try {
-      render(
-        <Side client={bRealtime} withoutQuery>
-          <Chat
-            room={room}
-            user={bo}
-            persistence={supabaseChatPersistence(bDatabase)}
-            data-testid="b"
-          />
-        </Side>,
-      );
-      const bSide = page.getByTestId('b');
-      await expect
-        .poll(() => bodies(bSide.element()), { timeout: 10_000 })
-        .toEqual(['before Bo opened']);
-      await saveWhileAway(room, ['stored before the join']);
-    } finally {
-      await commands.realtimeStart();
-    }
-    await expect
-      .poll(() => bodies(page.getByTestId('b').element()), { timeout: 15_000 })
-      .toEqual(['before Bo opened', 'stored before the join']);
   });
 });
