@@ -1,14 +1,10 @@
-import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { chromiumLaunchOptions } from '../ui/src/__tests__/chromiumPath';
+import { chromiumBrowser, fromSource } from '../../testing/browserProject';
 import { devtoolsCommands } from './src/__tests__/commands';
 
 /** The devtools tests: a real Chromium (Debian's) against one in-process @roomkit/server (--dev). */
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  // Global setups run in Vitest's own environment, which inherits neither of the above.
-  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
+  ...fromSource,
   test: {
     name: 'devtools',
     include: ['src/**/*.browser.test.{ts,tsx}'],
@@ -18,13 +14,6 @@ export default defineProject({
     // expect.poll and expect.element wait on round trips through a real server: on a loaded CI
     // machine one can take seconds, far past their default of 1 s.
     expect: { poll: { timeout: 10_000 } },
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      commands: devtoolsCommands,
-      provider: playwright({ launchOptions: chromiumLaunchOptions() }),
-      instances: [{ browser: 'chromium' }],
-    },
+    browser: chromiumBrowser(devtoolsCommands),
   },
 });

@@ -62,7 +62,8 @@ export interface ChatProps extends Omit<HTMLAttributes<HTMLDivElement>, 'childre
   empty?: ReactNode;
   /**
    * Called with each message of others that arrives after the first messages showed and mentions
-   * this user (`@` and their name), for a sound or a notification; history never calls it.
+   * this user (`@` and their whole name, not a longer known name such as `@Ann Lee` for Ann), for
+   * a sound or a notification; history never calls it.
    */
   onMention?: (entry: ChatEntry) => void;
   /** The quick reactions offered on each message (table-backed chats); pass a stable array. @default ['👍', '❤️', '😂'] */
@@ -193,18 +194,21 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       },
     [table, user.id, reactions, remove, react, reveal],
   );
-  // The names of the people here (table mode), one per line, given only while suggesting.
+  // The names of the people here (table mode), one per line.
   const [here, setHere] = useState('');
-  // Who `@` suggests: the people here, then the authors shown, newest first; read only while
-  // the draft has an `@`, so a 10,000-message log is not walked on every change.
-  const suggesting = draft.includes('@');
-  const mentionable = useMemo(() => {
+  // Everyone a mention can name: the people here, then the authors shown, newest first.
+  const people = useMemo(() => {
     const names = new Set(here ? here.split('\n') : []);
-    if (!suggesting) return [];
     for (let i = list.length - 1; i >= 0; i--) names.add((list[i] as ChatEntry).user.name);
-    names.delete(user.name);
     return [...names];
-  }, [suggesting, here, list, user.name]);
+  }, [here, list]);
+  // The same names for the rows, one array while they stay the same, so a new message does not
+  // re-render them all.
+  const sorted = [...people].sort().join('\n');
+  const names = useMemo(() => sorted.split('\n'), [sorted]);
+  // Who `@` suggests, only while the draft has an `@`: everyone but this user.
+  const suggesting = draft.includes('@');
+  const mentionable = suggesting ? people.filter((name) => name !== user.name) : [];
   const byId = useMemo(
     () => (actions ? new Map(list.map((entry) => [entry.id, entry])) : undefined),
     [actions, list],
@@ -271,10 +275,14 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     for (let i = list.length - 1; i >= 0; i--) {
       const entry = list[i] as ChatEntry;
       if (entry.createdAt <= known) break;
-      if (entry.user.id !== user.id && entry.status === 'sent' && mentions(entry.body, user.name))
+      if (
+        entry.user.id !== user.id &&
+        entry.status === 'sent' &&
+        mentions(entry.body, user.name, names)
+      )
         mentioned.current?.(entry);
     }
-  }, [list, last, user.id, user.name, mentioned]);
+  }, [list, last, user.id, user.name, names, mentioned]);
   useEffect(() => {
     // A log its pages do not fill has no scrollbar to scroll up with: fill it.
     const el = scrollRef.current;
@@ -330,12 +338,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
       {table?.presence ? (
-        <table.presence
-          topic={table.liveTopic(room)}
-          user={user}
-          suggesting={suggesting}
-          onNames={setHere}
-        />
+        <table.presence topic={table.liveTopic(room)} user={user} onNames={setHere} />
       ) : null}
       {persistence && session.addHistory && session.setLoadOlder ? (
         <History
@@ -387,6 +390,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
                 first={firstOfGroup}
                 own={entry.user.id === user.id}
                 self={user.name}
+                names={names}
                 retry={retry}
                 labels={labels}
                 formatTime={formatTime}

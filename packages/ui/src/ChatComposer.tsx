@@ -22,8 +22,9 @@ export interface ChatComposerProps {
   mentionable?: readonly string[];
 }
 
-// The `@name` being typed at the end of the draft.
-const MENTION_QUERY = /(?:^|\s)@([\p{L}\p{N}_.-]*)$/u;
+// The `@name` being typed at the end of the draft: it may hold spaces (`@Ann L` for "Ann Lee"),
+// but not end in one, so a picked name and its space close the list.
+const MENTION_QUERY = /(?:^|\s)@([^\s@](?:[^@]*\S)?|)$/u;
 
 /**
  * The built-in composer of `<Chat>`: a note while replying or editing (Escape leaves it), a

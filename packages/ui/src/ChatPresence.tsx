@@ -4,13 +4,14 @@ import { useEffect, useMemo } from 'react';
 import type { ChatPresenceProps } from './chatSource';
 
 /**
- * Shows this user (their name) in the presence of a table-backed chat's live topic and, only while
- * `suggesting`, hands the names of the others there to `onNames` (one per line, each at most 64
- * characters). It renders nothing, so a presence change re-renders it and not the whole chat.
+ * Shows this user (their name) in the presence of a table-backed chat's live topic and hands the
+ * names of the others there to `onNames` (one per line, sorted, each once and at most 64
+ * characters), for `@` suggestions and whole-name mentions. It renders nothing, so a presence
+ * change re-renders it, and the chat only when the names change.
  * @example
- * <ChatPresence topic="chat-live:lobby" user={user} suggesting={false} onNames={setNames} />
+ * <ChatPresence topic="chat-live:lobby" user={user} onNames={setNames} />
  */
-export function ChatPresence({ topic, user, suggesting, onNames }: ChatPresenceProps) {
+export function ChatPresence({ topic, user, onNames }: ChatPresenceProps) {
   const state = useMemo(() => ({ name: user.name }), [user.name]);
   const { others } = usePresence<{ name?: unknown }>(topic, {
     key: user.id,
@@ -18,10 +19,10 @@ export function ChatPresence({ topic, user, suggesting, onNames }: ChatPresenceP
     private: true,
   });
   // A presence state is whatever another client tracked: only short strings are names.
-  const names = suggesting
-    ? others.flatMap(({ state: { name } }) => (typeof name === 'string' ? [name.slice(0, 64)] : []))
-    : [];
-  const joined = names.join('\n');
+  const names = others.flatMap(({ state: { name } }) =>
+    typeof name === 'string' ? [name.slice(0, 64)] : [],
+  );
+  const joined = [...new Set(names)].sort().join('\n');
   useEffect(() => onNames(joined), [joined, onNames]);
   return null;
 }

@@ -99,6 +99,8 @@ export interface ChatRowContext {
   own: boolean;
   /** This user's name: `@name` in a message is marked as mentioning them. */
   self?: string | undefined;
+  /** The names a mention can be (the people here, the authors shown): each is marked whole. */
+  names?: readonly string[] | undefined;
   /** Sends a failed message again. */
   retry: (id: string) => void;
   labels: ChatLabels;
@@ -129,8 +131,19 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const { first, labels, retry, formatTime, quoted, quoteGone, actions, self, refused, seenBy } =
-    context;
+  const {
+    first,
+    labels,
+    retry,
+    formatTime,
+    quoted,
+    quoteGone,
+    actions,
+    self,
+    names,
+    refused,
+    seenBy,
+  } = context;
   return (
     <>
       {first ? (
@@ -159,7 +172,7 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.deleted}
         </span>
       ) : (
-        <span data-slot="chat-body">{linkify(entry.body, self)}</span>
+        <span data-slot="chat-body">{linkify(entry.body, self, names)}</span>
       )}
       {entry.editedAt && !entry.deletedAt ? (
         <span data-slot="chat-edited" title={formatTime(entry.editedAt)}>

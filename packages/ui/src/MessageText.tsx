@@ -1,32 +1,44 @@
 import type { ReactNode } from 'react';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
-const MENTION = '(?<![\\p{L}\\p{N}_])@[\\p{L}\\p{N}_.-]*[\\p{L}\\p{N}_]';
+const WORD = '[\\p{L}\\p{N}_]';
 
-// `@self` in full first (a picked name may hold spaces: "Ann Lee"), then any other `@name`.
-const mentionPattern = (self?: string) =>
+// `@` and a known name in full, the longest first ("Ann Lee" before "Ann"), where no more of a
+// name follows; else `@` and a run of letters, digits, `_`, `.` and `-`. Never after a letter
+// (an e-mail address).
+const mentionPattern = (names: readonly string[]) =>
   new RegExp(
-    self
-      ? `(?<![\\p{L}\\p{N}_])@${self.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')}(?![\\p{L}\\p{N}_])|${MENTION}`
-      : MENTION,
+    `(?<!${WORD})@(?:${names
+      .filter((name) => name.trim())
+      .sort((a, b) => b.length - a.length)
+      .map((name) => `${name.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')}(?![.-]*${WORD})|`)
+      .join('')}[\\p{L}\\p{N}_.-]*${WORD})`,
     'giu',
   );
 
-/** Whether `text` mentions `name` (`@name` in full, any case, not as part of a longer name). */
-export function mentions(text: string, name: string): boolean {
+/**
+ * Whether `text` mentions `name`: `@name` in full, any case, and not the start of a longer name,
+ * known (in `names`: `@Ann Lee` does not mention Ann) or not (`@Annabel`).
+ */
+export function mentions(text: string, name: string, names: readonly string[] = []): boolean {
   const self = `@${name}`.toLowerCase();
-  return [...text.matchAll(mentionPattern(name))].some((match) => match[0].toLowerCase() === self);
+  return [...text.matchAll(mentionPattern([name, ...names]))].some(
+    (match) => match[0].toLowerCase() === self,
+  );
 }
 
-function withMentions(text: string, key: number, self: string | undefined): ReactNode[] {
+function withMentions(text: string, key: number, self: string, pattern: RegExp): ReactNode[] {
   const parts: ReactNode[] = [];
   let last = 0;
-  for (const match of text.matchAll(mentionPattern(self))) {
+  for (const match of text.matchAll(pattern)) {
     const index = match.index;
     if (index > last) parts.push(text.slice(last, index));
-    const own = self !== undefined && match[0].toLowerCase() === `@${self}`.toLowerCase();
     parts.push(
-      <mark key={`${key}-${index}`} data-slot="chat-mention" data-self={own ? '' : undefined}>
+      <mark
+        key={`${key}-${index}`}
+        data-slot="chat-mention"
+        data-self={match[0].toLowerCase() === self ? '' : undefined}
+      >
         {match[0]}
       </mark>,
     );
@@ -37,15 +49,17 @@ function withMentions(text: string, key: number, self: string | undefined): Reac
 }
 
 /**
- * Splits text into strings, safe links (http and https only) and `@mentions` (marked
- * `data-self` when they name `self`); never parses HTML.
+ * Splits text into strings, safe links (http and https only) and `@mentions`, each known name
+ * (`self` and `names`) marked whole and `self` marked `data-self`; never parses HTML.
  */
-export function linkify(text: string, self?: string): ReactNode[] {
+export function linkify(text: string, self = '', names: readonly string[] = []): ReactNode[] {
   const parts: ReactNode[] = [];
+  const pattern = mentionPattern([self, ...names]);
+  const own = `@${self}`.toLowerCase();
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
     const index = match.index;
-    if (index > last) parts.push(...withMentions(text.slice(last, index), last, self));
+    if (index > last) parts.push(...withMentions(text.slice(last, index), last, own, pattern));
     parts.push(
       <a key={index} href={match[0]} target="_blank" rel="noopener noreferrer nofollow ugc">
         {match[0]}
@@ -53,6 +67,6 @@ export function linkify(text: string, self?: string): ReactNode[] {
     );
     last = index + match[0].length;
   }
-  if (last < text.length) parts.push(...withMentions(text.slice(last), last, self));
+  if (last < text.length) parts.push(...withMentions(text.slice(last), last, own, pattern));
   return parts;
 }

@@ -1,7 +1,7 @@
 'use client';
-import { useChannelStatus } from '@roomkit/react';
+import { useRealtime } from '@roomkit/react';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { ChatHistoryProps } from './chatTypes';
 
 /**
@@ -9,7 +9,8 @@ import type { ChatHistoryProps } from './chatTypes';
  * `QueryClientProvider`): pages live in the app's query cache, keyed
  * `['@roomkit/ui', 'chat', room, pageSize]`, so a chat that mounts again shows them at once. It
  * loads the newest page on mount, older pages on demand, and refetches every loaded page when
- * the chat mounts again or its channel re-joins, so a gap is filled.
+ * the chat mounts again, when its channel first joins (the first page may have been read before)
+ * and after each re-join, so no message falls between a read and a join.
  * @example
  * import { QueryChatHistory } from '@roomkit/ui/query';
  * <Chat room="lobby" user={user} persistence={persistence} history={QueryChatHistory} />
@@ -26,7 +27,7 @@ export function QueryChatHistory({
     queryFn: ({ pageParam }) => persistence.load(room, { before: pageParam, limit: pageSize }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (page) => (page.length < pageSize ? undefined : page[0]?.createdAt),
-    // Live messages keep the chat current; only a mount or a re-join can have missed some.
+    // Live messages keep the chat current; only a mount or a join can have missed some.
     staleTime: Infinity,
     refetchOnMount: 'always',
   });
@@ -37,12 +38,12 @@ export function QueryChatHistory({
     setLoadOlder(hasNextPage && !isFetchingNextPage ? () => void fetchNextPage() : null);
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, setLoadOlder]);
   useEffect(() => () => setLoadOlder(null), [setLoadOlder]);
-  const status = useChannelStatus(room).phase;
-  const wasJoined = useRef(false);
-  useEffect(() => {
-    // Only a re-join refetches: the first join is covered by the mount.
-    if (status === 'joined' && wasJoined.current) void refetch();
-    if (status === 'joined') wasJoined.current = true;
-  }, [status, refetch]);
+  const { registry } = useRealtime();
+  // The channel joins a tick after its first consumer mounts, so this hears its first join; a
+  // refetch then cancels a first read still under way and reads again, after the join.
+  useEffect(
+    () => registry.onReturn((key) => void (key === `public:${room}` && refetch())),
+    [registry, room, refetch],
+  );
   return null;
 }

@@ -84,9 +84,7 @@ export interface ChatPresenceProps {
   topic: string;
   /** This user. */
   user: RoomUser;
-  /** Whether `@` suggests names now: only then are names handed over. */
-  suggesting: boolean;
-  /** Gets the names of the others there, one per line. Stable. */
+  /** Gets the names of the others there, one per line, sorted, each once. Stable. */
   onNames: (names: string) => void;
 }
 

@@ -8,16 +8,19 @@ import '../../styles.css';
 import { Chat } from '../Chat';
 import { ChatComposer, type ChatComposerProps } from '../ChatComposer';
 import type { ChatTableSource } from '../chatTable';
-import type { ChatEntry } from '../chatTypes';
 import { useUnreadCount } from '../useUnreadCount';
+import type { ChatTable } from '../createChatTable';
 import {
   axeViolations,
+  ChatOf,
   closeClients,
   consoleOnFailure,
+  countedRenders,
   failingFirst,
-  RoomPhase,
+  sendMessages,
   Side,
   signedIn,
+  twoUsers,
   uuid,
   tableOf,
   untilJoined,
@@ -42,33 +45,22 @@ async function write(id: string, text: string) {
   await userEvent.keyboard('{Enter}');
 }
 
+/** Sends `original`, 45 fillers, then `reply` quoting it; returns the original's id. */
+async function replyPagesAway(table: ChatTable, room: string, original: string, reply: string) {
+  const id = uuid();
+  await table.send(room, { id, body: original });
+  for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
+  await table.send(room, { id: uuid(), body: reply, replyTo: id });
+  return id;
+}
+
 /** Ann and Bo, each in their own app, in one room. */
 async function annAndBo(pageSize = 50) {
-  const room = `features-${uuid()}`;
-  const ann = await signedIn('Ann');
-  const bo = await signedIn('Bo');
+  const { room, ann, bo } = await twoUsers('features');
   render(
     <>
-      <Side client={ann.client}>
-        <Chat
-          room={room}
-          user={ann.user}
-          table={tableOf(ann.client)}
-          pageSize={pageSize}
-          style={{ height: 400 }}
-          data-testid="a"
-        />
-      </Side>
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={pageSize}
-          style={{ height: 400 }}
-          data-testid="b"
-        />
-      </Side>
+      <ChatOf who={ann} room={room} pageSize={pageSize} style={{ height: 400 }} data-testid="a" />
+      <ChatOf who={bo} room={room} pageSize={pageSize} style={{ height: 400 }} data-testid="b" />
     </>,
   );
   return { room, ann, bo };
@@ -183,26 +175,9 @@ describe('Chat features with a table', () => {
   });
 
   it('jumps from a reply to its message, loading older pages to reach it', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
-    const table = tableOf(ann.client).client;
-    const original = uuid();
-    await table.send(room, { id: original, body: 'the original' });
-    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
-    await table.send(room, { id: uuid(), body: 'a late reply', replyTo: original });
-    render(
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={10}
-          style={{ height: 300 }}
-          data-testid="b"
-        />
-      </Side>,
-    );
+    const { room, ann, bo } = await twoUsers('features');
+    await replyPagesAway(tableOf(ann.client).client, room, 'the original', 'a late reply');
+    render(<ChatOf who={bo} room={room} pageSize={10} style={{ height: 300 }} data-testid="b" />);
     await expect.poll(() => rowOf('b', 'a late reply'), { timeout: 10_000 }).toBeDefined();
     expect(rowOf('b', 'the original')).toBeUndefined();
     (rowOf('b', 'a late reply')?.querySelector('[data-slot="chat-quote"]') as HTMLElement).click();
@@ -216,14 +191,9 @@ describe('Chat features with a table', () => {
   });
 
   it('shows “Original message unavailable” for a reply to a deleted message, loading no page for it', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     const table = tableOf(ann.client).client;
-    const original = uuid();
-    await table.send(room, { id: original, body: 'soon deleted' });
-    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
-    await table.send(room, { id: uuid(), body: 'a reply to it', replyTo: original });
+    const original = await replyPagesAway(table, room, 'soon deleted', 'a reply to it');
     await table.remove(original);
     const source = tableOf(bo.client);
     const pages = vi.spyOn(source.client, 'page');
@@ -255,30 +225,20 @@ describe('Chat features with a table', () => {
   });
 
   it('re-renders only the row of a message that gets a reaction or an edit, among 300', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     const annTable = tableOf(ann.client).client;
-    const ids = Array.from({ length: 300 }, () => uuid());
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
-    const renders = new Map<string, number>();
-    const renderMessage = (entry: ChatEntry) => {
-      renders.set(entry.id, (renders.get(entry.id) ?? 0) + 1);
-      return `${entry.body}${entry.editedAt ? ' (edited)' : ''} ${(entry.reactions ?? []).map((r) => `${r.emoji}${r.users.length}`).join(' ')}`;
-    };
+    const ids = await sendMessages(annTable, room, 300);
+    const { renders, renderMessage } = countedRenders();
     render(
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={300}
-          renderMessage={renderMessage}
-          style={{ height: 400 }}
-          data-testid="b"
-        />
-        <RoomPhase room={tableOf(bo.client).topic(room)} private testId="b-phase" />
-      </Side>,
+      <ChatOf
+        who={bo}
+        room={room}
+        pageSize={300}
+        renderMessage={renderMessage}
+        style={{ height: 400 }}
+        phase="b-phase"
+        data-testid="b"
+      />,
     );
     const text = () => side('b').element().textContent ?? '';
     await expect.poll(text, { timeout: 10_000 }).toContain('message 299');
@@ -298,27 +258,13 @@ describe('Chat features with a table', () => {
   });
 
   it('shows a later reader the edits and deletes in history pages', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     const annTable = tableOf(ann.client).client;
-    const ids = Array.from({ length: 25 }, () => uuid());
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const ids = await sendMessages(annTable, room, 25);
     await annTable.edit(ids[1] as string, 'message 1, edited');
     await annTable.remove(ids[2] as string);
     await annTable.edit(ids[23] as string, 'message 23, edited');
-    render(
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={10}
-          style={{ height: 2400 }}
-          data-testid="b"
-        />
-      </Side>,
-    );
+    render(<ChatOf who={bo} room={room} pageSize={10} style={{ height: 2400 }} data-testid="b" />);
     // A tall log: each page that arrives leaves the top in view, so the next one loads.
     await expect.poll(() => bodies('b').length, { timeout: 15_000 }).toBe(25);
     const shown = bodies('b');
@@ -333,25 +279,18 @@ describe('Chat features with a table', () => {
   });
 
   it('marks @mentions, and tells B when a new message mentions B but not for history', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     await tableOf(ann.client).client.send(room, { id: uuid(), body: 'yesterday, @Bo said hi' });
     const heard: string[] = [];
     render(
       <>
-        <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-        </Side>
-        <Side client={bo.client}>
-          <Chat
-            room={room}
-            user={bo.user}
-            table={tableOf(bo.client)}
-            onMention={(entry) => heard.push(entry.body)}
-            data-testid="b"
-          />
-        </Side>
+        <ChatOf who={ann} room={room} data-testid="a" />
+        <ChatOf
+          who={bo}
+          room={room}
+          onMention={(entry) => heard.push(entry.body)}
+          data-testid="b"
+        />
       </>,
     );
     await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['yesterday, @Bo said hi']);
@@ -385,18 +324,13 @@ describe('Chat features with a table', () => {
     const heard: string[] = [];
     render(
       <>
-        <Side client={ann.client}>
-          <Chat
-            room={room}
-            user={ann.user}
-            table={tableOf(ann.client)}
-            onMention={(entry) => heard.push(entry.body)}
-            data-testid="a"
-          />
-        </Side>
-        <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-        </Side>
+        <ChatOf
+          who={ann}
+          room={room}
+          onMention={(entry) => heard.push(entry.body)}
+          data-testid="a"
+        />
+        <ChatOf who={bo} room={room} data-testid="b" />
       </>,
     );
     await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
@@ -426,6 +360,83 @@ describe('Chat features with a table', () => {
       ...(rowOf('a', 'hi @Ann Lee see you')?.querySelectorAll('[data-slot="chat-mention"]') ?? []),
     ].map((mark) => [mark.textContent, mark.hasAttribute('data-self')]);
     expect(marks).toEqual([['@Ann Lee', true]]);
+  });
+
+  it('marks the whole name of anyone known, the longest first, and tells only the person named in full', async () => {
+    const room = `features-${uuid()}`;
+    const annLee = await signedIn('Ann Lee');
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    // Cy wrote earlier and is not here: known by his profile only. His name holds what a
+    // pattern or markup would read as syntax.
+    const cy = await signedIn('Cy (ops) <b>');
+    await tableOf(cy.client).client.send(room, { id: uuid(), body: 'Cy was here' });
+    const heard: Record<string, string[]> = { a: [], c: [] };
+    const chat = (who: typeof ann, id: string) => (
+      <Side client={who.client}>
+        <Chat
+          room={room}
+          user={who.user}
+          table={tableOf(who.client)}
+          onMention={(entry) => heard[id]?.push(entry.body)}
+          data-testid={id}
+        />
+      </Side>
+    );
+    // Ann Lee and Ann are here but never write: known by their presence only.
+    render(
+      <>
+        {chat(annLee, 'a')}
+        {chat(bo, 'b')}
+        {chat(ann, 'c')}
+      </>,
+    );
+    await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['Cy was here']);
+    const input = side('b').getByRole('combobox', { name: 'Message' });
+    const options = () =>
+      side('b')
+        .getByRole('option')
+        .all()
+        .map((option) => option.element().textContent);
+    await userEvent.fill(input.element(), '@');
+    await expect.poll(options, { timeout: 10_000 }).toEqual(['Ann', 'Ann Lee', 'Cy (ops) <b>']);
+    // The list follows a name past its space, and a pick inserts it whole.
+    await userEvent.keyboard('Ann L');
+    await expect.poll(options).toEqual(['Ann Lee']);
+    await userEvent.keyboard('{Enter}');
+    await expect.element(input).toHaveValue('@Ann Lee ');
+    const first = '@Ann Lee, @ann, @Cy (ops) <b>! and @Annabel';
+    await userEvent.fill(input.element(), first);
+    await userEvent.keyboard('{Enter}');
+    const marks = (id: string, text: string) =>
+      [...(rowOf(id, text)?.querySelectorAll('[data-slot="chat-mention"]') ?? [])].map((mark) => [
+        mark.textContent,
+        mark.hasAttribute('data-self'),
+      ]);
+    const others = [
+      ['@Ann Lee', false],
+      ['@ann', false],
+      ['@Cy (ops) <b>', false],
+      ['@Annabel', false],
+    ];
+    await expect.poll(() => marks('b', first), { timeout: 10_000 }).toEqual(others);
+    await expect
+      .poll(() => marks('a', first), { timeout: 10_000 })
+      .toEqual([['@Ann Lee', true], ...others.slice(1)]);
+    await expect
+      .poll(() => marks('c', first), { timeout: 10_000 })
+      .toEqual([others[0], ['@ann', true], ...others.slice(2)]);
+    // Text only: the name's markup is shown, never made.
+    for (const id of ['a', 'b', 'c']) expect(rowOf(id, first)?.querySelector('b')).toBeNull();
+
+    // Ann is not named by "@Ann Lee": only Ann Lee hears of it.
+    await write('b', 'thanks @Ann Lee');
+    for (const id of ['a', 'c'])
+      await expect
+        .poll(() => bodies(id), { timeout: 10_000 })
+        .toEqual(['Cy was here', first, 'thanks @Ann Lee']);
+    expect(marks('c', 'thanks @Ann Lee')).toEqual([['@Ann Lee', false]]);
+    expect(heard).toEqual({ a: [first, 'thanks @Ann Lee'], c: [first] });
   });
 
   it('has no axe violations with reactions, edits and replies', async () => {
@@ -522,13 +533,17 @@ describe('Chat mention suggestions', () => {
   });
 });
 
-/** Bo's presence on a topic, with a name he can change from a button. */
+/** Bo's presence on a topic, with a mood and a name he can change from buttons. */
 function Here(props: { topic: string; id: string }) {
   const [name, setName] = useState('Bo 1');
-  const state = useMemo(() => ({ name }), [name]);
+  const [mood, setMood] = useState('calm');
+  const state = useMemo(() => ({ name, mood }), [name, mood]);
   usePresence(props.topic, { key: props.id, state, private: true });
   return (
     <>
+      <button type="button" onClick={() => setMood('happy')}>
+        Make Bo happy
+      </button>
       <button type="button" onClick={() => setName('B'.repeat(100))}>
         Give Bo a long name
       </button>
@@ -536,11 +551,12 @@ function Here(props: { topic: string; id: string }) {
   );
 }
 
-/** The names on a topic's presence, as Ann's client sees them. */
+/** The names and moods on a topic's presence, as Ann's client sees them. */
 function Names(props: { topic: string }) {
   const names = usePresenceSelector(
     props.topic,
-    (users) => users.map((user) => String(user.state.name)).join(','),
+    (users) =>
+      users.map((user) => `${String(user.state.name)}/${String(user.state.mood)}`).join(','),
     { private: true },
   );
   return <output data-testid="names">{names}</output>;
@@ -574,10 +590,8 @@ function App(props: {
 }
 
 describe('Chat presence', () => {
-  it('never re-renders the chat for a presence change while not suggesting, and offers names cut to 64 characters', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+  it('re-renders the chat for a presence change only when a name there changes, and offers names cut to 64 characters', async () => {
+    const { room, ann, bo } = await twoUsers('features');
     const topic = tableOf(ann.client).liveTopic(room);
     let renders = 0;
     const Counted = (props: ChatComposerProps) => {
@@ -602,12 +616,14 @@ describe('Chat presence', () => {
       </>,
     );
     const names = page.getByTestId('names');
-    await expect.element(names, { timeout: 10_000 }).toHaveTextContent('Bo 1');
+    await expect.element(names, { timeout: 10_000 }).toHaveTextContent('Bo 1/calm');
     const before = renders;
-    // One change: the tracker spaces out a client's further presence updates.
-    await page.getByRole('button', { name: 'Give Bo a long name' }).click();
-    await expect.element(names, { timeout: 20_000 }).toHaveTextContent('B'.repeat(100));
+    await page.getByRole('button', { name: 'Make Bo happy' }).click();
+    await expect.element(names, { timeout: 20_000 }).toHaveTextContent('Bo 1/happy');
     expect(renders).toBe(before);
+    // The tracker spaces out a client's further presence updates: the next one may wait.
+    await page.getByRole('button', { name: 'Give Bo a long name' }).click();
+    await expect.element(names, { timeout: 30_000 }).toHaveTextContent('B'.repeat(100));
     await userEvent.fill(side('a').getByRole('combobox', { name: 'Message' }).element(), 'hi @B');
     await expect
       .poll(
@@ -621,23 +637,15 @@ describe('Chat presence', () => {
         },
       )
       .toEqual(['B'.repeat(64)]);
-  });
+  }, 60_000);
 });
 
 describe('Chat read state', () => {
   it('puts a “New messages” divider above the first message B had not read', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
-    const annTable = tableOf(ann.client).client;
-    const ids = [uuid(), uuid(), uuid()];
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const { room, ann, bo } = await twoUsers('features');
+    const ids = await sendMessages(tableOf(ann.client).client, room, 3);
     await tableOf(bo.client).client.markRead(room, ids[0] as string);
-    render(
-      <Side client={bo.client}>
-        <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-      </Side>,
-    );
+    render(<ChatOf who={bo} room={room} data-testid="b" />);
     const divider = side('b').getByRole('separator');
     await expect.element(divider, { timeout: 10_000 }).toHaveTextContent('New messages');
     expect(divider.element().closest('[data-slot="chat-message"]')?.textContent).toContain(
@@ -649,9 +657,7 @@ describe('Chat read state', () => {
 
 describe('Chat seen by', () => {
   it('shows Ann “Seen by N” under her newest message others read, with their names, as Bo and Cy read', async () => {
-    const room = `seen-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('seen');
     const cy = await signedIn('Cy');
     // Readers are named by their profile only.
     for (const who of [bo, cy]) {
@@ -718,9 +724,7 @@ describe('Chat seen by', () => {
 describe('useUnreadCount', () => {
   it('follows two users who read at different times', async () => {
     consoleOnFailure();
-    const room = `unread-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('unread');
     render(
       <>
         <App room={room} who={ann} side="a" open />

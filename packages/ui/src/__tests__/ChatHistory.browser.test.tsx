@@ -1,9 +1,10 @@
 import { cleanup, render } from '@testing-library/react';
-import type { ComponentType } from 'react';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { useState, type ComponentType } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
-import { Chat } from '../Chat';
+import { Chat, type ChatProps } from '../Chat';
 import type { ChatHistoryProps } from '../chatTypes';
 import { QueryChatHistory } from '../query';
 import { supabaseChatPersistence } from '../supabaseChatPersistence';
@@ -31,6 +32,28 @@ async function saveWhileAway(room: string, texts: string[]) {
     });
 }
 
+/** One user's app with a chat that stores and loads its messages through their `client`. */
+function SavedChat({
+  client,
+  withoutQuery,
+  phase,
+  ...props
+}: {
+  client: SupabaseClient;
+  withoutQuery: boolean;
+  /** The test id of a {@link RoomPhase} beside the chat, for a test that waits on the join. */
+  phase?: string;
+} & Omit<ChatProps, 'persistence'>) {
+  // Made once, as the app would: a new adapter object is not a new table.
+  const [persistence] = useState(() => supabaseChatPersistence(client));
+  return (
+    <Side client={client} withoutQuery={withoutQuery}>
+      <Chat persistence={persistence} {...props} />
+      {phase ? <RoomPhase room={props.room} testId={phase} /> : null}
+    </Side>
+  );
+}
+
 const loaders: Array<{
   name: string;
   history: ComponentType<ChatHistoryProps> | undefined;
@@ -45,22 +68,14 @@ const loaders: Array<{
 ];
 
 describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) => {
+  const loader = { history, withoutQuery };
   it('shows what was said before B joined, once', async () => {
     const room = `history-${uuid()}`;
     const ann = { id: uuid(), name: 'Ann' };
     const bo = { id: uuid(), name: 'Bo' };
     const a = await clientFor(ann.id);
     const first = render(
-      <Side client={a} withoutQuery={withoutQuery}>
-        <Chat
-          room={room}
-          user={ann}
-          persistence={supabaseChatPersistence(a)}
-          history={history}
-          data-testid="a"
-        />
-        <RoomPhase room={room} testId="a-phase" />
-      </Side>,
+      <SavedChat client={a} room={room} user={ann} {...loader} phase="a-phase" data-testid="a" />,
     );
     const aSide = page.getByTestId('a');
     await untilJoined('a-phase');
@@ -78,17 +93,7 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     first.unmount();
 
     const b = await clientFor(bo.id);
-    render(
-      <Side client={b} withoutQuery={withoutQuery}>
-        <Chat
-          room={room}
-          user={bo}
-          persistence={supabaseChatPersistence(b)}
-          history={history}
-          data-testid="b"
-        />
-      </Side>,
-    );
+    render(<SavedChat client={b} room={room} user={bo} {...loader} data-testid="b" />);
     const bSide = page.getByTestId('b');
     await expect.element(bSide.getByText('second')).toBeInTheDocument();
     expect(bodies(bSide.element())).toEqual(['first', 'second']);
@@ -99,16 +104,7 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     const bo = { id: uuid(), name: 'Bo' };
     const b = await clientFor(bo.id);
     render(
-      <Side client={b} withoutQuery={withoutQuery}>
-        <Chat
-          room={room}
-          user={bo}
-          persistence={supabaseChatPersistence(b)}
-          history={history}
-          data-testid="b"
-        />
-        <RoomPhase room={room} testId="b-phase" />
-      </Side>,
+      <SavedChat client={b} room={room} user={bo} {...loader} phase="b-phase" data-testid="b" />,
     );
     const bSide = page.getByTestId('b');
     // Joined first, so what follows is a return after a gap, not a first join.
@@ -167,6 +163,40 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     await expect.element(bSide.getByText('while closed')).toBeInTheDocument();
     expect(bodies(bSide.element())).toEqual(['before closing', 'while closed']);
   });
+
+  it('shows a message stored between the first page and the first join of the channel', async () => {
+    const room = `history-${uuid()}`;
+    const bo = { id: uuid(), name: 'Bo' };
+    await saveWhileAway(room, ['before Bo opened']);
+    // Bo reads history from the server that stays up; his channel joins on the realtime one,
+    // which is stopped until after the next message is stored.
+    const bRealtime = await clientFor(bo.id);
+    const bDatabase = await clientFor(bo.id, 'database');
+    await commands.realtimeStop();
+    try {
+      render(
+        <Side client={bRealtime} withoutQuery={withoutQuery}>
+          <Chat
+            room={room}
+            user={bo}
+            persistence={supabaseChatPersistence(bDatabase)}
+            history={history}
+            data-testid="b"
+          />
+        </Side>,
+      );
+      const bSide = page.getByTestId('b');
+      await expect
+        .poll(() => bodies(bSide.element()), { timeout: 10_000 })
+        .toEqual(['before Bo opened']);
+      await saveWhileAway(room, ['stored before the join']);
+    } finally {
+      await commands.realtimeStart();
+    }
+    await expect
+      .poll(() => bodies(page.getByTestId('b').element()), { timeout: 15_000 })
+      .toEqual(['before Bo opened', 'stored before the join']);
+  });
 });
 
 describe('Chat history with the built-in loader', () => {
@@ -175,17 +205,16 @@ describe('Chat history with the built-in loader', () => {
     const bo = { id: uuid(), name: 'Bo' };
     const b = await clientFor(bo.id);
     render(
-      <Side client={b} withoutQuery>
-        <Chat
-          room={room}
-          user={bo}
-          persistence={supabaseChatPersistence(b)}
-          pageSize={2}
-          style={{ height: 400 }}
-          data-testid="b"
-        />
-        <RoomPhase room={room} testId="b-phase" />
-      </Side>,
+      <SavedChat
+        client={b}
+        withoutQuery
+        room={room}
+        user={bo}
+        pageSize={2}
+        phase="b-phase"
+        style={{ height: 400 }}
+        data-testid="b"
+      />,
     );
     const bSide = page.getByTestId('b');
     // Joined first, so what follows is a return after a gap, not a first join.
@@ -230,40 +259,5 @@ describe('Chat history with the built-in loader', () => {
     view.rerender(app('Messages'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(loads).toEqual([undefined, undefined]);
-  });
-});
-
-describe('Chat history on the first join', () => {
-  it('shows a message stored between the first page and the first join of the channel', async () => {
-    const room = `history-${uuid()}`;
-    const bo = { id: uuid(), name: 'Bo' };
-    await saveWhileAway(room, ['before Bo opened']);
-    // Bo reads history from the server that stays up; his channel joins on the realtime one,
-    // which is stopped until after the next message is stored.
-    const bRealtime = await clientFor(bo.id);
-    const bDatabase = await clientFor(bo.id, 'database');
-    await commands.realtimeStop();
-    try {
-      render(
-        <Side client={bRealtime} withoutQuery>
-          <Chat
-            room={room}
-            user={bo}
-            persistence={supabaseChatPersistence(bDatabase)}
-            data-testid="b"
-          />
-        </Side>,
-      );
-      const bSide = page.getByTestId('b');
-      await expect
-        .poll(() => bodies(bSide.element()), { timeout: 10_000 })
-        .toEqual(['before Bo opened']);
-      await saveWhileAway(room, ['stored before the join']);
-    } finally {
-      await commands.realtimeStart();
-    }
-    await expect
-      .poll(() => bodies(page.getByTestId('b').element()), { timeout: 15_000 })
-      .toEqual(['before Bo opened', 'stored before the join']);
   });
 });
