@@ -3,7 +3,7 @@
 import { silentLogger, startServer } from '../packages/server/src/index';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { ensureChromium } from '../packages/server/src/__tests__/chromium';
+import { ensureChromium } from '../testing/chromium';
 
 const repo = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 

@@ -1,15 +1,10 @@
-import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { chromiumLaunchOptions } from '../ui/src/__tests__/chromiumPath';
+import { chromiumBrowser, fromSource } from '../../testing/browserProject';
 import { queryCommands } from './src/__tests__/browserCommands';
 
 /** The hook tests that render in a real Chromium (Debian's) against a real server and PostgreSQL. */
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  // Global setups run in Vitest's own environment, which inherits neither of the above: without
-  // this they load @roomkit/server's build, and fail on a fresh clone that has none.
-  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
+  ...fromSource,
   test: {
     name: 'react-browser',
     include: ['src/**/*.browser.test.tsx'],
@@ -18,13 +13,6 @@ export default defineProject({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      commands: queryCommands,
-      provider: playwright({ launchOptions: chromiumLaunchOptions() }),
-      instances: [{ browser: 'chromium' }],
-    },
+    browser: chromiumBrowser(queryCommands),
   },
 });

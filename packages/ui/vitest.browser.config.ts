@@ -1,15 +1,10 @@
-import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { chromiumLaunchOptions } from './src/__tests__/chromiumPath';
+import { chromiumBrowser, fromSource } from '../../testing/browserProject';
 import { realtimeCommands } from './src/__tests__/commands';
 
 /** The ui tests: a real Chromium (Debian's) against one in-process @roomkit/server. */
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  // Global setups run in Vitest's own environment, which inherits neither of the above: without
-  // this they load @roomkit/server's build, and fail on a fresh clone that has none.
-  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
+  ...fromSource,
   test: {
     name: 'ui',
     include: ['src/**/*.browser.test.{ts,tsx}'],
@@ -19,13 +14,6 @@ export default defineProject({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      commands: realtimeCommands,
-      provider: playwright({ launchOptions: chromiumLaunchOptions() }),
-      instances: [{ browser: 'chromium' }],
-    },
+    browser: chromiumBrowser(realtimeCommands),
   },
 });

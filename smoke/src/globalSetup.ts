@@ -1,4 +1,4 @@
-import { ensureChromium } from '../../packages/server/src/__tests__/chromium';
+import { ensureChromium } from '../../testing/chromium';
 import { ensureBuilt, PUBLIC_PACKAGES } from './packPackages';
 
 /**

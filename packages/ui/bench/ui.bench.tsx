@@ -8,7 +8,16 @@ import '../styles.css';
 import { Chat } from '../src/Chat';
 import type { ChatEntry, ChatMessage } from '../src/chatTypes';
 import { Cursors } from '../src/Cursors';
-import { clientFor, closeClients, Side, signedIn, tableOf, uuid } from '../src/__tests__/helpers';
+import {
+  ChatOf,
+  clientFor,
+  closeClients,
+  countedRenders,
+  Side,
+  tableOf,
+  twoUsers,
+  uuid,
+} from '../src/__tests__/helpers';
 import '../src/__tests__/commands';
 import type {} from './commands';
 
@@ -263,9 +272,7 @@ it('chat: time and renders to append one message at 1,000 and 10,000', async () 
 });
 
 it('table chat: opening, a reaction and an edit in a 10,000-message room', async () => {
-  const room = `bench-table-${uuid()}`;
-  const ann = await signedIn('Ann');
-  const bo = await signedIn('Bo');
+  const { room, ann, bo } = await twoUsers('bench-table');
   const prefix = uuid();
   const size = 10_000;
   // One statement per 1,000 rows shares one database time: the padded ids keep their order.
@@ -281,25 +288,17 @@ it('table chat: opening, a reaction and an edit in a 10,000-message room', async
     .insert(ids.filter((_, i) => i % 10 === 0).map((id) => ({ message_id: id, emoji: '👍' })));
   if (error) throw new Error(error.message);
 
-  const rendered = new Map<string, number>();
-  const renderMessage = (entry: ChatEntry) => {
-    rendered.set(entry.id, (rendered.get(entry.id) ?? 0) + 1);
-    const reactions = (entry.reactions ?? []).map((r) => `${r.emoji}${r.users.length}`);
-    return `${entry.body}${entry.editedAt ? ' (edited)' : ''} ${reactions.join(' ')}`;
-  };
+  const { renders: rendered, renderMessage } = countedRenders();
   const scriptBefore = await commands.benchScriptMs();
   const opened = performance.now();
   render(
-    <Side client={ann.client}>
-      <Chat
-        room={room}
-        user={ann.user}
-        table={tableOf(ann.client)}
-        pageSize={200}
-        renderMessage={renderMessage}
-        style={{ height: 400 }}
-      />
-    </Side>,
+    <ChatOf
+      who={ann}
+      room={room}
+      pageSize={200}
+      renderMessage={renderMessage}
+      style={{ height: 400 }}
+    />,
   );
   await expect.element(page.getByText(/^message 9999 /), { timeout: 30_000 }).toBeInTheDocument();
   const openMs = performance.now() - opened;

@@ -1,17 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumLaunchOptions } from '../src/__tests__/chromiumPath';
+import { chromiumBrowser, fromSource } from '../../../testing/browserProject';
 import { realtimeCommands } from '../src/__tests__/commands';
 import { benchCommands } from './commands';
 
 /** `pnpm bench:ui`: the benchmark in Chromium against one in-process server (not a test). */
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  // Global setups run in Vitest's own environment, which inherits neither of the above: without
-  // this they load @roomkit/server's build, and fail on a fresh clone that has none.
-  environments: { __vitest__: { resolve: { conditions: ['source'] } } },
+  ...fromSource,
   test: {
     name: 'ui-bench',
     include: ['bench/**/*.bench.tsx'],
@@ -22,13 +17,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      commands: { ...realtimeCommands, ...benchCommands },
-      provider: playwright({ launchOptions: chromiumLaunchOptions() }),
-      instances: [{ browser: 'chromium' }],
-    },
+    browser: chromiumBrowser({ ...realtimeCommands, ...benchCommands }),
   },
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../../packages/ui/src/__tests__/chromiumPath';
+import { chromiumLaunchOptions } from '../../../testing/chromium';
 import { checkTarball } from '../checkTarball';
 import {
   packPublicPackages,

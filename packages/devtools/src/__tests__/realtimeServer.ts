@@ -1,6 +1,6 @@
 // Runs in Node (Vitest's main process): the browser tests reach it through `commands`.
 import { silentLogger, startServer, type RoomkitServer } from '@roomkit/server';
-import { ensureChromium } from '../../../server/src/__tests__/chromium';
+import { ensureChromium } from '../../../../testing/chromium';
 import { DEVTOOLS_SERVER } from './commands';
 
 /** Vitest global setup: finds Chromium and starts one server (dev endpoints on, no database). */

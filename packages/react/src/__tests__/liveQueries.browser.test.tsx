@@ -16,6 +16,8 @@ import { RealtimeProvider } from '../RealtimeProvider';
 import { useChannelStatus } from '../useChannelStatus';
 import { useConnectionStatus } from '../useConnectionStatus';
 import type {} from './browserCommands';
+import { heldFetch } from './heldFetch';
+import { todosLogSql, todosTableSql } from './todosSql';
 
 // Ann and Bob each have their own supabase-js client, query client and provider in one Chromium
 // page, on the real @roomkit/server and PostgreSQL; they see lists rendered by the /query hooks.
@@ -36,24 +38,7 @@ afterEach(async () => {
  */
 async function todosTable(rows: (string | [string, number])[]): Promise<string> {
   const table = `browser_todos_${Date.now()}_${++tables}`;
-  await commands.querySql(`
-    create table public.${table} (id serial primary key, list_id int not null default 7,
-      title text not null check (title <> ''));
-    create function public.${table}_keep() returns trigger language plpgsql as $$
-      begin if old.title = 'locked' then raise exception 'locked rows stay'; end if; return old; end $$;
-    create trigger keep before delete on public.${table}
-      for each row execute function public.${table}_keep();
-    create table public.${table}_log (seq serial primary key, op text, title text);
-    create function public.${table}_logged() returns trigger language plpgsql as $$
-      begin
-        insert into public.${table}_log (op, title)
-          values (tg_op, case when tg_op = 'DELETE' then old.title else new.title end);
-        return null;
-      end $$;
-    create trigger logged after insert or update or delete on public.${table}
-      for each row execute function public.${table}_logged();
-    alter publication supabase_realtime add table public.${table};
-  `);
+  await commands.querySql(todosTableSql(table) + todosLogSql(table));
   for (const row of rows) {
     const [title, list] = typeof row === 'string' ? [row, 7] : row;
     await commands.querySql(`insert into public.${table} (title, list_id) values ($1, $2)`, [
@@ -86,11 +71,7 @@ const applied = async (table: string) =>
 async function clientFor(user: string) {
   const { url, anonKey } = await commands.queryServer();
   const token = await commands.queryToken(user);
-  let gate: Promise<void> | undefined;
-  let answers: Promise<void> | undefined;
-  let open = () => {};
-  let sent = 0;
-  let lost = 0;
+  const { fetch, ...controls } = heldFetch('Failed to fetch');
   const client = createClient(url, anonKey, {
     accessToken: async () => token,
     auth: {
@@ -99,28 +80,10 @@ async function clientFor(user: string) {
       storageKey: `rk-query-${tables}-${user}`,
     },
     realtime: { reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }) },
-    global: {
-      fetch: async (input, init) => {
-        if (!init?.method || init.method === 'GET') return fetch(input, init);
-        await gate;
-        sent++;
-        const answer = await fetch(input, init);
-        await answers;
-        if (lost > 0 && lost--) throw new TypeError('Failed to fetch');
-        return answer;
-      },
-    },
+    global: { fetch },
   });
   clients.push(client);
-  return {
-    client,
-    hold: () => void (gate = new Promise<void>((resolve) => (open = resolve))),
-    /** Lets the next writes reach the database but holds their answers until `release()`. */
-    holdAnswers: () => void (answers = new Promise<void>((resolve) => (open = resolve))),
-    release: () => open(),
-    sent: () => sent,
-    loseAnswers: (count: number) => void (lost = count),
-  };
+  return { client, ...controls };
 }
 
 type Client = Awaited<ReturnType<typeof clientFor>>;

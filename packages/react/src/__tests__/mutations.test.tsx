@@ -14,7 +14,9 @@ import { useUpsertMutation } from '../query/useUpsertMutation';
 import { startTestRealtime, type TestRealtime } from '../testing';
 import { useChannelStatus } from '../useChannelStatus';
 import { useConnectionStatus } from '../useConnectionStatus';
+import { heldFetch } from './heldFetch';
 import { sleep, withQueries } from './helpers';
+import { todosLogSql, todosTableSql } from './todosSql';
 
 // Alice and Bob each have a screen with the list of list 7; they write through the mutation hooks.
 
@@ -44,15 +46,7 @@ afterAll(async () => {
 /** A todos table that refuses empty titles and deleting a row titled 'locked'. */
 async function todosTable(titles: string[]): Promise<string> {
   const table = `mut_${++tables}`;
-  await db.query(`
-    create table public.${table} (id serial primary key, list_id int not null default 7,
-      title text not null check (title <> ''));
-    create function public.${table}_keep() returns trigger language plpgsql as $$
-      begin if old.title = 'locked' then raise exception 'locked rows stay'; end if; return old; end $$;
-    create trigger keep before delete on public.${table}
-      for each row execute function public.${table}_keep();
-    alter publication supabase_realtime add table public.${table};
-  `);
+  await db.query(todosTableSql(table));
   for (const title of titles) await db.query(`insert into ${table} (title) values ($1)`, [title]);
   return table;
 }
@@ -64,12 +58,7 @@ async function todosTable(titles: string[]): Promise<string> {
  */
 async function heldClient(user: string) {
   const token = await realtime.server.mintToken({ sub: user, role: 'authenticated' });
-  let gate: Promise<void> | undefined;
-  let answers: Promise<void> | undefined;
-  let open = () => {};
-  let sent = 0;
-  let drops = 0;
-  let lost = 0;
+  const { fetch, ...controls } = heldFetch('fetch failed');
   const client = createClient(realtime.server.url, realtime.server.anonKey, {
     accessToken: async () => token,
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `held-${user}-${tables}` },
@@ -77,37 +66,10 @@ async function heldClient(user: string) {
       transport: WebSocket as never,
       reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 1000 }),
     },
-    global: {
-      fetch: async (input, init) => {
-        if (init?.method && init.method !== 'GET') {
-          await gate;
-          sent++;
-          // As fetch fails when the network is gone: the request never reaches the server.
-          if (drops > 0 && drops--) throw new TypeError('fetch failed');
-          const answer = await fetch(input, init);
-          await answers;
-          // As a connection that drops after the request arrived: stored, but never answered.
-          if (lost > 0 && lost--) throw new TypeError('fetch failed');
-          return answer;
-        }
-        return fetch(input, init);
-      },
-    },
+    global: { fetch },
   });
   ownClients.push(client);
-  return {
-    client,
-    hold: () => void (gate = new Promise<void>((resolve) => (open = resolve))),
-    /** Lets the next writes reach the database but holds their answers until `release()`. */
-    holdAnswers: () => void (answers = new Promise<void>((resolve) => (open = resolve))),
-    release: () => open(),
-    /** How many write requests left this client (dropped ones included). */
-    sent: () => sent,
-    /** Makes the next `count` write requests fail without an answer. */
-    drop: (count: number) => void (drops = count),
-    /** Lets the next `count` write requests reach the database, then fails them without an answer. */
-    loseAnswers: (count: number) => void (lost = count),
-  };
+  return { client, ...controls };
 }
 
 /** A user's screen: the live list of list 7 and the four mutations. */
@@ -518,17 +480,7 @@ describe('writes made while the server is down', () => {
   it('wait as pending, then reach the database once each, in the order made, after a restart', async () => {
     const table = await todosTable(['a', 'b']);
     // Every row write the database applies, in commit order.
-    await db.query(`
-      create table public.${table}_log (seq serial primary key, op text, title text);
-      create function public.${table}_logged() returns trigger language plpgsql as $$
-        begin
-          insert into public.${table}_log (op, title)
-            values (tg_op, case when tg_op = 'DELETE' then old.title else new.title end);
-          return null;
-        end $$;
-      create trigger logged after insert or update or delete on public.${table}
-        for each row execute function public.${table}_logged();
-    `);
+    await db.query(todosLogSql(table));
     const log = async () =>
       (await db.query(`select op, title from ${table}_log order by seq`)).rows.map(
         (row) => `${row.op} ${row.title}`,

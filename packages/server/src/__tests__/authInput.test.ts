@@ -168,6 +168,24 @@ describe('auth input limits', () => {
     });
   });
 
+  it('refuses a body that is JSON but not an object as bad_json, and creates no user', async () => {
+    const before = await db.query('select count(*)::int as n from auth.users');
+    for (const body of ['[]', '"x"', '1', 'true', '[{"email":"a@example.com"}]']) {
+      for (const path of ['signup', 'token?grant_type=password']) {
+        expect(await post(path, body)).toEqual({
+          status: 400,
+          json: gotrueError(
+            400,
+            'bad_json',
+            'Could not parse request body as JSON: expected a JSON object',
+          ),
+        });
+      }
+    }
+    const after = await db.query('select count(*)::int as n from auth.users');
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
   it('answers an admin user id that is not a UUID with GoTrue’s 404, not a database error', async () => {
     const response = await fetch(`${server.url}/auth/v1/admin/users/${'-'.repeat(36)}`, {
       headers: { apikey: server.serviceRoleKey, authorization: `Bearer ${server.serviceRoleKey}` },

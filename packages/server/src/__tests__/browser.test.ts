@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, ensureChromium } from './chromium';
+import { CHROMIUM_ARGS, ensureChromium } from '../../../../testing/chromium';
 import { client, collect, joined, testServer, until } from './helpers';
 
 const require = createRequire(import.meta.url);

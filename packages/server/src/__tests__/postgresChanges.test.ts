@@ -4,7 +4,9 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../options';
 import { startServer, type RoomkitServer } from '../startServer';
+import { phash2 } from '../changes/phash2';
 import { VERSIONS, client, joined, sleep, until } from './helpers';
+import { RawClient } from './rawClient';
 
 type Change = RealtimePostgresChangesPayload<Record<string, unknown>>;
 
@@ -437,6 +439,89 @@ describe('postgres_changes select', () => {
         'Unable to subscribe to changes with given parameters. An exception happened so please check your ' +
         'connect parameters: [event: INSERT, schema: public, table: todos, filters: [], select: ["title", "nope"]]. ' +
         'Exception: ERROR P0001 (raise_exception) invalid column for select nope',
+    });
+  });
+});
+
+describe('postgres_changes bindings PostgreSQL itself refuses', () => {
+  it('answers a NUL in the table name with the exception form, not "unable to connect"', async () => {
+    const channel = client(server)
+      .channel('nul-table')
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'todos\u0000' }, () => {});
+    expect((await subscribed(channel))[0]).toMatchObject({
+      status: 'error',
+      message:
+        'Unable to subscribe to changes with given parameters. An exception happened so please check your ' +
+        'connect parameters: [event: *, schema: public, table: todos\u0000, filters: [], select: nil]. ' +
+        'Exception: ERROR 22021 (character_not_in_repertoire) invalid byte sequence for encoding "UTF8": 0x00',
+    });
+  });
+
+  it('answers a jsonb filter value nested 100,000 deep with the exception form, and the channel stays open', async () => {
+    const deep = '['.repeat(100_000);
+    const channel = client(server)
+      .channel('deep-filter')
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'todos', filter: `meta=eq.${deep}` },
+        () => {},
+      );
+    const [system] = await subscribed(channel);
+    expect(system?.status).toBe('error');
+    expect(system?.message).toMatch(
+      /^Unable to subscribe to changes with given parameters\. An exception happened .* Exception: ERROR 54001 \(statement_too_complex\) stack depth limit exceeded$/s,
+    );
+    expect(channel.state).toBe('joined');
+  });
+});
+
+describe('a channel with many bindings', () => {
+  it('lists each matching binding id once in one message, duplicates included', async () => {
+    const subscriber = await RawClient.open(server, '2.0.0');
+    const bindings = Array.from({ length: 200 }, (_, i) => ({
+      event: 'INSERT',
+      schema: 'public',
+      table: 'notes',
+      tag: i,
+    }));
+    await subscriber.join('realtime:many-bindings', {
+      postgres_changes: [...bindings, bindings[0]],
+    });
+    await until(
+      () => subscriber.received.some((message) => message.event === 'system'),
+      5000,
+      'the subscription',
+    );
+    await db.query(`insert into notes (id, body) values (4242, 'many')`);
+    await until(
+      () => subscriber.received.some((message) => message.event === 'postgres_changes'),
+      5000,
+      'the change',
+    );
+    const changes = subscriber.received.filter((message) => message.event === 'postgres_changes');
+    expect(changes).toHaveLength(1);
+    const { ids } = changes[0]?.payload as { ids: number[] };
+    expect(ids).toHaveLength(200);
+    expect(new Set(ids).size).toBe(200);
+    expect(ids).toEqual(bindings.map((binding) => phash2(binding)));
+  });
+});
+
+describe('the publication check', () => {
+  it('subscribes to a table at once after it is added to the publication, right after a refusal', async () => {
+    await db.query('create table public.later_published (id int primary key)');
+    const binding = { event: '*', schema: 'public', table: 'later_published' } as const;
+    const before = client(server)
+      .channel('later-1')
+      .on('postgres_changes', binding, () => {});
+    expect((await subscribed(before))[0]).toMatchObject({ status: 'error' });
+    await db.query('alter publication supabase_realtime add table public.later_published');
+    const after = client(server)
+      .channel('later-2')
+      .on('postgres_changes', binding, () => {});
+    expect((await subscribed(after))[0]).toMatchObject({
+      status: 'ok',
+      message: 'Subscribed to PostgreSQL',
     });
   });
 });

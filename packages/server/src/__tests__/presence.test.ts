@@ -1,6 +1,8 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
+import type { RoomkitServer } from '../startServer';
 import { VERSIONS, client, joined, sleep, testServer, until } from './helpers';
+import { RawClient } from './rawClient';
 
 type State = Record<string, { presence_ref: string; [key: string]: unknown }[]>;
 
@@ -147,5 +149,61 @@ describe('presence rate limit', () => {
     await sleep(350);
     for (let i = 6; i <= 10; i++) expect(await channel.track({ i })).toBe('ok');
     expect(channel.state).toBe('joined');
+  });
+});
+
+describe('presence keys named like Object.prototype members', () => {
+  const keys = ['__proto__', 'constructor', 'toString'];
+
+  async function trackAs(server: RoomkitServer, topic: string, key: string, payload: unknown) {
+    const raw = await RawClient.open(server, '2.0.0');
+    const joinRef = await raw.join(topic, { presence: { key, enabled: true } });
+    const ref = raw.send(joinRef, topic, 'presence', { type: 'presence', event: 'track', payload });
+    expect((await raw.reply(ref)).payload).toMatchObject({ status: 'ok' });
+    return { raw, joinRef };
+  }
+
+  it('sends a later joiner every key in presence_state, __proto__, constructor and toString included', async () => {
+    const server = await testServer();
+    const topic = 'realtime:proto-keys';
+    for (const key of keys) await trackAs(server, topic, key, { name: key });
+    const late = await RawClient.open(server, '2.0.0');
+    await late.join(topic, { presence: { key: 'late', enabled: true } });
+    await until(
+      () => late.received.some((message) => message.event === 'presence_state'),
+      3000,
+      'presence_state',
+    );
+    const state = late.received.find((message) => message.event === 'presence_state')
+      ?.payload as Record<string, { metas: { name: string }[] }>;
+    expect(Object.keys(state).sort()).toEqual([...keys].sort());
+    for (const key of keys) expect(state[key]?.metas[0]?.name).toBe(key);
+    // The join completed after presence_state: a broadcast to the late joiner still arrives.
+    const sender = await RawClient.open(server, '2.0.0');
+    const senderRef = await sender.join(topic);
+    sender.send(senderRef, topic, 'broadcast', {
+      type: 'broadcast',
+      event: 'e',
+      payload: { n: 1 },
+    });
+    await until(() => late.broadcasts().length === 1, 3000, 'the broadcast');
+  });
+
+  it('sends the old meta of a user tracked as __proto__ as a leave when it tracks again', async () => {
+    const server = await testServer();
+    const topic = 'realtime:proto-leave';
+    const observer = await RawClient.open(server, '2.0.0');
+    await observer.join(topic, { presence: { key: 'observer', enabled: true } });
+    const { raw, joinRef } = await trackAs(server, topic, '__proto__', { v: 1 });
+    raw.send(joinRef, topic, 'presence', { type: 'presence', event: 'track', payload: { v: 2 } });
+    const diffs = () =>
+      observer.received
+        .filter((message) => message.event === 'presence_diff')
+        .map((message) => message.payload as { leaves: Record<string, { metas: unknown[] }> });
+    await until(() => diffs().length === 2, 3000, 'the second diff');
+    expect(Object.keys(diffs()[1]?.leaves ?? {})).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(diffs()[1]?.leaves, '__proto__')?.value).toMatchObject({
+      metas: [{ v: 1 }],
+    });
   });
 });

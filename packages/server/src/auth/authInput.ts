@@ -57,6 +57,15 @@ export function parseAuthBody(body: Buffer | null): Record<string, unknown> {
   } catch {
     throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
   }
+  // GoTrue decodes bodies into a struct: JSON null is an empty body, any other non-object fails.
+  if (parsed === null) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AuthError(
+      400,
+      'bad_json',
+      'Could not parse request body as JSON: expected a JSON object',
+    );
+  }
   if (containsNul(parsed, ['password'])) {
     throw new AuthError(
       400,
@@ -64,7 +73,7 @@ export function parseAuthBody(body: Buffer | null): Record<string, unknown> {
       'Request body must not contain null characters (\\u0000)',
     );
   }
-  return record(parsed);
+  return parsed as Record<string, unknown>;
 }
 
 /** GoTrue's password checks: at most 72 bytes (400), at least 6 characters (422 `weak_password`). */

@@ -1,7 +1,7 @@
 import type { Frame } from '../realtime';
 import type { RowChange } from './ChangeStream';
 import type { Claims } from '../auth';
-import type { Database } from '../db';
+import { databaseFailure, describeSqlError, type Database } from '../db';
 import {
   FilterCheckError,
   FilterParseError,
@@ -21,7 +21,8 @@ type EventFilter = '*' | 'INSERT' | 'UPDATE' | 'DELETE';
 /** The bindings of one channel that share a `select`, and that `select`. */
 interface SelectGroup {
   select: string[] | null;
-  ids: number[];
+  /** A set: a channel may hold many thousands of bindings, and each id is listed once. */
+  ids: Set<number>;
 }
 
 /** A pattern test of one binding, and whether the binding negates it (`not.`). */
@@ -124,6 +125,8 @@ export interface ChangeSubscriber {
 export class PostgresChanges {
   private readonly subscribers = new Map<ChangeSubscriber, Binding[]>();
   private readonly tables = new Map<string, TableInfo>();
+  /** When each published table (schema and table, as JSON) was last seen published. */
+  private readonly published = new Map<string, number>();
   private readonly bypass = new Map<string, boolean>();
   private readonly selectable = new Map<string, { columns: Set<string>; checkedAt: number }>();
   private readonly patterns: PatternEvaluator;
@@ -148,7 +151,13 @@ export class PostgresChanges {
     const bindings: Binding[] = [];
     try {
       const role = channel.identity.claims.role;
-      for (const params of raw) bindings.push(await this.validate(params, role));
+      // A binding sent twice is checked once; it would only list its id once in each change.
+      const distinct = new Map(raw.map((params) => [JSON.stringify(params), params]));
+      for (const params of distinct.values()) {
+        // A channel that closed (its socket gone) stops costing the database.
+        if (channel.state !== 'joined') return;
+        bindings.push(await this.validate(params, role));
+      }
     } catch (error) {
       if (!(error instanceof SubscribeError || error instanceof FilterParseError)) throw error;
       channel.system('postgres_changes', 'error', error.message);
@@ -188,18 +197,30 @@ export class PostgresChanges {
         'Column selection is not supported for wildcard subscriptions. Provide an explicit schema and table name.',
       );
     }
+    try {
+      return await this.check(params, role, event, shown, filters);
+    } catch (error) {
+      // A value PostgreSQL itself refuses (a NUL, JSON too deep to check) is the binding's fault.
+      if (error instanceof SubscribeError || databaseFailure(error) !== 'policy') throw error;
+      throw exception(shown, filters, describeSqlError(error));
+    }
+  }
+
+  /** The checks of one parsed binding that ask the database. */
+  private async check(
+    params: PostgresBinding,
+    role: string,
+    event: EventFilter,
+    shown: { event: string; schema: string; table: string; select: string[] | null },
+    filters: Filter[],
+  ): Promise<Binding> {
+    const { schema, table, select } = shown;
     const unable = () =>
       new SubscribeError(
         'Unable to subscribe to changes with given parameters. Please check Realtime is enabled ' +
           `for the given connect parameters: ${describe(shown, filters)}`,
       );
-    const published = await this.database.pool.query(
-      `select 1 from pg_publication_tables
-        where pubname = 'supabase_realtime' and ($1 = '*' or schemaname = $1) and ($2 = '*' or tablename = $2)
-        limit 1`,
-      [schema, table],
-    );
-    if (published.rowCount === 0) throw unable();
+    if (!(await this.isPublished(schema, table))) throw unable();
     const patterns: Binding['patterns'] = [];
     if (filters.length > 0) {
       if (table === '*' || schema === '*') throw unable();
@@ -276,6 +297,26 @@ export class PostgresChanges {
       if (error !== null) return `invalid regular expression for ${filter.op} filter: ${error}`;
     }
     return null;
+  }
+
+  /**
+   * Whether `supabase_realtime` publishes the table (or, with `*`, any match). A yes is cached
+   * briefly, so thousands of bindings on one table cost one query; a no is asked again each time,
+   * so a table added to the publication can be subscribed to at once.
+   */
+  private async isPublished(schema: string, table: string): Promise<boolean> {
+    const key = JSON.stringify([schema, table]);
+    const checkedAt = this.published.get(key);
+    if (checkedAt !== undefined && Date.now() - checkedAt < CACHE_MS) return true;
+    const { rowCount } = await this.database.pool.query(
+      `select 1 from pg_publication_tables
+        where pubname = 'supabase_realtime' and ($1 = '*' or schemaname = $1) and ($2 = '*' or tablename = $2)
+        limit 1`,
+      [schema, table],
+    );
+    const published = (rowCount ?? 0) > 0;
+    if (published) this.published.set(key, Date.now());
+    return published;
   }
 
   /** Column types and the RLS flag of a table, cached briefly. */
@@ -370,8 +411,8 @@ export class PostgresChanges {
       if (!passed) continue;
       const groups = matches.get(channel) ?? new Map<string, SelectGroup>();
       const key = binding.select ? [...binding.select].sort().join(',') : '';
-      const group = groups.get(key) ?? { select: binding.select, ids: [] };
-      if (!group.ids.includes(binding.id)) group.ids.push(binding.id);
+      const group = groups.get(key) ?? { select: binding.select, ids: new Set<number>() };
+      group.ids.add(binding.id);
       groups.set(key, group);
       matches.set(channel, groups);
     }
@@ -434,7 +475,7 @@ export class PostgresChanges {
           );
           payloads.set(cacheKey, data);
         }
-        channel.deliverChange(ids, data, cacheKey, frames);
+        channel.deliverChange([...ids], data, cacheKey, frames);
       }
     }
   }

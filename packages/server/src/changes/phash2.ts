@@ -86,10 +86,12 @@ function littleEndianWord(bytes: Uint8Array, at: number): number {
   );
 }
 
-/** lookup2 over a byte string, seeded with `seed`: 12-byte blocks, then the tail and length. */
-function blockHash(bytes: Uint8Array, seed: number): number {
+/**
+ * lookup2 over the first `length` bytes of `bytes`, seeded with `seed`: 12-byte blocks, then the
+ * tail and length.
+ */
+function blockHash(bytes: Uint8Array, length: number, seed: number): number {
   const state = { a: GOLDEN, b: GOLDEN, c: seed };
-  const length = bytes.length;
   let offset = 0;
   for (; length - offset >= 12; offset += 12) {
     state.a = (state.a + littleEndianWord(bytes, offset)) >>> 0;
@@ -139,10 +141,19 @@ function hashNil(hash: number): number {
 }
 
 const utf8 = new TextEncoder();
+/**
+ * Reused for every string: a join may carry a hundred thousand bindings, and a fresh array per
+ * key and value made encoding and garbage collection most of the cost of hashing them.
+ */
+let scratch = new Uint8Array(1024);
 
-function hashBinary(bytes: Uint8Array, hash: number): number {
+/** A string as a binary: its UTF-8 bytes. */
+function hashString(value: string, hash: number): number {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  if (scratch.length < value.length * 3) scratch = new Uint8Array(value.length * 3);
+  const { written } = utf8.encodeInto(value, scratch);
   const seed = (SALT_BINARY + hash) >>> 0;
-  return bytes.length === 0 ? seed : blockHash(bytes, seed);
+  return written === 0 ? seed : blockHash(scratch, written, seed);
 }
 
 /**
@@ -238,7 +249,7 @@ function hashMap(entries: ReadonlyArray<readonly [string, unknown]>, hash: numbe
   if (entries.length === 0) return result;
   let pairs = 0;
   for (const [key, value] of entries) {
-    pairs = (pairs ^ hashTerm(value, hashBinary(utf8.encode(key), 0))) >>> 0;
+    pairs = (pairs ^ hashTerm(value, hashString(key, 0))) >>> 0;
   }
   return mixWord(result, pairs, SALT_MAP_PAIRS);
 }
@@ -252,7 +263,7 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 function hashTerm(value: unknown, hash: number): number {
   switch (typeof value) {
     case 'string':
-      return hashBinary(utf8.encode(value), hash);
+      return hashString(value, hash);
     case 'boolean':
       return hashAtom(value ? 'true' : 'false', hash);
     case 'bigint':

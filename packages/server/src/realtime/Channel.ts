@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TokenError, TokenVerifier, type Claims, type Identity } from '../auth';
 import type { Limits, Logger } from '../options';
-import { databaseFailure, type Extension } from './channelPolicies';
+import { databaseFailure } from '../db';
+import type { Extension } from './channelPolicies';
 import type { JoinConfig } from './joinConfig';
 import { Outbound } from './Outbound';
 import type { Room, RoomMember } from './Room';

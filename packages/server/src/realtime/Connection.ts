@@ -13,7 +13,7 @@ import {
   type ProtocolVersion,
 } from './phoenixWire';
 import { bindingIds } from '../changes';
-import { databaseFailure } from './channelPolicies';
+import { databaseFailure } from '../db';
 import { total } from '../total';
 
 /**
@@ -318,10 +318,11 @@ export class Connection {
         : undefined;
     if (replayed === null)
       return refuse('UnableToReplayMessages: Realtime was unable to replay messages');
+    const echoed = await bindingIds(config.postgresChanges);
     if (this.channels.get(topic) !== channel || channel.state !== 'joining') return;
     channel.replayed = replayed ? new Set(replayed.map((message) => message.id)) : null;
     channel.enter(this.host.joinRoom(channel));
-    channel.reply(ref, 'ok', { postgres_changes: bindingIds(config.postgresChanges) });
+    channel.reply(ref, 'ok', { postgres_changes: echoed });
     for (const message of replayed ?? []) {
       const undeliverable = (why: string) =>
         this.host.logger.warn('replayed message not delivered', { topic, why });

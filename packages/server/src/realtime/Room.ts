@@ -24,6 +24,14 @@ interface Tracked {
   fingerprint: string;
 }
 
+/**
+ * An empty entries object without a prototype: presence keys are the client's, and a key such as
+ * `__proto__` or `constructor` must be an entry like any other, not an inherited member.
+ */
+function noEntries(): PresenceEntries {
+  return Object.create(null) as PresenceEntries;
+}
+
 function newRef(): string {
   return randomBytes(12).toString('base64url');
 }
@@ -58,7 +66,7 @@ export class Room {
 
   /** The full presence state, as `presence_state` sends it. */
   presenceState(): PresenceEntries {
-    const state: PresenceEntries = {};
+    const state = noEntries();
     for (const { key, meta } of this.tracked.values()) {
       (state[key] ??= { metas: [] }).metas.push(meta);
     }
@@ -74,7 +82,7 @@ export class Room {
     const previous = this.tracked.get(member);
     if (previous && previous.key === key && previous.fingerprint === fingerprint) return false;
     const meta: PresenceMeta = { ...payload, phx_ref: newRef() };
-    const leaves: PresenceEntries = {};
+    const leaves = noEntries();
     if (previous) {
       if (previous.key === key) meta.phx_ref_prev = previous.meta.phx_ref;
       leaves[previous.key] = { metas: [previous.meta] };

@@ -1,5 +1,5 @@
 import type { Claims } from '../auth';
-import type { Database } from '../db';
+import { databaseFailure, type Database } from '../db';
 
 /** Which Realtime feature a policy on `realtime.messages` is asked about. */
 export type Extension = 'broadcast' | 'presence';
@@ -89,23 +89,6 @@ async function enterUser(
 /** A connection that failed outside SQL (terminated, reset) is discarded, not pooled again. */
 function releaseClient(client: { release(error?: Error | boolean): void }, failure: unknown): void {
   client.release(failure !== null && databaseFailure(failure) === 'unavailable');
-}
-
-/**
- * How a failed policy check reads, as the real server sorts Postgrex errors: an error raised by
- * SQL (a policy that throws, a bad cast of a claim) is a policy error, refused like a missing
- * grant; a cancelled statement is its own case; anything else means the database is unreachable.
- */
-export function databaseFailure(error: unknown): 'policy' | 'canceled' | 'unavailable' {
-  // PostgreSQL's own errors carry a severity and a SQLSTATE; socket errors (EPIPE…) do not.
-  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
-  if (typeof severity !== 'string' || typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) {
-    return 'unavailable';
-  }
-  if (code === '57014') return 'canceled';
-  // Connection exceptions, resources, operator intervention (shutdown), system and internal errors.
-  if (/^(08|53|57|58|XX)/.test(code)) return 'unavailable';
-  return 'policy';
 }
 
 /** insufficient_privilege (42501), or a role that does not exist (22023 / 42704). */

@@ -8,15 +8,19 @@ import '../../styles.css';
 import { Chat } from '../Chat';
 import { ChatComposer, type ChatComposerProps } from '../ChatComposer';
 import type { ChatTableSource } from '../chatTable';
-import type { ChatEntry } from '../chatTypes';
 import { useUnreadCount } from '../useUnreadCount';
+import type { ChatTable } from '../createChatTable';
 import {
   axeViolations,
+  ChatOf,
   closeClients,
   consoleOnFailure,
+  countedRenders,
   failingFirst,
+  sendMessages,
   Side,
   signedIn,
+  twoUsers,
   uuid,
   tableOf,
 } from './helpers';
@@ -40,33 +44,22 @@ async function write(id: string, text: string) {
   await userEvent.keyboard('{Enter}');
 }
 
+/** Sends `original`, 45 fillers, then `reply` quoting it; returns the original's id. */
+async function replyPagesAway(table: ChatTable, room: string, original: string, reply: string) {
+  const id = uuid();
+  await table.send(room, { id, body: original });
+  for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
+  await table.send(room, { id: uuid(), body: reply, replyTo: id });
+  return id;
+}
+
 /** Ann and Bo, each in their own app, in one room. */
 async function annAndBo(pageSize = 50) {
-  const room = `features-${uuid()}`;
-  const ann = await signedIn('Ann');
-  const bo = await signedIn('Bo');
+  const { room, ann, bo } = await twoUsers('features');
   render(
     <>
-      <Side client={ann.client}>
-        <Chat
-          room={room}
-          user={ann.user}
-          table={tableOf(ann.client)}
-          pageSize={pageSize}
-          style={{ height: 400 }}
-          data-testid="a"
-        />
-      </Side>
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={pageSize}
-          style={{ height: 400 }}
-          data-testid="b"
-        />
-      </Side>
+      <ChatOf who={ann} room={room} pageSize={pageSize} style={{ height: 400 }} data-testid="a" />
+      <ChatOf who={bo} room={room} pageSize={pageSize} style={{ height: 400 }} data-testid="b" />
     </>,
   );
   return { room, ann, bo };
@@ -181,26 +174,9 @@ describe('Chat features with a table', () => {
   });
 
   it('jumps from a reply to its message, loading older pages to reach it', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
-    const table = tableOf(ann.client).client;
-    const original = uuid();
-    await table.send(room, { id: original, body: 'the original' });
-    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
-    await table.send(room, { id: uuid(), body: 'a late reply', replyTo: original });
-    render(
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={10}
-          style={{ height: 300 }}
-          data-testid="b"
-        />
-      </Side>,
-    );
+    const { room, ann, bo } = await twoUsers('features');
+    await replyPagesAway(tableOf(ann.client).client, room, 'the original', 'a late reply');
+    render(<ChatOf who={bo} room={room} pageSize={10} style={{ height: 300 }} data-testid="b" />);
     await expect.poll(() => rowOf('b', 'a late reply'), { timeout: 10_000 }).toBeDefined();
     expect(rowOf('b', 'the original')).toBeUndefined();
     (rowOf('b', 'a late reply')?.querySelector('[data-slot="chat-quote"]') as HTMLElement).click();
@@ -214,14 +190,9 @@ describe('Chat features with a table', () => {
   });
 
   it('shows “Original message unavailable” for a reply to a deleted message, loading no page for it', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     const table = tableOf(ann.client).client;
-    const original = uuid();
-    await table.send(room, { id: original, body: 'soon deleted' });
-    for (let i = 0; i < 45; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
-    await table.send(room, { id: uuid(), body: 'a reply to it', replyTo: original });
+    const original = await replyPagesAway(table, room, 'soon deleted', 'a reply to it');
     await table.remove(original);
     const source = tableOf(bo.client);
     const pages = vi.spyOn(source.client, 'page');
@@ -253,29 +224,19 @@ describe('Chat features with a table', () => {
   });
 
   it('re-renders only the row of a message that gets a reaction or an edit, among 300', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     const annTable = tableOf(ann.client).client;
-    const ids = Array.from({ length: 300 }, () => uuid());
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
-    const renders = new Map<string, number>();
-    const renderMessage = (entry: ChatEntry) => {
-      renders.set(entry.id, (renders.get(entry.id) ?? 0) + 1);
-      return `${entry.body}${entry.editedAt ? ' (edited)' : ''} ${(entry.reactions ?? []).map((r) => `${r.emoji}${r.users.length}`).join(' ')}`;
-    };
+    const ids = await sendMessages(annTable, room, 300);
+    const { renders, renderMessage } = countedRenders();
     render(
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={300}
-          renderMessage={renderMessage}
-          style={{ height: 400 }}
-          data-testid="b"
-        />
-      </Side>,
+      <ChatOf
+        who={bo}
+        room={room}
+        pageSize={300}
+        renderMessage={renderMessage}
+        style={{ height: 400 }}
+        data-testid="b"
+      />,
     );
     const text = () => side('b').element().textContent ?? '';
     await expect.poll(text, { timeout: 10_000 }).toContain('message 299');
@@ -293,27 +254,13 @@ describe('Chat features with a table', () => {
   });
 
   it('shows a later reader the edits and deletes in history pages', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     const annTable = tableOf(ann.client).client;
-    const ids = Array.from({ length: 25 }, () => uuid());
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const ids = await sendMessages(annTable, room, 25);
     await annTable.edit(ids[1] as string, 'message 1, edited');
     await annTable.remove(ids[2] as string);
     await annTable.edit(ids[23] as string, 'message 23, edited');
-    render(
-      <Side client={bo.client}>
-        <Chat
-          room={room}
-          user={bo.user}
-          table={tableOf(bo.client)}
-          pageSize={10}
-          style={{ height: 2400 }}
-          data-testid="b"
-        />
-      </Side>,
-    );
+    render(<ChatOf who={bo} room={room} pageSize={10} style={{ height: 2400 }} data-testid="b" />);
     // A tall log: each page that arrives leaves the top in view, so the next one loads.
     await expect.poll(() => bodies('b').length, { timeout: 15_000 }).toBe(25);
     const shown = bodies('b');
@@ -328,25 +275,18 @@ describe('Chat features with a table', () => {
   });
 
   it('marks @mentions, and tells B when a new message mentions B but not for history', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     await tableOf(ann.client).client.send(room, { id: uuid(), body: 'yesterday, @Bo said hi' });
     const heard: string[] = [];
     render(
       <>
-        <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-        </Side>
-        <Side client={bo.client}>
-          <Chat
-            room={room}
-            user={bo.user}
-            table={tableOf(bo.client)}
-            onMention={(entry) => heard.push(entry.body)}
-            data-testid="b"
-          />
-        </Side>
+        <ChatOf who={ann} room={room} data-testid="a" />
+        <ChatOf
+          who={bo}
+          room={room}
+          onMention={(entry) => heard.push(entry.body)}
+          data-testid="b"
+        />
       </>,
     );
     await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['yesterday, @Bo said hi']);
@@ -380,18 +320,13 @@ describe('Chat features with a table', () => {
     const heard: string[] = [];
     render(
       <>
-        <Side client={ann.client}>
-          <Chat
-            room={room}
-            user={ann.user}
-            table={tableOf(ann.client)}
-            onMention={(entry) => heard.push(entry.body)}
-            data-testid="a"
-          />
-        </Side>
-        <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-        </Side>
+        <ChatOf
+          who={ann}
+          room={room}
+          onMention={(entry) => heard.push(entry.body)}
+          data-testid="a"
+        />
+        <ChatOf who={bo} room={room} data-testid="b" />
       </>,
     );
     await expect.poll(() => bodies('b'), { timeout: 10_000 }).toEqual(['hello']);
@@ -652,9 +587,7 @@ function App(props: {
 
 describe('Chat presence', () => {
   it('re-renders the chat for a presence change only when a name there changes, and offers names cut to 64 characters', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('features');
     const topic = tableOf(ann.client).liveTopic(room);
     let renders = 0;
     const Counted = (props: ChatComposerProps) => {
@@ -705,18 +638,10 @@ describe('Chat presence', () => {
 
 describe('Chat read state', () => {
   it('puts a “New messages” divider above the first message B had not read', async () => {
-    const room = `features-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
-    const annTable = tableOf(ann.client).client;
-    const ids = [uuid(), uuid(), uuid()];
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const { room, ann, bo } = await twoUsers('features');
+    const ids = await sendMessages(tableOf(ann.client).client, room, 3);
     await tableOf(bo.client).client.markRead(room, ids[0] as string);
-    render(
-      <Side client={bo.client}>
-        <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-      </Side>,
-    );
+    render(<ChatOf who={bo} room={room} data-testid="b" />);
     const divider = side('b').getByRole('separator');
     await expect.element(divider, { timeout: 10_000 }).toHaveTextContent('New messages');
     expect(divider.element().closest('[data-slot="chat-message"]')?.textContent).toContain(
@@ -728,9 +653,7 @@ describe('Chat read state', () => {
 
 describe('Chat seen by', () => {
   it('shows Ann “Seen by N” under her newest message others read, with their names, as Bo and Cy read', async () => {
-    const room = `seen-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('seen');
     const cy = await signedIn('Cy');
     // Readers are named by their profile only.
     for (const who of [bo, cy]) {
@@ -797,9 +720,7 @@ describe('Chat seen by', () => {
 describe('useUnreadCount', () => {
   it('follows two users who read at different times', async () => {
     consoleOnFailure();
-    const room = `unread-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('unread');
     render(
       <>
         <App room={room} who={ann} side="a" open />

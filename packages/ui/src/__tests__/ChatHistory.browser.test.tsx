@@ -1,9 +1,10 @@
 import { cleanup, render } from '@testing-library/react';
-import type { ComponentType } from 'react';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { useState, type ComponentType } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
-import { Chat } from '../Chat';
+import { Chat, type ChatProps } from '../Chat';
 import type { ChatHistoryProps } from '../chatTypes';
 import { QueryChatHistory } from '../query';
 import { supabaseChatPersistence } from '../supabaseChatPersistence';
@@ -31,6 +32,21 @@ async function saveWhileAway(room: string, texts: string[]) {
     });
 }
 
+/** One user's app with a chat that stores and loads its messages through their `client`. */
+function SavedChat({
+  client,
+  withoutQuery,
+  ...props
+}: { client: SupabaseClient; withoutQuery: boolean } & Omit<ChatProps, 'persistence'>) {
+  // Made once, as the app would: a new adapter object is not a new table.
+  const [persistence] = useState(() => supabaseChatPersistence(client));
+  return (
+    <Side client={client} withoutQuery={withoutQuery}>
+      <Chat persistence={persistence} {...props} />
+    </Side>
+  );
+}
+
 const loaders: Array<{
   name: string;
   history: ComponentType<ChatHistoryProps> | undefined;
@@ -45,21 +61,14 @@ const loaders: Array<{
 ];
 
 describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) => {
+  const loader = { history, withoutQuery };
   it('shows what was said before B joined, once', async () => {
     const room = `history-${uuid()}`;
     const ann = { id: uuid(), name: 'Ann' };
     const bo = { id: uuid(), name: 'Bo' };
     const a = await clientFor(ann.id);
     const first = render(
-      <Side client={a} withoutQuery={withoutQuery}>
-        <Chat
-          room={room}
-          user={ann}
-          persistence={supabaseChatPersistence(a)}
-          history={history}
-          data-testid="a"
-        />
-      </Side>,
+      <SavedChat client={a} room={room} user={ann} {...loader} data-testid="a" />,
     );
     const aSide = page.getByTestId('a');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -77,17 +86,7 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     first.unmount();
 
     const b = await clientFor(bo.id);
-    render(
-      <Side client={b} withoutQuery={withoutQuery}>
-        <Chat
-          room={room}
-          user={bo}
-          persistence={supabaseChatPersistence(b)}
-          history={history}
-          data-testid="b"
-        />
-      </Side>,
-    );
+    render(<SavedChat client={b} room={room} user={bo} {...loader} data-testid="b" />);
     const bSide = page.getByTestId('b');
     await expect.element(bSide.getByText('second')).toBeInTheDocument();
     expect(bodies(bSide.element())).toEqual(['first', 'second']);
@@ -97,17 +96,7 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     const room = `history-${uuid()}`;
     const bo = { id: uuid(), name: 'Bo' };
     const b = await clientFor(bo.id);
-    render(
-      <Side client={b} withoutQuery={withoutQuery}>
-        <Chat
-          room={room}
-          user={bo}
-          persistence={supabaseChatPersistence(b)}
-          history={history}
-          data-testid="b"
-        />
-      </Side>,
-    );
+    render(<SavedChat client={b} room={room} user={bo} {...loader} data-testid="b" />);
     const bSide = page.getByTestId('b');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await commands.realtimeStop();
@@ -206,16 +195,15 @@ describe('Chat history with the built-in loader', () => {
     const bo = { id: uuid(), name: 'Bo' };
     const b = await clientFor(bo.id);
     render(
-      <Side client={b} withoutQuery>
-        <Chat
-          room={room}
-          user={bo}
-          persistence={supabaseChatPersistence(b)}
-          pageSize={2}
-          style={{ height: 400 }}
-          data-testid="b"
-        />
-      </Side>,
+      <SavedChat
+        client={b}
+        withoutQuery
+        room={room}
+        user={bo}
+        pageSize={2}
+        style={{ height: 400 }}
+        data-testid="b"
+      />,
     );
     const bSide = page.getByTestId('b');
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -11,7 +11,16 @@ import { ChatTableError, createChatTable, type ChatTable } from '../createChatTa
 import { createTableSession } from '../createTableSession';
 import type { ChatSnapshot } from '../chatSource';
 import { useChat, type UseChatResult } from '../useChat';
-import { closeClients, Side, signedIn, uuid, tableOf } from './helpers';
+import {
+  ChatOf,
+  closeClients,
+  sendMessages,
+  Side,
+  signedIn,
+  twoUsers,
+  uuid,
+  tableOf,
+} from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -78,9 +87,7 @@ function Probe(props: {
 
 describe('Chat with a table', () => {
   it('shows B only what the database stored, once, with the author the database knows', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('table');
     render(
       <>
         <Side client={ann.client}>
@@ -92,9 +99,7 @@ describe('Chat with a table', () => {
             data-testid="a"
           />
         </Side>
-        <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-        </Side>
+        <ChatOf who={bo} room={room} data-testid="b" />
       </>,
     );
     await write('a', 'hello from the table');
@@ -110,14 +115,10 @@ describe('Chat with a table', () => {
   });
 
   it('sends once and shows each message once in StrictMode, and shows B who is typing', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('table');
     render(
       <StrictMode>
-        <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-        </Side>
+        <ChatOf who={ann} room={room} data-testid="a" />
         <Side client={bo.client}>
           <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
           <TypingIndicator room={`chat-live:${room}`} private data-testid="bo-indicator" />
@@ -150,17 +151,11 @@ describe('Chat with a table', () => {
   });
 
   it('orders messages by the database’s clock, not the sender’s', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('table');
     render(
       <>
-        <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-        </Side>
-        <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-        </Side>
+        <ChatOf who={ann} room={room} data-testid="a" />
+        <ChatOf who={bo} room={room} data-testid="b" />
       </>,
     );
     const realNow = Date.now.bind(Date);
@@ -177,9 +172,7 @@ describe('Chat with a table', () => {
   });
 
   it('shows a refused insert as failed to its sender and never to anyone else', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('table');
     let chat: UseChatResult | undefined;
     render(
       <>
@@ -191,9 +184,7 @@ describe('Chat with a table', () => {
             onChat={(c) => (chat = c)}
           />
         </Side>
-        <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-        </Side>
+        <ChatOf who={bo} room={room} data-testid="b" />
       </>,
     );
     await expect.poll(() => chat?.status.phase, { timeout: 10_000 }).toBe('joined');
@@ -214,11 +205,7 @@ describe('Chat with a table', () => {
   it('offers Retry and Delete on a refused message, and Delete takes it away', async () => {
     const room = `table-${uuid()}`;
     const ann = await signedIn('Ann');
-    render(
-      <Side client={ann.client}>
-        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-      </Side>,
-    );
+    render(<ChatOf who={ann} room={room} data-testid="a" />);
     // 4,001 characters: the database's length check refuses the row.
     const input = page.getByTestId('a').getByRole('combobox', { name: 'Message' });
     (input.element() as HTMLInputElement).maxLength = 5000;
@@ -280,29 +267,11 @@ describe('Chat with a table', () => {
   });
 
   it('shows the empty slot until the first message, and sends from a custom composer', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('table');
     render(
       <>
-        <Side client={ann.client}>
-          <Chat
-            room={room}
-            user={ann.user}
-            table={tableOf(ann.client)}
-            composer={AreaComposer}
-            data-testid="a"
-          />
-        </Side>
-        <Side client={bo.client}>
-          <Chat
-            room={room}
-            user={bo.user}
-            table={tableOf(bo.client)}
-            empty="Nobody has said anything yet"
-            data-testid="b"
-          />
-        </Side>
+        <ChatOf who={ann} room={room} composer={AreaComposer} data-testid="a" />
+        <ChatOf who={bo} room={room} empty="Nobody has said anything yet" data-testid="b" />
       </>,
     );
     await expect
@@ -316,14 +285,8 @@ describe('Chat with a table', () => {
   });
 
   it('never shows a message claiming another author, inserted or broadcast', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
-    render(
-      <Side client={bo.client}>
-        <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-      </Side>,
-    );
+    const { room, ann, bo } = await twoUsers('table');
+    render(<ChatOf who={bo} room={room} data-testid="b" />);
     await expect
       .poll(() => page.getByTestId('b').element().querySelector('[role="log"]'))
       .not.toBeNull();
@@ -366,17 +329,11 @@ describe('Chat with a table', () => {
   });
 
   it('sends what was written while the server was down once it is back: in order, exactly once', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
+    const { room, ann, bo } = await twoUsers('table');
     render(
       <>
-        <Side client={ann.client}>
-          <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-        </Side>
-        <Side client={bo.client}>
-          <Chat room={room} user={bo.user} table={tableOf(bo.client)} data-testid="b" />
-        </Side>
+        <ChatOf who={ann} room={room} data-testid="a" />
+        <ChatOf who={bo} room={room} data-testid="b" />
       </>,
     );
     await expect
@@ -411,11 +368,7 @@ describe('Chat with a table', () => {
   it('keeps the outbox across a reload of the chat and sends it once, after the server is back', async () => {
     const room = `table-${uuid()}`;
     const ann = await signedIn('Ann');
-    const first = render(
-      <Side client={ann.client}>
-        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-      </Side>,
-    );
+    const first = render(<ChatOf who={ann} room={room} data-testid="a" />);
     await expect
       .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
       .not.toBeNull();
@@ -429,11 +382,7 @@ describe('Chat with a table', () => {
     } finally {
       await commands.realtimeStart();
     }
-    render(
-      <Side client={ann.client}>
-        <Chat room={room} user={ann.user} table={tableOf(ann.client)} data-testid="a" />
-      </Side>,
-    );
+    render(<ChatOf who={ann} room={room} data-testid="a" />);
     await expect
       .poll(() => rows('a'), { timeout: 20_000 })
       .toEqual([{ body: 'kept across a reload', state: 'sent' }]);
@@ -639,12 +588,8 @@ describe('Chat with a table, read state', () => {
   });
 
   it('reads the pointer again before marking read when the first read failed, so the divider shows', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
-    const annTable = createChatTable(ann.client);
-    const ids = [uuid(), uuid(), uuid()];
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const { room, ann, bo } = await twoUsers('table');
+    const ids = await sendMessages(createChatTable(ann.client), room, 3);
     const real = createChatTable(bo.client);
     await real.markRead(room, ids[0] as string);
     let failures = 0;
@@ -742,12 +687,8 @@ describe('Chat with a table, read state', () => {
   });
 
   it('marks read after all when a mark fails while the same mark waits on it', async () => {
-    const room = `table-${uuid()}`;
-    const ann = await signedIn('Ann');
-    const bo = await signedIn('Bo');
-    const annTable = createChatTable(ann.client);
-    const ids = [uuid(), uuid()];
-    for (const [i, id] of ids.entries()) await annTable.send(room, { id, body: `message ${i}` });
+    const { room, ann, bo } = await twoUsers('table');
+    const ids = await sendMessages(createChatTable(ann.client), room, 2);
     const real = createChatTable(bo.client);
     let fail: (() => void) | undefined;
     const table: ChatTable = {

@@ -2,8 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ensureChromium } from '../../../server/src/__tests__/chromium';
-import { chromiumPath } from './chromiumPath';
+import { chromiumPath, ensureChromium } from '../../../../testing/chromium';
 
 // Every absolute path the lookups ask about is looked up under a scratch root instead, so each
 // case builds the machine it needs (no Chromium, no apt-get, …) without touching this one.

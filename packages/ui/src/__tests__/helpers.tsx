@@ -5,7 +5,10 @@ import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
 import { onTestFailed, onTestFinished, vi } from 'vitest';
 import { commands } from 'vitest/browser';
+import { Chat, type ChatProps } from '../Chat';
 import { chatTable, type ChatTableSource } from '../chatTable';
+import type { ChatEntry } from '../chatTypes';
+import type { ChatTable } from '../createChatTable';
 import './commands';
 
 const clients: SupabaseClient[] = [];
@@ -47,6 +50,47 @@ export async function signedIn(
   if (error || !data.session || !data.user) throw new Error(`sign-in failed: ${error?.message}`);
   await client.realtime.setAuth(data.session.access_token);
   return { client, user: { id: data.user.id, name } };
+}
+
+/** A user signed in by {@link signedIn}: their client and who they are. */
+export type SignedInUser = Awaited<ReturnType<typeof signedIn>>;
+
+/** Ann and Bo, signed in (in that order) on clients of their own, and a new room `prefix-<uuid>`. */
+export async function twoUsers(
+  prefix: string,
+): Promise<{ room: string; ann: SignedInUser; bo: SignedInUser }> {
+  const room = `${prefix}-${uuid()}`;
+  const ann = await signedIn('Ann');
+  const bo = await signedIn('Bo');
+  return { room, ann, bo };
+}
+
+/**
+ * Sends `count` messages, `message 0` to `message <count - 1>`, one after the other as the owner
+ * of `table`, and returns their ids in that order.
+ */
+export async function sendMessages(
+  table: ChatTable,
+  room: string,
+  count: number,
+): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => uuid());
+  for (const [i, id] of ids.entries()) await table.send(room, { id, body: `message ${i}` });
+  return ids;
+}
+
+/**
+ * A `renderMessage` that counts its calls per message id in `renders` and shows a row as text:
+ * its body, “(edited)” when edited, and each reaction's emoji with its count.
+ */
+export function countedRenders() {
+  const renders = new Map<string, number>();
+  const renderMessage = (entry: ChatEntry) => {
+    renders.set(entry.id, (renders.get(entry.id) ?? 0) + 1);
+    const reactions = (entry.reactions ?? []).map((r) => `${r.emoji}${r.users.length}`);
+    return `${entry.body}${entry.editedAt ? ' (edited)' : ''} ${reactions.join(' ')}`;
+  };
+  return { renders, renderMessage };
 }
 
 /**
@@ -122,6 +166,18 @@ export function Side(props: {
   );
   if (props.withoutQuery) return app;
   return <QueryClientProvider client={queryClient}>{app}</QueryClientProvider>;
+}
+
+/** One user's app showing a table chat: their client, their user, and (unless given) their table. */
+export function ChatOf({
+  who,
+  ...props
+}: { who: SignedInUser } & Omit<ChatProps, 'user' | 'table'> & { table?: ChatProps['table'] }) {
+  return (
+    <Side client={who.client}>
+      <Chat user={who.user} table={tableOf(who.client)} {...props} />
+    </Side>
+  );
 }
 
 /** Runs axe on an element and returns the violations' ids. */

