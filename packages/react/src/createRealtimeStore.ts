@@ -34,7 +34,10 @@ export interface RealtimeStore {
 }
 
 /** Options of {@link createRealtimeStore}: the client plus the registry's tuning. */
-export type RealtimeStoreOptions = Omit<ChannelRegistryOptions, 'onStatus' | 'onPresence'> & {
+export type RealtimeStoreOptions = Omit<
+  ChannelRegistryOptions,
+  'onStatus' | 'onPresence' | 'ready'
+> & {
   /** How the app going away is noticed (presence is left at once). @default browserLifecycle */
   lifecycle?: PageLifecycle;
 };
@@ -61,8 +64,11 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
   }));
   // The socket watch's refresh while attached: a channel's phase tells a drop from a close.
   let refresh: (() => void) | undefined;
+  // The client's first token, asked at attach; every join waits for it.
+  let ready: Promise<void> | undefined;
   const registry = createChannelRegistry({
     ...options,
+    ready: () => ready,
     onStatus(key, snapshot) {
       // Called only when the snapshot changed, so readers wake only then.
       store.setState((state) => ({ channels: put(state.channels, key, snapshot) }));
@@ -80,15 +86,30 @@ export function createRealtimeStore(options: RealtimeStoreOptions): RealtimeStor
     attach() {
       const { client } = options;
       const auth = sessionAuth(client);
+      const { realtime } = client;
+      // Third-party auth (`accessToken`): the user of the token realtime-js holds.
+      const follow = auth
+        ? undefined
+        : (): void => registry.setUser(tokenUser(realtime.accessTokenValue) ?? null);
+      // realtime-js asks the client for a token only as its socket opens, and sends the joins
+      // without waiting for the answer: a join sent first goes out as anon, which a private
+      // room's policy refuses. So the joins wait for the token, asked here unless it is known;
+      // with third-party auth the registry also learns the token's user before any join.
+      ready = (async () => {
+        try {
+          if (!realtime.accessTokenValue) await realtime.setAuth();
+        } catch {
+          // No token to be had: the joins go out with what the client holds, as before.
+        }
+        follow?.();
+      })();
       // The socket's user: from Supabase Auth's events at once, or (third-party `accessToken`)
       // from the token realtime-js fetched again with the last heartbeat.
       const [watched, unwatch] = watchConnection(
-        client.realtime,
+        realtime,
         registry.active,
         (connection) => store.setState({ connection }),
-        auth
-          ? undefined
-          : () => registry.setUser(tokenUser(client.realtime.accessTokenValue) ?? null),
+        follow,
       );
       const listening = auth?.onAuthStateChange((_event, session) =>
         registry.setUser(session?.user.id ?? null),

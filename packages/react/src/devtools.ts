@@ -28,7 +28,7 @@ export function leaveRoom(registry: ChannelRegistry, name: string, isPrivate = f
 /**
  * How many consumers (hooks, tied queries, your own `retain` calls) hold a room's channel now: 0
  * when none does (a room still lingering after its last one left, or no room), undefined when the
- * registry does not count them (a tab that follows another tab's connection).
+ * registry does not count them. With `acrossTabs` it counts this tab's own, leader or follower.
  * @example
  * const { registry } = useRealtime();
  * roomConsumers(registry, 'chat:lobby'); // 2: a useBroadcast and a usePresence

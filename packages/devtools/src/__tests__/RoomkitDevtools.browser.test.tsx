@@ -1,4 +1,10 @@
-import { useBroadcast, useChannelStatus, useConnectionStatus } from '@roomkit/react';
+import {
+  RealtimeProvider,
+  useBroadcast,
+  useChannelStatus,
+  useConnectionStatus,
+} from '@roomkit/react';
+import { acrossTabs, useTabLeader } from '@roomkit/react/tabs';
 import { useRealtimeQuery } from '@roomkit/react/query';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render } from '@testing-library/react';
@@ -146,6 +152,56 @@ describe('RoomkitDevtools', () => {
     await expect.element(row.getByText('joined'), { timeout: 10_000 }).toBeVisible();
     await expect.poll(cellOf(room, 'consumers')).toBe('2');
     view.rerender(app(false));
+    await expect.poll(cellOf(room, 'consumers'), { timeout: 3000 }).toBe('1');
+    await expect.element(row.getByText('joined')).toBeVisible();
+  });
+
+  it('counts the consumers in its own tab when the tab follows another tab’s connection', async () => {
+    const room = `dev-${uuid()}`;
+    const id = `ann-${uuid()}`;
+    // Two tabs of Ann's in one page: each has its own client and shares the connection.
+    const [first, second] = await Promise.all([clientFor(id), clientFor(id)]);
+    /** One consumer of the room: a broadcast listener. */
+    function Listener() {
+      useBroadcast(room, 'wave');
+      return null;
+    }
+    /** The tab's part in sharing, shown for the test. */
+    function Role(props: { tab: string }) {
+      return <output aria-label={`Role of ${props.tab}`}>{useTabLeader()}</output>;
+    }
+    const app = (listeners: number) => (
+      <>
+        <RealtimeProvider client={first} shareConnection={acrossTabs}>
+          <Role tab="leader" />
+          <Listener />
+        </RealtimeProvider>
+        {listeners > 0 && (
+          <RealtimeProvider client={second} shareConnection={acrossTabs}>
+            <Role tab="follower" />
+            {Array.from({ length: listeners }, (_, i) => (
+              <Listener key={i} />
+            ))}
+            <RoomkitDevtools initialIsOpen />
+          </RealtimeProvider>
+        )}
+      </>
+    );
+    // The first tab leads before the second one opens.
+    const view = render(app(0));
+    await expect
+      .element(page.getByRole('status', { name: 'Role of leader' }), { timeout: 10_000 })
+      .toHaveTextContent('leading');
+    view.rerender(app(2));
+    await expect
+      .element(page.getByRole('status', { name: 'Role of follower' }), { timeout: 10_000 })
+      .toHaveTextContent('following');
+    await userEvent.click(page.getByRole('tab', { name: 'Channels' }));
+    const row = page.getByRole('row').filter({ hasText: room });
+    await expect.element(row.getByText('joined'), { timeout: 10_000 }).toBeVisible();
+    // This tab's two listeners, not the leader tab's one nor the three of them together.
+    await expect.poll(cellOf(room, 'consumers')).toBe('2');
+    view.rerender(app(1));
     await expect.poll(cellOf(room, 'consumers'), { timeout: 3000 }).toBe('1');
     await expect.element(row.getByText('joined')).toBeVisible();
   });

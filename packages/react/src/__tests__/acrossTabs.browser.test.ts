@@ -414,6 +414,41 @@ describe('acrossTabs', () => {
     await context.close();
   });
 
+  it('counts each tab’s own consumers of the shared room for its devtools, leader or follower', async () => {
+    const { context, pages } = await userWithTabs(2);
+    const alone = await browser.newContext();
+    const unshared = await openTab(alone, 'alone', false);
+    await signUp(unshared);
+    await allJoined([unshared]);
+    const reports = await Promise.all(pages.map(report));
+    const leader = pages[reports.findIndex((r) => r.leader === 'leading')] as Page;
+    const follower = pages[reports.findIndex((r) => r.leader === 'following')] as Page;
+    const consumers = (page: Page) =>
+      page.evaluate(() =>
+        (window as unknown as { page: { consumers(): number | undefined } }).page.consumers(),
+      );
+    const showNotes = (page: Page, shown: boolean) =>
+      page.evaluate(
+        (shown) =>
+          (window as unknown as { page: { showNotes(s: boolean): void } }).page.showNotes(shown),
+        shown,
+      );
+    // The same page holds `board` through the same hooks in each tab: a chat listener, presence
+    // and the live query. Shared or not, a tab counts the consumers its own components hold.
+    const own = await consumers(unshared);
+    expect(own).toBe(3);
+    expect(await consumers(leader)).toBe(own);
+    expect(await consumers(follower)).toBe(own);
+    // The follower unmounts its live query: its count drops, the leader's stays.
+    await showNotes(follower, false);
+    await expect.poll(() => consumers(follower)).toBe(2);
+    expect(await consumers(leader)).toBe(3);
+    await showNotes(follower, true);
+    await expect.poll(() => consumers(follower)).toBe(3);
+    await context.close();
+    await alone.close();
+  });
+
   it('signs every tab out when one signs out, and the socket goes', async () => {
     const { context, id, pages } = await userWithTabs(3);
     const follower = (await Promise.all(pages.map(report))).findIndex(

@@ -65,7 +65,7 @@ function authClient(): SupabaseClient {
 }
 
 /** A client with third-party auth: realtime-js asks `token()` whenever it wants a token. */
-function thirdPartyClient(token: () => Promise<string>): SupabaseClient {
+function thirdPartyClient(token: () => Promise<string | null>): SupabaseClient {
   const client = createClient(realtime.server.url, realtime.server.anonKey, {
     accessToken: token,
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `auth-${++count}` },
@@ -97,6 +97,25 @@ async function team(member: string) {
     topic,
     post: (text: string) => channel.send({ type: 'broadcast', event: 'memo', payload: { text } }),
   };
+}
+
+/** Renders a listener to a team room's memos on `client`, recording each phase it shows. */
+function listenToTeam(client: SupabaseClient, topic: string) {
+  const phases: string[] = [];
+  const memos: string[] = [];
+  const { result } = renderHook(
+    () => {
+      useBroadcast<{ text: string }>(topic, 'memo', {
+        private: true,
+        onMessage: (memo) => memos.push(memo.text),
+      });
+      const snapshot = useChannelStatus(topic, { private: true });
+      if (phases.at(-1) !== snapshot.phase) phases.push(snapshot.phase);
+      return snapshot;
+    },
+    { wrapper: wrapper(client) },
+  );
+  return { result, phases, memos };
 }
 
 async function insertNote(owner: string, body: string): Promise<void> {
@@ -194,6 +213,48 @@ describe('the auth lifecycle through supabase.auth', () => {
     expect(memos).toEqual(['memo 1']);
   }, 30_000);
 
+  it('joins a members-only room as the stored session’s user when the storage answers late', async () => {
+    const ann = await account('stored');
+    const { topic, post } = await team(ann.id);
+    const storageKey = `stored-${++count}`;
+    const saved = new Map<string, string>();
+    const signIn = createClient(realtime.server.url, realtime.server.anonKey, {
+      auth: {
+        persistSession: true,
+        autoRefreshToken: false,
+        storageKey,
+        storage: {
+          getItem: (key) => saved.get(key) ?? null,
+          setItem: (key, value) => void saved.set(key, value),
+          removeItem: (key) => void saved.delete(key),
+        },
+      },
+    });
+    await signIn.auth.signInWithPassword(ann);
+    // An async storage (React Native's, a cookie read on the server) hands the session back
+    // late: a socket opens sooner, so a join sent at once would go out as anon.
+    const client = createClient(realtime.server.url, realtime.server.anonKey, {
+      auth: {
+        persistSession: true,
+        autoRefreshToken: false,
+        storageKey,
+        storage: {
+          getItem: async (key) => (await sleep(600), saved.get(key) ?? null),
+          setItem: async (key, value) => void saved.set(key, value),
+          removeItem: async (key) => void saved.delete(key),
+        },
+      },
+      realtime: { transport: WebSocket as never, reconnectAfterMs: () => 100 },
+    });
+    clients.push(client);
+    const { result, phases, memos } = listenToTeam(client, topic);
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    // The server's policy admitted the first join: it carried Ann's session, not anon.
+    expect(phases).toEqual(['idle', 'joining', 'joined']);
+    await post('for members');
+    await waitFor(() => expect(memos).toEqual(['for members']));
+  }, 20_000);
+
   it('refreshes the session when the socket token expired while asleep, rejoins and refetches once', async () => {
     const ann = await account('sleeper');
     const { topic, post } = await team(ann.id);
@@ -275,6 +336,40 @@ describe('a session that cannot be refreshed', () => {
 });
 
 describe('third-party auth (accessToken)', () => {
+  it('joins a members-only room as the token’s user when the callback answers late, and leaves it on sign-out', async () => {
+    const sub = randomUUID();
+    const { topic, post } = await team(sub);
+    let token: string | null = await realtime.server.mintToken({ sub });
+    // The token comes late, as from an identity provider's network round trip: a socket opens
+    // on this machine in a few milliseconds, so a join sent at once would go out as anon.
+    let asked = 0;
+    const client = thirdPartyClient(async () => {
+      asked++;
+      await sleep(600);
+      return token;
+    });
+    const { result, phases, memos } = listenToTeam(client, topic);
+    await waitFor(() => expect(result.current.phase).toBe('joined'), { timeout: 5000 });
+    expect(asked).toBeGreaterThan(0);
+    // The server's policy admitted the first join: it carried the member's token, not anon.
+    expect(phases).toEqual(['idle', 'joining', 'joined']);
+    await post('for members');
+    await waitFor(() => expect(memos).toEqual(['for members']));
+    // Signing out: the callback has no token any more. A heartbeat makes realtime-js ask it (the
+    // server then refuses the room to the anon key); the next one tells the provider.
+    const member = token;
+    token = null;
+    await client.realtime.sendHeartbeat();
+    await waitFor(() => expect(client.realtime.accessTokenValue).not.toBe(member), {
+      timeout: 5000,
+    });
+    await client.realtime.sendHeartbeat();
+    await waitFor(
+      () => expect(result.current).toMatchObject({ phase: 'unauthorized', reason: 'signed out' }),
+      { timeout: 5000 },
+    );
+  }, 20_000);
+
   it('refreshes an expired token through the callback, and reports why when it cannot', async () => {
     const sub = randomUUID();
     const { topic } = await team(sub);

@@ -234,7 +234,8 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
     const schedule = (): void => {
       if (scheduled) return;
       scheduled = true;
-      setTimeout(() => {
+      setTimeout(async () => {
+        await options.ready?.();
         scheduled = false;
         if (!refs) return;
         // `open` starts an idle room (whose join takes the needs) and changes nothing later.

@@ -60,6 +60,11 @@ export interface ChannelRegistryOptions {
   presenceGraceMs?: number;
   /** The server's presence limit per channel. @default { maxCalls: 5, windowMs: 30000 } */
   presenceLimit?: RateLimit;
+  /**
+   * What joins wait for (a promise, such as the client's first token); asked before each join is
+   * sent. @default nothing to wait for
+   */
+  ready?: () => unknown;
   /** Called with a channel's snapshot each time it changes (undefined once it is gone). */
   onStatus?: (key: string, snapshot: RoomSnapshot | undefined) => void;
   /** Called with a channel's users (undefined once it is gone). */
@@ -79,7 +84,7 @@ export interface RoomChannel {
   /**
    * How many consumers hold the room now (retains not yet released). A seam for tools:
    * `roomConsumers` of `@roomkit/react/devtools` reads it; a registry that does not count its
-   * consumers (a tab following another's connection) leaves it out.
+   * consumers leaves it out. A tab sharing its connection (`acrossTabs`) counts its own.
    */
   consumers?(): number;
   /** Registers a consumer's needs; returns its release. */

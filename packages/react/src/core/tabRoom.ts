@@ -82,6 +82,9 @@ export function createTabRoom(name: string, isPrivate: boolean, link: TabRoomLin
     tabRoom,
     emit,
     getSnapshot: () => room.snapshot,
+    // This tab's consumers only: each tab's devtools count what its own components hold, as
+    // without sharing; the leader's channel serves the sum.
+    consumers: () => state.refs,
     dispatch(event: RoomEvent): void {
       // The machine is the leader's; the event reaches it there, and every tab sees the result.
       const hub = link.hub();

@@ -11,7 +11,7 @@ import { usePostgresChanges } from '../../usePostgresChanges';
 import { usePresence } from '../../usePresence';
 import { useRealtimeQuery } from '../../query/useRealtimeQuery';
 import { acrossTabs } from '../../acrossTabs';
-import { leaveRoom, rejoinRoom } from '../../devtools';
+import { leaveRoom, rejoinRoom, roomConsumers } from '../../devtools';
 import { useRealtime } from '../../useRealtime';
 import { useTabLeader } from '../../useTabLeader';
 import { tokenUser } from '../../core/sessionAuth';
@@ -52,6 +52,8 @@ const page = {
   // The devtools' leave and rejoin of `board`, from this tab.
   leave: (): boolean => false,
   rejoin: (): boolean => false,
+  // The devtools' consumer count of `board` in this tab.
+  consumers: (): number | undefined => undefined,
   // Mounts or unmounts this tab's live query.
   showNotes: (_shown: boolean): void => {},
   supabase,
@@ -80,6 +82,7 @@ function Tab({ session }: { session: Session }) {
       send: (text: string) => send({ text }),
       leave: () => leaveRoom(registry, 'board'),
       rejoin: () => rejoinRoom(registry, 'board'),
+      consumers: () => roomConsumers(registry, 'board'),
       showNotes: (shown: boolean) => showNotes(shown),
     });
     if (page.connections.at(-1) !== connection) page.connections.push(connection);
