@@ -289,9 +289,11 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     if (el && chat.hasOlder && el.scrollTop < 200) loadOlder.current();
   }, [list.length, chat.hasOlder]);
   useEffect(() => {
-    // What the user sees at the end of the log is read.
-    if (last?.status === 'sent' && atBottom.current) markRead().catch(ignore);
-  }, [last, markRead]);
+    // What the user sees at the end of the log is read: the newest message of others this render
+    // shows, never one the session holds that arrived after it (it may run before that renders).
+    const seen = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
+    if (seen && last?.status === 'sent' && atBottom.current) markRead(seen.id).catch(ignore);
+  }, [list, last, user.id, markRead]);
   useEffect(() => {
     const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
     if (index < 0) return;

@@ -193,3 +193,57 @@ describe('realtime.send_binary', () => {
     },
   );
 });
+
+describe('a broadcast from the database', () => {
+  it('reaches clients only once other sessions can see its transaction', async () => {
+    const topic = `visible-${randomUUID()}`;
+    await db.query('create table if not exists public.visible_notes (id text primary key)');
+    const channel = client(server).channel(topic);
+    const seen: boolean[] = [];
+    const reader = new pg.Client({ connectionString: server.dbUrl ?? '' });
+    await reader.connect();
+    // What a client does on hearing of a stored row: it reads the row at once.
+    channel.on('broadcast', { event: 'stored' }, () => {
+      void reader
+        .query('select exists(select 1 from public.visible_notes) as found')
+        .then(({ rows }) => seen.push(rows[0]?.found === true));
+    });
+    await joined(channel);
+    // A synchronous standby that never answers holds the commit: written, streamed to
+    // replication, and not yet visible to other sessions, which is the moment a loaded
+    // machine can stretch.
+    await db.query(`alter system set synchronous_standby_names = 'roomkit_absent_standby'`);
+    await db.query('select pg_reload_conf()');
+    const writer = new pg.Client({ connectionString: server.dbUrl ?? '' });
+    await writer.connect();
+    try {
+      const held = writer.query(
+        `begin; insert into public.visible_notes values ('one');
+         select realtime.send('{}'::jsonb, 'stored', $$${topic}$$, false); commit;`,
+      );
+      const waiting = async () =>
+        (
+          await db.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where wait_event = 'SyncRep'`,
+          )
+        ).rows[0]?.n === 1;
+      const started = Date.now();
+      while (!(await waiting())) {
+        if (Date.now() - started > 5000) throw new Error('the commit was not held');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Long enough for a broadcast sent at the stream's commit to arrive and be read back.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await db.query('alter system reset synchronous_standby_names');
+      await db.query('select pg_reload_conf()');
+      await held;
+      await until(() => seen.length === 1, 5000, 'the broadcast read back');
+      expect(seen).toEqual([true]);
+    } finally {
+      await db.query('alter system reset synchronous_standby_names');
+      await db.query('select pg_reload_conf()');
+      await writer.end();
+      await reader.end();
+    }
+  });
+});

@@ -599,9 +599,10 @@ export class PostgresChanges {
   /**
    * Waits until a transaction that replication already reported is visible to new queries:
    * the commit reaches the stream a moment before other sessions can see it, and an RLS check
-   * in that moment would wrongly withhold the row.
+   * in that moment would wrongly withhold the row, and a client told of it would read the table
+   * without it. Polled once per transaction, however many changes and broadcasts it holds.
    */
-  private committed(xid: number): Promise<void> {
+  committed(xid: number): Promise<void> {
     if (this.lastCommit?.xid !== xid) this.lastCommit = { xid, visible: this.pollCommitted(xid) };
     return this.lastCommit.visible;
   }

@@ -290,6 +290,18 @@ export class RealtimeHub implements ConnectionHost {
 
   /** Routes committed changes: `realtime.messages` rows are broadcasts, the rest postgres changes. */
   async onChanges(changes: RowChange[]): Promise<void> {
+    // A client told of a stored row reads it back at once (a count, a page): the broadcast waits,
+    // like Postgres Changes, until other sessions see the transaction. Awaited here, so
+    // broadcasts still leave in commit order.
+    const stored = changes.find(
+      (change) => change.schema === 'realtime' && change.table === 'messages',
+    );
+    if (stored)
+      await this.postgres?.committed(stored.xid).catch((error: unknown) =>
+        this.logger.warn('broadcast from the database sent before its commit was seen', {
+          error: String(error),
+        }),
+      );
     for (const change of changes) {
       if (change.schema === 'realtime' && change.table === 'messages') {
         this.broadcastStoredTotally(change);

@@ -9,6 +9,7 @@ import type { ChatComposerProps } from '../ChatComposer';
 import { chatTable, type ChatTableSource } from '../chatTable';
 import { ChatTableError, createChatTable, type ChatTable } from '../createChatTable';
 import { createTableSession } from '../createTableSession';
+import type { ChatSnapshot } from '../chatSource';
 import { useChat, type UseChatResult } from '../useChat';
 import {
   ChatOf,
@@ -614,6 +615,75 @@ describe('Chat with a table, read state', () => {
     await expect
       .poll(() => real.readPointer(room, bo.user.id), { timeout: 10_000 })
       .toMatchObject({ id: ids[2] });
+  });
+
+  it('marks read the newest message of others it shows, never one the session holds that is not on screen yet', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo');
+    const annTable = createChatTable(ann.client);
+    const real = createChatTable(bo.client);
+    const marked: string[] = [];
+    const bodyOf = new Map<string, string>();
+    const table: ChatTable = {
+      ...real,
+      markRead(where, id) {
+        marked.push(bodyOf.get(id) ?? id);
+        return real.markRead(where, id);
+      },
+    };
+    // The session is ahead of the screen by one message, as it is between a message's arrival
+    // and its render: `held` is in the session, not in what the chat renders.
+    let held = '';
+    let heard = false;
+    const source: ChatTableSource = {
+      ...sourceOver(bo.client, table),
+      connect(options) {
+        const session = createTableSession(table, options);
+        let seen: ChatSnapshot | undefined;
+        let shown: ChatSnapshot | undefined;
+        const getSnapshot = () => {
+          const next = session.getSnapshot();
+          if (next !== seen || !shown) {
+            seen = next;
+            heard ||= next.messages.some((entry) => held && entry.body === held);
+            shown = { ...next, messages: next.messages.filter((entry) => entry.body !== held) };
+          }
+          return shown;
+        };
+        return { ...session, getSnapshot };
+      },
+    };
+    const send = async (body: string) => {
+      const id = uuid();
+      bodyOf.set(id, body);
+      await annTable.send(room, { id, body });
+    };
+    await send('one');
+    render(
+      <Side client={bo.client}>
+        <Chat room={room} user={bo.user} table={source} data-testid="b" />
+      </Side>,
+    );
+    await expect.poll(() => marked, { timeout: 10_000 }).toEqual(['one']);
+    held = 'two';
+    await send('two');
+    await expect.poll(() => heard, { timeout: 10_000 }).toBe(true);
+    // Bo's own message renders while “two” is still off screen: what he sees ends at “one”.
+    await write('b', 'mine');
+    await expect
+      .poll(() => rows('b').at(-1), { timeout: 10_000 })
+      .toEqual({
+        body: 'mine',
+        state: 'sent',
+      });
+    held = '';
+    await send('three');
+    await expect
+      .poll(() => bodies('b'), { timeout: 10_000 })
+      .toEqual(['one', 'two', 'mine', 'three']);
+    await expect.poll(() => marked.at(-1), { timeout: 10_000 }).toBe('three');
+    expect(marked).toEqual(['one', 'three']);
   });
 
   it('marks read after all when a mark fails while the same mark waits on it', async () => {

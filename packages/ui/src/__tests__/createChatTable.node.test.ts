@@ -1,5 +1,6 @@
 import type { RoomkitServer } from '@roomkit/server';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isoFromUs, parseChatChange, timestampUs } from '../chatRows';
 import { ChatTableError, createChatTable } from '../createChatTable';
@@ -178,6 +179,56 @@ describe('createChatTable', () => {
     expect(await b.chat.unreadCount(room)).toBe(1);
     expect(await a.chat.unreadCount(room)).toBe(0);
     await expect(b.chat.markRead(room, randomUUID())).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('counts a message heard on chat:<room> when asked at once, however late its commit shows', async () => {
+    const room = `room-${randomUUID()}`;
+    const a = await member('Ann');
+    const b = await member('Bob');
+    await b.chat.send(room, { id: randomUUID(), body: 'earlier' });
+    await a.chat.markRead(room, (await a.chat.page(room, { limit: 1 }))[0]?.id ?? '');
+    // What useUnreadCount does: count again the moment a message is heard.
+    const counts: number[] = [];
+    const { channel } = await listen(a, `chat:${room}`);
+    channel.on('broadcast', { event: 'INSERT' }, () => {
+      void a.chat.unreadCount(room).then((count) => counts.push(count));
+    });
+    const db = new pg.Client({ connectionString: server.dbUrl ?? '' });
+    await db.connect();
+    const hold = async (held: boolean) => {
+      await db.query(
+        held
+          ? `alter system set synchronous_standby_names = 'roomkit_absent_standby'`
+          : 'alter system reset synchronous_standby_names',
+      );
+      await db.query('select pg_reload_conf()');
+    };
+    try {
+      // A synchronous standby that never answers holds Bob's commit between replication, which
+      // already streams it, and other sessions, which cannot see it yet: the moment a loaded
+      // machine stretches.
+      await hold(true);
+      const sent = b.chat.send(room, { id: randomUUID(), body: 'are you there?' });
+      const started = Date.now();
+      const held = async () =>
+        (
+          await db.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity where wait_event = 'SyncRep'`,
+          )
+        ).rows[0]?.n === 1;
+      while (!(await held())) {
+        if (Date.now() - started > 5000) throw new Error('the commit was not held');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await hold(false);
+      await sent;
+      await until(() => counts.length === 1, 'the count on the INSERT');
+      expect(counts).toEqual([1]);
+    } finally {
+      await hold(false);
+      await db.end();
+    }
   });
 });
 
