@@ -237,7 +237,7 @@ describe('a broadcast from the database', () => {
       await db.query('alter system reset synchronous_standby_names');
       await db.query('select pg_reload_conf()');
       await held;
-      await until(() => seen.length === 1, 5000, 'the broadcast read back');
+      await until(() => seen.length === 1, 10_000, 'the broadcast read back');
       expect(seen).toEqual([true]);
     } finally {
       await db.query('alter system reset synchronous_standby_names');
