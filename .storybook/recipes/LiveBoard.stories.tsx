@@ -151,12 +151,14 @@ export const TwoUsers: Story = {
     const seen = within(bob).getAllByText(new RegExp(title))[0]?.textContent?.trim() ?? '';
     const label = new RegExp(`${seen}$`);
     // Ann's own row is the database's, shown once: the insert event merged into it by id.
-    await waitFor(() =>
-      expect(
-        within(ann)
-          .getAllByText(label)
-          .map((node) => node.closest('li')?.getAttribute('data-state')),
-      ).toEqual(['saved']),
+    await waitFor(
+      () =>
+        expect(
+          within(ann)
+            .getAllByText(label)
+            .map((node) => node.closest('li')?.getAttribute('data-state')),
+        ).toEqual(['saved']),
+      { timeout: 15_000 },
     );
     await userEvent.click(within(bob).getByRole('checkbox', { name: label }));
     const annsBox = within(ann).getByRole('checkbox', { name: label });

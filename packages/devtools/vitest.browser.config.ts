@@ -11,6 +11,9 @@ export default defineProject({
     globalSetup: ['src/__tests__/realtimeServer.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll and expect.element wait on round trips through a real server: on a loaded CI
+    // machine one can take seconds, far past their default of 1 s.
+    expect: { poll: { timeout: 10_000 } },
     browser: chromiumBrowser(devtoolsCommands),
   },
 });

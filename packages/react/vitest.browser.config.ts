@@ -13,6 +13,9 @@ export default defineProject({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll and expect.element wait on round trips through a real server: on a loaded CI
+    // machine one can take seconds, far past their default of 1 s.
+    expect: { poll: { timeout: 10_000 } },
     browser: chromiumBrowser(queryCommands),
   },
 });

@@ -386,6 +386,8 @@ describe('acrossTabs', () => {
     await showNotes(second, false);
     await sleep(500);
     await showNotes(third, true);
+    // The second read waits on the relay, which may take longer than a settle interval under load.
+    await expect.poll(async () => (await report(third)).fetches, { timeout: 10_000 }).toBe(2);
     expect(await settledFetches([third])).toEqual([2]);
     await db.query(`insert into public.notes (body) values ('tied later')`);
     await expect

@@ -138,7 +138,7 @@ describe('refetch after each kind of gap', () => {
     rerender();
     await waitFor(() => expect(state.statuses).toContain('gap'), { timeout: 5000 });
     await waitFor(() => expect(state.statuses.at(-1)).toBe('joined'), { timeout: 20_000 });
-    await waitFor(() => expect(state.fetches).toBe(1), { timeout: 5000 });
+    await waitFor(() => expect(state.fetches).toBe(1), { timeout: 10_000 });
     await sleep(500);
     expect(state.fetches).toBe(1);
   }, 30_000);

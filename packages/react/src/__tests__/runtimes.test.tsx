@@ -29,7 +29,7 @@ async function server(): Promise<TestRealtime> {
 }
 
 /** Waits until `check` passes, re-trying every 20 ms for up to `ms`. */
-async function until(check: () => void, ms = 5000): Promise<void> {
+async function until(check: () => void, ms = 10_000): Promise<void> {
   const started = Date.now();
   for (;;) {
     try {

@@ -1,4 +1,4 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 // Vitest's jsdom environment swaps the binary constructors for jsdom's own realm, so bytes made by
@@ -24,5 +24,9 @@ for (const name of binaryConstructors) {
     value: (sample as { constructor: unknown }).constructor,
   });
 }
+
+// Every wait in these tests is on a round trip through a real server (and often PostgreSQL): on a
+// loaded CI machine one can take seconds, far past waitFor's default of 1 s.
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(() => cleanup());

@@ -173,7 +173,7 @@ describe('a channel the server closes', () => {
       await sleep(50);
     }
     await waitFor(() => expect(statuses).toContain('gap'));
-    await waitFor(() => expect(statuses.at(-1)).toBe('joined'), { timeout: 5000 });
+    await waitFor(() => expect(statuses.at(-1)).toBe('joined'), { timeout: 10_000 });
     await waitFor(() => expect(fetches).toBe(3));
     await sleep(300);
     expect(fetches).toBe(3);

@@ -81,7 +81,7 @@ describe('useConnectionStatus', () => {
       body: JSON.stringify({ sub: 'stalled' }),
     });
     expect(await stalled.json()).toEqual({ stalled: 1 });
-    await waitFor(() => expect(result.current.status).toBe('reconnecting'), { timeout: 5000 });
+    await waitFor(() => expect(result.current.status).toBe('reconnecting'), { timeout: 10_000 });
     expect(result.current.error?.message).toBe('socket closed: heartbeat timeout');
     await waitFor(() => expect(result.current.status).toBe('open'), { timeout: 10_000 });
     expect(result.current.error).toBeNull();
@@ -174,7 +174,7 @@ describe('useLostConnectionListener', () => {
     await waitFor(() => expect(events).toEqual(['lost']));
     await realtime.restart();
     expect(realtime.server.port).toBe(port);
-    await waitFor(() => expect(result.current).toBe('open'), { timeout: 5000 });
+    await waitFor(() => expect(result.current).toBe('open'), { timeout: 10_000 });
     expect(events).toEqual(['lost', 'restored']);
   });
 });

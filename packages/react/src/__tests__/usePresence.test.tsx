@@ -152,7 +152,7 @@ describe('usePresence', () => {
       statuses.add(a.result.current.status);
       await sleep(10);
     }
-    await waitFor(() => expect(b.result.current.others[0]?.state.x).toBe(100), { timeout: 5000 });
+    await waitFor(() => expect(b.result.current.others[0]?.state.x).toBe(100), { timeout: 10_000 });
     await sleep(limit.windowMs);
     // The server closes a channel that goes over the limit; this one never left 'joined'.
     expect([...statuses]).toEqual(['joined']);

@@ -10,7 +10,7 @@ describe.each(VERSIONS)('broadcast on vsn %s', (vsn) => {
     const toB = collect(bChannel, 'greet');
     await joined(bChannel);
     expect(await a.send({ type: 'broadcast', event: 'greet', payload: { text: 'hi' } })).toBe('ok');
-    await until(() => toB.length === 1, 3000, 'B to receive');
+    await until(() => toB.length === 1, 10_000, 'B to receive');
     expect(toB[0]).toEqual({ type: 'broadcast', event: 'greet', payload: { text: 'hi' } });
     await sleep(100);
     expect(toA).toHaveLength(0);
@@ -24,7 +24,7 @@ describe.each(VERSIONS)('broadcast on vsn %s', (vsn) => {
     const toA = collect(a, 'ping');
     await joined(a);
     await a.send({ type: 'broadcast', event: 'ping', payload: { n: 1 } });
-    await until(() => toA.length === 1, 3000, 'self echo');
+    await until(() => toA.length === 1, 10_000, 'self echo');
     expect(toA[0]).toMatchObject({ event: 'ping', payload: { n: 1 } });
   });
 
@@ -49,7 +49,7 @@ describe('broadcast across protocol versions', () => {
     await joined(v2);
     await v1.send({ type: 'broadcast', event: 'm', payload: { from: 'v1' } });
     await v2.send({ type: 'broadcast', event: 'm', payload: { from: 'v2' } });
-    await until(() => toV1.length === 1 && toV2.length === 1, 3000, 'both to receive');
+    await until(() => toV1.length === 1 && toV2.length === 1, 10_000, 'both to receive');
     expect(toV1[0]).toMatchObject({ payload: { from: 'v2' } });
     expect(toV2[0]).toMatchObject({ payload: { from: 'v1' } });
   });
@@ -70,7 +70,7 @@ describe('broadcast across protocol versions', () => {
       payload: new Uint8Array([1, 2, 3, 255]).buffer,
     });
     await sender.send({ type: 'broadcast', event: 'probe', payload: {} });
-    await until(() => toV2.length === 1 && probe.length === 1, 3000, 'binary delivery');
+    await until(() => toV2.length === 1 && probe.length === 1, 10_000, 'binary delivery');
     expect(toV2[0]?.payload).toBeInstanceOf(ArrayBuffer);
     expect([...new Uint8Array(toV2[0]?.payload as ArrayBuffer)]).toEqual([1, 2, 3, 255]);
     expect(toV1).toHaveLength(0);
@@ -90,7 +90,7 @@ describe('broadcast across protocol versions', () => {
     const privateC = await joined(privateSender.channel('split', { config: { private: true } }));
     await publicA.send({ type: 'broadcast', event: 'e', payload: { from: 'public' } });
     await privateC.send({ type: 'broadcast', event: 'e', payload: { from: 'private' } });
-    await until(() => toPrivate.length >= 1, 3000, 'private delivery');
+    await until(() => toPrivate.length >= 1, 10_000, 'private delivery');
     await sleep(150);
     expect(toPrivate.map((message) => message.payload.from)).toEqual(['private']);
   });

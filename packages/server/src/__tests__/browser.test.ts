@@ -76,7 +76,7 @@ describe('the official client in a browser page', () => {
       },
       { url: server.url, key: server.anonKey },
     );
-    await until(() => fromBrowser.length === 2, 5000, 'both browser messages');
+    await until(() => fromBrowser.length === 2, 10_000, 'both browser messages');
     expect(fromBrowser.map((message) => message.payload.via).sort()).toEqual(['rest', 'socket']);
 
     await node.send({ type: 'broadcast', event: 'from-node', payload: { hello: 'browser' } });

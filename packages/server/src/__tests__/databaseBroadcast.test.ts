@@ -66,7 +66,7 @@ describe.each(VERSIONS)('broadcast.replication_ready on vsn %s', (vsn: Vsn) => {
       config: { broadcast: { replication_ready: true } },
     });
     const { system, statuses } = observed(channel);
-    await until(() => system.length > 0, 5000, 'the system message');
+    await until(() => system.length > 0, 10_000, 'the system message');
     expect(statuses).toEqual(['SUBSCRIBED']);
     expect(system).toEqual([
       {
@@ -79,7 +79,7 @@ describe.each(VERSIONS)('broadcast.replication_ready on vsn %s', (vsn: Vsn) => {
     // Broadcasts from the database do reach it now.
     const received = collect<Broadcast>(channel, 'after-ready');
     await db.query(`select realtime.send('{"n":1}'::jsonb, 'after-ready', $1, false)`, [topic]);
-    await until(() => received.length === 1, 5000, 'the broadcast from the database');
+    await until(() => received.length === 1, 10_000, 'the broadcast from the database');
     expect(system).toHaveLength(1);
   });
 
@@ -90,10 +90,10 @@ describe.each(VERSIONS)('broadcast.replication_ready on vsn %s', (vsn: Vsn) => {
     });
     const { system, statuses } = observed(channel);
     const received = collect<Broadcast>(channel, 'echo');
-    await until(() => statuses.includes('SUBSCRIBED'), 5000, 'the join');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'the join');
     // The server handles pushes in order, so a broadcast's echo comes after any system message.
     await channel.send({ type: 'broadcast', event: 'echo', payload: {} });
-    await until(() => received.length === 1, 5000, 'the echo');
+    await until(() => received.length === 1, 10_000, 'the echo');
     expect(system).toEqual([]);
   });
 });
@@ -105,7 +105,7 @@ describe('broadcast.replication_ready without a database', () => {
       config: { broadcast: { replication_ready: true } },
     });
     const { system, statuses } = observed(channel);
-    await until(() => statuses.includes('CLOSED'), 5000, 'the channel to close');
+    await until(() => statuses.includes('CLOSED'), 10_000, 'the channel to close');
     expect(system).toEqual([
       {
         extension: 'system',
@@ -136,7 +136,7 @@ describe('realtime.send_binary', () => {
     const topic = `bytes-${randomUUID()}`;
     const { v2 } = await members(topic, 'blob');
     await db.query(`select realtime.send_binary('\\xdeadbeef'::bytea, 'blob', $1, false)`, [topic]);
-    await until(() => v2.length === 1, 5000, 'the binary broadcast');
+    await until(() => v2.length === 1, 10_000, 'the binary broadcast');
     const [message] = v2;
     expect(message?.type).toBe('broadcast');
     expect(message?.event).toBe('blob');
@@ -156,8 +156,8 @@ describe('realtime.send_binary', () => {
     const { v1, v2 } = await members(topic, '*');
     await db.query(`select realtime.send_binary('\\x0102'::bytea, 'bin', $1, false)`, [topic]);
     await db.query(`select realtime.send('{"n":1}'::jsonb, 'json', $1, false)`, [topic]);
-    await until(() => v2.length === 2, 5000, 'both messages on vsn 2.0.0');
-    await until(() => v1.length === 1, 5000, 'the JSON message on vsn 1.0.0');
+    await until(() => v2.length === 2, 10_000, 'both messages on vsn 2.0.0');
+    await until(() => v1.length === 1, 10_000, 'the JSON message on vsn 1.0.0');
     expect(v2.map((message) => message.event)).toEqual(['bin', 'json']);
     expect(v1.map((message) => message.event)).toEqual(['json']);
   });
@@ -186,7 +186,7 @@ describe('realtime.send_binary', () => {
       const received = collect<Broadcast>(channel, '*');
       await joined(channel);
       const expected = vsn === '2.0.0' ? ['bin', 'json'] : ['json'];
-      await until(() => received.length === expected.length, 5000, 'the replayed messages');
+      await until(() => received.length === expected.length, 10_000, 'the replayed messages');
       expect(received.map((message) => message.event)).toEqual(expected);
       for (const message of received) expect(message.meta).toMatchObject({ replayed: true });
       if (vsn === '2.0.0') expect(bytesOf(received[0]?.payload)).toEqual([0x0a, 0x0b]);
@@ -237,7 +237,7 @@ describe('a broadcast from the database', () => {
       await db.query('alter system reset synchronous_standby_names');
       await db.query('select pg_reload_conf()');
       await held;
-      await until(() => seen.length === 1, 5000, 'the broadcast read back');
+      await until(() => seen.length === 1, 10_000, 'the broadcast read back');
       expect(seen).toEqual([true]);
     } finally {
       await db.query('alter system reset synchronous_standby_names');

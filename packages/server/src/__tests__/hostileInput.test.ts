@@ -100,7 +100,7 @@ describe.each(VERSIONS)('deeply nested payloads on vsn %s', (vsn) => {
       await expectRoomUndisturbed(s);
       await until(
         () => other.broadcasts().length === 1,
-        5000,
+        10_000,
         'the other version to get the probe',
       );
     },
@@ -148,7 +148,7 @@ describe.each(VERSIONS)('deeply nested payloads on vsn %s', (vsn) => {
         `{"type":"broadcast","event":"deep","payload":${payload}}`,
       ),
     );
-    await until(() => s.b.broadcasts().length === 1, 5000, 'B to receive the nested broadcast');
+    await until(() => s.b.broadcasts().length === 1, 10_000, 'B to receive the nested broadcast');
     expect(droppedReasons(s.logger)).toEqual([]);
   });
 });
@@ -174,7 +174,7 @@ describe('deeply nested binary payloads on vsn 2.0.0', () => {
       await expectRoomUndisturbed(s);
       await until(
         () => v1.broadcasts().length === 1,
-        5000,
+        10_000,
         'the vsn 1.0.0 member to get the probe',
       );
       expect(v1.broadcasts()).toHaveLength(1);
@@ -199,7 +199,11 @@ describe('binary broadcast names that are not UTF-8 on vsn 2.0.0', () => {
     expect(s.a.received.slice(mark)).toEqual([beat]);
     expect(droppedReasons(s.logger)).toEqual([expect.stringMatching(/event is not valid UTF-8/)]);
     await expectRoomUndisturbed(s);
-    await until(() => v1.broadcasts().length === 1, 5000, 'the vsn 1.0.0 member to get the probe');
+    await until(
+      () => v1.broadcasts().length === 1,
+      10_000,
+      'the vsn 1.0.0 member to get the probe',
+    );
   });
 
   it('delivers a push whose event is 85 three-byte characters (255 bytes) to both versions', async () => {
@@ -209,8 +213,8 @@ describe('binary broadcast names that are not UTF-8 on vsn 2.0.0', () => {
     s.a.sendBinary(
       broadcastPush({ joinRef: s.aJoinRef, ref: '90', topic: LOBBY, event, payload: { n: 1 } }),
     );
-    await until(() => s.b.broadcasts().length === 1, 5000, 'B to receive it');
-    await until(() => v1.broadcasts().length === 1, 5000, 'the vsn 1.0.0 member to receive it');
+    await until(() => s.b.broadcasts().length === 1, 10_000, 'B to receive it');
+    await until(() => v1.broadcasts().length === 1, 10_000, 'the vsn 1.0.0 member to receive it');
     expect(s.b.broadcasts()).toEqual([{ type: 'broadcast', event, payload: { n: 1 } }]);
     expect(v1.broadcasts()).toEqual([{ type: 'broadcast', event, payload: { n: 1 } }]);
   });
@@ -237,7 +241,7 @@ describe('REST single-event endpoint with long names', () => {
       await expectRoomUndisturbed(s);
       await until(
         () => v1.broadcasts().length === 1,
-        5000,
+        10_000,
         'the vsn 1.0.0 member to get the probe',
       );
       expect(v1.broadcasts()).toHaveLength(1);
@@ -250,8 +254,8 @@ describe('REST single-event endpoint with long names', () => {
     const event = 'e'.repeat(255);
     const response = await post(s, event, 'application/json', '{"n":1}');
     expect(response.status).toBe(202);
-    await until(() => s.b.broadcasts().length === 1, 5000, 'B to receive it');
-    await until(() => v1.broadcasts().length === 1, 5000, 'the vsn 1.0.0 member to receive it');
+    await until(() => s.b.broadcasts().length === 1, 10_000, 'B to receive it');
+    await until(() => v1.broadcasts().length === 1, 10_000, 'the vsn 1.0.0 member to receive it');
     expect(s.b.broadcasts()).toEqual([{ type: 'broadcast', event, payload: { n: 1 } }]);
     expect(v1.broadcasts()).toEqual([{ type: 'broadcast', event, payload: { n: 1 } }]);
   });
@@ -346,7 +350,7 @@ describe('access_token on a private channel whose policy re-check fails', () => 
     const statuses: string[] = [];
     channel.on('system', {}, (payload: Record<string, unknown>) => system.push(payload));
     channel.subscribe((status) => statuses.push(status));
-    await until(() => statuses.includes('SUBSCRIBED'), 5000, 'the private join');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'the private join');
     return { supabase, system, statuses };
   }
 
@@ -357,14 +361,14 @@ describe('access_token on a private channel whose policy re-check fails', () => 
     await joined(receiver);
     const sender = await joined(client(server).channel('bystanders'));
     await sender.send({ type: 'broadcast', event: 'ping', payload: {} });
-    await until(() => received.length === 1, 5000, 'a bystander broadcast');
+    await until(() => received.length === 1, 10_000, 'a bystander broadcast');
   }
 
   it("closes the channel with the real server's system message when the policy raises", async () => {
     const topic = `ledger:${randomUUID()}`;
     const { supabase, system, statuses } = await joinedPrivately(topic);
     await supabase.realtime.setAuth(await server.mintToken({ sub: 'user-a' }));
-    await until(() => statuses.includes('CLOSED'), 5000, 'the channel to close');
+    await until(() => statuses.includes('CLOSED'), 10_000, 'the channel to close');
     expect(system).toContainEqual({
       extension: 'system',
       status: 'error',
@@ -394,7 +398,7 @@ describe('access_token on a private channel whose policy re-check fails', () => 
     await supabase.realtime.setAuth(
       await server.mintToken({ sub: userA, claims: { end_session: 'yes' } }),
     );
-    await until(() => statuses.includes('CLOSED'), 5000, 'the channel to close');
+    await until(() => statuses.includes('CLOSED'), 10_000, 'the channel to close');
     expect(system).toContainEqual({
       extension: 'system',
       status: 'error',
@@ -441,7 +445,7 @@ describe('a client that resets its connection during a refused handshake', () =>
     );
     await until(
       () => s.logger.lines.some((line) => line.startsWith('connection refused')),
-      5000,
+      10_000,
       'the refusal to start',
     );
     // A reset (RST), not a polite close, while the server still waits to answer.

@@ -115,7 +115,7 @@ describe('binary frames on vsn 2.0.0', () => {
   it('delivers a well-formed broadcast push from A to B (the control for the cases below)', async () => {
     const s = await scene('2.0.0');
     s.a.sendBinary(push(s));
-    await until(() => s.b.broadcasts().length === 1, 2000, 'B to receive the push');
+    await until(() => s.b.broadcasts().length === 1, 10_000, 'B to receive the push');
     expect(s.b.broadcasts()).toEqual([
       { type: 'broadcast', event: 'leak', payload: { secret: 1 } },
     ]);
@@ -274,7 +274,7 @@ describe.each(VERSIONS)('replies to odd pushes on vsn %s', (vsn) => {
     );
     await expectRoomUndisturbed(s);
     // A is still in the room: it received C's probe too.
-    await until(() => s.a.broadcasts().length === 1, 2000, 'A to receive the probe');
+    await until(() => s.a.broadcasts().length === 1, 10_000, 'A to receive the probe');
   });
 
   it('closes the old channel with its join_ref when a topic is joined twice, then joins afresh', async () => {
@@ -292,7 +292,7 @@ describe.each(VERSIONS)('replies to odd pushes on vsn %s', (vsn) => {
     ]);
     await expectRoomUndisturbed(s);
     // The room holds A once, not twice.
-    await until(() => s.a.broadcasts().length > 0, 2000, 'A to receive the probe');
+    await until(() => s.a.broadcasts().length > 0, 10_000, 'A to receive the probe');
     await sleep(50);
     expect(s.a.broadcasts()).toHaveLength(1);
   });
@@ -316,7 +316,7 @@ describe.each(VERSIONS)('replies to odd pushes on vsn %s', (vsn) => {
     expect((await s.a.reply(stale)).raw).toEqual(
       frame(vsn, s.aJoinRef, stale, LOBBY, 'phx_reply', { status: 'ok', response: {} }),
     );
-    await until(() => s.b.broadcasts().length === 2, 2000, 'B to receive both');
+    await until(() => s.b.broadcasts().length === 2, 10_000, 'B to receive both');
     expect(s.b.broadcasts()).toEqual([
       { type: 'broadcast', event: 'note', payload: { n: 1 } },
       { type: 'broadcast', event: 'note', payload: { n: 2 } },
@@ -342,7 +342,7 @@ describe('join_ref leniency for binary pushes on vsn 2.0.0', () => {
     const base = { ref: '90', topic: LOBBY, event: 'note' };
     s.a.sendBinary(broadcastPush({ ...base, joinRef: '', payload: { n: 1 } }));
     s.a.sendBinary(broadcastPush({ ...base, joinRef: 'stale-1', payload: { n: 2 } }));
-    await until(() => s.b.broadcasts().length === 2, 2000, 'B to receive both');
+    await until(() => s.b.broadcasts().length === 2, 10_000, 'B to receive both');
     expect(s.b.broadcasts()).toEqual([
       { type: 'broadcast', event: 'note', payload: { n: 1 } },
       { type: 'broadcast', event: 'note', payload: { n: 2 } },
@@ -360,9 +360,9 @@ describe('vsn 1.0.0 output', () => {
       a.send('77', 'realtime:elsewhere', 'broadcast', { type: 'broadcast', event: 'x' }),
     );
     s.c.send(s.cJoinRef, LOBBY, 'broadcast', { type: 'broadcast', event: 'hi', payload: {} });
-    await until(() => a.broadcasts().length === 1, 2000, 'the broadcast');
+    await until(() => a.broadcasts().length === 1, 10_000, 'the broadcast');
     a.send(joinRef, LOBBY, 'phx_leave', {});
-    await until(() => a.received.some((message) => message.event === 'phx_close'), 2000, 'close');
+    await until(() => a.received.some((message) => message.event === 'phx_close'), 10_000, 'close');
     const events = a.received.map((message) => message.event);
     expect(events).toEqual(
       expect.arrayContaining(['phx_reply', 'presence_state', 'broadcast', 'phx_close']),
@@ -382,9 +382,9 @@ describe.each(VERSIONS)('oversized input on vsn %s', (vsn) => {
   it('closes only the connection that sends a frame over the frame limit, with 1009', async () => {
     const s = await scene(vsn, { limits: { maxFrameBytes: 10_000 } });
     s.a.sendText(JSON.stringify([null, '90', 'phoenix', 'heartbeat', { pad: 'x'.repeat(20_000) }]));
-    await until(() => s.a.closeCode !== null, 2000, 'A to be closed');
+    await until(() => s.a.closeCode !== null, 10_000, 'A to be closed');
     expect(s.a.closeCode).toBe(1009);
-    await until(() => s.server.connectionCount() === 2, 2000, 'the server to drop A');
+    await until(() => s.server.connectionCount() === 2, 10_000, 'the server to drop A');
     await expectRoomUndisturbed(s);
     expect(s.b.closeCode).toBeNull();
     expect(s.c.closeCode).toBeNull();
@@ -605,7 +605,7 @@ describe('handshake', () => {
     await expectRoomUndisturbed(s);
     await until(
       () => a.broadcasts().length === 1,
-      2000,
+      10_000,
       'the vsn-less client to receive the probe',
     );
     expect(a.received.at(-1)?.raw).toMatchObject({ topic: LOBBY, event: 'broadcast', ref: null });

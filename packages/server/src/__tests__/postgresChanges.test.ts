@@ -43,7 +43,7 @@ async function subscribed(
   await joined(channel);
   await until(
     () => system.some((entry) => entry.extension === 'postgres_changes'),
-    5000,
+    10_000,
     'postgres system message',
   );
   return system;
@@ -68,7 +68,7 @@ describe.each(VERSIONS)('postgres changes on vsn %s', (vsn) => {
     const id = rows[0]?.id;
     await db.query('update todos set done = true where id = $1', [id]);
     await db.query('delete from todos where id = $1', [id]);
-    await until(() => changes.length === 3, 5000, 'three changes');
+    await until(() => changes.length === 3, 10_000, 'three changes');
 
     const [insert, update, remove] = changes;
     expect(insert).toMatchObject({
@@ -100,7 +100,7 @@ describe('postgres changes bindings', () => {
       `insert into todos (title) values ('x') returning id`,
     );
     await db.query(`update todos set title = 'y' where id = $1`, [rows[0]?.id]);
-    await until(() => inserts.length === 1, 5000, 'insert');
+    await until(() => inserts.length === 1, 10_000, 'insert');
     await sleep(200);
     expect(inserts.map((c) => c.eventType)).toEqual(['INSERT']);
   });
@@ -128,7 +128,7 @@ describe('postgres changes bindings', () => {
     await db.query(`insert into notes values (1, 'hello'), (2, 'hi'), (3, 'hello'), (4, 'yo')`);
     await until(
       () => (seen.gt?.length ?? 0) === 1 && (seen.in?.length ?? 0) === 2,
-      5000,
+      10_000,
       'filtered changes',
     );
     await sleep(200);
@@ -144,7 +144,7 @@ describe('postgres changes bindings', () => {
     await subscribed(channel);
     await db.query(`insert into todos (title) values ('a')`);
     await db.query(`insert into notes values (10, 'b')`);
-    await until(() => tables.length === 2, 5000, 'two tables');
+    await until(() => tables.length === 2, 10_000, 'two tables');
     expect(tables.sort()).toEqual(['notes', 'todos']);
     await db.query('delete from notes');
   });
@@ -159,7 +159,7 @@ describe('postgres changes bindings', () => {
     await subscribed(channel);
     await db.query(`insert into notes values (20, 'before')`);
     await db.query(`update notes set body = 'after' where id = 20`);
-    await until(() => changes.length === 1, 5000, 'update');
+    await until(() => changes.length === 1, 10_000, 'update');
     expect(changes[0]?.old).toEqual({ id: 20, body: 'before' });
     expect(changes[0]?.new).toEqual({ id: 20, body: 'after' });
     await db.query('delete from notes');
@@ -214,7 +214,7 @@ describe('postgres changes bindings', () => {
       );
     await subscribed(channel);
     await db.query(`insert into todos (title) values ('a'), ('a,b')`);
-    await until(() => seen.length === 1, 5000, 'the quoted match');
+    await until(() => seen.length === 1, 10_000, 'the quoted match');
     expect(seen[0]?.new).toMatchObject({ title: 'a,b' });
   });
 
@@ -251,7 +251,7 @@ describe('postgres changes bindings', () => {
       );
     await subscribed(channel);
     await db.query(`insert into todos (title) values ($1)`, ["x'; drop table todos; --"]);
-    await until(() => seen.length === 1, 5000, 'the matching row');
+    await until(() => seen.length === 1, 10_000, 'the matching row');
     const { rows } = await db.query(`select to_regclass('public.todos') as t`);
     expect(rows[0]?.t).toBe('todos');
   });
@@ -281,7 +281,7 @@ describe('postgres changes bindings', () => {
     await subscribed(channel);
     await db.query('insert into notes values ($1, $2)', [500, 'x'.repeat(1_100_000)]);
     await db.query('insert into notes values ($1, $2)', [501, 'small']);
-    await until(() => changes.length === 2, 5000, 'both rows');
+    await until(() => changes.length === 2, 10_000, 'both rows');
     expect(changes[0]?.errors).toEqual(['Error 413: Payload Too Large']);
     expect(changes[0]?.new).toEqual({ id: 500 });
     expect(changes[1]?.errors).toBeNull();
@@ -310,7 +310,7 @@ describe('postgres_changes select', () => {
     await db.query(`insert into cards (id, body) values (700, 'selected')`);
     await db.query(`update cards set body = 'changed' where id = 700`);
     await db.query(`delete from cards where id = 700`);
-    await until(() => changes.length === 3, 5000, 'three selected changes');
+    await until(() => changes.length === 3, 10_000, 'three selected changes');
     expect(changes.map((c) => [c.eventType, c.new, c.old])).toEqual([
       ['INSERT', { id: 700, body: 'selected' }, {}],
       ['UPDATE', { id: 700, body: 'changed' }, { id: 700, body: 'selected' }],
@@ -338,11 +338,11 @@ describe('postgres_changes select', () => {
     await until(
       () =>
         messages.some((m) => m.event === 'system' && m.payload.extension === 'postgres_changes'),
-      5000,
+      10_000,
       'subscribed',
     );
     await db.query(`insert into todos (title) values ('raw')`);
-    await until(() => messages.some((m) => m.event === 'postgres_changes'), 5000, 'the change');
+    await until(() => messages.some((m) => m.event === 'postgres_changes'), 10_000, 'the change');
     socket.close();
     const change = messages.find((m) => m.event === 'postgres_changes');
     const data = change?.payload.data as { columns: unknown; record: Record<string, unknown> };
@@ -381,7 +381,7 @@ describe('postgres_changes select', () => {
     const id = rows[0]?.id;
     await until(
       () => titles.length === 1 && flags.length === 1 && everything.length === 1,
-      5000,
+      10_000,
       'each binding’s change',
     );
     expect(titles[0]?.new).toEqual({ id, title: 'two views' });

@@ -26,13 +26,13 @@ describe.each(VERSIONS)('presence on vsn %s', (vsn) => {
       await joined(channel);
       expect(await channel.track({ name: channel.params.config.presence?.key })).toBe('ok');
     }
-    await until(() => channels.every((channel) => keysOf(channel).length === 3), 3000, 'sync');
+    await until(() => channels.every((channel) => keysOf(channel).length === 3), 10_000, 'sync');
     expect(keysOf(b)).toEqual(['a', 'b', 'c']);
     expect((b.presenceState() as State).c?.[0]).toMatchObject({ name: 'c' });
     expect(joinsSeenByA.sort()).toEqual(['a', 'b', 'c']);
 
     await c.unsubscribe();
-    await until(() => keysOf(a).length === 2, 3000, 'c to leave');
+    await until(() => keysOf(a).length === 2, 10_000, 'c to leave');
     expect(leavesSeenByA).toEqual(['c']);
     expect(keysOf(b)).toEqual(['a', 'b']);
   });
@@ -49,11 +49,11 @@ describe.each(VERSIONS)('presence on vsn %s', (vsn) => {
     const tab2 = await joined(tab2Client.channel('tabs', { config: { presence: { key: 'ann' } } }));
     await tab1.track({ tab: 1 });
     await tab2.track({ tab: 2 });
-    await until(() => (observer.presenceState() as State).ann?.length === 2, 3000, 'two metas');
+    await until(() => (observer.presenceState() as State).ann?.length === 2, 10_000, 'two metas');
     expect(keysOf(observer)).toEqual(['ann']);
 
     tab2Client.realtime.disconnect();
-    await until(() => (observer.presenceState() as State).ann?.length === 1, 3000, 'one meta');
+    await until(() => (observer.presenceState() as State).ann?.length === 1, 10_000, 'one meta');
     expect((observer.presenceState() as State).ann?.[0]).toMatchObject({ tab: 1 });
   });
 
@@ -72,9 +72,9 @@ describe.each(VERSIONS)('presence on vsn %s', (vsn) => {
     );
     await joined(b);
     await a.track({ status: 'online' });
-    await until(() => events.length === 1, 3000, 'first join');
+    await until(() => events.length === 1, 10_000, 'first join');
     await a.track({ status: 'away' });
-    await until(() => events.length === 3, 3000, 'update');
+    await until(() => events.length === 3, 10_000, 'update');
     expect(events).toEqual(['join:online', 'join:away', 'leave:online']);
     expect((b.presenceState() as State).a).toHaveLength(1);
   });
@@ -89,7 +89,7 @@ describe.each(VERSIONS)('presence on vsn %s', (vsn) => {
     b.on('presence', { event: 'join' }, () => joins++);
     await joined(b);
     await a.track({ x: 1 });
-    await until(() => joins === 1, 3000, 'join');
+    await until(() => joins === 1, 10_000, 'join');
     expect(await a.track({ x: 1 })).toBe('ok');
     await sleep(150);
     expect(joins).toBe(1);
@@ -104,9 +104,9 @@ describe.each(VERSIONS)('presence on vsn %s', (vsn) => {
     b.on('presence', { event: 'sync' }, () => {});
     await joined(b);
     await a.track({});
-    await until(() => keysOf(b).length === 1, 3000, 'track');
+    await until(() => keysOf(b).length === 1, 10_000, 'track');
     expect(await a.untrack()).toBe('ok');
-    await until(() => keysOf(b).length === 0, 3000, 'untrack');
+    await until(() => keysOf(b).length === 0, 10_000, 'untrack');
   });
 
   it('gives a client without a key a fresh key per join', async () => {
@@ -115,7 +115,7 @@ describe.each(VERSIONS)('presence on vsn %s', (vsn) => {
     a.on('presence', { event: 'sync' }, () => {});
     await joined(a);
     await a.track({ who: 'anonymous' });
-    await until(() => keysOf(a).length === 1, 3000, 'own join');
+    await until(() => keysOf(a).length === 1, 10_000, 'own join');
     expect(keysOf(a)[0]).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -131,10 +131,10 @@ describe('presence rate limit', () => {
       system.push(payload),
     );
     channel.subscribe((status) => statuses.push(status));
-    await until(() => statuses.includes('SUBSCRIBED'), 3000, 'subscribe');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'subscribe');
     for (let i = 1; i <= 5; i++) expect(await channel.track({ i })).toBe('ok');
     void channel.track({ i: 6 });
-    await until(() => statuses.includes('CLOSED'), 3000, 'close');
+    await until(() => statuses.includes('CLOSED'), 10_000, 'close');
     expect(system).toContainEqual(
       expect.objectContaining({ status: 'error', message: 'Client presence rate limit exceeded' }),
     );

@@ -113,7 +113,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     expect(await a.send({ type: 'broadcast', event: 'hello', payload: { text: 'hi B' } })).toBe(
       'ok',
     );
-    await until(() => toB.length === 1, 3000, 'B to hear A');
+    await until(() => toB.length === 1, 10_000, 'B to hear A');
     expect(toB).toEqual([{ type: 'broadcast', event: 'hello', payload: { text: 'hi B' } }]);
 
     const reason = `Unauthorized: You do not have permissions to read from this Channel topic: ${topic}`;
@@ -158,7 +158,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     ).toBe('ok');
     await until(
       () => toListener.length === 1 && toReader.length === 1,
-      3000,
+      10_000,
       "the writer's post to reach both",
     );
     await sleep(100);
@@ -180,8 +180,8 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     const c = await presenceMember(userC, topic, 'carol');
 
     expect(await a.channel.track({ name: 'alice' })).toBe('ok');
-    await until(() => presenceKeys(b.channel).includes('alice'), 3000, 'B to see A');
-    await until(() => presenceKeys(c.channel).includes('alice'), 3000, 'C to see A');
+    await until(() => presenceKeys(b.channel).includes('alice'), 10_000, 'B to see A');
+    await until(() => presenceKeys(c.channel).includes('alice'), 10_000, 'C to see A');
 
     // C may read presence but not write it: the track is refused and nobody sees C.
     expect(await c.channel.track({ name: 'carol' })).toBe('error');
@@ -189,7 +189,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     expect(presenceKeys(b.channel)).toEqual(['alice']);
 
     expect(await a.channel.track({ name: 'alice again' })).toBe('ok');
-    await until(() => b.joins.includes('alice:alice again'), 3000, "B to see A's update");
+    await until(() => b.joins.includes('alice:alice again'), 10_000, "B to see A's update");
     expect(presenceKeys(b.channel)).toEqual(['alice']);
     expect(b.joins.some((entry) => entry.startsWith('carol'))).toBe(false);
   });
@@ -214,11 +214,11 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     const toC = collect<Broadcast>(c.channel, 'cue');
 
     expect(await a.channel.track({ name: 'alice' })).toBe('ok');
-    await until(() => c.joins.includes('alice:alice'), 3000, 'C to see A');
+    await until(() => c.joins.includes('alice:alice'), 10_000, 'C to see A');
     expect(await a.channel.send({ type: 'broadcast', event: 'cue', payload: { n: 1 } })).toBe('ok');
-    await until(() => toB.length === 1, 3000, 'B to hear the cue');
+    await until(() => toB.length === 1, 10_000, 'B to hear the cue');
     expect(await a.channel.track({ name: 'alice on stage' })).toBe('ok');
-    await until(() => c.joins.includes('alice:alice on stage'), 3000, "C to see A's update");
+    await until(() => c.joins.includes('alice:alice on stage'), 10_000, "C to see A's update");
     await sleep(150);
 
     expect(toC).toEqual([]);
@@ -240,7 +240,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     await joined(publicChannel);
 
     await db.query(`select realtime.send('{"a":1}'::jsonb, 'ev', $1, true)`, [topic]);
-    await until(() => toPrivate.length === 1, 3000, 'the private message');
+    await until(() => toPrivate.length === 1, 10_000, 'the private message');
     const id = toPrivate[0]?.meta?.id;
     expect(id).toMatch(UUID);
     expect(toPrivate[0]).toEqual({
@@ -251,7 +251,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     });
 
     await db.query(`select realtime.send('{"b":2}'::jsonb, 'ev', $1, false)`, [topic]);
-    await until(() => toPublic.length === 1, 3000, 'the public message');
+    await until(() => toPublic.length === 1, 10_000, 'the public message');
     await sleep(150);
     expect(toPublic.map((message) => message.payload)).toEqual([
       { b: 2, id: toPublic[0]?.meta?.id },
@@ -260,7 +260,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
 
     // The private channel is still listening: its next message arrives, alone.
     await db.query(`select realtime.send('{"c":3}'::jsonb, 'ev', $1)`, [topic]);
-    await until(() => toPrivate.length === 2, 3000, 'the next private message');
+    await until(() => toPrivate.length === 2, 10_000, 'the next private message');
     expect(toPrivate.map(({ payload: { id: _id, ...rest } }) => rest)).toEqual([
       { a: 1 },
       { c: 3 },
@@ -290,7 +290,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     await db.query(`insert into public.tickets values ($1, 'printer jam')`, [id]);
     await db.query(`update public.tickets set title = 'printer fixed' where id = $1`, [id]);
     await db.query('delete from public.tickets where id = $1', [id]);
-    await until(() => received.length === 3, 3000, 'three row broadcasts');
+    await until(() => received.length === 3, 10_000, 'three row broadcasts');
 
     const payloads = received.map(({ event, payload, meta }) => {
       expect(payload.id).toBe(meta?.id);
@@ -373,7 +373,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
       });
       const toLate = collect<Broadcast>(late, 'note');
       await joined(late);
-      await until(() => toLate.length === 3, 4000, 'the replayed messages');
+      await until(() => toLate.length === 3, 10_000, 'the replayed messages');
       expect(toEarly).toHaveLength(0);
       await gate.query('commit');
 
@@ -418,7 +418,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
         { config: { private: false, broadcast: { replay } } },
       ]),
     );
-    await until(() => frames.length === 1, 3000, 'the join reply');
+    await until(() => frames.length === 1, 10_000, 'the join reply');
     socket.close();
     expect(frames[0]).toEqual([
       '1',
@@ -441,10 +441,10 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     const supabase = await signedIn(userA);
     const channel = supabase.channel(topic, { config: { private: true } });
     const { system, statuses } = observe(channel);
-    await until(() => statuses.includes('SUBSCRIBED'), 3000, 'A to join its vault');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'A to join its vault');
 
     await supabase.realtime.setAuth(await server.mintToken({ sub: userB }));
-    await until(() => statuses.includes('CLOSED'), 3000, 'the channel to close');
+    await until(() => statuses.includes('CLOSED'), 10_000, 'the channel to close');
     // Neither read is left, so the join-time check fails first, with its own text
     // (realtime_channel.ex handle_in "access_token" -> maybe_assign_policies).
     expect(system).toContainEqual({
@@ -468,11 +468,11 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     const channel = supabase.channel(topic, { config: { private: true, presence: { key: 'a' } } });
     channel.on('presence', { event: 'sync' }, () => {});
     const { system, statuses } = observe(channel);
-    await until(() => statuses.includes('SUBSCRIBED'), 3000, 'A to join with presence');
+    await until(() => statuses.includes('SUBSCRIBED'), 10_000, 'A to join with presence');
 
     // B may still read broadcasts but not presence: a read A had is revoked.
     await supabase.realtime.setAuth(await server.mintToken({ sub: userB }));
-    await until(() => statuses.includes('CLOSED'), 3000, 'the channel to close');
+    await until(() => statuses.includes('CLOSED'), 10_000, 'the channel to close');
     expect(system).toContainEqual({
       extension: 'system',
       status: 'error',
@@ -514,7 +514,7 @@ describe('private channels authorized by RLS on realtime.messages', () => {
     expect(toB).toEqual([]);
 
     expect(await post('writer', await server.mintToken({ sub: userA }))).toBe(202);
-    await until(() => toB.length === 1, 3000, "the writer's memo");
+    await until(() => toB.length === 1, 10_000, "the writer's memo");
     expect(toB).toEqual([{ type: 'broadcast', event: 'memo', payload: { from: 'writer' } }]);
   });
 });

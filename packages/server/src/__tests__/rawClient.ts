@@ -182,7 +182,7 @@ export class RawClient {
   }
 
   async reply(ref: string): Promise<Received> {
-    await until(() => this.findReply(ref) !== undefined, 2000, `the reply to ref ${ref}`);
+    await until(() => this.findReply(ref) !== undefined, 10_000, `the reply to ref ${ref}`);
     return this.findReply(ref) as Received;
   }
 
@@ -251,7 +251,7 @@ export async function expectRoomUndisturbed(
 ): Promise<void> {
   const probe = { type: 'broadcast', event: 'probe', payload: { n: ++probes } };
   c.send(cJoinRef, LOBBY, 'broadcast', probe);
-  await until(() => b.broadcasts().length > earlier.length, 5000, 'B to receive the probe');
+  await until(() => b.broadcasts().length > earlier.length, 10_000, 'B to receive the probe');
   expect(b.broadcasts()).toEqual([...earlier, probe]);
 }
 

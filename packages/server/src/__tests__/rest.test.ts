@@ -54,7 +54,7 @@ describe.each(VERSIONS)('REST broadcast to vsn %s subscribers', (vsn) => {
     const toB = await receiver(server, 'news:1', 'headline', { vsn });
     const a = client(server, { vsn }).channel('news:1');
     expect(await a.httpSend('headline', { title: 'hi', tags: ['a'] })).toEqual({ success: true });
-    await until(() => toB.length === 1, 2000, 'B to receive');
+    await until(() => toB.length === 1, 10_000, 'B to receive');
     expect(toB).toEqual([
       { type: 'broadcast', event: 'headline', payload: { title: 'hi', tags: ['a'] } },
     ]);
@@ -71,7 +71,7 @@ describe.each(VERSIONS)('REST broadcast to vsn %s subscribers', (vsn) => {
     } finally {
       warn.mockRestore();
     }
-    await until(() => toB.length === 1, 2000, 'B to receive');
+    await until(() => toB.length === 1, 10_000, 'B to receive');
     expect(toB).toEqual([{ type: 'broadcast', event: 'ping', payload: { n: 1 } }]);
     // A never opened a socket: only B's is open.
     expect(server.connectionCount()).toBe(1);
@@ -85,7 +85,7 @@ describe.each(VERSIONS)('REST broadcast to vsn %s subscribers', (vsn) => {
       messages: [{ topic: 'ids', event: 'saved', payload: { row: 1 }, id }],
     });
     expect(status).toBe(202);
-    await until(() => toB.length === 1, 2000, 'B to receive');
+    await until(() => toB.length === 1, 10_000, 'B to receive');
     expect(toB).toEqual([{ type: 'broadcast', event: 'saved', payload: { row: 1 }, meta: { id } }]);
   });
 });
@@ -101,7 +101,7 @@ describe('REST binary payloads', () => {
       success: true,
     });
     expect(await a.httpSend('probe', {})).toEqual({ success: true });
-    await until(() => toV2.length === 1 && probeV1.length === 1, 2000, 'deliveries');
+    await until(() => toV2.length === 1 && probeV1.length === 1, 10_000, 'deliveries');
     expect(toV2[0]?.payload).toBeInstanceOf(ArrayBuffer);
     expect([...new Uint8Array(toV2[0]?.payload as ArrayBuffer)]).toEqual([1, 2, 3, 255]);
     expect(toV2[0]).toMatchObject({ type: 'broadcast', event: 'blob' });
@@ -113,7 +113,7 @@ describe('REST binary payloads', () => {
     const toB = await receiver(server, 'bytes', 'blob');
     const a = client(server).channel('bytes');
     await a.httpSend('blob', new Uint8Array([9, 8, 7]));
-    await until(() => toB.length === 1, 2000, 'B to receive');
+    await until(() => toB.length === 1, 10_000, 'B to receive');
     expect([...new Uint8Array(toB[0]?.payload as ArrayBuffer)]).toEqual([9, 8, 7]);
   });
 });
@@ -131,7 +131,7 @@ describe('REST batch endpoint', () => {
     });
     expect(status).toBe(202);
     expect(text).toBe('');
-    await until(() => toRed.length === 1 && toBlue.length === 1, 2000, 'both to receive');
+    await until(() => toRed.length === 1 && toBlue.length === 1, 10_000, 'both to receive');
     expect(toRed).toEqual([{ type: 'broadcast', event: 'paint', payload: { c: 'r' } }]);
     expect(toBlue).toEqual([{ type: 'broadcast', event: 'paint', payload: { c: 'b' } }]);
   });
@@ -146,7 +146,7 @@ describe('REST batch endpoint', () => {
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.text)).toEqual({ message: 'Unauthorized' });
     expect((await postBatch(server, message(2))).status).toBe(202);
-    await until(() => toB.length === 1, 2000, 'the accepted message');
+    await until(() => toB.length === 1, 10_000, 'the accepted message');
     expect(toB.map((entry) => entry.payload)).toEqual([{ n: 2 }]);
   });
 
@@ -229,7 +229,7 @@ describe('REST batch endpoint', () => {
       errors: { messages: [{}, { event: ["can't be blank"] }] },
     });
     await postBatch(server, { messages: [{ topic: 'atomic', event: 'e', payload: { n: 3 } }] });
-    await until(() => toB.length === 1, 2000, 'the valid batch');
+    await until(() => toB.length === 1, 10_000, 'the valid batch');
     expect(toB.map((entry) => entry.payload)).toEqual([{ n: 3 }]);
   });
 
@@ -244,7 +244,7 @@ describe('REST batch endpoint', () => {
       errors: { messages: [{ payload: ['Payload size exceeds tenant limit'] }] },
     });
     await postBatch(server, { messages: [{ topic: 'heavy', event: 'e', payload: { ok: 1 } }] });
-    await until(() => toB.length === 1, 2000, 'the small message');
+    await until(() => toB.length === 1, 10_000, 'the small message');
     expect(toB.map((entry) => entry.payload)).toEqual([{ ok: 1 }]);
   });
 
@@ -263,7 +263,7 @@ describe('REST batch endpoint', () => {
       { apikey: server.anonKey, authorization: `Bearer ${token}` },
     );
     expect(fromUser.status).toBe(202);
-    await until(() => toPrivate.length === 1, 2000, 'the signed-in message');
+    await until(() => toPrivate.length === 1, 10_000, 'the signed-in message');
     expect(toPrivate.map((entry) => entry.payload)).toEqual([{ from: 'user' }]);
   });
 
@@ -283,7 +283,7 @@ describe('REST batch endpoint', () => {
       { messages: [{ topic: 'split', event: 'e', payload: { to: 'public' } }] },
       auth,
     );
-    await until(() => toPrivate.length === 1 && toPublic.length === 1, 2000, 'both deliveries');
+    await until(() => toPrivate.length === 1 && toPublic.length === 1, 10_000, 'both deliveries');
     expect(toPrivate.map((entry) => entry.payload)).toEqual([{ to: 'private' }]);
     expect(toPublic.map((entry) => entry.payload)).toEqual([{ to: 'public' }]);
   });
@@ -300,7 +300,7 @@ describe('REST single endpoint', () => {
     });
     expect(response.status).toBe(202);
     expect(await response.text()).toBe('');
-    await until(() => toB.length === 1, 2000, 'B to receive');
+    await until(() => toB.length === 1, 10_000, 'B to receive');
     expect(toB).toEqual([{ type: 'broadcast', event: 'moved', payload: { x: 1 } }]);
   });
 
@@ -322,7 +322,7 @@ describe('REST single endpoint', () => {
       body: '{"n":2}',
     });
     expect(accepted.status).toBe(202);
-    await until(() => toB.length === 1, 2000, 'the accepted message');
+    await until(() => toB.length === 1, 10_000, 'the accepted message');
     expect(toB.map((entry) => entry.payload)).toEqual([{ n: 2 }]);
   });
 
@@ -371,7 +371,7 @@ describe('REST single endpoint', () => {
     const user = client(server);
     await user.realtime.setAuth(token);
     await user.channel('vault', { config: { private: true } }).httpSend('e', { from: 'user' });
-    await until(() => toPrivate.length === 1, 2000, 'the signed-in message');
+    await until(() => toPrivate.length === 1, 10_000, 'the signed-in message');
     expect(toPrivate.map((entry) => entry.payload)).toEqual([{ from: 'user' }]);
   });
 
@@ -388,7 +388,7 @@ describe('REST single endpoint', () => {
     // A second client: supabase.channel(sameName) would return the private instance again.
     const b = client(server).channel('split');
     expect(await b.httpSend('e', { to: 'public' })).toEqual({ success: true });
-    await until(() => toPrivate.length === 1 && toPublic.length === 1, 2000, 'both deliveries');
+    await until(() => toPrivate.length === 1 && toPublic.length === 1, 10_000, 'both deliveries');
     expect(toPrivate).toEqual([{ type: 'broadcast', event: 'e', payload: { to: 'private' } }]);
     expect(toPublic).toEqual([{ type: 'broadcast', event: 'e', payload: { to: 'public' } }]);
   });
@@ -413,7 +413,7 @@ describe('REST single endpoint', () => {
     }
     await expect(a.httpSend('e', { text: 'x'.repeat(3000) })).rejects.toThrow();
     await a.httpSend('e', { ok: 1 });
-    await until(() => toB.length === 1, 2000, 'the small message');
+    await until(() => toB.length === 1, 10_000, 'the small message');
     expect(toB.map((entry) => entry.payload)).toEqual([{ ok: 1 }]);
   });
 });

@@ -86,7 +86,7 @@ async function watch(
   await joined(channel);
   await until(
     () => system.some((entry) => entry.extension === 'postgres_changes'),
-    4000,
+    10_000,
     'Subscribed to PostgreSQL',
   );
   expect(system).toContainEqual(
@@ -113,7 +113,11 @@ describe('postgres_changes with row-level security', () => {
     const b1 = await insert(table, userB, 'b1');
     await db.query(`update public.${table} set body = 'a1 edited' where id = $1`, [a1]);
     await db.query(`update public.${table} set body = 'b1 edited' where id = $1`, [b1]);
-    await until(() => toA.length === 2 && toB.length === 2, 4000, 'each owner to get two changes');
+    await until(
+      () => toA.length === 2 && toB.length === 2,
+      10_000,
+      'each owner to get two changes',
+    );
     await sleep(200);
 
     expect(summary(toA).sort()).toEqual(['INSERT a1', 'UPDATE a1 edited']);
@@ -127,7 +131,7 @@ describe('postgres_changes with row-level security', () => {
     // The pipeline is still alive for both: later rows of their own keep arriving.
     await insert(table, userB, 'b2');
     await insert(table, userA, 'a2');
-    await until(() => toA.length === 3 && toB.length === 3, 4000, 'the later rows');
+    await until(() => toA.length === 3 && toB.length === 3, 10_000, 'the later rows');
     expect(toA.map((change) => (change.new as { owner: string }).owner)).toEqual([
       userA,
       userA,
@@ -156,7 +160,7 @@ describe('postgres_changes with row-level security', () => {
     expect(toAnon).toEqual([]);
 
     await db.query(`insert into public.${open} (body) values ('public news')`);
-    await until(() => toAnon.length === 1, 4000, 'the row of the open table');
+    await until(() => toAnon.length === 1, 10_000, 'the row of the open table');
     expect(toAnon.map((change) => change.table)).toEqual([open]);
     expect(toAnon[0]?.new).toMatchObject({ body: 'public news' });
   });
@@ -171,8 +175,8 @@ describe('postgres_changes with row-level security', () => {
     await insert(table, userA, 'mine');
     await insert(table, userB, 'theirs');
     await insert(table, null, 'nobody');
-    await until(() => toService.length === 3, 4000, 'the service role to get all three');
-    await until(() => toA.length === 1, 4000, 'A to get its row');
+    await until(() => toService.length === 3, 10_000, 'the service role to get all three');
+    await until(() => toA.length === 1, 10_000, 'A to get its row');
     await sleep(200);
 
     expect(summary(toService).sort()).toEqual(['INSERT mine', 'INSERT nobody', 'INSERT theirs']);
@@ -180,7 +184,7 @@ describe('postgres_changes with row-level security', () => {
 
     // A's channel is still alive: its next row arrives, the others still do not.
     await insert(table, userA, 'mine again');
-    await until(() => toA.length === 2, 4000, "A's next row");
+    await until(() => toA.length === 2, 10_000, "A's next row");
     expect(summary(toA)).toEqual(['INSERT mine', 'INSERT mine again']);
   });
 
@@ -193,7 +197,7 @@ describe('postgres_changes with row-level security', () => {
     const { changes: toB } = await watch(await signedIn(userB), [table], 'DELETE');
 
     await db.query(`delete from public.${table} where id = $1`, [id]);
-    await until(() => toA.length === 1 && toB.length === 1, 4000, 'both to get the delete');
+    await until(() => toA.length === 1 && toB.length === 1, 10_000, 'both to get the delete');
 
     // Deletes are not RLS-checked: B learns that A's row is gone, but nothing of its content.
     for (const changes of [toA, toB]) {
@@ -244,7 +248,7 @@ describe('postgres_changes with row-level security', () => {
     );
 
     await db.query(`delete from public.${table} where id = $1`, [id]);
-    await until(() => toService.length === 1, 4000, 'the delete');
+    await until(() => toService.length === 1, 10_000, 'the delete');
 
     // realtime.apply_rls trims DELETE old_record to the key whenever the table has RLS
     // (`not is_rls_enabled or (c).is_pkey`), whatever the subscriber's role.
@@ -275,7 +279,7 @@ describe('postgres_changes with row-level security', () => {
 
     const id = await insert(table, userA, 'hello');
     await db.query(`update public.${table} set secret = 'pin 1234' where id = $1`, [id]);
-    await until(() => toA.length === 2 && toService.length === 2, 4000, 'both changes');
+    await until(() => toA.length === 2 && toService.length === 2, 10_000, 'both changes');
 
     expect(toA.map((change) => change.new)).toEqual([
       { id, owner: userA, body: 'hello' },
@@ -301,7 +305,7 @@ describe('postgres_changes with row-level security', () => {
     ]);
 
     const id = await insert(table, userA, 'hidden key');
-    await until(() => toA.length === 1 && toService.length === 1, 4000, 'the insert');
+    await until(() => toA.length === 1 && toService.length === 1, 10_000, 'the insert');
 
     expect(toService[0]?.new).toEqual({ id, owner: userA, body: 'hidden key' });
     // The real server answers per role, before any RLS check, with no record and no timestamp.
@@ -321,26 +325,26 @@ describe('postgres_changes with row-level security', () => {
     const supabaseA = await signedIn(userA);
     const { changes, system } = await watch(supabaseA, [table]);
     await insert(table, userA, 'a1');
-    await until(() => changes.length === 1, 4000, "A's own row");
+    await until(() => changes.length === 1, 10_000, "A's own row");
 
     await supabaseA.realtime.setAuth(await server.mintToken({ sub: userB }));
     // The server re-subscribes with the new claims and says so again.
     await until(
       () => system.filter((entry) => entry.message === 'Subscribed to PostgreSQL').length === 2,
-      4000,
+      10_000,
       'the re-subscription',
     );
 
     await insert(table, userA, 'a2');
     await insert(table, userB, 'b1');
-    await until(() => changes.length === 2, 4000, "B's row");
+    await until(() => changes.length === 2, 10_000, "B's row");
     await sleep(200);
     expect(summary(changes)).toEqual(['INSERT a1', 'INSERT b1']);
 
     // Still alive as B: B's next row arrives, A's do not.
     await insert(table, userA, 'a3');
     await insert(table, userB, 'b2');
-    await until(() => changes.length === 3, 4000, "B's next row");
+    await until(() => changes.length === 3, 10_000, "B's next row");
     expect(summary(changes)).toEqual(['INSERT a1', 'INSERT b1', 'INSERT b2']);
   });
 });

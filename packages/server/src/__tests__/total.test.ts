@@ -33,7 +33,7 @@ describe('total', () => {
       () => recovered++,
     );
     handler();
-    await until(() => recovered === 1, 2000, 'recover to run');
+    await until(() => recovered === 1, 10_000, 'recover to run');
     expect(logger.lines).toEqual(['request failed {"error":"Error: database gone"}']);
   });
 

@@ -88,7 +88,8 @@ describe('AvatarStack', () => {
     render(
       <>
         <Side client={a}>
-          <AvatarStack room={room} user={ann} idleMs={800} />
+          {/* Long enough that B sees A online before A rests, on a loaded machine too. */}
+          <AvatarStack room={room} user={ann} idleMs={2000} />
         </Side>
         <Side client={b}>
           <AvatarStack room={room} user={bo} data-testid="b" />
@@ -97,7 +98,7 @@ describe('AvatarStack', () => {
     );
     const annOnB = page.getByTestId('b').getByRole('img', { name: 'Ann' });
     await expect.element(annOnB).toHaveAttribute('data-state', 'online');
-    await expect.element(annOnB, { timeout: 5000 }).toHaveAttribute('data-state', 'idle');
+    await expect.element(annOnB, { timeout: 10_000 }).toHaveAttribute('data-state', 'idle');
     // A third presence update in 30 s waits for the rate limit's next token (about 10 s), so A
     // keeps using the page meanwhile.
     await expect
@@ -133,7 +134,7 @@ describe('AvatarStack', () => {
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     try {
       document.dispatchEvent(new Event('visibilitychange'));
-      await expect.element(annOnB, { timeout: 5000 }).toHaveAttribute('data-state', 'away');
+      await expect.element(annOnB, { timeout: 10_000 }).toHaveAttribute('data-state', 'away');
     } finally {
       Reflect.deleteProperty(document, 'visibilityState');
       document.dispatchEvent(new Event('visibilitychange'));

@@ -4,7 +4,15 @@ import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
 import type { ChatEntry } from '../chatTypes';
-import { axeViolations, clientFor, closeClients, Side, uuid } from './helpers';
+import {
+  axeViolations,
+  clientFor,
+  closeClients,
+  RoomPhase,
+  Side,
+  untilJoined,
+  uuid,
+} from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -21,17 +29,19 @@ describe('Chat', () => {
       <>
         <Side client={a}>
           <Chat room={room} user={ann} data-testid="a" />
+          <RoomPhase room={room} testId="a-phase" />
         </Side>
         <Side client={b}>
           <Chat room={room} user={bo} data-testid="b" />
+          <RoomPhase room={room} testId="b-phase" />
         </Side>
       </>,
     );
     const aSide = page.getByTestId('a');
     const bSide = page.getByTestId('b');
     await expect.element(aSide.getByRole('log')).toBeInTheDocument();
-    // Let both join before sending, as two people opening the room would.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Both join before A sends, as two people opening the room would.
+    await untilJoined('a-phase', 'b-phase');
     await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), 'hello <b>Bo</b>');
     await userEvent.keyboard('{Enter}');
     const mine = aSide.getByRole('log').getByText('hello <b>Bo</b>');
@@ -55,14 +65,16 @@ describe('Chat', () => {
       <>
         <Side client={a}>
           <Chat room={room} user={ann} data-testid="a" />
+          <RoomPhase room={room} testId="a-phase" />
         </Side>
         <Side client={b}>
           <Chat room={room} user={bo} data-testid="b" />
+          <RoomPhase room={room} testId="b-phase" />
         </Side>
       </>,
     );
     const aSide = page.getByTestId('a');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilJoined('a-phase', 'b-phase');
     await commands.realtimeStop();
     try {
       await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), 'are you there?');
@@ -70,11 +82,15 @@ describe('Chat', () => {
       await expect
         .element(aSide.getByRole('button', { name: /Not sent · Retry/ }))
         .toBeInTheDocument();
+      // Both saw the drop, so the wait below is for their rejoin.
+      for (const phase of ['a-phase', 'b-phase']) {
+        await expect.element(page.getByTestId(phase)).not.toHaveTextContent(/^joined$/);
+      }
     } finally {
       await commands.realtimeStart();
     }
     // Wait for both to rejoin, then retry from the keyboard.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await untilJoined('a-phase', 'b-phase');
     await aSide.getByRole('button', { name: /Retry/ }).click();
     await expect
       .poll(

@@ -23,6 +23,7 @@ import {
   twoUsers,
   uuid,
   tableOf,
+  untilJoined,
 } from './helpers';
 
 afterEach(async () => {
@@ -235,11 +236,14 @@ describe('Chat features with a table', () => {
         pageSize={300}
         renderMessage={renderMessage}
         style={{ height: 400 }}
+        phase="b-phase"
         data-testid="b"
       />,
     );
     const text = () => side('b').element().textContent ?? '';
     await expect.poll(text, { timeout: 10_000 }).toContain('message 299');
+    // Joined, so the reaction arrives live; then settled, so no first-join read renders rows.
+    await untilJoined('b-phase');
     await new Promise((resolve) => setTimeout(resolve, 500));
     const last = ids[299] as string;
     renders.clear();

@@ -8,7 +8,7 @@ import { Chat, type ChatProps } from '../Chat';
 import type { ChatHistoryProps } from '../chatTypes';
 import { QueryChatHistory } from '../query';
 import { supabaseChatPersistence } from '../supabaseChatPersistence';
-import { clientFor, closeClients, Side, uuid } from './helpers';
+import { clientFor, closeClients, RoomPhase, Side, untilJoined, uuid } from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -36,13 +36,20 @@ async function saveWhileAway(room: string, texts: string[]) {
 function SavedChat({
   client,
   withoutQuery,
+  phase,
   ...props
-}: { client: SupabaseClient; withoutQuery: boolean } & Omit<ChatProps, 'persistence'>) {
+}: {
+  client: SupabaseClient;
+  withoutQuery: boolean;
+  /** The test id of a {@link RoomPhase} beside the chat, for a test that waits on the join. */
+  phase?: string;
+} & Omit<ChatProps, 'persistence'>) {
   // Made once, as the app would: a new adapter object is not a new table.
   const [persistence] = useState(() => supabaseChatPersistence(client));
   return (
     <Side client={client} withoutQuery={withoutQuery}>
       <Chat persistence={persistence} {...props} />
+      {phase ? <RoomPhase room={props.room} testId={phase} /> : null}
     </Side>
   );
 }
@@ -68,10 +75,10 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     const bo = { id: uuid(), name: 'Bo' };
     const a = await clientFor(ann.id);
     const first = render(
-      <SavedChat client={a} room={room} user={ann} {...loader} data-testid="a" />,
+      <SavedChat client={a} room={room} user={ann} {...loader} phase="a-phase" data-testid="a" />,
     );
     const aSide = page.getByTestId('a');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilJoined('a-phase');
     for (const text of ['first', 'second']) {
       await userEvent.fill(aSide.getByRole('combobox', { name: 'Message' }), text);
       await userEvent.keyboard('{Enter}');
@@ -96,9 +103,12 @@ describe.each(loaders)('Chat history with $name', ({ history, withoutQuery }) =>
     const room = `history-${uuid()}`;
     const bo = { id: uuid(), name: 'Bo' };
     const b = await clientFor(bo.id);
-    render(<SavedChat client={b} room={room} user={bo} {...loader} data-testid="b" />);
+    render(
+      <SavedChat client={b} room={room} user={bo} {...loader} phase="b-phase" data-testid="b" />,
+    );
     const bSide = page.getByTestId('b');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Joined first, so what follows is a return after a gap, not a first join.
+    await untilJoined('b-phase');
     await commands.realtimeStop();
     try {
       await saveWhileAway(room, ['said while you were away']);
@@ -201,12 +211,14 @@ describe('Chat history with the built-in loader', () => {
         room={room}
         user={bo}
         pageSize={2}
+        phase="b-phase"
         style={{ height: 400 }}
         data-testid="b"
       />,
     );
     const bSide = page.getByTestId('b');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Joined first, so what follows is a return after a gap, not a first join.
+    await untilJoined('b-phase');
     await commands.realtimeStop();
     try {
       await saveWhileAway(room, ['one', 'two', 'three', 'four', 'five']);

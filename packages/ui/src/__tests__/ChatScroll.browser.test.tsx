@@ -4,7 +4,7 @@ import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
 import type { ChatMessage, ChatPersistence } from '../chatTypes';
-import { clientFor, closeClients, Side, uuid } from './helpers';
+import { clientFor, closeClients, RoomPhase, Side, untilJoined, uuid } from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -42,6 +42,7 @@ async function renderAnnAndBo() {
     <>
       <Side client={a}>
         <Chat room={room} user={ann} data-testid="a" />
+        <RoomPhase room={room} testId="a-phase" />
       </Side>
       <Side client={b}>
         <Chat
@@ -52,6 +53,7 @@ async function renderAnnAndBo() {
           style={{ height: 300 }}
           data-testid="b"
         />
+        <RoomPhase room={room} testId="b-phase" />
       </Side>
     </>,
   );
@@ -106,7 +108,7 @@ describe('Chat scrolling with styles.css', () => {
     await renderAnnAndBo();
     const log = page.getByTestId('b').getByRole('log').element() as HTMLElement;
     await expect.poll(() => bottomOf(log).newest, { timeout: 10_000 }).toBe('message 39');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await untilJoined('a-phase', 'b-phase');
     await userEvent.fill(page.getByTestId('a').getByRole('combobox', { name: 'Message' }), 'news');
     await userEvent.keyboard('{Enter}');
     await expect
@@ -179,7 +181,7 @@ describe('Chat scrolling', () => {
     await renderAnnAndBo();
     const bLog = page.getByTestId('b').getByRole('log');
     await expect.element(bLog.getByText('message 39')).toBeInTheDocument();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilJoined('a-phase', 'b-phase');
     bLog.element().scrollTop = 0;
     bLog.element().dispatchEvent(new Event('scroll'));
     await userEvent.fill(page.getByTestId('a').getByRole('combobox', { name: 'Message' }), 'news');

@@ -29,7 +29,9 @@ describe('ConnectionBadge', () => {
     expect(await axeViolations(status.element())).toEqual([]);
     await commands.realtimeStop();
     try {
-      await expect.element(status, { timeout: 5000 }).toHaveAttribute('data-state', 'reconnecting');
+      await expect
+        .element(status, { timeout: 10_000 })
+        .toHaveAttribute('data-state', 'reconnecting');
     } finally {
       await commands.realtimeStart();
     }

@@ -128,7 +128,7 @@ describe('Cursors', () => {
     expect(cursor?.textContent).toBe('Ann');
     // (100, 75) of 400×300 is (0.25, 0.25): (200, 150) of 800×600.
     await expect
-      .poll(() => cursor?.style.transform, { timeout: 5000 })
+      .poll(() => cursor?.style.transform, { timeout: 10_000 })
       .toBe('translate(200px, 150px)');
     expect(cursor?.dataset.state).toBe('active');
     expect(renders).toEqual({ a: 0, b: 0 });
@@ -164,10 +164,10 @@ describe('Cursors', () => {
     );
     const bBox = page.getByTestId('b').element();
     await expect
-      .poll(() => bBox.querySelector('[data-slot="cursor"]'), { timeout: 5000 })
+      .poll(() => bBox.querySelector('[data-slot="cursor"]'), { timeout: 10_000 })
       .not.toBeNull();
     const cursor = bBox.querySelector<HTMLElement>('[data-slot="cursor"]');
-    await expect.poll(() => cursor?.dataset.state, { timeout: 5000 }).toBe('idle');
+    await expect.poll(() => cursor?.dataset.state, { timeout: 10_000 }).toBe('idle');
     expect(cursor?.style.transform).toBe('translate(400px, 300px)');
   });
 
@@ -175,19 +175,19 @@ describe('Cursors', () => {
     const { aBox, cursor } = await twoBoards();
     move(aBox, 100, 75, 'touch');
     await expect
-      .poll(() => cursor.style.transform, { timeout: 5000 })
+      .poll(() => cursor.style.transform, { timeout: 10_000 })
       .toBe('translate(200px, 150px)');
     expect(cursor.dataset.state).toBe('active');
     move(aBox, 300, 225, 'pen');
     await expect
-      .poll(() => cursor.style.transform, { timeout: 5000 })
+      .poll(() => cursor.style.transform, { timeout: 10_000 })
       .toBe('translate(600px, 450px)');
     aBox.dispatchEvent(new PointerEvent('pointerleave', { pointerType: 'mouse' }));
-    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('hidden');
+    await expect.poll(() => cursor.dataset.state, { timeout: 10_000 }).toBe('hidden');
     move(aBox, 200, 150);
-    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('active');
+    await expect.poll(() => cursor.dataset.state, { timeout: 10_000 }).toBe('active');
     window.dispatchEvent(new FocusEvent('blur'));
-    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('hidden');
+    await expect.poll(() => cursor.dataset.state, { timeout: 10_000 }).toBe('hidden');
   });
 
   it('glides between positions, and jumps when the user prefers reduced motion', async () => {
@@ -198,11 +198,11 @@ describe('Cursors', () => {
     /** Moves A once from one corner to the other and returns the positions B drew on the way. */
     const trip = async (from: [number, number], to: [number, number], target: string) => {
       move(aBox, ...from);
-      await expect.poll(() => cursor.style.transform, { timeout: 5000 }).not.toBe(target);
+      await expect.poll(() => cursor.style.transform, { timeout: 10_000 }).not.toBe(target);
       await new Promise((resolve) => setTimeout(resolve, 400));
       seen.length = 0;
       move(aBox, ...to);
-      await expect.poll(() => cursor.style.transform, { timeout: 5000 }).toBe(target);
+      await expect.poll(() => cursor.style.transform, { timeout: 10_000 }).toBe(target);
       await new Promise((resolve) => setTimeout(resolve, 200));
       return [...new Set(seen)];
     };
@@ -222,22 +222,24 @@ describe('Cursors', () => {
     const { aBox, cursor } = await twoBoards();
     move(aBox, 100, 75, 'touch', 'pointerdown');
     await expect
-      .poll(() => cursor.style.transform, { timeout: 5000 })
+      .poll(() => cursor.style.transform, { timeout: 10_000 })
       .toBe('translate(200px, 150px)');
     expect(cursor.dataset.state).toBe('active');
     aBox.dispatchEvent(new PointerEvent('pointercancel', { pointerType: 'touch' }));
-    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('hidden');
+    await expect.poll(() => cursor.dataset.state, { timeout: 10_000 }).toBe('hidden');
   });
 
   it('fades A’s cursor once it rests for idleMs, and wakes it on the next move', async () => {
-    const { aBox, cursor } = await twoBoards({ idleMs: 600 });
+    // Long enough that each state outlasts a stalled poll on a loaded machine, and the 0.3 s
+    // fade back to full opacity ends well before the cursor rests again.
+    const { aBox, cursor } = await twoBoards({ idleMs: 2000 });
     move(aBox, 100, 75);
-    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('active');
-    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('idle');
+    await expect.poll(() => cursor.dataset.state, { timeout: 10_000 }).toBe('active');
+    await expect.poll(() => cursor.dataset.state, { timeout: 10_000 }).toBe('idle');
     // styles.css fades it (0.4) rather than hiding it.
     await expect.poll(() => getComputedStyle(cursor).opacity).toBe('0.4');
     move(aBox, 200, 150);
-    await expect.poll(() => cursor.dataset.state, { timeout: 5000 }).toBe('active');
+    await expect.poll(() => cursor.dataset.state, { timeout: 10_000 }).toBe('active');
     await expect.poll(() => getComputedStyle(cursor).opacity).toBe('1');
   });
 
@@ -246,7 +248,7 @@ describe('Cursors', () => {
       const { aBox, cursor, rerenderB } = await twoBoards({ strict });
       move(aBox, 100, 75);
       await expect
-        .poll(() => cursor.style.transform, { timeout: 5000 })
+        .poll(() => cursor.style.transform, { timeout: 10_000 })
         .toBe('translate(200px, 150px)');
       rerenderB('again');
       const after = page

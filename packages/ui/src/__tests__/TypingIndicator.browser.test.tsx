@@ -4,7 +4,15 @@ import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
 import { TypingIndicator } from '../TypingIndicator';
-import { axeViolations, clientFor, closeClients, Side, uuid } from './helpers';
+import {
+  axeViolations,
+  clientFor,
+  closeClients,
+  RoomPhase,
+  Side,
+  untilJoined,
+  uuid,
+} from './helpers';
 
 afterEach(async () => {
   cleanup();
@@ -20,15 +28,17 @@ describe('TypingIndicator', () => {
       <>
         <Side client={a}>
           <Chat room={room} user={ann} data-testid="a" />
+          <RoomPhase room={room} testId="a-phase" />
         </Side>
         <Side client={b}>
           <TypingIndicator room={room} data-testid="typing" />
+          <RoomPhase room={room} testId="b-phase" />
         </Side>
       </>,
     );
     const typing = page.getByTestId('typing');
     await expect.element(typing).toHaveAttribute('data-state', 'idle');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilJoined('a-phase', 'b-phase');
     await userEvent.type(page.getByRole('combobox', { name: 'Message' }), 'hel');
     await expect.element(typing).toHaveTextContent('Ann is typing…');
     expect(await axeViolations(typing.element())).toEqual([]);

@@ -1,10 +1,10 @@
-import { jitteredBackoff, RealtimeProvider } from '@roomkit/react';
+import { jitteredBackoff, RealtimeProvider, useChannelStatus } from '@roomkit/react';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
-import { onTestFailed, onTestFinished, vi } from 'vitest';
-import { commands } from 'vitest/browser';
+import { expect, onTestFailed, onTestFinished, vi } from 'vitest';
+import { commands, page } from 'vitest/browser';
 import { Chat, type ChatProps } from '../Chat';
 import { chatTable, type ChatTableSource } from '../chatTable';
 import type { ChatEntry } from '../chatTypes';
@@ -171,11 +171,18 @@ export function Side(props: {
 /** One user's app showing a table chat: their client, their user, and (unless given) their table. */
 export function ChatOf({
   who,
+  phase,
   ...props
-}: { who: SignedInUser } & Omit<ChatProps, 'user' | 'table'> & { table?: ChatProps['table'] }) {
+}: { who: SignedInUser; phase?: string } & Omit<ChatProps, 'user' | 'table'> & {
+    table?: ChatProps['table'];
+  }) {
   return (
     <Side client={who.client}>
       <Chat user={who.user} table={tableOf(who.client)} {...props} />
+      {/* The phase of the room the table's changes arrive on, for a test that waits on the join. */}
+      {phase ? (
+        <RoomPhase room={tableOf(who.client).topic(props.room)} private testId={phase} />
+      ) : null}
     </Side>
   );
 }
@@ -188,3 +195,18 @@ export async function axeViolations(element: Element): Promise<string[]> {
 
 /** A uuid, for user ids that the chat table's `auth.uid()` accepts. */
 export const uuid = () => crypto.randomUUID();
+
+/** A room's phase as one user's app sees it (it joins nothing), for a test to wait on. */
+export function RoomPhase(props: { room: string; private?: boolean; testId: string }) {
+  const { phase } = useChannelStatus(props.room, { private: props.private ?? false });
+  return <output data-testid={props.testId}>{phase}</output>;
+}
+
+/** Waits until every {@link RoomPhase} named shows its room joined. */
+export async function untilJoined(...testIds: string[]) {
+  for (const testId of testIds) {
+    await expect
+      .element(page.getByTestId(testId), { timeout: 10_000 })
+      .toHaveTextContent(/^joined$/);
+  }
+}
