@@ -1,7 +1,7 @@
 import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../options';
 import { startServer, type RoomkitServer } from '../startServer';
 import { phash2 } from '../changes/phash2';
@@ -536,6 +536,8 @@ describe('a subscription the database fails to check', () => {
     // ended, as a database under strain or a restarting pooler would end it.
     const holder = new pg.Client({ connectionString: server.dbUrl ?? '' });
     await holder.connect();
+    // Released even when the test fails, or the server could not stop.
+    onTestFinished(() => holder.end());
     await holder.query('begin');
     await holder.query('lock table pg_catalog.pg_publication_rel in access exclusive mode');
     const changes: Change[] = [];
@@ -564,7 +566,6 @@ describe('a subscription the database fails to check', () => {
     await until(() => system.length > 0, 10_000, 'the failure');
     expect(system[0]).toMatchObject({ status: 'error' });
     await holder.query('rollback');
-    await holder.end();
 
     await until(
       () => system.some((entry) => entry.message === 'Subscribed to PostgreSQL'),
