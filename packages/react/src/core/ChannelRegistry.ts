@@ -145,7 +145,11 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           // The server sends it after the join reply: a pending return is now complete, or the
           // stream starts for the first time (data read before then may miss changes). Not on an
           // error: the server tries the bindings again, and only its `ok` means changes stream.
-          if (payload.status === 'ok' && payload.extension === 'postgres_changes' && pendingReturn) {
+          if (
+            payload.status === 'ok' &&
+            payload.extension === 'postgres_changes' &&
+            pendingReturn
+          ) {
             emitReturn(pendingReturn === 'first');
           }
         },
