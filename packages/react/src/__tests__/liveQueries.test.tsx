@@ -2,7 +2,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { QueryClient, useQuery, type QueryKey } from '@tanstack/react-query';
 import { act, configure, renderHook, waitFor } from '@testing-library/react';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { stableHash } from '../core/stableHash';
 import type { ApplyChange } from '../query/syncQueriesWithRealtime';
 import { useRealtimeInfiniteQuery } from '../query/useRealtimeInfiniteQuery';
@@ -386,5 +386,54 @@ describe('row identity', () => {
     const merged = result.current.list.data;
     await act(() => result.current.list.refetch());
     expect(result.current.list.data).toBe(merged);
+  });
+});
+
+describe('a subscription the server fails to check at first', () => {
+  it('reads the query again on the later Subscribed to PostgreSQL, not on the error before it', async () => {
+    const table = await todosTable([{ list_id: 1, title: 'a', rank: 1 }]);
+    // The server's publication check waits behind a lock on the catalog it reads; its connection
+    // is then ended, so the server answers with an error and checks the bindings again later.
+    const holder = new pg.Client({ connectionString: realtime.server.dbUrl ?? '' });
+    await holder.connect();
+    // Released even when the test fails, or the server could not stop.
+    onTestFinished(() => holder.end());
+    await holder.query('begin');
+    await holder.query('lock table pg_catalog.pg_publication_rel in access exclusive mode');
+    const blocked = async () =>
+      (
+        await db.query<{ pid: number }>(
+          `select pid from pg_stat_activity
+            where wait_event_type = 'Lock' and query like '%pg_publication_tables%'`,
+        )
+      ).rows;
+    let reads = 0;
+    const { result } = renderHook(
+      () => ({
+        status: useChannelStatus(`db:public.${table}`).phase,
+        list: useRealtimeQuery<Todo>(
+          {
+            queryKey: [table],
+            queryFn: () => (reads++, write(alice.from(table).select().order('id'))),
+          },
+          { table, apply: 'merge', order: { column: 'id' } },
+        ),
+      }),
+      { wrapper: withQueries(alice, queryClient()) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.list.data?.map((t) => t.title)).toEqual(['a']));
+    let pids: { pid: number }[] = [];
+    await waitFor(async () => expect((pids = await blocked())).toHaveLength(1));
+    await db.query('select pg_terminate_backend($1)', [pids[0]?.pid]);
+    // The second check waits behind the lock too; a row written meanwhile streams to no one.
+    await waitFor(async () => expect(await blocked()).toHaveLength(1));
+    await write(bob.from(table).insert({ list_id: 1, title: 'b', rank: 2 }));
+    expect(reads).toBe(1);
+    await holder.query('rollback');
+
+    // Subscribed now: the query is read again, and finds the row no change brought.
+    await waitFor(() => expect(result.current.list.data?.map((t) => t.title)).toEqual(['a', 'b']));
+    expect(reads).toBe(2);
   });
 });

@@ -143,8 +143,13 @@ export function createChannelRegistry(options: ChannelRegistryOptions): ChannelR
           if (next !== channel) return;
           if (payload.status === 'error') closeReason = payload.message ?? '';
           // The server sends it after the join reply: a pending return is now complete, or the
-          // stream starts for the first time (data read before then may miss changes).
-          if (payload.extension === 'postgres_changes' && pendingReturn) {
+          // stream starts for the first time (data read before then may miss changes). Not on an
+          // error: the server tries the bindings again, and only its `ok` means changes stream.
+          if (
+            payload.status === 'ok' &&
+            payload.extension === 'postgres_changes' &&
+            pendingReturn
+          ) {
             emitReturn(pendingReturn === 'first');
           }
         },

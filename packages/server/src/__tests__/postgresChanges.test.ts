@@ -1,7 +1,7 @@
 import type { RealtimeChannel, RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../options';
 import { startServer, type RoomkitServer } from '../startServer';
 import { phash2 } from '../changes/phash2';
@@ -523,5 +523,58 @@ describe('the publication check', () => {
       status: 'ok',
       message: 'Subscribed to PostgreSQL',
     });
+  });
+});
+
+describe('a subscription the database fails to check', () => {
+  it('is tried again, so a change committed after its later Subscribed to PostgreSQL arrives', async () => {
+    await db.query(`
+      create table public.flaky (id int primary key, title text);
+      alter publication supabase_realtime add table public.flaky;
+    `);
+    // The publication check waits behind a lock on the catalog it reads; its connection is then
+    // ended, as a database under strain or a restarting pooler would end it.
+    const holder = new pg.Client({ connectionString: server.dbUrl ?? '' });
+    await holder.connect();
+    // Released even when the test fails, or the server could not stop.
+    onTestFinished(() => holder.end());
+    await holder.query('begin');
+    await holder.query('lock table pg_catalog.pg_publication_rel in access exclusive mode');
+    const changes: Change[] = [];
+    const channel = client(server)
+      .channel('flaky')
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'flaky' }, (change) =>
+        changes.push(change),
+      );
+    const system: { status: string; message: string }[] = [];
+    channel.on('system', {}, (payload: { status: string; message: string }) =>
+      system.push(payload),
+    );
+    await joined(channel);
+    const blocked = async () =>
+      (
+        await db.query(
+          `select pid from pg_stat_activity
+            where wait_event_type = 'Lock' and query like '%pg_publication_tables%'`,
+        )
+      ).rows as { pid: number }[];
+    let pids: { pid: number }[] = [];
+    const started = Date.now();
+    while (pids.length === 0 && Date.now() - started < 10_000) pids = await blocked();
+    expect(pids).toHaveLength(1);
+    await db.query('select pg_terminate_backend($1)', [pids[0]?.pid]);
+    await until(() => system.length > 0, 10_000, 'the failure');
+    expect(system[0]).toMatchObject({ status: 'error' });
+    await holder.query('rollback');
+
+    await until(
+      () => system.some((entry) => entry.message === 'Subscribed to PostgreSQL'),
+      10_000,
+      'Subscribed to PostgreSQL after the failure',
+    );
+    await db.query(`insert into public.flaky values (1, 'after')`);
+    await until(() => changes.length === 1, 10_000, 'the insert');
+    expect(changes[0]).toMatchObject({ eventType: 'INSERT', new: { id: 1, title: 'after' } });
+    await channel.unsubscribe();
   });
 });

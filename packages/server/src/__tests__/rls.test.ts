@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../options';
 import { startServer, type RoomkitServer } from '../startServer';
 import { client, joined, sleep, until } from './helpers';
@@ -346,5 +346,48 @@ describe('postgres_changes with row-level security', () => {
     await insert(table, userB, 'b2');
     await until(() => changes.length === 3, 10_000, "B's next row");
     expect(summary(changes)).toEqual(['INSERT a1', 'INSERT b1', 'INSERT b2']);
+  });
+});
+
+describe('an RLS check the database fails to answer', () => {
+  it('is asked again, so the row still reaches its owner, and the changes after it follow in order', async () => {
+    const table = `guarded_${++tableCount}`;
+    await db.query(`
+      create table public.${table}_members (member uuid primary key);
+      grant select on public.${table}_members to authenticated;
+      insert into public.${table}_members values ('${userA}');
+      create table public.${table} (id serial primary key, body text not null);
+      alter table public.${table} enable row level security;
+      create policy "members read" on public.${table} for select to authenticated
+        using (exists (select 1 from public.${table}_members where member = auth.uid()));
+      alter publication supabase_realtime add table public.${table};
+    `);
+    const { changes } = await watch(await signedIn(userA), [table]);
+    // The check reads the members table, held behind a lock; its connection is then ended, as a
+    // database under strain or a restarting pooler would end it.
+    const holder = new pg.Client({ connectionString: server.dbUrl ?? '' });
+    await holder.connect();
+    // Released even when the test fails, or the server could not stop.
+    onTestFinished(() => holder.end());
+    await holder.query('begin');
+    await holder.query(`lock table public.${table}_members in access exclusive mode`);
+    await db.query(`insert into public.${table} (body) values ('first'), ('second')`);
+    const blocked = async () =>
+      (
+        await db.query<{ pid: number }>(
+          `select pid from pg_stat_activity
+            where wait_event_type = 'Lock' and query like '%request.jwt.claims%'`,
+        )
+      ).rows;
+    let pids: { pid: number }[] = [];
+    const started = Date.now();
+    while (pids.length === 0 && Date.now() - started < 10_000) pids = await blocked();
+    expect(pids).toHaveLength(1);
+    await db.query('select pg_terminate_backend($1)', [pids[0]?.pid]);
+    await db.query(`insert into public.${table} (body) values ('third')`);
+    await holder.query('rollback');
+
+    await until(() => changes.length === 3, 10_000, 'the three rows');
+    expect(summary(changes)).toEqual(['INSERT first', 'INSERT second', 'INSERT third']);
   });
 });

@@ -53,6 +53,9 @@ interface TableInfo {
 
 const CACHE_MS = 1000;
 
+/** How many times a change whose checks the database failed to answer is tried again (~13 s). */
+const DISPATCH_RETRIES = 10;
+
 function eventOf(value: unknown): EventFilter {
   const upper = typeof value === 'string' ? value.toUpperCase() : '*';
   return upper === 'INSERT' || upper === 'UPDATE' || upper === 'DELETE' ? upper : '*';
@@ -371,7 +374,25 @@ export class PostgresChanges {
   async dispatch(changes: RowChange[]): Promise<void> {
     for (const change of changes) {
       if (change.schema === 'realtime' && change.table === 'messages') continue;
-      await this.dispatchOne(change);
+      await this.dispatchRetried(change);
+    }
+  }
+
+  /**
+   * Dispatches one change, trying again (after 100 ms, doubling to 2 s, at most
+   * {@link DISPATCH_RETRIES} times) when the database fails to answer one of its checks: a change
+   * is sent only once every check answered, so a failed try sent nothing, and later changes wait,
+   * in commit order.
+   */
+  private async dispatchRetried(change: RowChange): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await this.dispatchOne(change);
+      } catch (error) {
+        if (failures >= DISPATCH_RETRIES) throw error;
+        this.logger.warn('change not checked; trying again', { error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** failures)));
+      }
     }
   }
 
@@ -449,7 +470,10 @@ export class PostgresChanges {
     const visible =
       checked.size > 0
         ? await this.visibleTo(change, [...checked.values()]).catch((error: unknown) => {
-            this.logger.warn('RLS check failed; change withheld', { error: String(error) });
+            // A policy that raises withholds the row; a database that did not answer is asked
+            // again by `dispatch`.
+            if (databaseFailure(error) !== 'policy') throw error;
+            this.logger.warn('RLS check raised; change withheld', { error: String(error) });
             return new Set<string>();
           })
         : new Set<string>();

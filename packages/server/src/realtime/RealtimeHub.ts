@@ -133,6 +133,8 @@ export class RealtimeHub implements ConnectionHost {
 
   /** Forgets a closed channel's postgres_changes bindings. */
   unsubscribePostgres(channel: Channel): void {
+    clearTimeout(this.postgresRetries.get(channel)?.timer);
+    this.postgresRetries.delete(channel);
     this.postgres?.unsubscribe(channel);
   }
 
@@ -208,8 +210,25 @@ export class RealtimeHub implements ConnectionHost {
     return delivered;
   }
 
-  /** Installs a joined channel's postgres_changes bindings (without a database, says why not). */
+  /**
+   * Channels whose bindings the database failed to check, with their next try and how many
+   * failed in a row.
+   */
+  private readonly postgresRetries = new Map<
+    Channel,
+    { timer: ReturnType<typeof setTimeout>; failures: number }
+  >();
+
+  /**
+   * Installs a joined channel's postgres_changes bindings (without a database, says why not).
+   * When the database fails to check them, the channel is told with an error and they are tried
+   * again (after 1 s, doubling to at most 10 s) while it stays joined, as the real server does:
+   * a channel is never left joined with bindings that no change reaches.
+   */
   subscribePostgres(channel: Channel): void {
+    const failures = this.postgresRetries.get(channel)?.failures ?? 0;
+    clearTimeout(this.postgresRetries.get(channel)?.timer);
+    this.postgresRetries.delete(channel);
     if (!this.postgres) {
       channel.system(
         'postgres_changes',
@@ -228,6 +247,13 @@ export class RealtimeHub implements ConnectionHost {
         'error',
         'Realtime was unable to connect to the project database',
       );
+      if (channel.state !== 'joined' || this.postgresRetries.has(channel)) return;
+      const timer = setTimeout(
+        () => this.subscribePostgres(channel),
+        Math.min(10_000, 1000 * 2 ** failures),
+      );
+      timer.unref();
+      this.postgresRetries.set(channel, { timer, failures: failures + 1 });
     });
   }
 
@@ -357,6 +383,8 @@ export class RealtimeHub implements ConnectionHost {
 
   stop(): void {
     clearInterval(this.sweeper);
+    for (const { timer } of this.postgresRetries.values()) clearTimeout(timer);
+    this.postgresRetries.clear();
     this.events.stop();
   }
 }
