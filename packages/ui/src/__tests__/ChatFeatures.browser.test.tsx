@@ -602,7 +602,7 @@ async function annsBadge() {
 const countsOf = (room: string, n: number) =>
   Array.from({ length: n }, () => [`asked ${JSON.stringify({ room })}`, 'answered']).flat();
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Holds every commit while Bo sends to `room` until Ann's badge has counted without his message

@@ -11,7 +11,7 @@ async function untilDatabase(dbUrl: string, first: string[], check: string, what
   await db.connect();
   try {
     for (const sql of first) await db.query(sql);
-    for (const started = Date.now(); !(await db.query<{ ok: boolean }>(check)).rows[0]?.ok; ) {
+    for (const started = Date.now(); !(await db.query<{ ok: boolean }>(check)).rows[0]?.ok;) {
       if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
