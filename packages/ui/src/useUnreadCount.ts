@@ -74,14 +74,11 @@ export function useUnreadCount({ room, table }: UnreadCountOptions): number | un
     const release = channel.retain({});
     const offs = (['INSERT', 'UPDATE', 'DELETE'] as const).map((event) =>
       channel.onBroadcast(event, ({ payload }) => {
-        const { table: name, record } = payload as {
-          table?: unknown;
-          record?: { user_id?: unknown };
-        };
+        const change = payload as { table?: unknown; record?: { user_id?: unknown } } | null;
         if (
           event === 'INSERT' &&
-          name === 'chat_messages' &&
-          record?.user_id !== userOf(client.realtime.accessTokenValue)
+          change?.table === 'chat_messages' &&
+          change.record?.user_id !== userOf(client.realtime.accessTokenValue)
         ) {
           floor = last;
           wait = 250;
