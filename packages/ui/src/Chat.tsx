@@ -235,19 +235,33 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     scrollPaddingStart: padding.start,
     scrollPaddingEnd: padding.end,
   });
-  const [seen, setSeen] = useState<{ atBottom: boolean; count: number }>({
-    atBottom: true,
-    count: 0,
-  });
+  const last = list[list.length - 1];
+  // Whether the log shows its end, and the time of the newest message it showed there.
+  const [seen, setSeen] = useState({ atBottom: true, at: 0 });
+  // What the user sees at the end of the log is read, while the page is visible: the newest
+  // message of others this render shows, never one the session holds that arrived after it.
+  const readEnd = useRef(ignore);
+  readEnd.current = () => {
+    const shown = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
+    if (
+      shown &&
+      last?.status === 'sent' &&
+      atBottom.current &&
+      document.visibilityState === 'visible'
+    )
+      markRead(shown.id).catch(ignore);
+  };
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
     atBottom.current = bottom;
-    if (bottom !== seen.atBottom) setSeen({ atBottom: bottom, count: list.length });
+    if (bottom !== seen.atBottom) {
+      setSeen({ atBottom: bottom, at: last?.createdAt ?? 0 });
+      readEnd.current();
+    }
     if (el.scrollTop < 200) loadOlder.current();
   };
-  const last = list[list.length - 1];
   const first = list[0];
   const previous = useRef({ first, total: 0 });
   useLayoutEffect(() => {
@@ -262,7 +276,12 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     if (last && (atBottom.current || (last.user.id === user.id && last.status === 'pending')))
       virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
   }, [last, list.length, user.id, virtualizer]);
-  const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
+  // Only what arrived after the end the user last saw: older pages loaded above are not new.
+  let unseen = 0;
+  for (let i = list.length - 1; !seen.atBottom && i >= 0; i--) {
+    if ((list[i] as ChatEntry).createdAt <= seen.at) break;
+    unseen++;
+  }
   const mentioned = useLatest(onMention);
   // The newest time shown so far: what comes after it arrived live, not from history.
   const newest = useRef<number | null>(null);
@@ -288,12 +307,12 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     const el = scrollRef.current;
     if (el && chat.hasOlder && el.scrollTop < 200) loadOlder.current();
   }, [list.length, chat.hasOlder]);
+  useEffect(() => readEnd.current(), [list]);
   useEffect(() => {
-    // What the user sees at the end of the log is read: the newest message of others this render
-    // shows, never one the session holds that arrived after it (it may run before that renders).
-    const seen = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
-    if (seen && last?.status === 'sent' && atBottom.current) markRead(seen.id).catch(ignore);
-  }, [list, last, user.id, markRead]);
+    const read = () => readEnd.current();
+    document.addEventListener('visibilitychange', read);
+    return () => document.removeEventListener('visibilitychange', read);
+  }, []);
   useEffect(() => {
     const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
     if (index < 0) return;
