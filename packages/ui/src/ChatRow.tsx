@@ -193,7 +193,7 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.failed} · {labels.retry}
         </button>
       ) : null}
-      {entry.status === 'failed' && actions ? (
+      {entry.status !== 'sent' && actions ? (
         <button type="button" data-slot="chat-discard" onClick={() => actions.remove(entry.id)}>
           {labels.remove}
         </button>
