@@ -167,6 +167,13 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   // Quoted messages a jump found gone or deleted.
   const [gone, setGone] = useState<ReadonlySet<string>>(new Set());
   const pinning = useRef(0);
+  // The names of the people here (table mode), one per line, and a lookup of their names by id.
+  const [[here, present], setHere] = useState<[string, ((id: string) => string | undefined)?]>([
+    '',
+  ]);
+  const [onNames] = useState(
+    () => (names: string, nameOf?: (id: string) => string | undefined) => setHere([names, nameOf]),
+  );
   const actions = useMemo<ChatRowActions | undefined>(
     () =>
       table && {
@@ -190,12 +197,16 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
             (found) => (found ? setJumpTo(id) : setGone((ids) => new Set(ids).add(id))),
             ignore,
           ),
-        nameOf: (id) => listRef.current.findLast((entry) => entry.user.id === id)?.user.name ?? '?',
+        // This user, an author shown, or someone here.
+        nameOf: (id) =>
+          id === user.id
+            ? user.name
+            : (listRef.current.findLast((entry) => entry.user.id === id)?.user.name ??
+              present?.(id) ??
+              '?'),
       },
-    [table, user.id, reactions, remove, react, reveal],
+    [table, user.id, user.name, present, reactions, remove, react, reveal],
   );
-  // The names of the people here (table mode), one per line.
-  const [here, setHere] = useState('');
   // Everyone a mention can name: the people here, then the authors shown, newest first.
   const people = useMemo(() => {
     const names = new Set(here ? here.split('\n') : []);
@@ -277,11 +288,9 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
   }, [last, list.length, user.id, virtualizer]);
   // Only what arrived after the end the user last saw: older pages loaded above are not new.
-  let unseen = 0;
-  for (let i = list.length - 1; !seen.atBottom && i >= 0; i--) {
-    if ((list[i] as ChatEntry).createdAt <= seen.at) break;
-    unseen++;
-  }
+  const unseen = seen.atBottom
+    ? 0
+    : list.length - 1 - list.findLastIndex((entry) => entry.createdAt <= seen.at);
   const mentioned = useLatest(onMention);
   // The newest time shown so far: what comes after it arrived live, not from history.
   const newest = useRef<number | null>(null);
@@ -359,7 +368,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
       {table?.presence ? (
-        <table.presence topic={table.liveTopic(room)} user={user} onNames={setHere} />
+        <table.presence topic={table.liveTopic(room)} user={user} onNames={onNames} />
       ) : null}
       {persistence && session.addHistory && session.setLoadOlder ? (
         <History

@@ -6,7 +6,7 @@ import type { ChatPresenceProps } from './chatSource';
 /**
  * Shows this user (their name) in the presence of a table-backed chat's live topic and hands the
  * names of the others there to `onNames` (one per line, sorted, each once and at most 64
- * characters), for `@` suggestions and whole-name mentions. It renders nothing, so a presence
+ * characters), for `@` suggestions and whole-name mentions, and their ids with their names. It renders nothing, so a presence
  * change re-renders it, and the chat only when the names change.
  * @example
  * <ChatPresence topic="chat-live:lobby" user={user} onNames={setNames} />
@@ -23,6 +23,17 @@ export function ChatPresence({ topic, user, onNames }: ChatPresenceProps) {
     typeof name === 'string' ? [name.slice(0, 64)] : [],
   );
   const joined = [...new Set(names)].sort().join('\n');
-  useEffect(() => onNames(joined), [joined, onNames]);
+  // Who is who, for the names of reactions by people with no message shown.
+  const ids = others
+    .flatMap(({ key, state: { name } }) =>
+      typeof name === 'string' ? [`${key}\t${name.slice(0, 64)}`] : [],
+    )
+    .sort()
+    .join('\n');
+  const nameOf = useMemo(() => {
+    const byId = new Map(ids.split('\n').map((line) => line.split('\t') as [string, string]));
+    return (id: string) => byId.get(id);
+  }, [ids]);
+  useEffect(() => onNames(joined, nameOf), [joined, nameOf, onNames]);
   return null;
 }

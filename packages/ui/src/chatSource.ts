@@ -84,8 +84,11 @@ export interface ChatPresenceProps {
   topic: string;
   /** This user. */
   user: RoomUser;
-  /** Gets the names of the others there, one per line, sorted, each once. Stable. */
-  onNames: (names: string) => void;
+  /**
+   * Gets the names of the others there, one per line, sorted, each once; and, if it can, a
+   * lookup of their names by user id, for the names of reactions. Stable.
+   */
+  onNames: (names: string, nameOf?: (id: string) => string | undefined) => void;
 }
 
 export interface ChatSource {

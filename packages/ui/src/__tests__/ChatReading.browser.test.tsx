@@ -246,3 +246,25 @@ describe('Chat composer limit', () => {
     expect(Number(page.getByTestId('length').element().textContent)).toBeLessThanOrEqual(4000);
   });
 });
+
+describe('Chat reaction names', () => {
+  it('names a reaction by this user or by someone here who has written nothing shown', async () => {
+    consoleOnFailure();
+    const { room, ann, bo } = await twoUsers('reading');
+    render(
+      <>
+        <ChatOf who={ann} room={room} data-testid="a" />
+        <ChatOf who={bo} room={room} data-testid="b" />
+      </>,
+    );
+    await write('a', 'hello');
+    await expect.poll(() => lastSent('b'), { timeout: 10_000 }).toBe('hello');
+    await side('b').getByRole('button', { name: 'React with 👍' }).click();
+    for (const id of ['a', 'b'])
+      await expect
+        .element(side(id).getByRole('button', { name: '👍 Bo', exact: true }), {
+          timeout: 10_000,
+        })
+        .toBeInTheDocument();
+  });
+});
