@@ -180,6 +180,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
         userId: user.id,
         emoji: reactions,
         tools: table.rowTools,
+        quote: table.quote,
         reply: (entry) => {
           setTarget({ type: 'reply', entry });
           inputRef.current?.focus();
@@ -197,15 +198,13 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
             (found) => (found ? setJumpTo(id) : setGone((ids) => new Set(ids).add(id))),
             ignore,
           ),
-        // This user, an author shown, or someone here.
+        // An author shown, or someone here (this user too).
         nameOf: (id) =>
-          id === user.id
-            ? user.name
-            : (listRef.current.findLast((entry) => entry.user.id === id)?.user.name ??
-              present?.(id) ??
-              '?'),
+          listRef.current.findLast((entry) => entry.user.id === id)?.user.name ??
+          present?.(id) ??
+          '?',
       },
-    [table, user.id, user.name, present, reactions, remove, react, reveal],
+    [table, user.id, present, reactions, remove, react, reveal],
   );
   // Everyone a mention can name: the people here, then the authors shown, newest first.
   const people = useMemo(() => {
@@ -254,12 +253,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const readEnd = useRef(ignore);
   readEnd.current = () => {
     const shown = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
-    if (
-      shown &&
-      last?.status === 'sent' &&
-      atBottom.current &&
-      document.visibilityState === 'visible'
-    )
+    if (shown && last?.status === 'sent' && atBottom.current && !document.hidden)
       markRead(shown.id).catch(ignore);
   };
   const onScroll = () => {
@@ -316,12 +310,13 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     const el = scrollRef.current;
     if (el && chat.hasOlder && el.scrollTop < 200) loadOlder.current();
   }, [list.length, chat.hasOlder]);
-  useEffect(() => readEnd.current(), [list]);
   useEffect(() => {
+    // Read what shows now, and again once the page shows.
     const read = () => readEnd.current();
+    read();
     document.addEventListener('visibilitychange', read);
     return () => document.removeEventListener('visibilitychange', read);
-  }, []);
+  }, [list]);
   useEffect(() => {
     const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
     if (index < 0) return;

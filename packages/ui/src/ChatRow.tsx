@@ -77,11 +77,20 @@ export interface ChatRowActions {
   userId: string;
   /** The quick reactions offered on each message. */
   emoji: readonly string[];
+  /** A reply's quote while the message it quotes is not loaded: the table source's `quote`. */
+  quote?: ComponentType<ChatQuoteProps> | undefined;
   /**
    * A stored message's reaction pills and its reply, edit, delete and quick-reaction buttons: the
    * table source's `rowTools`, kept in `@roomkit/ui/table` with the rest of the table chat.
    */
   tools?: ComponentType<ChatRowToolsProps> | undefined;
+}
+
+/** What a reply's quote of a message not loaded (`ChatRowActions.quote`) receives. */
+export interface ChatQuoteProps {
+  /** The quoted message's id. */
+  id: string;
+  labels: ChatLabels;
 }
 
 /** What a row's tools (`ChatRowActions.tools`) receive. */
@@ -160,11 +169,15 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           data-slot="chat-quote"
           onClick={() => actions.jump(entry.replyTo as string)}
         >
-          {quoted
-            ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}`
-            : quoteGone
-              ? labels.unavailable
-              : '…'}
+          {quoted ? (
+            `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}`
+          ) : quoteGone ? (
+            labels.unavailable
+          ) : actions.quote ? (
+            <actions.quote id={entry.replyTo} labels={labels} />
+          ) : (
+            '…'
+          )}
         </button>
       ) : null}
       {entry.deletedAt ? (

@@ -1,5 +1,42 @@
 'use client';
-import type { ChatRowToolsProps } from './ChatRow';
+import { useEffect, useState, type ComponentType } from 'react';
+import type { ChatQuoteProps, ChatRowToolsProps } from './ChatRow';
+import type { StoredChatMessage } from './chatRows';
+import type { ChatTable } from './createChatTable';
+
+/**
+ * A reply's quote of a message not loaded: reads that one message (once per id) and shows its
+ * author and text, or `labels.unavailable` when it is gone or deleted; the table source hands it
+ * to `<Chat>` as `quote`.
+ * @example
+ * const Quote = chatQuote(createChatTable(supabase));
+ */
+export function chatQuote(table: Pick<ChatTable, 'message'>): ComponentType<ChatQuoteProps> {
+  const reads = new Map<string, Promise<StoredChatMessage | null>>();
+  return function ChatQuote({ id, labels }) {
+    const [text, setText] = useState('…');
+    useEffect(() => {
+      let live = true;
+      const read = reads.get(id) ?? table.message(id);
+      reads.set(id, read);
+      read.then(
+        (message) =>
+          live &&
+          setText(
+            message && !message.deletedAt
+              ? `${message.user.name}: ${message.body}`
+              : labels.unavailable,
+          ),
+        // A failed read is asked again when the quote shows next.
+        () => reads.delete(id),
+      );
+      return () => {
+        live = false;
+      };
+    }, [id, labels]);
+    return text;
+  };
+}
 
 /**
  * A stored message's reactions (toggle buttons) and its reply, edit and delete buttons; the

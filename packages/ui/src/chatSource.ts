@@ -1,6 +1,6 @@
 import type { ChannelRegistry } from '@roomkit/react';
 import type { ComponentType } from 'react';
-import type { ChatRowToolsProps } from './ChatRow';
+import type { ChatQuoteProps, ChatRowToolsProps } from './ChatRow';
 import type { ChatEntry, ChatMessage, ChatPersistence } from './chatTypes';
 import type { RoomUser } from './types';
 
@@ -86,7 +86,7 @@ export interface ChatPresenceProps {
   user: RoomUser;
   /**
    * Gets the names of the others there, one per line, sorted, each once; and, if it can, a
-   * lookup of their names by user id, for the names of reactions. Stable.
+   * lookup of names by user id (theirs and this user's), for the names of reactions. Stable.
    */
   onNames: (names: string, nameOf?: (id: string) => string | undefined) => void;
 }
@@ -105,4 +105,6 @@ export interface ChatSource {
    * `<Chat>` the names of the others there (one per line). @default none
    */
   presence?: ComponentType<ChatPresenceProps>;
+  /** Shows a reply's quote of a message not loaded, read by its id. @default "…" */
+  quote?: ComponentType<ChatQuoteProps>;
 }

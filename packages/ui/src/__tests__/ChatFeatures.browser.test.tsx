@@ -215,7 +215,10 @@ describe('Chat features with a table', () => {
     await expect.poll(() => rowOf('b', 'a reply to it'), { timeout: 10_000 }).toBeDefined();
     const quote = () =>
       rowOf('b', 'a reply to it')?.querySelector<HTMLElement>('[data-slot="chat-quote"]');
-    expect(quote()?.textContent).toBe('…');
+    // Read by its id, it shows unavailable at once.
+    await expect
+      .poll(() => quote()?.textContent, { timeout: 10_000 })
+      .toBe('Original message unavailable');
     // Older pages, each read with a cursor; the newest page and a catch-up after the join have none.
     const olderPages = () => pages.mock.calls.filter(([, options]) => options?.before).length;
     const read = olderPages();

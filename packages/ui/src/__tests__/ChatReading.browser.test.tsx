@@ -3,11 +3,12 @@ import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
-import { chatLabels } from '../Chat';
+import { Chat, chatLabels } from '../Chat';
 import { ChatComposer } from '../ChatComposer';
 import { linkify } from '../MessageText';
 import {
   ChatOf,
+  Side,
   closeClients,
   consoleOnFailure,
   loggedRequests,
@@ -68,6 +69,7 @@ const lastSent = (id: string) =>
 /** Pretends the page is shown or hidden, as a browser does when its tab is switched. */
 function setVisibility(state: 'visible' | 'hidden') {
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
@@ -75,6 +77,7 @@ describe('Chat reading', () => {
   afterEach(() => {
     // Back to the document's own visibility.
     delete (document as { visibilityState?: unknown }).visibilityState;
+    delete (document as { hidden?: unknown }).hidden;
   });
 
   it('marks read what B sees on scrolling back down to a message that came while B read above', async () => {
@@ -266,5 +269,42 @@ describe('Chat reaction names', () => {
           timeout: 10_000,
         })
         .toBeInTheDocument();
+  });
+});
+
+describe('Chat quotes', () => {
+  it('quotes a message not loaded by its author and text, and a deleted one as unavailable', async () => {
+    consoleOnFailure();
+    const { room, ann, bo } = await twoUsers('reading');
+    const table = tableOf(ann.client).client;
+    const kept = uuid();
+    const gone = uuid();
+    await table.send(room, { id: kept, body: 'the original' });
+    await table.send(room, { id: gone, body: 'soon deleted' });
+    for (let i = 0; i < 12; i++) await table.send(room, { id: uuid(), body: `filler ${i}` });
+    await table.send(room, { id: uuid(), body: 'a late reply', replyTo: kept });
+    await table.send(room, { id: uuid(), body: 'a reply to nothing', replyTo: gone });
+    await table.remove(gone);
+    render(
+      <Side client={bo.client}>
+        <Chat
+          room={room}
+          user={bo.user}
+          table={tableOf(bo.client)}
+          pageSize={5}
+          style={{ height: 300 }}
+          data-testid="b"
+        />
+      </Side>,
+    );
+    const quoteOf = (body: string) =>
+      [...side('b').element().querySelectorAll<HTMLElement>('[data-slot="chat-message"]')]
+        .find((row) => row.querySelector('[data-slot="chat-body"]')?.textContent === body)
+        ?.querySelector('[data-slot="chat-quote"]')?.textContent;
+    await expect.poll(() => quoteOf('a late reply'), { timeout: 10_000 }).toBe('Ann: the original');
+    await expect
+      .poll(() => quoteOf('a reply to nothing'), { timeout: 10_000 })
+      .toBe('Original message unavailable');
+    expect(bodies('b')).not.toContain('the original');
   });
 });
