@@ -308,3 +308,27 @@ describe('Chat quotes', () => {
     expect(bodies('b')).not.toContain('the original');
   });
 });
+
+describe('Chat composer layout', () => {
+  it('shows the mention list above the “Replying to” note, never over it', async () => {
+    consoleOnFailure();
+    const { room, ann, bo } = await twoUsers('reading');
+    render(
+      <>
+        <ChatOf who={ann} room={room} style={{ height: 400 }} data-testid="a" />
+        <ChatOf who={bo} room={room} style={{ height: 400 }} data-testid="b" />
+      </>,
+    );
+    await write('b', 'hi');
+    await expect.poll(() => lastSent('a'), { timeout: 10_000 }).toBe('hi');
+    await side('a').getByRole('button', { name: 'Reply' }).click();
+    await userEvent.keyboard('@');
+    const list = side('a').getByRole('listbox', { name: 'People' });
+    await expect.element(list.getByRole('option', { name: 'Bo' })).toBeInTheDocument();
+    const note = side('a').element().querySelector('[data-slot="chat-composer-note"]');
+    const noteBox = (note as HTMLElement).getBoundingClientRect();
+    const listBox = list.element().getBoundingClientRect();
+    expect(note?.textContent).toContain('Replying to Bo');
+    expect(listBox.bottom).toBeLessThanOrEqual(noteBox.top);
+  });
+});
