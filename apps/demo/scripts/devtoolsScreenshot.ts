@@ -4,11 +4,11 @@
  * Run: `node --conditions=source --import tsx apps/demo/scripts/devtoolsScreenshot.ts`
  */
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../../../testing/chromium';
 import { ServerProcess, startDemo } from '../e2e/stack';
 
 const OUT = fileURLToPath(new URL('../../../docs/devtools.png', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function signIn(page: Page, url: string, name: string) {
   await page.goto(url);
@@ -20,10 +20,7 @@ async function signIn(page: Page, url: string, name: string) {
 const server = await ServerProcess.create();
 const info = await server.start();
 const vite = await startDemo(info);
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const url = vite.resolvedUrls?.local[0] ?? '';
   const ann = await (

@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRealtime, type TestRealtime } from '../testing';
-import { launchChromium, serveTabsPage } from './tabsPage/serve';
+import { launchChromium } from '../../../../testing/chromium';
+import { serveTabsPage } from './tabsPage/serve';
 
 // Tabs of a real Chromium (one browser context = one origin's storage, as a user's browser has
 // it) on a real @roomkit/server with PostgreSQL: the page in ./tabsPage shares its connection
