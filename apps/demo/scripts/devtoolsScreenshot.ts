@@ -9,6 +9,7 @@ import { launchChromium } from '../../../testing/chromium';
 import { ServerProcess, startDemo } from '../e2e/stack';
 
 const OUT = fileURLToPath(new URL('../../../docs/devtools.png', import.meta.url));
+const MESSAGE = 'Hi Ann, the board is up to date';
 
 async function signIn(page: Page, url: string, name: string) {
   await page.goto(url);
@@ -34,21 +35,17 @@ try {
   await ann.getByRole('button', { name: 'Roomkit' }).click();
   await ann.getByRole('tab', { name: 'Events' }).click();
   const input = bob.getByPlaceholder('Write a message…');
-  await input.fill('Hi Ann, the board is up to date');
+  await input.fill(MESSAGE);
   await input.press('Enter');
   await bob.mouse.move(300, 300);
   await bob.mouse.move(420, 360, { steps: 5 });
-  await ann
+  // Open the newest event that carries Bob's message, whatever the chat calls it on the wire.
+  const carrying = ann
     .getByRole('list', { name: 'Events' })
-    .getByText('message', { exact: true })
-    .first()
-    .waitFor();
-  // Open the newest chat message's payload.
-  await ann
-    .getByRole('list', { name: 'Events' })
-    .getByText('message', { exact: true })
-    .first()
-    .click();
+    .getByRole('listitem')
+    .filter({ hasText: MESSAGE })
+    .first();
+  await carrying.locator('summary').click();
   await ann.screenshot({ path: OUT });
   console.info(`Wrote ${OUT}`);
 } finally {
