@@ -4,19 +4,12 @@
  * Run: `node --conditions=source --import tsx apps/demo/scripts/devtoolsScreenshot.ts`
  */
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { launchChromium } from '../../../testing/chromium';
+import { sendChat, signIn } from '../e2e/demoPage';
 import { ServerProcess, startDemo } from '../e2e/stack';
 
 const OUT = fileURLToPath(new URL('../../../docs/devtools.png', import.meta.url));
 const MESSAGE = 'Hi Ann, the board is up to date';
-
-async function signIn(page: Page, url: string, name: string) {
-  await page.goto(url);
-  await page.getByTestId('sign-in-name').fill(name);
-  await page.getByTestId('sign-in-submit').click();
-  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
-}
 
 const server = await ServerProcess.create();
 const info = await server.start();
@@ -34,9 +27,7 @@ try {
   await signIn(bob, url, 'Bob');
   await ann.getByRole('button', { name: 'Roomkit' }).click();
   await ann.getByRole('tab', { name: 'Events' }).click();
-  const input = bob.getByPlaceholder('Write a message…');
-  await input.fill(MESSAGE);
-  await input.press('Enter');
+  await sendChat(bob, MESSAGE);
   await bob.mouse.move(300, 300);
   await bob.mouse.move(420, 360, { steps: 5 });
   // Open the newest event that carries Bob's message, whatever the chat calls it on the wire.
