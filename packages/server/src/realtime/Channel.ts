@@ -377,10 +377,11 @@ export class Channel implements RoomMember {
     if (this.config.isPrivate && this.writeAccess.get('presence') === false) {
       return this.reply(message.ref, 'error', {});
     }
-    if (Buffer.byteLength(JSON.stringify(payload)) > this.host.maxPayloadBytes) {
+    const payloadJson = JSON.stringify(payload);
+    if (Buffer.byteLength(payloadJson) > this.host.maxPayloadBytes) {
       return this.shutdown('Track message size exceeded');
     }
-    const refusal = this.room?.track(this, this.presenceKey, payload) ?? null;
+    const refusal = this.room?.track(this, this.presenceKey, payload, payloadJson) ?? null;
     if (refusal !== null) {
       this.host.logger.warn('presence track refused', { topic: this.topic, reason: refusal });
       return this.reply(message.ref, 'error', { reason: refusal });

@@ -49,6 +49,22 @@ function entriesJson(entries: Iterable<Pick<Tracked, 'keyJson' | 'metaJson'>>): 
 }
 
 /**
+ * A meta as JSON: the payload with Phoenix's refs after its own fields, spliced as text. A
+ * payload that sets a ref itself has it overwritten in place, as `{ ...payload, ...refs }` does.
+ */
+function metaJson(
+  payload: Record<string, unknown>,
+  payloadJson: string,
+  refs: Record<string, string>,
+  refsJson: string,
+): string {
+  if (Object.keys(refs).some((name) => Object.hasOwn(payload, name))) {
+    return JSON.stringify({ ...payload, ...refs });
+  }
+  return payloadJson === '{}' ? refsJson : `${payloadJson.slice(0, -1)},${refsJson.slice(1)}`;
+}
+
+/**
  * One fan-out group: every channel joined to a topic with the same private flag.
  * Holds the group's presence, one meta per member, within the server's presence budget.
  */
@@ -86,27 +102,42 @@ export class Room {
 
   /**
    * Tracks (or updates) a member's presence and fans out the diff; a payload equal to the
-   * member's current one is a no-op. Returns why the track is refused when it would take the
-   * room or the server past its presence budget (the member's current meta then stays), or null.
+   * member's current one is a no-op. `payloadJson` is the payload serialized. Returns why the
+   * track is refused when it would take the room or the server past its presence budget (the
+   * member's current meta then stays), or null.
    */
-  track(member: RoomMember, key: string, payload: Record<string, unknown>): string | null {
-    const payloadJson = JSON.stringify(payload);
+  track(
+    member: RoomMember,
+    key: string,
+    payload: Record<string, unknown>,
+    payloadJson: string,
+  ): string | null {
     const digest = createHash('sha256').update(payloadJson).digest('base64');
     const keyJson = JSON.stringify(key);
     const previous = this.tracked.get(member);
     if (previous && previous.keyJson === keyJson && previous.digest === digest) return null;
     const phxRef = newRef();
-    const meta: Record<string, unknown> = { ...payload, phx_ref: phxRef };
-    if (previous && previous.keyJson === keyJson) meta.phx_ref_prev = previous.phxRef;
-    const metaJson = JSON.stringify(meta);
+    const refs: Record<string, string> = { phx_ref: phxRef };
+    if (previous && previous.keyJson === keyJson) refs.phx_ref_prev = previous.phxRef;
+    const refsJson = JSON.stringify(refs);
+    // The budget is checked before the meta is built, so a refused track costs no copy of it.
     const bytes =
-      Buffer.byteLength(metaJson) + Buffer.byteLength(keyJson) + ENTRY_OVERHEAD_BYTES;
+      Buffer.byteLength(payloadJson) +
+      Buffer.byteLength(refsJson) +
+      Buffer.byteLength(keyJson) +
+      ENTRY_OVERHEAD_BYTES;
     const delta = bytes - (previous?.bytes ?? 0);
     const refusal = this.budget.refusal(this.presenceBytes, delta);
     if (refusal !== null) return refusal;
     this.presenceBytes += delta;
     this.budget.hold(delta);
-    const next: Tracked = { keyJson, phxRef, metaJson, digest, bytes };
+    const next: Tracked = {
+      keyJson,
+      phxRef,
+      metaJson: metaJson(payload, payloadJson, refs, refsJson),
+      digest,
+      bytes,
+    };
     this.tracked.set(member, next);
     this.presenceDiff([next], previous ? [previous] : []);
     return null;
