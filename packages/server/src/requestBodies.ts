@@ -27,7 +27,10 @@ export class RequestBodies {
    */
   read(request: IncomingMessage, limit: number): Promise<ReadBody | 'busy'> {
     return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
       let held = 0;
+      let settled = false;
       const release = () => {
         this.held -= held;
         held = 0;
@@ -38,35 +41,34 @@ export class RequestBodies {
         held += bytes;
         return true;
       };
-      let settled = false;
       const settle = (result: ReadBody | 'busy' | Error) => {
         if (settled) return;
         settled = true;
+        request.removeListener('data', onData);
         // Only a body that was read stays held, until its request is handled.
-        if (result === 'busy' || result instanceof Error || result.body === null) release();
-        // What is left of a refused body is read and discarded, so the answer can be sent.
-        if (result === 'busy' || (!(result instanceof Error) && result.body === null)) {
-          request.removeListener('data', onData);
-          request.resume();
+        if (result === 'busy' || result instanceof Error || result.body === null) {
+          release();
+          chunks.length = 0;
         }
-        if (result instanceof Error) reject(result);
-        else resolve(result);
+        if (result instanceof Error) return reject(result);
+        // What is left of a refused body is read and discarded, so the answer can be sent.
+        if (result === 'busy' || result.body === null) request.resume();
+        resolve(result);
       };
-      const declared = Number(request.headers['content-length']);
-      if (Number.isSafeInteger(declared) && declared > limit) {
-        return settle({ body: null, release });
-      }
-      // A declared length is held up front: a request that cannot fit is refused before it is read.
-      const upFront = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
-      if (!take(upFront)) return settle('busy');
-      const chunks: Buffer[] = [];
-      let size = 0;
       const onData = (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) return settle({ body: null, release });
         if (size > held && !take(size - held)) return settle('busy');
         chunks.push(chunk);
       };
+      const declared = Number(request.headers['content-length']);
+      if (Number.isSafeInteger(declared) && declared > limit) {
+        return settle({ body: null, release });
+      }
+      // A declared length is held up front: a request that cannot fit is refused before it is read.
+      if (!take(Number.isSafeInteger(declared) && declared > 0 ? declared : 0)) {
+        return settle('busy');
+      }
       request.on('data', onData);
       request.on('end', () => settle({ body: Buffer.concat(chunks), release }));
       request.on('error', (error) => settle(error));
