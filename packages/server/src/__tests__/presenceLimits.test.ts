@@ -51,9 +51,7 @@ describe('the server-wide presence budget', () => {
         `PresenceLimitReached: the server holds at most ${250 * KB} bytes of presence (maxPresenceBytes)`,
       ),
     );
-    expect(stateOf(watching).a).toEqual([
-      expect.objectContaining({ blob: 'a'.repeat(100 * KB) }),
-    ]);
+    expect(stateOf(watching).a).toEqual([expect.objectContaining({ blob: 'a'.repeat(100 * KB) })]);
     expect(a.state).toBe('joined');
 
     // The refused room stays usable: a small track and a broadcast both go through.

@@ -395,7 +395,9 @@ export class PostgresChanges {
       } catch (error) {
         if (failures >= DISPATCH_RETRIES) throw error;
         this.logger.warn('change not checked; trying again', { error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(DISPATCH_BACKOFF, failures)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, backoffDelay(DISPATCH_BACKOFF, failures)),
+        );
       }
     }
   }
