@@ -27,6 +27,9 @@ import {
   tableOf,
   untilJoined,
   type SignedInUser,
+  side,
+  bodies,
+  write,
 } from './helpers';
 
 afterEach(async () => {
@@ -35,18 +38,10 @@ afterEach(async () => {
   sessionStorage.clear();
 });
 
-const side = (id: string) => page.getByTestId(id);
 const rowOf = (id: string, text: string) =>
   [...side(id).element().querySelectorAll<HTMLElement>('[data-slot="chat-message"]')].find(
     (row) => row.querySelector('[data-slot="chat-body"]')?.textContent === text,
   );
-const bodies = (id: string) =>
-  [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
-
-async function write(id: string, text: string) {
-  await userEvent.fill(side(id).getByRole('combobox', { name: 'Message' }), text);
-  await userEvent.keyboard('{Enter}');
-}
 
 /** Sends `original`, 45 fillers, then `reply` quoting it; returns the original's id. */
 async function replyPagesAway(table: ChatTable, room: string, original: string, reply: string) {

@@ -18,6 +18,9 @@ import {
   twoUsers,
   uuid,
   type SignedInUser,
+  side,
+  bodies,
+  write,
 } from './helpers';
 
 afterEach(async () => {
@@ -26,19 +29,11 @@ afterEach(async () => {
   sessionStorage.clear();
 });
 
-const side = (id: string) => page.getByTestId(id);
 const logOf = (id: string) => side(id).getByRole('log').element() as HTMLElement;
-const bodies = (id: string) =>
-  [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
 const frames = () =>
   new Promise<void>((resolve) =>
     requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
   );
-
-async function write(id: string, text: string) {
-  await userEvent.fill(side(id).getByRole('combobox', { name: 'Message' }), text);
-  await userEvent.keyboard('{Enter}');
-}
 
 /** Scrolls a log to `top` and tells it, as a user's wheel does. */
 function scrollTo(id: string, top: number) {
