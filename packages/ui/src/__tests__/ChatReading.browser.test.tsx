@@ -7,6 +7,7 @@ import { Chat, chatLabels } from '../Chat';
 import { ChatComposer } from '../ChatComposer';
 import { linkify } from '../MessageText';
 import {
+  axeViolations,
   ChatOf,
   Side,
   closeClients,
@@ -305,12 +306,14 @@ describe('Chat quotes', () => {
 });
 
 describe('Chat composer layout', () => {
-  it('shows the mention list above the “Replying to” note, never over it', async () => {
+  it('shows the mention list above the “Replying to” note, never over it, and Cancel whole', async () => {
     consoleOnFailure();
-    const { room, ann, bo } = await twoUsers('reading');
+    const room = `reading-${uuid()}`;
+    const ann = await signedIn('Ann');
+    const bo = await signedIn('Bo Bartholomew Featherstonehaugh-Whittingham of Little Snoring');
     render(
       <>
-        <ChatOf who={ann} room={room} style={{ height: 400 }} data-testid="a" />
+        <ChatOf who={ann} room={room} style={{ height: 400, width: 260 }} data-testid="a" />
         <ChatOf who={bo} room={room} style={{ height: 400 }} data-testid="b" />
       </>,
     );
@@ -319,11 +322,19 @@ describe('Chat composer layout', () => {
     await side('a').getByRole('button', { name: 'Reply' }).click();
     await userEvent.keyboard('@');
     const list = side('a').getByRole('listbox', { name: 'People' });
-    await expect.element(list.getByRole('option', { name: 'Bo' })).toBeInTheDocument();
+    await expect.element(list.getByRole('option', { name: bo.user.name })).toBeInTheDocument();
     const note = side('a').element().querySelector('[data-slot="chat-composer-note"]');
     const noteBox = (note as HTMLElement).getBoundingClientRect();
     const listBox = list.element().getBoundingClientRect();
     expect(note?.textContent).toContain('Replying to Bo');
     expect(listBox.bottom).toBeLessThanOrEqual(noteBox.top);
+    const cancel = side('a')
+      .getByRole('button', { name: 'Cancel' })
+      .element()
+      .getBoundingClientRect();
+    expect(cancel.left).toBeGreaterThanOrEqual(noteBox.left);
+    expect(cancel.right).toBeLessThanOrEqual(noteBox.right);
+    expect(cancel.bottom).toBeLessThanOrEqual(noteBox.bottom);
+    expect(await axeViolations(side('a').element())).toEqual([]);
   });
 });
