@@ -629,7 +629,7 @@ describe('mutation options', () => {
     const shown: Record<string, string[]> = { board: [], public: [] };
     const { result } = renderHook(
       () => {
-        const live = (schema: string) => {
+        const useLive = (schema: string) => {
           const query = useRealtimeQuery<{ id: number; label: string }>(
             { queryKey: [schema, table], queryFn: async () => [] },
             { schema, table, apply: 'merge' },
@@ -642,8 +642,8 @@ describe('mutation options', () => {
           return query;
         };
         return {
-          board: live('board'),
-          open: live('public'),
+          board: useLive('board'),
+          open: useLive('public'),
           status: useChannelStatus(`db:board.${table}`).phase,
           insert: useInsertMutation<{ id: number; label: string }>({ schema: 'board', table }),
         };

@@ -71,8 +71,7 @@ export function createTabRegistry(options: TabRegistryOptions) {
       for (const [id, slice] of room.slices.values()) result.slices.push([room.tabRoom, id, slice]);
     }
     if (hidden !== undefined && hidden !== stableHash(result.slices)) hidden = undefined;
-    if (hidden !== undefined) result.slices = [];
-    return result;
+    return hidden === undefined ? result : { ...result, slices: [] };
   };
 
   // Consumers of one commit change their wants one after another: one message carries them all.
