@@ -7,7 +7,7 @@ import type { RoomUser } from './types';
 import { useActivity, type PresenceStatus } from './useActivity';
 
 /** Props of {@link AvatarStack}. */
-export interface AvatarStackProps extends HTMLAttributes<HTMLDivElement> {
+export interface AvatarStackProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
   /** The room whose presence to show and join. */
   room: string;
   /** This user; their tabs share one avatar. */
