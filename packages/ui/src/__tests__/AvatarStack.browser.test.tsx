@@ -80,6 +80,54 @@ describe('AvatarStack', () => {
     await expect.element(more).toHaveAttribute('aria-expanded', 'false');
   });
 
+  it('closes the list on Escape after the app’s own onKeyDown, unless the app prevents it', async () => {
+    const room = `avatars-${uuid()}`;
+    const people = [
+      { id: uuid(), name: 'Ann' },
+      { id: uuid(), name: 'Bo' },
+      { id: uuid(), name: 'Cy' },
+    ];
+    const sides = await Promise.all(
+      people.map(async (person) => ({ person, client: await clientFor(person.id) })),
+    );
+    const keys: string[] = [];
+    let prevent = false;
+    render(
+      <>
+        {sides.map(({ person, client }) => (
+          <Side key={person.id} client={client}>
+            <AvatarStack
+              room={room}
+              user={person}
+              max={2}
+              data-testid={person.name}
+              onKeyDown={(event) => {
+                keys.push(event.key);
+                if (prevent) event.preventDefault();
+              }}
+            />
+          </Side>
+        ))}
+      </>,
+    );
+    const stack = page.getByTestId('Cy');
+    const more = stack.getByRole('button', { name: /2 more/ });
+    await more.click();
+    await expect.element(more).toHaveAttribute('aria-expanded', 'true');
+    await userEvent.keyboard('{Escape}');
+    expect(keys).toEqual(['Escape']);
+    await expect.element(more).toHaveAttribute('aria-expanded', 'false');
+    await expect.element(more).toHaveFocus();
+
+    prevent = true;
+    await more.click();
+    await expect.element(more).toHaveAttribute('aria-expanded', 'true');
+    await userEvent.keyboard('{Escape}');
+    expect(keys).toEqual(['Escape', 'Escape']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.element(more).toHaveAttribute('aria-expanded', 'true');
+  });
+
   it('shows A as idle once A stops using the page for idleMs, and online again on input', async () => {
     const room = `avatars-${uuid()}`;
     const ann = { id: uuid(), name: 'Ann' };
