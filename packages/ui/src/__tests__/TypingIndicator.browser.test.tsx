@@ -1,9 +1,12 @@
 import { cleanup, render } from '@testing-library/react';
+import { createRef, useEffect } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
 import { TypingIndicator } from '../TypingIndicator';
+import type { RoomUser } from '../types';
+import { useTyping } from '../useTyping';
 import {
   axeViolations,
   clientFor,
@@ -18,6 +21,18 @@ afterEach(async () => {
   cleanup();
   await closeClients();
 });
+
+/** Someone typing in `room` (on its private channel with `private`), without a chat. */
+function Typist(props: {
+  room: string;
+  user: RoomUser;
+  private?: boolean;
+  hand: { notify?: () => void };
+}) {
+  const { notify } = useTyping(props.room, { user: props.user, private: props.private ?? false });
+  useEffect(() => void (props.hand.notify = notify), [notify, props.hand]);
+  return null;
+}
 
 describe('TypingIndicator', () => {
   it('shows B that A is typing, outside the chat, then forgets it', async () => {
@@ -44,5 +59,79 @@ describe('TypingIndicator', () => {
     expect(await axeViolations(typing.element())).toEqual([]);
     await userEvent.keyboard('{Enter}');
     await expect.element(typing).toHaveAttribute('data-state', 'idle');
+  });
+
+  it('listens on the room’s private channel with private, which the server authorizes', async () => {
+    const room = `chat-live:typing-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(uuid())]);
+    const hand: { notify?: () => void } = {};
+    render(
+      <>
+        <Side client={a}>
+          <Typist room={room} user={ann} private hand={hand} />
+          <RoomPhase room={room} private testId="a-phase" />
+        </Side>
+        <Side client={b}>
+          <TypingIndicator room={room} private data-testid="typing" />
+          <RoomPhase room={room} private testId="b-private" />
+          <RoomPhase room={room} testId="b-public" />
+        </Side>
+      </>,
+    );
+    await untilJoined('a-phase', 'b-private');
+    // The indicator joined the private channel, not the public one of the same name.
+    await expect.element(page.getByTestId('b-public')).toHaveTextContent(/^idle$/);
+    hand.notify?.();
+    await expect.element(page.getByTestId('typing')).toHaveTextContent('Ann is typing…');
+  });
+
+  it('says who is typing in the words format gives, nobody included', async () => {
+    const room = `typing-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const cy = { id: uuid(), name: 'Cy' };
+    const [a, c, b] = await Promise.all([clientFor(ann.id), clientFor(cy.id), clientFor(uuid())]);
+    const annHand: { notify?: () => void } = {};
+    const cyHand: { notify?: () => void } = {};
+    render(
+      <>
+        <Side client={a}>
+          <Typist room={room} user={ann} hand={annHand} />
+          <RoomPhase room={room} testId="a-phase" />
+        </Side>
+        <Side client={c}>
+          <Typist room={room} user={cy} hand={cyHand} />
+          <RoomPhase room={room} testId="c-phase" />
+        </Side>
+        <Side client={b}>
+          <TypingIndicator
+            room={room}
+            format={(names) => (names.length ? `${names.join(' + ')} schreiben…` : 'Niemand')}
+            data-testid="typing"
+          />
+          <RoomPhase room={room} testId="b-phase" />
+        </Side>
+      </>,
+    );
+    const typing = page.getByTestId('typing');
+    await expect.element(typing).toHaveTextContent(/^Niemand$/);
+    await untilJoined('a-phase', 'c-phase', 'b-phase');
+    annHand.notify?.();
+    await expect.element(typing).toHaveTextContent(/^Ann schreiben…$/);
+    cyHand.notify?.();
+    await expect.element(typing).toHaveTextContent(/^Ann \+ Cy schreiben…$/);
+    await expect.element(typing).toHaveAttribute('data-state', 'typing');
+  });
+
+  it('merges className last and forwards its ref to the element', async () => {
+    const b = await clientFor(uuid());
+    const ref = createRef<HTMLDivElement>();
+    render(
+      <Side client={b}>
+        <TypingIndicator ref={ref} room={`typing-${uuid()}`} className="mine" />
+      </Side>,
+    );
+    await expect.poll(() => ref.current?.dataset.slot).toBe('typing-indicator');
+    expect(ref.current?.className).toBe('rk-root rk-typing mine');
   });
 });
