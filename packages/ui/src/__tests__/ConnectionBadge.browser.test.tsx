@@ -132,7 +132,7 @@ describe('ConnectionBadge', () => {
       </Side>,
     );
     await expect.element(badge, { timeout: 10_000 }).toHaveTextContent(/^Verbunden · \d+ ms$/);
-    // The same provider has a latency by now; this badge leaves it out.
+    // The same socket has a latency by now; this badge leaves it out.
     expect(page.getByTestId('plain').element().textContent).toBe('Verbunden');
     await expect.element(page.getByTestId('plain')).toHaveAttribute('data-state', 'open');
   });
