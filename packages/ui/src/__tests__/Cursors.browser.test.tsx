@@ -14,7 +14,10 @@ afterEach(async () => {
 
 const renders = { a: 0, b: 0 };
 
-function Board(props: {
+function Board({
+  overlay,
+  ...props
+}: {
   id: 'a' | 'b';
   room: string;
   user: RoomUser;
@@ -23,7 +26,7 @@ function Board(props: {
   idleMs?: number;
   throttleMs?: number;
   className?: string;
-  cursorsRef?: Ref<HTMLDivElement>;
+  overlay?: Ref<HTMLDivElement>;
 }) {
   const box = useRef<HTMLDivElement>(null);
   return (
@@ -40,7 +43,7 @@ function Board(props: {
           idleMs={props.idleMs}
           throttleMs={props.throttleMs}
           className={props.className}
-          ref={props.cursorsRef}
+          ref={overlay}
         />
       </Profiler>
     </div>
@@ -329,7 +332,7 @@ describe('Cursors', () => {
           width={100}
           height={100}
           className="mine"
-          cursorsRef={ref}
+          overlay={ref}
         />
       </Side>,
     );

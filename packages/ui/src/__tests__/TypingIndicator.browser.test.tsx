@@ -27,10 +27,11 @@ function Typist(props: {
   room: string;
   user: RoomUser;
   private?: boolean;
-  hand: { notify?: () => void };
+  expose: (notify: () => void) => void;
 }) {
   const { notify } = useTyping(props.room, { user: props.user, private: props.private ?? false });
-  useEffect(() => void (props.hand.notify = notify), [notify, props.hand]);
+  const { expose } = props;
+  useEffect(() => expose(notify), [notify, expose]);
   return null;
 }
 
@@ -69,7 +70,7 @@ describe('TypingIndicator', () => {
     render(
       <>
         <Side client={a}>
-          <Typist room={room} user={ann} private hand={hand} />
+          <Typist room={room} user={ann} private expose={(notify) => void (hand.notify = notify)} />
           <RoomPhase room={room} private testId="a-phase" />
         </Side>
         <Side client={b}>
@@ -96,11 +97,11 @@ describe('TypingIndicator', () => {
     render(
       <>
         <Side client={a}>
-          <Typist room={room} user={ann} hand={annHand} />
+          <Typist room={room} user={ann} expose={(notify) => void (annHand.notify = notify)} />
           <RoomPhase room={room} testId="a-phase" />
         </Side>
         <Side client={c}>
-          <Typist room={room} user={cy} hand={cyHand} />
+          <Typist room={room} user={cy} expose={(notify) => void (cyHand.notify = notify)} />
           <RoomPhase room={room} testId="c-phase" />
         </Side>
         <Side client={b}>

@@ -18,10 +18,11 @@ function Typist(props: {
   room: string;
   user: RoomUser;
   options?: TypingOptions;
-  hand: { notify?: (stop?: boolean) => void };
+  expose: (notify: (stop?: boolean) => void) => void;
 }) {
   const { notify } = useTyping(props.room, { ...props.options, user: props.user });
-  useEffect(() => void (props.hand.notify = notify), [notify, props.hand]);
+  const { expose } = props;
+  useEffect(() => expose(notify), [notify, expose]);
   return null;
 }
 
@@ -67,7 +68,12 @@ describe('useTyping', () => {
       const hand: { notify?: (stop?: boolean) => void } = {};
       render(
         <Side client={a}>
-          <Typist room={room} user={ann} options={options} hand={hand} />
+          <Typist
+            room={room}
+            user={ann}
+            options={options}
+            expose={(notify) => void (hand.notify = notify)}
+          />
           <RoomPhase room={room} testId="a-phase" />
         </Side>,
       );
@@ -107,7 +113,7 @@ describe('useTyping', () => {
     render(
       <>
         <Side client={a}>
-          <Typist room={room} user={ann} hand={hand} />
+          <Typist room={room} user={ann} expose={(notify) => void (hand.notify = notify)} />
           <RoomPhase room={room} testId="a-phase" />
         </Side>
         <Side client={b}>
