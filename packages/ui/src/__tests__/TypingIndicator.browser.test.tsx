@@ -1,12 +1,10 @@
 import { cleanup, render } from '@testing-library/react';
-import { createRef, useEffect } from 'react';
+import { createRef } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
 import { TypingIndicator } from '../TypingIndicator';
-import type { RoomUser } from '../types';
-import { useTyping } from '../useTyping';
 import {
   axeViolations,
   clientFor,
@@ -16,24 +14,12 @@ import {
   untilJoined,
   uuid,
 } from './helpers';
+import { Typist } from './typist';
 
 afterEach(async () => {
   cleanup();
   await closeClients();
 });
-
-/** Someone typing in `room` (on its private channel with `private`), without a chat. */
-function Typist(props: {
-  room: string;
-  user: RoomUser;
-  private?: boolean;
-  expose: (notify: () => void) => void;
-}) {
-  const { notify } = useTyping(props.room, { user: props.user, private: props.private ?? false });
-  const { expose } = props;
-  useEffect(() => expose(notify), [notify, expose]);
-  return null;
-}
 
 describe('TypingIndicator', () => {
   it('shows B that A is typing, outside the chat, then forgets it', async () => {
@@ -70,7 +56,12 @@ describe('TypingIndicator', () => {
     render(
       <>
         <Side client={a}>
-          <Typist room={room} user={ann} private expose={(notify) => void (hand.notify = notify)} />
+          <Typist
+            room={room}
+            user={ann}
+            options={{ private: true }}
+            expose={(notify) => void (hand.notify = notify)}
+          />
           <RoomPhase room={room} private testId="a-phase" />
         </Side>
         <Side client={b}>

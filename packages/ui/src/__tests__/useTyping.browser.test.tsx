@@ -4,27 +4,14 @@ import { useEffect } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
 import { TypingIndicator } from '../TypingIndicator';
-import type { RoomUser } from '../types';
 import { useTyping, type TypingOptions } from '../useTyping';
 import { clientFor, closeClients, RoomPhase, Side, untilJoined, uuid } from './helpers';
+import { Typist } from './typist';
 
 afterEach(async () => {
   cleanup();
   await closeClients();
 });
-
-/** A's side: hands `useTyping`'s `notify` to the test. */
-function Typist(props: {
-  room: string;
-  user: RoomUser;
-  options?: TypingOptions;
-  expose: (notify: (stop?: boolean) => void) => void;
-}) {
-  const { notify } = useTyping(props.room, { ...props.options, user: props.user });
-  const { expose } = props;
-  useEffect(() => expose(notify), [notify, expose]);
-  return null;
-}
 
 /** B's side: who `useTyping` says is typing, and when each change rendered. */
 function Typists(props: {
