@@ -77,20 +77,16 @@ export interface ChatRowActions {
   userId: string;
   /** The quick reactions offered on each message. */
   emoji: readonly string[];
-  /** A reply's quote while the message it quotes is not loaded: the table source's `quote`. */
-  quote?: ComponentType<ChatQuoteProps> | undefined;
+  /**
+   * A reply's quote, a button that jumps to the quoted message: the table source's `quote`, which
+   * reads a message not loaded by its id.
+   */
+  quote?: ComponentType<ChatRowToolsProps> | undefined;
   /**
    * A stored message's reaction pills and its reply, edit, delete and quick-reaction buttons: the
    * table source's `rowTools`, kept in `@roomkit/ui/table` with the rest of the table chat.
    */
   tools?: ComponentType<ChatRowToolsProps> | undefined;
-}
-
-/** What a reply's quote of a message not loaded (`ChatRowActions.quote`) receives. */
-export interface ChatQuoteProps {
-  /** The quoted message's id. */
-  id: string;
-  labels: ChatLabels;
 }
 
 /** What a row's tools (`ChatRowActions.tools`) receive. */
@@ -140,19 +136,7 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const {
-    first,
-    labels,
-    retry,
-    formatTime,
-    quoted,
-    quoteGone,
-    actions,
-    self,
-    names,
-    refused,
-    seenBy,
-  } = context;
+  const { first, labels, retry, formatTime, actions, self, names, refused, seenBy } = context;
   return (
     <>
       {first ? (
@@ -163,22 +147,8 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           </time>
         </span>
       ) : null}
-      {entry.replyTo && actions ? (
-        <button
-          type="button"
-          data-slot="chat-quote"
-          onClick={() => actions.jump(entry.replyTo as string)}
-        >
-          {quoted ? (
-            `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}`
-          ) : quoteGone ? (
-            labels.unavailable
-          ) : actions.quote ? (
-            <actions.quote id={entry.replyTo} labels={labels} />
-          ) : (
-            '…'
-          )}
-        </button>
+      {entry.replyTo && actions?.quote ? (
+        <actions.quote entry={entry} context={context} actions={actions} />
       ) : null}
       {entry.deletedAt ? (
         <span data-slot="chat-body" data-deleted="">

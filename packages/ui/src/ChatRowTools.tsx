@@ -1,21 +1,23 @@
 'use client';
 import { useEffect, useState, type ComponentType } from 'react';
-import type { ChatQuoteProps, ChatRowToolsProps } from './ChatRow';
+import type { ChatRowToolsProps } from './ChatRow';
 import type { StoredChatMessage } from './chatRows';
 import type { ChatTable } from './createChatTable';
 
 /**
- * A reply's quote of a message not loaded: reads that one message (once per id) and shows its
- * author and text, or `labels.unavailable` when it is gone or deleted; the table source hands it
- * to `<Chat>` as `quote`.
+ * A reply's quote, a button that jumps to the quoted message: its author and text, read by its id
+ * (once per id) while it is not loaded, or `labels.unavailable` when it is gone or deleted; the
+ * table source hands it to `<Chat>` as `quote`.
  * @example
  * const Quote = chatQuote(createChatTable(supabase));
  */
-export function chatQuote(table: Pick<ChatTable, 'message'>): ComponentType<ChatQuoteProps> {
+export function chatQuote(table: Pick<ChatTable, 'message'>): ComponentType<ChatRowToolsProps> {
   const reads = new Map<string, Promise<StoredChatMessage | null>>();
-  return function ChatQuote({ id, labels }) {
+  return function ChatQuote({ entry, context: { quoted, quoteGone, labels }, actions }) {
+    const id = entry.replyTo as string;
     const [text, setText] = useState('…');
     useEffect(() => {
+      if (quoted) return;
       let live = true;
       const read = reads.get(id) ?? table.message(id);
       reads.set(id, read);
@@ -33,8 +35,16 @@ export function chatQuote(table: Pick<ChatTable, 'message'>): ComponentType<Chat
       return () => {
         live = false;
       };
-    }, [id, labels]);
-    return text;
+    }, [id, labels, quoted]);
+    return (
+      <button type="button" data-slot="chat-quote" onClick={() => actions.jump(id)}>
+        {quoted
+          ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}`
+          : quoteGone
+            ? labels.unavailable
+            : text}
+      </button>
+    );
   };
 }
 

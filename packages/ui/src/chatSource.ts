@@ -1,6 +1,6 @@
 import type { ChannelRegistry } from '@roomkit/react';
 import type { ComponentType } from 'react';
-import type { ChatQuoteProps, ChatRowToolsProps } from './ChatRow';
+import type { ChatRowToolsProps } from './ChatRow';
 import type { ChatEntry, ChatMessage, ChatPersistence } from './chatTypes';
 import type { RoomUser } from './types';
 
@@ -105,6 +105,6 @@ export interface ChatSource {
    * `<Chat>` the names of the others there (one per line). @default none
    */
   presence?: ComponentType<ChatPresenceProps>;
-  /** Shows a reply's quote of a message not loaded, read by its id. @default "…" */
-  quote?: ComponentType<ChatQuoteProps>;
+  /** A reply's quote (it reads a message not loaded by its id). @default none: no quote shows */
+  quote?: ComponentType<ChatRowToolsProps>;
 }

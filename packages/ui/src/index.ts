@@ -2,13 +2,7 @@ export { Chat, chatLabels } from './Chat';
 export { ChatComposer } from './ChatComposer';
 export type { ChatComposerProps } from './ChatComposer';
 export type { ChatProps } from './Chat';
-export type {
-  ChatLabels,
-  ChatQuoteProps,
-  ChatRowActions,
-  ChatRowContext,
-  ChatRowToolsProps,
-} from './ChatRow';
+export type { ChatLabels, ChatRowActions, ChatRowContext, ChatRowToolsProps } from './ChatRow';
 export { useChat } from './useChat';
 export type { UseChatOptions, UseChatResult } from './useChat';
 export type {
