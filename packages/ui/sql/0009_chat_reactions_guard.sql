@@ -28,8 +28,8 @@ alter table public.chat_reactions drop constraint if exists chat_reactions_emoji
 alter table public.chat_reactions add constraint chat_reactions_emoji_shape
   check (public.chat_reaction_emoji_valid(emoji)) not valid;
 
--- At most 20 distinct reactions by one user on one message; the 21st is refused with
--- 'chat_reactions_limit' (SQLSTATE 23514, check_violation, as a violated check). The lock
+-- At most 20 distinct reactions by one user on one message; the 21st is refused with 23514
+-- (check_violation, as a violated check) and a message saying so. The lock
 -- serializes one user's concurrent reactions to one message, so two at once cannot both be the
 -- 20th. A reaction the user already has passes here and is refused as the duplicate it is
 -- (23505). Security definer: counts the user's own rows whatever a narrowed select policy shows.

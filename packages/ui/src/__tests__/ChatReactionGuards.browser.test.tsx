@@ -67,8 +67,13 @@ describe('<Chat> with the table, when the database refuses a reaction', () => {
     await expect
       .poll(
         async () =>
-          (await ann.client.from('chat_reactions').select('emoji').eq('emoji', '👍').eq('message_id', id))
-            .data?.length,
+          (
+            await ann.client
+              .from('chat_reactions')
+              .select('emoji')
+              .eq('emoji', '👍')
+              .eq('message_id', id)
+          ).data?.length,
         { timeout: 10_000 },
       )
       .toBe(1);

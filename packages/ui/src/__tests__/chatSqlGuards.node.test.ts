@@ -127,7 +127,9 @@ describe('chat_reads names', () => {
       .upsert({ id: rita.id, display_name: 'Old Rita' });
     expect(profile.error).toBeNull();
     expect((await send(rita, room, 'first')).user_name).toBe('Old Rita');
-    expect((await adminOf(server).from('chat_profiles').delete().eq('id', rita.id)).error).toBeNull();
+    expect(
+      (await adminOf(server).from('chat_profiles').delete().eq('id', rita.id)).error,
+    ).toBeNull();
     const newest = await send(rita, room, 'second');
     expect(newest.user_name).toBe('Rita');
     await read(rita, room, newest.id);
@@ -146,8 +148,7 @@ describe('chat_reads names', () => {
 
     // A profile still comes first, and metadata never shows for a reader who posted nothing here.
     expect(
-      (await rita.supabase.from('chat_profiles').upsert({ id: rita.id, display_name: 'R.' }))
-        .error,
+      (await rita.supabase.from('chat_profiles').upsert({ id: rita.id, display_name: 'R.' })).error,
     ).toBeNull();
     const last = await send(ann, room, 'last');
     await read(rita, room, last.id);
@@ -161,12 +162,74 @@ describe('chat_reads names', () => {
 // Real emoji, each as a keyboard sends it: keycaps, flags (regional indicators and tag sequences),
 // ZWJ sequences, skin tones, text-style symbols with and without U+FE0F, and recent additions.
 const EMOJI = [
-  '👍', '🎉', '❤️', '❤', '😂', '🔥', '👀', '✅', '🙏', '💯', '🤔', '😢', '🚀', '⭐', '☺️',
-  '#️⃣', '*️⃣', '0️⃣', '1️⃣', '9️⃣', '1⃣', '🔟', '©️', '®️', '™️', '‼️', '⁉️', 'ℹ️', 'Ⓜ️', '↩️',
-  '⬆️', '⤴️', '〰️', '〽️', '㊗️', '🅰️', '🆗', '🆘', '🈚', '🉐', '🀄', '🃏',
-  '🇺🇳', '🇯🇵', '🇧🇷', '🏴󠁧󠁢󠁥󠁮󠁧󠁿', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '🏳️‍🌈', '🏳️‍⚧️', '🏴‍☠️',
-  '👍🏽', '👋🏿', '🧑🏻‍💻', '👩🏾‍🚀', '👨‍👩‍👧‍👦', '🧑‍🤝‍🧑', '🧑🏻‍❤️‍💋‍🧑🏼', '👁️‍🗨️', '🐕‍🦺', '🙂‍↔️',
-  '⛓️‍💥', '🐦‍🔥', '🍋‍🟩', '🫠', '🪿', '🫨', '🩷', '🔥🔥🔥',
+  '👍',
+  '🎉',
+  '❤️',
+  '❤',
+  '😂',
+  '🔥',
+  '👀',
+  '✅',
+  '🙏',
+  '💯',
+  '🤔',
+  '😢',
+  '🚀',
+  '⭐',
+  '☺️',
+  '#️⃣',
+  '*️⃣',
+  '0️⃣',
+  '1️⃣',
+  '9️⃣',
+  '1⃣',
+  '🔟',
+  '©️',
+  '®️',
+  '™️',
+  '‼️',
+  '⁉️',
+  'ℹ️',
+  'Ⓜ️',
+  '↩️',
+  '⬆️',
+  '⤴️',
+  '〰️',
+  '〽️',
+  '㊗️',
+  '🅰️',
+  '🆗',
+  '🆘',
+  '🈚',
+  '🉐',
+  '🀄',
+  '🃏',
+  '🇺🇳',
+  '🇯🇵',
+  '🇧🇷',
+  '🏴󠁧󠁢󠁥󠁮󠁧󠁿',
+  '🏴󠁧󠁢󠁳󠁣󠁴󠁿',
+  '🏳️‍🌈',
+  '🏳️‍⚧️',
+  '🏴‍☠️',
+  '👍🏽',
+  '👋🏿',
+  '🧑🏻‍💻',
+  '👩🏾‍🚀',
+  '👨‍👩‍👧‍👦',
+  '🧑‍🤝‍🧑',
+  '🧑🏻‍❤️‍💋‍🧑🏼',
+  '👁️‍🗨️',
+  '🐕‍🦺',
+  '🙂‍↔️',
+  '⛓️‍💥',
+  '🐦‍🔥',
+  '🍋‍🟩',
+  '🫠',
+  '🪿',
+  '🫨',
+  '🩷',
+  '🔥🔥🔥',
 ];
 
 const NOT_EMOJI = [
@@ -274,6 +337,13 @@ describe('chat_reactions guards', () => {
       else expect(error.message).toContain('chat_reactions_emoji_shape');
     }
     expect(stored).toEqual([]);
+    // A range check, as the README says: a symbol from an emoji block passes though no emoji.
+    expect(await user.supabase.rpc('chat_reaction_emoji_valid', { emoji: '⌀' })).toMatchObject({
+      data: true,
+    });
+    expect(await user.supabase.rpc('chat_reaction_emoji_valid', { emoji: 'ok' })).toMatchObject({
+      data: false,
+    });
   });
 
   it('caps one user at 20 distinct reactions per message, refusing the 21st with 23514', async () => {
