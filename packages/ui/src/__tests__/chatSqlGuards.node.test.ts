@@ -97,7 +97,7 @@ describe('the guard migrations', () => {
       .insert({ message_id: storedJunk.message_id, emoji: 'FREE $$$ visit evil.example' });
     expect(again.error?.code).toBe('23514');
 
-    const db = new pg.Client({ connectionString: server.dbUrl });
+    const db = new pg.Client({ connectionString: server.dbUrl ?? '' });
     await db.connect();
     try {
       for (const name of GUARDS) await db.query(await readFile(join(SQL, name), 'utf8'));
@@ -232,6 +232,13 @@ const EMOJI = [
   '🔥🔥🔥',
 ];
 
+/** The `index`th of {@link EMOJI}. */
+function emojiAt(index: number): string {
+  const emoji = EMOJI[index];
+  if (emoji === undefined) throw new Error(`EMOJI has no entry ${index}`);
+  return emoji;
+}
+
 const NOT_EMOJI = [
   'FREE $$$ visit evil.example',
   '<b>CLICK evil.example NOW</b>',
@@ -354,22 +361,22 @@ describe('chat_reactions guards', () => {
       who.supabase.from('chat_reactions').insert({ message_id: message.id, emoji });
     for (const emoji of EMOJI.slice(0, 20)) expect((await react(user, emoji)).error).toBeNull();
 
-    const over = await react(user, EMOJI[20]!);
+    const over = await react(user, emojiAt(20));
     expect(over.error).toMatchObject({
       code: '23514',
       message: `chat_reactions: at most 20 reactions per user on message ${message.id}`,
     });
     // A reaction they already have is the duplicate it is; others still react.
-    expect((await react(user, EMOJI[0]!)).error?.code).toBe('23505');
-    expect((await react(author, EMOJI[20]!)).error).toBeNull();
+    expect((await react(user, emojiAt(0))).error?.code).toBe('23505');
+    expect((await react(author, emojiAt(20))).error).toBeNull();
     // Taking one back makes room for another.
     const back = await user.supabase
       .from('chat_reactions')
       .delete()
-      .match({ message_id: message.id, user_id: user.id, emoji: EMOJI[0] });
+      .match({ message_id: message.id, user_id: user.id, emoji: emojiAt(0) });
     expect(back.error).toBeNull();
-    expect((await react(user, EMOJI[20]!)).error).toBeNull();
-    expect((await react(user, EMOJI[21]!)).error?.code).toBe('23514');
+    expect((await react(user, emojiAt(20))).error).toBeNull();
+    expect((await react(user, emojiAt(21))).error?.code).toBe('23514');
   });
 
   it('holds the cap when one user sends 30 reactions to one message at once', async () => {
@@ -398,8 +405,8 @@ describe('chat_reactions guards', () => {
       code: '23514',
     });
     for (const emoji of EMOJI.slice(0, 20)) await chat.react(message.id, emoji);
-    await expect(chat.react(message.id, EMOJI[0]!)).resolves.toBeUndefined();
-    const over = await chat.react(message.id, EMOJI[20]!).catch((error: unknown) => error);
+    await expect(chat.react(message.id, emojiAt(0))).resolves.toBeUndefined();
+    const over = await chat.react(message.id, emojiAt(20)).catch((error: unknown) => error);
     expect(over).toBeInstanceOf(ChatTableError);
     expect(over).toMatchObject({ code: '23514' });
     expect((over as Error).message).toContain('at most 20 reactions');
