@@ -17,7 +17,8 @@ export function SignIn() {
       options: { data: { name: display } },
     });
     setBusy(false);
-    if (failed || !data.user) return setError(`Could not sign in: ${failed?.message ?? "no user came back"}`);
+    if (failed || !data.user)
+      return setError(`Could not sign in: ${failed?.message ?? 'no user came back'}`);
     // The chat's profile: the name beside messages and in "Seen by" (a reader is named only by a
     // profile or their own messages in the room, never by sign-up metadata). The room is already
     // showing; if this fails, messages still show the sign-up name and readers show 'Anonymous'.
