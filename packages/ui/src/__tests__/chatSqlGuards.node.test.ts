@@ -159,6 +159,48 @@ describe('chat_reads names', () => {
   });
 });
 
+describe('chat_profiles renaming pointers', () => {
+  it('renames a reader’s pointers when they make or change their profile, and announces it', async () => {
+    const room = `room-${randomUUID()}`;
+    const gone = `room-${randomUUID()}`;
+    const ann = await signIn(server, { name: 'Ann' });
+    const reader = await signIn(server, { name: 'Rita Real-Name' });
+    const hello = await send(ann, room, 'hello');
+    const removed = await send(ann, gone, 'soon hard-deleted');
+    await read(reader, room, hello.id);
+    await read(reader, gone, removed.id);
+    expect(await seenBy(ann, room)).toEqual({ [reader.id]: 'Anonymous' });
+    const { heard } = await listen(ann, `chat:${room}`);
+    const hardDelete = await adminOf(server).from('chat_messages').delete().eq('id', removed.id);
+    expect(hardDelete.error).toBeNull();
+
+    // The pointer in `gone` names a message no longer there: the profile is saved all the same.
+    const named = await reader.supabase
+      .from('chat_profiles')
+      .upsert({ id: reader.id, display_name: 'Rita' });
+    expect(named.error).toBeNull();
+    expect(await seenBy(ann, room)).toEqual({ [reader.id]: 'Rita' });
+    await until(() => heard.some((m) => m.event === 'READ'), 'the rename announcement');
+
+    const renamed = await reader.supabase
+      .from('chat_profiles')
+      .update({ display_name: 'Rita R.' })
+      .eq('id', reader.id);
+    expect(renamed.error).toBeNull();
+    expect(await seenBy(ann, room)).toEqual({ [reader.id]: 'Rita R.' });
+    await until(
+      () => heard.filter((m) => m.event === 'READ').length === 2,
+      'the second rename announcement',
+    );
+    const { data } = await adminOf(server)
+      .from('chat_reads')
+      .select('user_name')
+      .match({ room: gone, user_id: reader.id })
+      .single();
+    expect(data).toEqual({ user_name: 'Anonymous' });
+  });
+});
+
 // Real emoji, each as a keyboard sends it: keycaps, flags (regional indicators and tag sequences),
 // ZWJ sequences, skin tones, text-style symbols with and without U+FE0F, and recent additions.
 const EMOJI = [
@@ -266,48 +308,6 @@ const NOT_EMOJI = [
   '🄵🅁🄴🄴',
   'Привет',
 ];
-
-describe('chat_profiles renaming pointers', () => {
-  it('renames a reader’s pointers when they make or change their profile, and announces it', async () => {
-    const room = `room-${randomUUID()}`;
-    const gone = `room-${randomUUID()}`;
-    const ann = await signIn(server, { name: 'Ann' });
-    const reader = await signIn(server, { name: 'Rita Real-Name' });
-    const hello = await send(ann, room, 'hello');
-    const removed = await send(ann, gone, 'soon hard-deleted');
-    await read(reader, room, hello.id);
-    await read(reader, gone, removed.id);
-    expect(await seenBy(ann, room)).toEqual({ [reader.id]: 'Anonymous' });
-    const { heard } = await listen(ann, `chat:${room}`);
-    const hardDelete = await adminOf(server).from('chat_messages').delete().eq('id', removed.id);
-    expect(hardDelete.error).toBeNull();
-
-    // The pointer in `gone` names a message no longer there: the profile is saved all the same.
-    const named = await reader.supabase
-      .from('chat_profiles')
-      .upsert({ id: reader.id, display_name: 'Rita' });
-    expect(named.error).toBeNull();
-    expect(await seenBy(ann, room)).toEqual({ [reader.id]: 'Rita' });
-    await until(() => heard.some((m) => m.event === 'READ'), 'the rename announcement');
-
-    const renamed = await reader.supabase
-      .from('chat_profiles')
-      .update({ display_name: 'Rita R.' })
-      .eq('id', reader.id);
-    expect(renamed.error).toBeNull();
-    expect(await seenBy(ann, room)).toEqual({ [reader.id]: 'Rita R.' });
-    await until(
-      () => heard.filter((m) => m.event === 'READ').length === 2,
-      'the second rename announcement',
-    );
-    const { data } = await adminOf(server)
-      .from('chat_reads')
-      .select('user_name')
-      .match({ room: gone, user_id: reader.id })
-      .single();
-    expect(data).toEqual({ user_name: 'Anonymous' });
-  });
-});
 
 describe('chat_reactions guards', () => {
   it('stores real emoji, keycaps, flags, ZWJ sequences and skin tones as reactions', async () => {
