@@ -9,6 +9,12 @@ export default defineProject({
     name: 'ui-node',
     environment: 'node',
     include: ['src/**/*.node.test.ts'],
+    // Type tests (`*.test-d.tsx`, expectTypeOf) run through tsc and report as tests.
+    typecheck: {
+      enabled: true,
+      include: ['src/**/*.test-d.{ts,tsx}'],
+      tsconfig: '../../tsconfig.json',
+    },
     testTimeout: 30_000,
     hookTimeout: 90_000,
   },

@@ -23,7 +23,8 @@ export interface RealtimeProviderProps {
   presenceLimit?: RateLimit;
   /**
    * How the provider learns that the app goes away, to leave presence at once; pass one built on
-   * React Native's `AppState` there. Read when the provider mounts. @default browserLifecycle
+   * React Native's `AppState` there. With `acrossTabs` it takes only this tab's presence out of
+   * the group's, leader or follower. Read when the provider mounts. @default browserLifecycle
    */
   lifecycle?: PageLifecycle;
   /**

@@ -1,3 +1,4 @@
+import { browserLifecycle } from './core/pageLifecycle';
 import { sessionAuth, tokenUser } from './core/sessionAuth';
 import { createTabHub } from './core/tabHub';
 import { createTabLeader, IDLE_LEADER, type LeaderSnapshot } from './core/tabLeader';
@@ -105,7 +106,9 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       lock: name,
       onChange: setLeader,
       lead() {
-        // The leader runs the usual per-tab machinery on its own client for the whole group.
+        // The leader runs the usual per-tab machinery on its own client for the whole group. Its
+        // page going away untracks only this tab's slice (see `attach`): the merged presence is
+        // every tab's, and the other tabs are still there.
         const own = createRealtimeStore({ ...options, lifecycle: { onHide: () => () => {} } });
         const detach = own.attach();
         hub = createTabHub({
@@ -244,6 +247,9 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
         away = false;
         if (user !== undefined) enter(user);
       };
+      // The app's lifecycle (`pagehide` by default) takes this tab's presence out of the group's
+      // at once, leader or follower; the rooms and the socket stay for the other tabs.
+      const offHide = (options.lifecycle ?? browserLifecycle).onHide(tabs.registry.untrackAll);
       window.addEventListener('pagehide', hide, true);
       window.addEventListener('pageshow', back);
       document.addEventListener('freeze', hide);
@@ -251,6 +257,7 @@ export function acrossTabs(options: RealtimeStoreOptions): RealtimeStore {
       return () => {
         attached = false;
         clearInterval(following);
+        offHide();
         window.removeEventListener('pagehide', hide, true);
         window.removeEventListener('pageshow', back);
         document.removeEventListener('freeze', hide);

@@ -7,38 +7,44 @@ import { useLatest } from './useLatest';
 export interface LostConnectionOptions {
   /** Called once the connection has been down for `delayMs`. */
   onLost?: () => void;
-  /** Called when it is back, only after `onLost` fired. */
+  /**
+   * Called when the drop ends, only after `onLost` fired: the socket is open again, or no channel
+   * needs it any more (`idle`).
+   */
   onRestored?: () => void;
-  /** Drops shorter than this are ignored. @default 2000 */
+  /** Drops shorter than this are ignored; a new value applies from the next drop. @default 2000 */
   delayMs?: number;
 }
 
 /**
  * Calls `onLost` when the connection has been dropped for longer than `delayMs`, and
- * `onRestored` when it returns; blips shorter than the delay call neither. Never re-renders.
+ * `onRestored` when the drop ends; blips shorter than the delay call neither. Never re-renders.
  * @example
  * useLostConnectionListener({ onLost: () => toast('Reconnecting…'), onRestored: () => toast('Back online') });
  */
 export function useLostConnectionListener(options: LostConnectionOptions): void {
   const { store } = useRealtimeContext('useLostConnectionListener');
   const callbacks = useLatest(options);
-  const delayMs = options.delayMs ?? 2000;
+  // The delay is read as a drop starts, so changing it never forgets a drop under way.
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let lost = false;
-    // Every store change lands here; the timer starts once per drop and ends with it.
-    return store.subscribe(({ connection: { status } }) => {
+    const stop = store.subscribe(({ connection: { status } }) => {
       if (status === 'reconnecting') {
         timer ??= setTimeout(() => {
           lost = true;
           callbacks.current.onLost?.();
-        }, delayMs);
+        }, callbacks.current.delayMs ?? 2000);
       } else if (status !== 'connecting') {
         clearTimeout(timer);
         timer = undefined;
-        if (lost && status === 'open') callbacks.current.onRestored?.();
+        if (lost) callbacks.current.onRestored?.();
         lost = false;
       }
     });
-  }, [store, delayMs, callbacks]);
+    return () => {
+      stop();
+      clearTimeout(timer);
+    };
+  }, [store, callbacks]);
 }

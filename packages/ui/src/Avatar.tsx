@@ -7,7 +7,7 @@ import type { PresenceStatus } from './useActivity';
 import { userColor } from './userColor';
 
 /** Props of {@link Avatar}. */
-export interface AvatarProps extends HTMLAttributes<HTMLElement> {
+export interface AvatarProps extends Omit<HTMLAttributes<HTMLElement>, 'children'> {
   /** Who to show. */
   user: RoomUser;
   /** Their activity, exposed as `data-state`. @default 'online' */
@@ -21,7 +21,17 @@ export interface AvatarProps extends HTMLAttributes<HTMLElement> {
  * <Avatar user={{ id: 'u1', name: 'Ann Lee' }} status="idle" />
  */
 export const Avatar = forwardRef<HTMLElement, AvatarProps>(function Avatar(
-  { user, status = 'online', className, style, ...props },
+  // `children` is dropped even from an untyped caller: on an `img` React throws.
+  {
+    user,
+    status = 'online',
+    className,
+    style,
+    children: _children,
+    ...props
+  }: AvatarProps & {
+    children?: unknown;
+  },
   ref,
 ) {
   const [failed, setFailed] = useState<string | null>(null);

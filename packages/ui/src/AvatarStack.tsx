@@ -7,12 +7,12 @@ import type { RoomUser } from './types';
 import { useActivity, type PresenceStatus } from './useActivity';
 
 /** Props of {@link AvatarStack}. */
-export interface AvatarStackProps extends HTMLAttributes<HTMLDivElement> {
+export interface AvatarStackProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
   /** The room whose presence to show and join. */
   room: string;
   /** This user; their tabs share one avatar. */
   user: RoomUser;
-  /** Avatars shown before the `+N` button. @default 5 */
+  /** Places in the stack, the `+N` button included: past `max` people, `max - 1` avatars show. @default 5 */
   max?: number;
   /** Avatar size, exposed as `data-size`. @default 'md' */
   size?: 'sm' | 'md' | 'lg';
@@ -49,6 +49,7 @@ export const AvatarStack = forwardRef<HTMLDivElement, AvatarStackProps>(function
     idleMs = 60_000,
     labels,
     className,
+    onKeyDown,
     ...props
   },
   ref,
@@ -88,7 +89,8 @@ export const AvatarStack = forwardRef<HTMLDivElement, AvatarStackProps>(function
       data-orientation={orientation}
       data-state={open ? 'open' : 'closed'}
       onKeyDown={(event) => {
-        if (event.key !== 'Escape' || !open) return;
+        onKeyDown?.(event);
+        if (event.defaultPrevented || event.key !== 'Escape' || !open) return;
         setOpen(false);
         button.current?.focus();
       }}

@@ -10,7 +10,7 @@ import { cx } from './cx';
 export type ConnectionBadgeState = SocketStatus;
 
 /** Props of {@link ConnectionBadge}. */
-export interface ConnectionBadgeProps extends HTMLAttributes<HTMLSpanElement> {
+export interface ConnectionBadgeProps extends Omit<HTMLAttributes<HTMLSpanElement>, 'children'> {
   /** Drops shorter than this show nothing, so a blip does not flash the badge. @default 2000 */
   delayMs?: number;
   /** Translated labels. */

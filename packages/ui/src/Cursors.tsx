@@ -17,7 +17,7 @@ import type { RoomUser } from './types';
 import { useLatest } from './useLatest';
 
 /** Props of {@link Cursors}. */
-export interface CursorsProps extends HTMLAttributes<HTMLDivElement> {
+export interface CursorsProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
   /** The room to share cursors in (its `:cursors` channel carries them). */
   room: string;
   /** This user; their name labels their cursor for others. */

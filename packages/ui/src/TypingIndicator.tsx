@@ -4,7 +4,7 @@ import { cx } from './cx';
 import { useTyping } from './useTyping';
 
 /** Props of {@link TypingIndicator}. */
-export interface TypingIndicatorProps extends HTMLAttributes<HTMLDivElement> {
+export interface TypingIndicatorProps extends Omit<HTMLAttributes<HTMLDivElement>, 'children'> {
   /** The room whose typists to show (a table-backed chat's: `chat-live:<room>`, with `private`). */
   room: string;
   /** Listen on the room's private channel. @default false */

@@ -25,7 +25,8 @@ export type OutboxEvent =
   | { type: 'enqueue'; item: OutboxItem }
   | { type: 'stored'; id: string }
   | { type: 'refused'; id: string }
-  | { type: 'unreachable'; id: string }
+  /** A send that did not reach the server; `offline`: the browser said it was offline. */
+  | { type: 'unreachable'; id: string; offline?: boolean }
   | { type: 'wake' }
   | { type: 'cancel'; id: string };
 
@@ -51,9 +52,13 @@ const next = (
 /** The wait before the next attempt: 1 s, doubling, at most 30 s. */
 export const backoffMs = (attempts: number) => Math.min(30_000, 1000 * 2 ** (attempts - 1));
 
+// Offline, the browser's `online` event wakes the outbox: until then, one send in this long.
+const OFFLINE_WAIT_MS = 30_000;
+
 /**
  * Attempts at the first message of the outbox before it gives up, by default: 10 sends with
  * 1, 2, 4, 8, 16, then 30 s between them, about two and a half minutes of an unreachable server.
+ * Sends made while the browser is offline do not count: they wait for it to be online.
  */
 export const MAX_ATTEMPTS = 10;
 
@@ -61,8 +66,8 @@ export const MAX_ATTEMPTS = 10;
  * The outbox machine: messages go out one at a time, oldest first, so they are stored in the
  * order they were written; one the server refused fails and the next goes out; one that could not
  * reach the server waits and goes out again, with the same id, so it is stored exactly once.
- * After `maxAttempts` unreachable sends in a row the whole queue fails (each message keeps its
- * Retry): what waited behind the first message could not have been stored before it.
+ * After `maxAttempts` unreachable sends in a row while online, the whole queue fails (each message
+ * keeps its Retry): what waited behind the first message could not have been stored before it.
  */
 export function transition(
   state: OutboxState,
@@ -84,6 +89,8 @@ export function transition(
     }
     case 'unreachable': {
       if (state.phase !== 'sending' || state.queue[0]?.id !== event.id) return [state, []];
+      if (event.offline)
+        return [{ ...state, phase: 'waiting' }, [{ type: 'wait', ms: OFFLINE_WAIT_MS }]];
       const attempts = state.attempts + 1;
       if (attempts >= maxAttempts)
         return [IDLE_OUTBOX, state.queue.map((item) => ({ type: 'failed', id: item.id }))];

@@ -16,7 +16,8 @@ export interface ChatTableOptions {
   /**
    * Sends of a message that cannot reach the server (1, 2, 4, 8, 16, then 30 s apart) before it
    * and every message queued behind it show as failed, with Retry and Delete. A refusal by the
-   * database (RLS, a constraint) fails at once.
+   * database (RLS, a constraint) fails at once. Sends while the browser is offline do not count:
+   * the outbox waits for it to be online.
    * @default 10 (about two and a half minutes)
    * @example
    * chatTable(supabase, { maxAttempts: 3 })

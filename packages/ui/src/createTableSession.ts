@@ -159,7 +159,11 @@ export function createTableSession(
         dispatch({ type: 'stored', id: item.id });
       },
       (error: unknown) =>
-        dispatch({ type: unreachable(error) ? 'unreachable' : 'refused', id: item.id }),
+        dispatch(
+          unreachable(error)
+            ? { type: 'unreachable', id: item.id, offline: globalThis.navigator?.onLine === false }
+            : { type: 'refused', id: item.id },
+        ),
     );
   };
 

@@ -209,6 +209,43 @@ describe('acrossTabs', () => {
     await context.close();
   }, 60_000);
 
+  it('takes only a hidden tab’s presence out of the group, leader or follower, and keeps the socket', async () => {
+    const context = await browser.newContext();
+    const test = { lifecycle: 'test' };
+    const first = await openTab(context, 'tab1', true, '', test);
+    const id = await signUp(first);
+    const pages = [first];
+    for (const tab of ['tab2', 'tab3']) pages.push(await openTab(context, tab, true, '', test));
+    await allJoined(pages);
+    await expect.poll(() => leaderOf(pages).then((l) => l.length)).toBe(1);
+    const [leader] = await leaderOf(pages);
+    const [follower, other] = pages.filter((page) => page !== leader) as [Page, Page];
+    const tabName = (page: Page) => new URL(page.url()).searchParams.get('tab') ?? '';
+    const shown = async (state: Record<string, boolean>) => {
+      for (const page of pages) {
+        await expect
+          .poll(async () => (await report(page)).users, { timeout: 25_000 })
+          .toEqual([{ key: id, state, connections: 1 }]);
+      }
+    };
+    const hide = (page: Page) =>
+      page.evaluate(() => (window as unknown as { page: { hide(): void } }).page.hide());
+    await shown({ tab1: true, tab2: true, tab3: true });
+    // A follower going away (the app's lifecycle says so) takes its slice with it at once.
+    await hide(follower);
+    await shown({ [tabName(leader as Page)]: true, [tabName(other)]: true });
+    // The leader going away takes its own slice only: it still serves the other tabs.
+    await hide(leader as Page);
+    await shown({ [tabName(other)]: true });
+    for (const page of pages) {
+      const { connection, room } = await report(page);
+      expect({ connection, room }).toEqual({ connection: 'open', room: 'joined' });
+    }
+    expect((await report(leader as Page)).leader).toBe('leading');
+    expect(await sockets(id)).toHaveLength(1);
+    await context.close();
+  }, 90_000);
+
   it('hears a chat message sent in a follower once in every tab and in another user’s tab', async () => {
     const ann = await userWithTabs(3);
     const bob = await userWithTabs(1);

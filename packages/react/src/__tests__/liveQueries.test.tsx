@@ -437,3 +437,65 @@ describe('a subscription the server fails to check at first', () => {
     expect(reads).toBe(2);
   });
 });
+
+describe('live query options', () => {
+  it('follows a table of another schema on a private channel, merging by a composite primaryKey', async () => {
+    const table = `stock_${++tables}`;
+    await db.query(`
+      create schema if not exists ops;
+      create table ops.${table} (region text, code int, count int not null,
+        primary key (region, code));
+      grant usage on schema ops to authenticated;
+      grant select on ops.${table} to authenticated;
+      alter publication supabase_realtime add table ops.${table};
+      insert into ops.${table} values ('eu', 1, 10), ('us', 1, 20);
+      create policy "alice reads ${table}" on realtime.messages for select to authenticated
+        using (realtime.topic() = 'db:ops.${table}' and auth.jwt() ->> 'sub' = 'alice');
+    `);
+    type Stock = { region: string; code: number; count: number };
+    const screen = (client: SupabaseClient) =>
+      renderHook(
+        () => ({
+          stock: useRealtimeQuery<Stock>(
+            {
+              queryKey: [table],
+              queryFn: async () =>
+                (await db.query(`select * from ops.${table} order by region, code`))
+                  .rows as Stock[],
+            },
+            {
+              schema: 'ops',
+              table,
+              private: true,
+              primaryKey: ['region', 'code'],
+              apply: 'merge',
+              order: [{ column: 'region' }, { column: 'code' }],
+            },
+          ),
+          room: useChannelStatus(`db:ops.${table}`, { private: true }),
+          open: useChannelStatus(`db:ops.${table}`).phase,
+        }),
+        { wrapper: withQueries(client, queryClient()) },
+      );
+    const a = screen(alice);
+    const b = screen(bob);
+    await waitFor(() => expect(a.result.current.room.phase).toBe('joined'));
+    // The channel is private: the policy lets Alice in and keeps Bob out.
+    await waitFor(() => expect(b.result.current.room.phase).toBe('unauthorized'));
+    expect(a.result.current.open).toBe('idle');
+    await waitFor(() => expect(a.result.current.stock.data).toHaveLength(2));
+    await sleep(300);
+    await db.query(`update ops.${table} set count = 11 where region = 'eu' and code = 1`);
+    await db.query(`insert into ops.${table} values ('eu', 2, 5)`);
+    await waitFor(() =>
+      expect(a.result.current.stock.data).toEqual([
+        { region: 'eu', code: 1, count: 11 },
+        { region: 'eu', code: 2, count: 5 },
+        { region: 'us', code: 1, count: 20 },
+      ]),
+    );
+    await db.query(`delete from ops.${table} where region = 'us' and code = 1`);
+    await waitFor(() => expect(a.result.current.stock.data).toHaveLength(2));
+    expect(a.result.current.stock.data?.map((row) => row.region)).toEqual(['eu', 'eu']);
+  });
+});

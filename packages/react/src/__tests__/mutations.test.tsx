@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, useQuery } from '@tanstack/react-query';
 import { act, configure, renderHook, waitFor } from '@testing-library/react';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { jitteredBackoff } from '../core/jitteredBackoff';
 import { useDeleteMutation } from '../query/useDeleteMutation';
 import { useInsertMutation } from '../query/useInsertMutation';
 import { useRealtimeQuery } from '../query/useRealtimeQuery';
+import { useSyncQueriesWithRealtime } from '../query/useSyncQueriesWithRealtime';
 import { isPendingRow } from '../query/useTableMutation';
 import { useUpdateMutation } from '../query/useUpdateMutation';
 import { useUpsertMutation } from '../query/useUpsertMutation';
@@ -15,7 +16,7 @@ import { startTestRealtime, type TestRealtime } from '../testing';
 import { useChannelStatus } from '../useChannelStatus';
 import { useConnectionStatus } from '../useConnectionStatus';
 import { heldFetch } from './heldFetch';
-import { sleep, withQueries } from './helpers';
+import { provider, sleep, withQueries } from './helpers';
 import { todosLogSql, todosTableSql } from './todosSql';
 
 // Alice and Bob each have a screen with the list of list 7; they write through the mutation hooks.
@@ -526,4 +527,137 @@ describe('writes made while the server is down', () => {
     expect(ann.titles()).toEqual(['a2', 'c', 'd']);
     expect(bob.titles()).toEqual(['a2', 'c', 'd']);
   }, 60_000);
+});
+
+type Cell = { board_id: number; slot: number; label: string };
+
+describe('mutation options', () => {
+  it('key rows by a composite primaryKey, upsert on its conflict, and use the given queryClient without a provider', async () => {
+    const table = `cells_${++tables}`;
+    await db.query(`
+      create table public.${table} (board_id int, slot int, label text not null,
+        primary key (board_id, slot));
+      alter publication supabase_realtime add table public.${table};
+      insert into public.${table} values (1, 1, 'a'), (1, 2, 'b'), (2, 1, 'x');
+    `);
+    const client = await realtime.user('ann');
+    // No QueryClientProvider: every hook must use the client it is given.
+    const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const primaryKey = ['board_id', 'slot'] as const;
+    const shown: string[] = [];
+    const { result } = renderHook(
+      () => {
+        useSyncQueriesWithRealtime<Cell>({
+          table,
+          queryKey: [table],
+          queryClient: queries,
+          apply: 'merge',
+          primaryKey,
+          filter: 'board_id=eq.1',
+          order: [{ column: 'slot' }],
+        });
+        const cells = useQuery(
+          {
+            queryKey: [table],
+            queryFn: async () =>
+              ((await client.from(table).select().eq('board_id', 1).order('slot')).data ??
+                []) as Cell[],
+          },
+          queries,
+        );
+        const list = (cells.data ?? [])
+          .map((cell) => `${cell.slot}:${cell.label}${isPendingRow(cell) ? '*' : ''}`)
+          .join(',');
+        if (shown.at(-1) !== list) shown.push(list);
+        return {
+          status: useChannelStatus(`db:public.${table}`).phase,
+          cells,
+          upsert: useUpsertMutation<Cell>({ table, primaryKey, queryClient: queries }),
+          update: useUpdateMutation<Cell>({ table, primaryKey, queryClient: queries }),
+          remove: useDeleteMutation<Cell>({ table, primaryKey, queryClient: queries }),
+        };
+      },
+      { wrapper: provider(client) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(shown.at(-1)).toBe('1:a,2:b'));
+    await sleep(300);
+    // The upsert meets the row of its key (1, 2): replaced, not added, here and in the database.
+    act(() => result.current.upsert.mutate({ board_id: 1, slot: 2, label: 'B' }));
+    await waitFor(() => expect(result.current.upsert.isSuccess).toBe(true));
+    await waitFor(() => expect(shown.at(-1)).toBe('1:a,2:B'));
+    // The update and the delete match both columns: (2, 1) is left alone.
+    act(() => result.current.update.mutate({ board_id: 1, slot: 1, label: 'A' }));
+    await waitFor(() => expect(result.current.update.isSuccess).toBe(true));
+    await waitFor(() => expect(shown.at(-1)).toBe('1:A,2:B'));
+    act(() => result.current.remove.mutate({ board_id: 1, slot: 2 }));
+    await waitFor(() => expect(result.current.remove.isSuccess).toBe(true));
+    await waitFor(() => expect(shown.at(-1)).toBe('1:A'));
+    // Another writer's change merges into the row of its composite key.
+    await db.query(`update public.${table} set label = 'AA' where board_id = 1 and slot = 1`);
+    await db.query(`update public.${table} set label = 'xx' where board_id = 2 and slot = 1`);
+    await waitFor(() => expect(shown.at(-1)).toBe('1:AA'));
+    expect(shown).toEqual([
+      '',
+      '1:a,2:b',
+      '1:a,2:B*',
+      '1:a,2:B',
+      '1:A*,2:B',
+      '1:A,2:B',
+      '1:A',
+      '1:AA',
+    ]);
+    expect(
+      (await db.query(`select board_id, slot, label from public.${table} order by 1, 2`)).rows,
+    ).toEqual([
+      { board_id: 1, slot: 1, label: 'AA' },
+      { board_id: 2, slot: 1, label: 'xx' },
+    ]);
+  });
+
+  it('write to the given schema and show the pending row in that schema’s queries only', async () => {
+    const table = `cells_${++tables}`;
+    await db.query(`
+      create schema if not exists board;
+      create table board.${table} (id serial primary key, label text not null);
+      create table public.${table} (id serial primary key, label text not null);
+      alter publication supabase_realtime add table board.${table}, public.${table};
+    `);
+    const client = await realtime.user('ann');
+    const queries = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    // Every distinct list each query showed, pending rows marked with a '*'.
+    const shown: Record<string, string[]> = { board: [], public: [] };
+    const { result } = renderHook(
+      () => {
+        const useLive = (schema: string) => {
+          const query = useRealtimeQuery<{ id: number; label: string }>(
+            { queryKey: [schema, table], queryFn: async () => [] },
+            { schema, table, apply: 'merge' },
+          );
+          const list = (query.data ?? [])
+            .map((row) => `${row.label}${isPendingRow(row) ? '*' : ''}`)
+            .join(',');
+          const history = shown[schema] ?? [];
+          if (history.at(-1) !== list) history.push(list);
+          return query;
+        };
+        return {
+          board: useLive('board'),
+          open: useLive('public'),
+          status: useChannelStatus(`db:board.${table}`).phase,
+          insert: useInsertMutation<{ id: number; label: string }>({ schema: 'board', table }),
+        };
+      },
+      { wrapper: withQueries(client, queries) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await waitFor(() => expect(result.current.board.isSuccess).toBe(true));
+    act(() => result.current.insert.mutate({ id: 5, label: 'five' }));
+    // The data API here serves only `public` (a Supabase project's default), so the write that
+    // went to `board` is refused by name and its pending row rolled back.
+    await waitFor(() => expect(result.current.insert.isError).toBe(true));
+    expect(result.current.insert.error?.message).toContain('public');
+    await waitFor(() => expect(result.current.board.data).toEqual([]));
+    expect(shown).toEqual({ board: ['', 'five*', ''], public: [''] });
+  });
 });

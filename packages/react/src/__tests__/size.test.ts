@@ -99,4 +99,14 @@ describe('bundle size', () => {
       hooks.inputs.some((input) => /tab(Hub|Registry|Leader|Messages)|acrossTabs/.test(input)),
     ).toBe(false);
   });
+
+  it('bundles schema validation only with defineRoom, never with the hooks alone', async () => {
+    const hooks = await measure(PROVIDER_AND_HOOKS);
+    const withRoom = await measure(`${PROVIDER_AND_HOOKS} export { defineRoom } from './index';`);
+    console.info(
+      `defineRoom with its validation on top of the main entry: ${withRoom.gzip - hooks.gzip} B min+gzip`,
+    );
+    expect(hooks.inputs.some((input) => input.includes('standardSchema'))).toBe(false);
+    expect(withRoom.inputs.some((input) => input.includes('standardSchema'))).toBe(true);
+  });
 });

@@ -127,6 +127,28 @@ describe('syncQueriesWithRealtime', () => {
     await sleep(300);
     expect(fetches).toBe(2);
   });
+
+  it('invalidates the queries of the query client given to useRefetchAllOnReconnect, with no provider of one', async () => {
+    const realtime = await testRealtime();
+    const given = queryClient();
+    let fetches = 0;
+    const { result } = renderHook(
+      () => {
+        useBroadcast('lobby', 'ping');
+        useRefetchAllOnReconnect(given);
+        const untied = useQuery({ queryKey: ['profile'], queryFn: async () => ++fetches }, given);
+        return { untied, status: useChannelStatus('lobby').phase };
+      },
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    await waitFor(() => expect(result.current.status).toBe('joined'));
+    await sleep(200);
+    expect(fetches).toBe(1);
+    realtime.server.disconnectAll();
+    await waitFor(() => expect(fetches).toBe(2));
+    await sleep(300);
+    expect(fetches).toBe(2);
+  });
 });
 
 describe('a channel the server closes', () => {

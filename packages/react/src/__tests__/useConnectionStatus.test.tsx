@@ -177,4 +177,94 @@ describe('useLostConnectionListener', () => {
     await waitFor(() => expect(result.current).toBe('open'), { timeout: 10_000 });
     expect(events).toEqual(['lost', 'restored']);
   });
+
+  it('calls onRestored when the socket goes idle after a long drop', async () => {
+    const realtime = await testRealtime();
+    const events: string[] = [];
+    const seen: string[] = [];
+    function Listener() {
+      useLostConnectionListener({
+        delayMs: 200,
+        onLost: () => events.push('lost'),
+        onRestored: () => events.push('restored'),
+      });
+      const { status } = useConnectionStatus();
+      if (seen.at(-1) !== status) seen.push(status);
+      return null;
+    }
+    function Join() {
+      useBroadcast('room', 'event');
+      return null;
+    }
+    const Wrapper = provider(await realtime.user('alice'));
+    const page = (join: boolean) => (
+      <Wrapper>
+        <Listener />
+        {join ? <Join /> : null}
+      </Wrapper>
+    );
+    const { rerender } = render(page(true));
+    await waitFor(() => expect(seen.at(-1)).toBe('open'));
+    await realtime.server.stop();
+    await waitFor(() => expect(events).toEqual(['lost']));
+    // The last channel leaves while the server is away: nothing needs the socket any more.
+    rerender(page(false));
+    await waitFor(() => expect(seen.at(-1)).toBe('idle'), { timeout: 10_000 });
+    expect(events).toEqual(['lost', 'restored']);
+  });
+
+  it('keeps following a drop when delayMs changes during it', async () => {
+    const realtime = await testRealtime();
+    const events: string[] = [];
+    const { result, rerender } = renderHook(
+      ({ delayMs }: { delayMs: number }) => {
+        useBroadcast('room', 'event');
+        useLostConnectionListener({
+          delayMs,
+          onLost: () => events.push('lost'),
+          onRestored: () => events.push('restored'),
+        });
+        return useConnectionStatus().status;
+      },
+      { wrapper: provider(await realtime.user('alice')), initialProps: { delayMs: 200 } },
+    );
+    await waitFor(() => expect(result.current).toBe('open'));
+    await realtime.server.stop();
+    await waitFor(() => expect(events).toEqual(['lost']));
+    rerender({ delayMs: 300 });
+    await realtime.restart();
+    await waitFor(() => expect(result.current).toBe('open'), { timeout: 10_000 });
+    expect(events).toEqual(['lost', 'restored']);
+  });
+
+  it('calls nothing once unmounted during a drop shorter than the delay so far', async () => {
+    const realtime = await testRealtime();
+    const events: string[] = [];
+    const seen: string[] = [];
+    function Listener() {
+      useLostConnectionListener({ delayMs: 300, onLost: () => events.push('lost') });
+      return null;
+    }
+    function Join() {
+      useBroadcast('room', 'event');
+      const { status } = useConnectionStatus();
+      if (seen.at(-1) !== status) seen.push(status);
+      return null;
+    }
+    const Wrapper = provider(await realtime.user('alice'));
+    const page = (listen: boolean) => (
+      <Wrapper>
+        <Join />
+        {listen ? <Listener /> : null}
+      </Wrapper>
+    );
+    const { rerender } = render(page(true));
+    await waitFor(() => expect(seen.at(-1)).toBe('open'));
+    await realtime.server.stop();
+    await waitFor(() => expect(seen.at(-1)).toBe('reconnecting'));
+    rerender(page(false));
+    await sleep(600);
+    expect(seen.at(-1)).toBe('reconnecting');
+    expect(events).toEqual([]);
+  });
 });

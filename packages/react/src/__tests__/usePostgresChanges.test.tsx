@@ -28,6 +28,11 @@ beforeAll(async () => {
     create table public.items (id serial primary key, name text not null);
     create table public.tags (id serial primary key, name text not null);
     alter publication supabase_realtime add table public.todos, public.notes, public.items, public.tags;
+    create schema app;
+    grant usage on schema app to anon, authenticated;
+    create table app.todos (id serial primary key, title text not null);
+    grant select on app.todos to anon, authenticated;
+    alter publication supabase_realtime add table app.todos;
   `);
 }, 60_000);
 
@@ -370,5 +375,49 @@ describe('refetch on reconnect', () => {
     await waitFor(() => expect(page.getByTestId('tags').textContent).toBe('metal'));
     await sleep(300);
     expect(fetches).toBe(3);
+  });
+});
+
+describe('usePostgresChanges', () => {
+  it('hears only the rows its filter matches, on a room named after the table, event and filter', async () => {
+    const titles: string[] = [];
+    const { result } = renderHook(
+      () => {
+        usePostgresChanges<Todo>({
+          table: 'todos',
+          event: 'INSERT',
+          filter: 'title=eq.mine',
+          onChange: (change) => titles.push((change.new as Todo).title),
+        });
+        return useChannelStatus('db:public.todos:INSERT?title=eq.mine').phase;
+      },
+      { wrapper: wrapper(await realtime.user('alice'), queryClient()) },
+    );
+    await waitFor(() => expect(result.current).toBe('joined'));
+    await sleep(300);
+    await db.query(`insert into todos (title) values ('theirs'), ('mine')`);
+    await db.query(`insert into todos (title) values ('also theirs'), ('mine')`);
+    await waitFor(() => expect(titles).toEqual(['mine', 'mine']));
+  });
+
+  it('follows the table of the given schema, on a room named after it', async () => {
+    const titles: string[] = [];
+    const { result } = renderHook(
+      () => {
+        usePostgresChanges<Todo>({
+          schema: 'app',
+          table: 'todos',
+          onChange: (change) => titles.push((change.new as Todo).title),
+        });
+        return useChannelStatus('db:app.todos').phase;
+      },
+      { wrapper: wrapper(await realtime.user('alice'), queryClient()) },
+    );
+    await waitFor(() => expect(result.current).toBe('joined'));
+    await sleep(300);
+    await db.query(`insert into public.todos (title) values ('public one')`);
+    await db.query(`insert into app.todos (title) values ('app one')`);
+    await db.query(`insert into app.todos (title) values ('app two')`);
+    await waitFor(() => expect(titles).toEqual(['app one', 'app two']));
   });
 });

@@ -372,4 +372,63 @@ describe('usePresenceSelector', () => {
     await waitFor(() => expect(b.result.current?.state.x).toBe(9));
     expect(renders).toBe(before + 1);
   });
+
+  it('renders only when isEqual says the selection changed, keeping the first equal result', async () => {
+    const realtime = await testRealtime();
+    const alice = renderHook(
+      () => usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice', x: 0 } }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    let renders = 0;
+    const b = renderHook(
+      () => {
+        renders++;
+        // A new array on every call: only isEqual keeps it from rendering on each presence sync.
+        return usePresenceSelector('doc', (users) => users.map((user) => user.key).sort(), {
+          isEqual: (a, b) => a.join() === b.join(),
+        });
+      },
+      { wrapper: provider(await realtime.user('bob')) },
+    );
+    await waitFor(() => expect(b.result.current).toEqual(['alice']));
+    await sleep(300);
+    const selected = b.result.current;
+    const before = renders;
+    act(() => alice.result.current.update({ name: 'Alice', x: 5 }));
+    await sleep(500);
+    expect(renders).toBe(before);
+    expect(b.result.current).toBe(selected);
+    renderHook(() => usePresence<Me>('doc', { key: 'carol', state: { name: 'Carol' } }), {
+      wrapper: provider(await realtime.user('carol')),
+    });
+    await waitFor(() => expect(b.result.current).toEqual(['alice', 'carol']));
+    expect(renders).toBe(before + 1);
+  });
+
+  it('reads the private room of that name with private, not the public one', async () => {
+    const realtime = await testRealtime();
+    renderHook(
+      () => usePresence<Me>('doc', { key: 'alice', state: { name: 'Alice' }, private: true }),
+      { wrapper: provider(await realtime.user('alice')) },
+    );
+    renderHook(() => usePresence<Me>('doc', { key: 'carol', state: { name: 'Carol' } }), {
+      wrapper: provider(await realtime.user('carol')),
+    });
+    const secret = renderHook(
+      () => ({
+        keys: usePresenceSelector('doc', (users) => users.map((user) => user.key).join(), {
+          private: true,
+        }),
+        status: useChannelStatus('doc', { private: true }).phase,
+      }),
+      { wrapper: provider(await realtime.user('bob')) },
+    );
+    const open = renderHook(
+      () => usePresenceSelector('doc', (users) => users.map((user) => user.key).join()),
+      { wrapper: provider(await realtime.user('dave')) },
+    );
+    await waitFor(() => expect(secret.result.current.keys).toBe('alice'));
+    await waitFor(() => expect(open.result.current).toBe('carol'));
+    expect(secret.result.current).toEqual({ keys: 'alice', status: 'joined' });
+  });
 });

@@ -1,6 +1,7 @@
 import { roomKey } from './ChannelRegistry';
 import type { ChannelRegistry, SendStatus } from './channelTypes';
 import { createPresenceUsers, type PresenceUser } from './presenceUsers';
+import { stableHash } from './stableHash';
 import { IDLE_ROOM, type RoomSnapshot } from './roomChannel';
 import type { HubNotice, TabRequest, TabWants } from './tabMessages';
 import { createTabRoom, type TabRoomChannel, type TabRoomLink } from './tabRoom';
@@ -49,6 +50,10 @@ export function createTabRegistry(options: TabRegistryOptions) {
   let queued = false;
   // When the leader last said anything: a leader that stops answering pings is replaced.
   let heard = 0;
+  // The slices as they were when the page went away: left out of the wants until one of them
+  // changes or a new leader joins (as one client's presence comes back with a new state or a
+  // rejoin, never with the same state sent again).
+  let hidden: string | undefined;
 
   const wants = (): TabWants => {
     const result: { [K in keyof TabWants]: TabWants[K][number][] } = {
@@ -65,7 +70,8 @@ export function createTabRegistry(options: TabRegistryOptions) {
       }
       for (const [id, slice] of room.slices.values()) result.slices.push([room.tabRoom, id, slice]);
     }
-    return result;
+    if (hidden !== undefined && hidden !== stableHash(result.slices)) hidden = undefined;
+    return hidden === undefined ? result : { ...result, slices: [] };
   };
 
   // Consumers of one commit change their wants one after another: one message carries them all.
@@ -177,7 +183,10 @@ export function createTabRegistry(options: TabRegistryOptions) {
     },
     active: () => rooms.size > 0,
     untrackAll() {
-      post({ type: 'bye', tab });
+      // The page is going away: its presence leaves the merged state at once; its rooms stay
+      // (the leader's socket may serve other tabs).
+      hidden = stableHash(wants().slices);
+      if (hub) post({ type: 'wants', tab, hub, wants: wants() });
     },
     setUser: (id) => options.onUser(id),
     dispose() {
@@ -198,6 +207,7 @@ export function createTabRegistry(options: TabRegistryOptions) {
         if (notice.to !== undefined && notice.to !== tab) return;
         // Another term than the one this tab follows: the leader changed hands.
         if (hub !== notice.hub && hub !== undefined) lose();
+        if (hub !== notice.hub) hidden = undefined;
         hub = notice.hub;
         heard = Date.now();
         setConnection(notice.connection);

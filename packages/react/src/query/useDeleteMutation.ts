@@ -8,8 +8,8 @@ import { useTableMutation, type PendingWrite, type TableMutationOptions } from '
  * query tied to the table (filters and order respected, `isPendingRow` true until the database
  * answers); a refused write is rolled back and its PostgREST error surfaced.
  * @example
- * const delete = useDeleteMutation<Todo>({ table: 'todos' });
- * delete.mutate({ id: 1 });
+ * const remove = useDeleteMutation<Todo>({ table: 'todos' });
+ * remove.mutate({ id: 1 });
  */
 export function useDeleteMutation<Row extends Record<string, unknown>>(
   options: TableMutationOptions<Row>,

@@ -1,4 +1,5 @@
 import { cleanup, render } from '@testing-library/react';
+import { createRef } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../styles.css';
@@ -78,6 +79,54 @@ describe('AvatarStack', () => {
     expect(await axeViolations(stack.element())).toEqual([]);
     await userEvent.keyboard('{Escape}');
     await expect.element(more).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it('closes the list on Escape after the app’s own onKeyDown, unless the app prevents it', async () => {
+    const room = `avatars-${uuid()}`;
+    const people = [
+      { id: uuid(), name: 'Ann' },
+      { id: uuid(), name: 'Bo' },
+      { id: uuid(), name: 'Cy' },
+    ];
+    const sides = await Promise.all(
+      people.map(async (person) => ({ person, client: await clientFor(person.id) })),
+    );
+    const keys: string[] = [];
+    let prevent = false;
+    render(
+      <>
+        {sides.map(({ person, client }) => (
+          <Side key={person.id} client={client}>
+            <AvatarStack
+              room={room}
+              user={person}
+              max={2}
+              data-testid={person.name}
+              onKeyDown={(event) => {
+                keys.push(event.key);
+                if (prevent) event.preventDefault();
+              }}
+            />
+          </Side>
+        ))}
+      </>,
+    );
+    const stack = page.getByTestId('Cy');
+    const more = stack.getByRole('button', { name: /2 more/ });
+    await more.click();
+    await expect.element(more).toHaveAttribute('aria-expanded', 'true');
+    await userEvent.keyboard('{Escape}');
+    expect(keys).toEqual(['Escape']);
+    await expect.element(more).toHaveAttribute('aria-expanded', 'false');
+    await expect.element(more).toHaveFocus();
+
+    prevent = true;
+    await more.click();
+    await expect.element(more).toHaveAttribute('aria-expanded', 'true');
+    await userEvent.keyboard('{Escape}');
+    expect(keys).toEqual(['Escape', 'Escape']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.element(more).toHaveAttribute('aria-expanded', 'true');
   });
 
   it('shows A as idle once A stops using the page for idleMs, and online again on input', async () => {
@@ -178,5 +227,96 @@ describe('AvatarStack', () => {
     await expect
       .element(stack.getByRole('img', { name: 'Ed' }))
       .toHaveAttribute('data-state', 'online');
+  });
+
+  it('sizes its avatars by size and stacks them by orientation', async () => {
+    const room = `avatars-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    render(
+      <>
+        <Side client={a}>
+          <AvatarStack room={room} user={ann} />
+        </Side>
+        <Side client={b}>
+          {(['sm', 'md', 'lg'] as const).map((size) => (
+            <AvatarStack key={size} room={room} user={bo} size={size} data-testid={size} />
+          ))}
+          <AvatarStack room={room} user={bo} orientation="vertical" data-testid="vertical" />
+        </Side>
+      </>,
+    );
+    const avatars = (testId: string) =>
+      page.getByTestId(testId).getByRole('img').elements() as HTMLElement[];
+    for (const testId of ['sm', 'md', 'lg', 'vertical'])
+      await expect.poll(() => avatars(testId).length).toBe(2);
+    const width = (testId: string) => avatars(testId)[0]?.getBoundingClientRect().width;
+    // styles.css: 1.5rem, 2rem and 2.75rem.
+    expect([width('sm'), width('md'), width('lg')]).toEqual([24, 32, 44]);
+    expect(page.getByTestId('lg').element().getAttribute('data-size')).toBe('lg');
+    expect(page.getByTestId('md').element().getAttribute('data-orientation')).toBe('horizontal');
+
+    const [first, second] = avatars('md').map((el) => el.getBoundingClientRect());
+    expect(second?.left).toBeGreaterThan(first?.left ?? Infinity);
+    expect(second?.top).toBe(first?.top);
+    const [top, below] = avatars('vertical').map((el) => el.getBoundingClientRect());
+    expect(page.getByTestId('vertical').element().getAttribute('data-orientation')).toBe(
+      'vertical',
+    );
+    expect(below?.top).toBeGreaterThan(top?.top ?? Infinity);
+    expect(below?.left).toBe(top?.left);
+  });
+
+  it('names its group, +N button and list in the words labels gives', async () => {
+    const room = `avatars-${uuid()}`;
+    const people = [
+      { id: uuid(), name: 'Ann' },
+      { id: uuid(), name: 'Bo' },
+      { id: uuid(), name: 'Cy' },
+    ];
+    const sides = await Promise.all(
+      people.map(async (person) => ({ person, client: await clientFor(person.id) })),
+    );
+    const labels = {
+      group: 'Hier sind',
+      more: (count: number) => `${count} weitere, alle zeigen`,
+      list: 'Alle hier',
+    };
+    render(
+      <>
+        {sides.map(({ person, client }) => (
+          <Side key={person.id} client={client}>
+            <AvatarStack
+              room={room}
+              user={person}
+              max={2}
+              labels={labels}
+              data-testid={person.name}
+            />
+          </Side>
+        ))}
+      </>,
+    );
+    const stack = page.getByTestId('Cy');
+    await expect.element(stack).toHaveAttribute('aria-label', 'Hier sind');
+    await expect.element(stack).toHaveAttribute('role', 'group');
+    const more = stack.getByRole('button', { name: '2 weitere, alle zeigen' });
+    await expect.element(more).toBeInTheDocument();
+    await more.click();
+    await expect.element(stack.getByRole('list', { name: 'Alle hier' })).toBeInTheDocument();
+  });
+
+  it('merges className last and forwards its ref to the element', async () => {
+    const bo = { id: uuid(), name: 'Bo' };
+    const b = await clientFor(bo.id);
+    const ref = createRef<HTMLDivElement>();
+    render(
+      <Side client={b}>
+        <AvatarStack ref={ref} room={`avatars-${uuid()}`} user={bo} className="mine" />
+      </Side>,
+    );
+    await expect.poll(() => ref.current?.dataset.slot).toBe('avatar-stack');
+    expect(ref.current?.className).toBe('rk-root rk-avatar-stack mine');
   });
 });

@@ -442,6 +442,47 @@ describe('Chat with a table', () => {
     expect(sessionStorage.length).toBe(0);
   });
 
+  it('does not count sends made while the browser is offline: they go out once it is back', async () => {
+    const room = `table-${uuid()}`;
+    const ann = await signedIn('Ann');
+    // Two unreachable sends while online would fail them after about a second.
+    const table = chatTable(ann.client, { maxAttempts: 2 });
+    render(
+      <Side client={ann.client}>
+        <Chat room={room} user={ann.user} table={table} data-testid="a" />
+      </Side>,
+    );
+    await expect
+      .poll(() => page.getByTestId('a').element().querySelector('[role="log"]'))
+      .not.toBeNull();
+    // The browser's own offline mode would also cut the test runner's connection to this page, so
+    // `navigator.onLine` is stubbed; the server is really stopped, so every send really fails.
+    await commands.realtimeStop();
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    try {
+      await write('a', 'on the subway 1');
+      await write('a', 'on the subway 2');
+      // Longer than two attempts 1 s apart: still waiting, not given up.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(rows('a')).toEqual([
+        { body: 'on the subway 1', state: 'pending' },
+        { body: 'on the subway 2', state: 'pending' },
+      ]);
+    } finally {
+      delete (navigator as { onLine?: boolean }).onLine;
+      await commands.realtimeStart();
+    }
+    window.dispatchEvent(new Event('online'));
+    await expect
+      .poll(() => rows('a'), { timeout: 20_000 })
+      .toEqual([
+        { body: 'on the subway 1', state: 'sent' },
+        { body: 'on the subway 2', state: 'sent' },
+      ]);
+    const stored = await createChatTable(ann.client).page(room);
+    expect(stored.map((m) => m.body)).toEqual(['on the subway 1', 'on the subway 2']);
+  });
+
   it('keeps a message whose insert was stored as sent when its reply is lost on the last attempt, and forgets it after a reload', async () => {
     const room = `table-${uuid()}`;
     const ann = await signedIn('Ann');

@@ -1,6 +1,7 @@
-import { useConnectionStatus } from '@roomkit/react';
+import { jitteredBackoff, useConnectionStatus } from '@roomkit/react';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { cleanup, render } from '@testing-library/react';
-import { useEffect } from 'react';
+import { createRef, useEffect } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page } from 'vitest/browser';
 import '../../styles.css';
@@ -8,10 +9,29 @@ import { Chat } from '../Chat';
 import { ConnectionBadge } from '../ConnectionBadge';
 import { axeViolations, clientFor, closeClients, Side, uuid } from './helpers';
 
+const fastClients: SupabaseClient[] = [];
+
 afterEach(async () => {
   cleanup();
   await closeClients();
+  await Promise.all(fastClients.splice(0).map((client) => client.removeAllChannels()));
 });
+
+/** A real client whose heartbeat (and so its measured latency) comes every 200 ms, not 25 s. */
+async function fastHeartbeatClient(id: string): Promise<SupabaseClient> {
+  const { url, anonKey } = await commands.realtimeInfo();
+  const token = await commands.realtimeToken(id);
+  const client = createClient(url, anonKey, {
+    accessToken: async () => token,
+    auth: { persistSession: false, autoRefreshToken: false, storageKey: `rk-badge-${uuid()}` },
+    realtime: {
+      heartbeatIntervalMs: 200,
+      reconnectAfterMs: jitteredBackoff({ initialMs: 100, maxMs: 500 }),
+    },
+  });
+  fastClients.push(client);
+  return client;
+}
 
 describe('ConnectionBadge', () => {
   it('shows open, then reconnecting only after a drop outlasts the delay', async () => {
@@ -86,5 +106,47 @@ describe('ConnectionBadge', () => {
     } finally {
       observer.disconnect();
     }
+  });
+
+  it('shows the heartbeat latency while open, in translated labels, and hides it without showLatency', async () => {
+    const ann = { id: uuid(), name: 'Ann' };
+    const a = await fastHeartbeatClient(ann.id);
+    const labels = {
+      idle: 'Ruhig',
+      connecting: 'Verbindet',
+      open: 'Verbunden',
+      reconnecting: 'Verbindet neu',
+    };
+    render(
+      <Side client={a}>
+        <ConnectionBadge labels={labels} data-testid="latency" />
+        <ConnectionBadge labels={{ open: 'Verbunden' }} showLatency={false} data-testid="plain" />
+      </Side>,
+    );
+    const badge = page.getByTestId('latency');
+    await expect.element(badge).toHaveTextContent(/^Ruhig$/);
+    // A joined channel opens the socket.
+    render(
+      <Side client={a}>
+        <Chat room={`status-${uuid()}`} user={ann} />
+      </Side>,
+    );
+    await expect.element(badge, { timeout: 10_000 }).toHaveTextContent(/^Verbunden · \d+ ms$/);
+    // The same socket has a latency by now; this badge leaves it out.
+    expect(page.getByTestId('plain').element().textContent).toBe('Verbunden');
+    await expect.element(page.getByTestId('plain')).toHaveAttribute('data-state', 'open');
+  });
+
+  it('merges className last and forwards its ref to the element', async () => {
+    const a = await clientFor(uuid());
+    const ref = createRef<HTMLSpanElement>();
+    render(
+      <Side client={a}>
+        <ConnectionBadge ref={ref} className="mine" />
+      </Side>,
+    );
+    await expect.poll(() => ref.current?.dataset.slot).toBe('connection-badge');
+    expect(ref.current?.className).toBe('rk-root rk-connection-badge mine');
+    expect(ref.current?.getAttribute('role')).toBe('status');
   });
 });

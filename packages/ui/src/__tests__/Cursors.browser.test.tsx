@@ -1,5 +1,5 @@
 import { cleanup, render } from '@testing-library/react';
-import { Profiler, StrictMode, useRef } from 'react';
+import { createRef, Profiler, StrictMode, useRef, type Ref } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, page } from 'vitest/browser';
 import '../../styles.css';
@@ -14,14 +14,19 @@ afterEach(async () => {
 
 const renders = { a: 0, b: 0 };
 
-function Board(props: {
+function Board({
+  overlay,
+  ...props
+}: {
   id: 'a' | 'b';
   room: string;
   user: RoomUser;
   width: number;
   height: number;
   idleMs?: number;
+  throttleMs?: number;
   className?: string;
+  overlay?: Ref<HTMLDivElement>;
 }) {
   const box = useRef<HTMLDivElement>(null);
   return (
@@ -36,7 +41,9 @@ function Board(props: {
           user={props.user}
           container={box}
           idleMs={props.idleMs}
+          throttleMs={props.throttleMs}
           className={props.className}
+          ref={overlay}
         />
       </Profiler>
     </div>
@@ -262,4 +269,75 @@ describe('Cursors', () => {
       expect(cursor.dataset.state).toBe('active');
       expect(cursor.style.transform).toBe('translate(200px, 150px)');
     });
+
+  it('sends A’s moves at most once per throttleMs', async () => {
+    const room = `cursors-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const a = await clientFor(ann.id);
+    // Someone else in the room (straight through supabase-js), noting when each move arrives.
+    const arrivals: Array<{ at: number; moved: boolean }> = [];
+    const other = (await clientFor(uuid()))
+      .channel(`${room}:cursors`, { config: { presence: { key: 'listener' } } })
+      .on('broadcast', { event: 'cursor' }, ({ payload }) => {
+        const moved = typeof (payload as { x?: unknown }).x === 'number';
+        arrivals.push({ at: performance.now(), moved });
+      });
+    await new Promise<void>((resolve, reject) =>
+      other.subscribe((status) => {
+        if (status === 'SUBSCRIBED') resolve();
+        else if (status !== 'CLOSED') reject(new Error(status));
+      }),
+    );
+    await other.track({ name: 'Lis' });
+    const throttleMs = 400;
+    render(
+      <Side client={a}>
+        <Board id="a" room={room} user={ann} width={400} height={300} throttleMs={throttleMs} />
+      </Side>,
+    );
+    const aBox = page.getByTestId('a').element();
+    await expect
+      .poll(() => aBox.querySelector('[data-slot="cursors"]')?.getAttribute('data-state'))
+      .toBe('shared');
+    let moves = 0;
+    const start = performance.now();
+    while (performance.now() - start < 2000) {
+      move(aBox, 10 + (moves % 300), 10 + (moves % 200));
+      moves++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const duration = performance.now() - start;
+    // Leaving the box sends a hide, throttled too: once it arrives, every move before it has.
+    aBox.dispatchEvent(new PointerEvent('pointerleave'));
+    await expect.poll(() => arrivals.some((arrival) => !arrival.moved)).toBe(true);
+    const sent = arrivals.filter((arrival) => arrival.moved);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    // One at the start, one per throttleMs after it, and the last move up to throttleMs later.
+    expect(sent.length).toBeLessThanOrEqual(Math.floor(duration / throttleMs) + 2);
+    expect(sent.length).toBeLessThan(moves / 4);
+    // Spaced by the throttle, with room for a message held up on the way.
+    const gaps = arrivals.slice(1).map((arrival, i) => arrival.at - (arrivals[i]?.at ?? 0));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(throttleMs / 2);
+  });
+
+  it('merges className last and forwards its ref to the overlay', async () => {
+    const ref = createRef<HTMLDivElement>();
+    const b = await clientFor(uuid());
+    render(
+      <Side client={b}>
+        <Board
+          id="b"
+          room={`cursors-${uuid()}`}
+          user={{ id: uuid(), name: 'Cy' }}
+          width={100}
+          height={100}
+          className="mine"
+          overlay={ref}
+        />
+      </Side>,
+    );
+    await expect.poll(() => ref.current?.dataset.slot).toBe('cursors');
+    expect(ref.current?.className).toBe('rk-root rk-cursors mine');
+    expect(ref.current?.parentElement).toBe(page.getByTestId('b').element());
+  });
 });

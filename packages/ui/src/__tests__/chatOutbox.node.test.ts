@@ -101,6 +101,17 @@ describe('the chat outbox', () => {
     ]);
   });
 
+  it('sending → waiting on unreachable while offline, without counting the attempt', () => {
+    const ninth = { phase: 'sending', queue: [a, b], attempts: 9 } as const;
+    expect(transition(ninth, { type: 'unreachable', id: 'a', offline: true })).toEqual([
+      waiting(9, a, b),
+      [{ type: 'wait', ms: 30_000 }],
+    ]);
+    expect(transition(sending(a), { type: 'unreachable', id: 'a', offline: true }, 1)[0]).toEqual(
+      waiting(0, a),
+    );
+  });
+
   it('fails at the first unreachable send with maxAttempts 1', () => {
     expect(transition(sending(a), { type: 'unreachable', id: 'a' }, 1)).toEqual([
       IDLE_OUTBOX,

@@ -2,7 +2,7 @@ import { createClient, type Session } from '@supabase/supabase-js';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { BroadcastMessage, PresenceUser, SendStatus } from '../../index';
+import type { BroadcastMessage, PageLifecycle, PresenceUser, SendStatus } from '../../index';
 import { RealtimeProvider } from '../../RealtimeProvider';
 import { useBroadcast } from '../../useBroadcast';
 import { useChannelStatus } from '../../useChannelStatus';
@@ -31,6 +31,16 @@ const supabase = createClient(params.get('url') ?? '', params.get('key') ?? '', 
   ...(thirdParty ? { accessToken: async () => currentToken() } : {}),
 });
 
+// With `?lifecycle=test`, the provider's lifecycle is one the test drives with `page.hide()`, as
+// an app's own adapter (visibility, a native shell) would.
+const hideListeners = new Set<() => void>();
+const testLifecycle: PageLifecycle = {
+  onHide(listener) {
+    hideListeners.add(listener);
+    return () => void hideListeners.delete(listener);
+  },
+};
+
 /** What the test reads from each page. */
 const page = {
   session: undefined as string | null | undefined,
@@ -58,6 +68,8 @@ const page = {
   consumers: (): number | undefined => undefined,
   // Mounts or unmounts this tab's live query.
   showNotes: (_shown: boolean): void => {},
+  // Tells the provider's test lifecycle that the page is going away.
+  hide: (): void => hideListeners.forEach((listener) => listener()),
   supabase,
 };
 (window as unknown as { page: typeof page }).page = page;
@@ -169,6 +181,7 @@ function App() {
       <RealtimeProvider
         client={supabase}
         shareConnection={params.get('share') === 'off' ? undefined : acrossTabs}
+        lifecycle={params.get('lifecycle') === 'test' ? testLifecycle : undefined}
       >
         <Tab session={session} />
       </RealtimeProvider>
