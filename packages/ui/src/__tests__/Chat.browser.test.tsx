@@ -150,6 +150,54 @@ describe('Chat', () => {
     expect(afterAppend).toBeLessThanOrEqual(2);
   });
 
+  it('tells A of a live mention from a sender whose clock is behind, but not of history', async () => {
+    const room = `chat-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    const now = Date.now();
+    const history = [
+      { id: uuid(), user: bo, body: '@Ann from older history', createdAt: now - 20 * 60_000 },
+      { id: uuid(), user: bo, body: '@Ann from history', createdAt: now - 10 * 60_000 },
+    ];
+    // One message a page: the older one loads after the first showed.
+    const persistence = {
+      load: async (_room: string, { before = Infinity }: { before?: number }) =>
+        history.filter((message) => message.createdAt < before).slice(-1),
+      save: async () => {},
+    };
+    const mentioned: string[] = [];
+    render(
+      <Side client={a}>
+        <Chat
+          room={room}
+          user={ann}
+          persistence={persistence}
+          pageSize={1}
+          onMention={(entry) => mentioned.push(entry.body)}
+          data-testid="a"
+        />
+        <RoomPhase room={room} testId="a-phase" />
+      </Side>,
+    );
+    const aSide = page.getByTestId('a');
+    const bodies = () =>
+      [...aSide.element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
+    await expect.poll(bodies).toEqual(['@Ann from older history', '@Ann from history']);
+    await untilJoined('a-phase');
+    // Bo's clock is an hour behind: his message claims a time before everything shown.
+    const channel = b.channel(room);
+    await new Promise<void>((resolve) =>
+      channel.subscribe((status) => void (status === 'SUBSCRIBED' && resolve())),
+    );
+    const live = { id: uuid(), user: bo, body: '@Ann are you there?', createdAt: now - 3_600_000 };
+    expect(await channel.send({ type: 'broadcast', event: 'message', payload: live })).toBe('ok');
+    await expect
+      .poll(bodies)
+      .toEqual(['@Ann are you there?', '@Ann from older history', '@Ann from history']);
+    await expect.poll(() => mentioned).toEqual(['@Ann are you there?']);
+  });
+
   it('has no axe violations', async () => {
     const ann = { id: uuid(), name: 'Ann' };
     const a = await clientFor(ann.id);
