@@ -110,7 +110,8 @@ const BOTTOM_SLACK = 48;
  * ephemeral broadcast), optimistic sends with an outbox, history, typing, grouping and a
  * virtualized, memoized log that stays smooth at 10,000 messages.
  * @example
- * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} table />
+ * const table = chatTable(supabase); // from '@roomkit/ui/table', made once
+ * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} table={table} />
  */
 export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   {
