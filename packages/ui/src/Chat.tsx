@@ -262,7 +262,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   // The ids shown or read as history, and the newest time shown: a message with another id
   // arrived live, whatever its sender's clock says (with a table, older pages come in too: only
   // one after the newest time is live there).
-  const heard = useMemo(() => ({ ids: new Set<string>(), newest: 0 }), [session]);
+  // One per session (a new room starts again).
+  const heard = useMemo(() => session && { ids: new Set<string>(), newest: 0 }, [session]);
   const addHistory = useMemo(() => {
     const add = session.addHistory;
     return (
