@@ -1,6 +1,7 @@
 // The Chromium of every browser test in the repository: found, installed when it can be, launched.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const INSTALL = 'apt-get update && apt-get install -y chromium';
@@ -63,4 +64,15 @@ export function ensureChromium(): string {
   if (!existsSync('/usr/bin/chromium'))
     throw new Error(`"${INSTALL}" did not install /usr/bin/chromium.`);
   return '/usr/bin/chromium';
+}
+
+/**
+ * Finds (or installs) Chromium as {@link ensureChromium} does and launches it as the Vitest browser
+ * projects do: the one launch of every test, benchmark and script that drives Chromium itself
+ * through playwright-core.
+ * @example
+ * const browser = await launchChromium();
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS });
 }

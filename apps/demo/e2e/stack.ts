@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
+import { launchChromium } from '../../../testing/chromium';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'packages/server/bin/roomkit.js');
@@ -148,14 +149,6 @@ export async function startStack(): Promise<DemoStack> {
       await server.stop();
     },
   };
-}
-
-/** Debian's Chromium (or `CHROMIUM_PATH`), headless, as the e2e tests drive it. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
 }
 
 /** Whether a pid (read from a pid file that may be stale) still belongs to a PostgreSQL. */

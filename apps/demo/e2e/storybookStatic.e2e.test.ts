@@ -4,13 +4,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFromDisk } from '../../../.storybook/disk/openFromDisk';
+import { launchChromium } from '../../../testing/chromium';
 import { freePort, ServerProcess, type ServerInfo } from './stack';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Runs a root package.json script as `pnpm run NAME -- ...extra` would (its bins on PATH). */
 async function script(name: string, extra: string[], env: Record<string, string> = {}) {
@@ -72,10 +72,7 @@ beforeAll(async () => {
       STORYBOOK_ROOMKIT_ANON_KEY: info.anonKey,
     }),
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {

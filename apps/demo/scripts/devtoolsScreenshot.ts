@@ -4,26 +4,17 @@
  * Run: `node --conditions=source --import tsx apps/demo/scripts/devtoolsScreenshot.ts`
  */
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { launchChromium } from '../../../testing/chromium';
+import { sendChat, signIn } from '../e2e/demoPage';
 import { ServerProcess, startDemo } from '../e2e/stack';
 
 const OUT = fileURLToPath(new URL('../../../docs/devtools.png', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-async function signIn(page: Page, url: string, name: string) {
-  await page.goto(url);
-  await page.getByTestId('sign-in-name').fill(name);
-  await page.getByTestId('sign-in-submit').click();
-  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
-}
+const MESSAGE = 'Hi Ann, the board is up to date';
 
 const server = await ServerProcess.create();
 const info = await server.start();
 const vite = await startDemo(info);
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const url = vite.resolvedUrls?.local[0] ?? '';
   const ann = await (
@@ -36,22 +27,16 @@ try {
   await signIn(bob, url, 'Bob');
   await ann.getByRole('button', { name: 'Roomkit' }).click();
   await ann.getByRole('tab', { name: 'Events' }).click();
-  const input = bob.getByPlaceholder('Write a message…');
-  await input.fill('Hi Ann, the board is up to date');
-  await input.press('Enter');
+  await sendChat(bob, MESSAGE);
   await bob.mouse.move(300, 300);
   await bob.mouse.move(420, 360, { steps: 5 });
-  await ann
+  // Open the newest event that carries Bob's message, whatever the chat calls it on the wire.
+  const carrying = ann
     .getByRole('list', { name: 'Events' })
-    .getByText('message', { exact: true })
-    .first()
-    .waitFor();
-  // Open the newest chat message's payload.
-  await ann
-    .getByRole('list', { name: 'Events' })
-    .getByText('message', { exact: true })
-    .first()
-    .click();
+    .getByRole('listitem')
+    .filter({ hasText: MESSAGE })
+    .first();
+  await carrying.locator('summary').click();
   await ann.screenshot({ path: OUT });
   console.info(`Wrote ${OUT}`);
 } finally {

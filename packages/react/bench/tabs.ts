@@ -2,7 +2,8 @@
 // the leader's socket to the follower's `useBroadcast` callback, at 200 events/s, in Chromium.
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { launchChromium, serveTabsPage } from '../src/__tests__/tabsPage/serve';
+import { launchChromium } from '../../../testing/chromium';
+import { serveTabsPage } from '../src/__tests__/tabsPage/serve';
 import { startTestRealtime } from '../src/testing';
 import { openTabsPage, signUpIn } from './tabsPage';
 

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { launchChromium, serveTabsPage } from '../src/__tests__/tabsPage/serve';
+import { launchChromium } from '../../../testing/chromium';
+import { serveTabsPage } from '../src/__tests__/tabsPage/serve';
 import { startTestRealtime } from '../src/testing';
 import { openTabsPage, signUpIn } from './tabsPage';
 

@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_JWT_SECRET, mintToken } from './auth';
-import { silentLogger, consoleLogger } from './options';
+import { DEFAULT_LIMITS, silentLogger, consoleLogger } from './options';
 import { DatabaseError, redact, type DatabaseMode } from './db';
 import { startServer, type RoomkitServer } from './startServer';
 
 const USAGE = `Usage:
   roomkit start [--host 127.0.0.1] [--port 54321] [--jwt-secret S] [--json] [--quiet] [--dev]
                 [--db embedded|none|postgres://…] [--ephemeral] [--migrations DIR]…
-                [--auth-rate-limit 150]
+                [--auth-rate-limit 150] [--max-presence-bytes 33554432]
+                [--max-total-request-body-bytes 67108864]
   roomkit token --sub ID [--role authenticated] [--claims JSON] [--expires-in 3600] [--jwt-secret S]
 
 A local server that speaks the Supabase Realtime protocol, for development and tests.
@@ -41,9 +42,21 @@ async function start(args: string[]): Promise<void> {
       quiet: { type: 'boolean', default: false },
       dev: { type: 'boolean', default: false },
       'auth-rate-limit': { type: 'string' },
+      'max-presence-bytes': { type: 'string' },
+      'max-total-request-body-bytes': { type: 'string' },
     },
   });
   const authRateLimit = integer(values['auth-rate-limit'], 'auth-rate-limit', 150);
+  const maxPresenceBytes = integer(
+    values['max-presence-bytes'],
+    'max-presence-bytes',
+    DEFAULT_LIMITS.maxPresenceBytes,
+  );
+  const maxTotalRequestBodyBytes = integer(
+    values['max-total-request-body-bytes'],
+    'max-total-request-body-bytes',
+    DEFAULT_LIMITS.maxTotalRequestBodyBytes,
+  );
   const port = integer(values.port, 'port', 54321);
   if (port > 65535) fail(`--port must be at most 65535, got ${port}.`);
   const db = values.db;
@@ -60,7 +73,11 @@ async function start(args: string[]): Promise<void> {
       ephemeral: values.ephemeral,
       migrations: values.migrations,
       dev: values.dev,
-      limits: { authTokenRequestsPer5Min: authRateLimit },
+      limits: {
+        authTokenRequestsPer5Min: authRateLimit,
+        maxPresenceBytes,
+        maxTotalRequestBodyBytes,
+      },
       logger: values.quiet ? silentLogger : consoleLogger,
     });
   } catch (error) {

@@ -57,6 +57,19 @@ export interface Limits {
    * first, then the next, until the total is back under. @default 268435456
    */
   maxTotalBufferedBytes: number;
+  /**
+   * The presence every room holds together, in bytes (each meta as JSON, with its key); a track
+   * that would pass it is refused with an error reply and the channel's presence stays as it was.
+   * One room holds at most half of `maxBufferedBytes`, so a joiner can always be sent its
+   * `presence_state`. @default 33554432
+   */
+  maxPresenceBytes: number;
+  /**
+   * The HTTP request bodies (auth, data API, REST broadcast) being received or handled at once,
+   * in bytes; a request that would pass it is answered `503` with `retry-after: 1`, so parallel
+   * uploads cannot exhaust memory. @default 67108864
+   */
+  maxTotalRequestBodyBytes: number;
   /** Delay before a refused WebSocket handshake is answered (the real server's reconnect-storm brake). @default 2000 */
   connectErrorDelayMs: number;
   /** Delay before a refused join is answered. @default 5000 */
@@ -69,7 +82,10 @@ export interface Limits {
   replicationReadyTimeoutMs: number;
 }
 
-/** The real server's defaults for a new project. */
+/**
+ * The real server's defaults for a new project; `maxPresenceBytes` and `maxTotalRequestBodyBytes`
+ * bound this server's own memory.
+ */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxChannelsPerClient: 100,
   maxEventsPerSecond: 100,
@@ -87,6 +103,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxBufferedBytes: 50 * 1024 * 1024,
   pauseReadingBytes: 1024 * 1024,
   maxTotalBufferedBytes: 256 * 1024 * 1024,
+  maxPresenceBytes: 32 * 1024 * 1024,
+  maxTotalRequestBodyBytes: 64 * 1024 * 1024,
   connectErrorDelayMs: 2000,
   joinErrorDelayMs: 5000,
   replicationReadyTimeoutMs: 60_000,

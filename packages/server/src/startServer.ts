@@ -18,7 +18,7 @@ import {
 import { ChangeStream, PostgresChanges } from './changes';
 import { dataApi } from './rest';
 import { Database, DatabaseError, type DatabaseMode } from './db';
-import { CORS_HEADERS, readBody, refuseUpgrade, sendJson } from './http';
+import { CORS_HEADERS, refuseUpgrade, sendJson } from './http';
 import { DEFAULT_LIMITS, consoleLogger, type Limits, type Logger } from './options';
 import {
   Connection,
@@ -313,6 +313,15 @@ function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
+/** Answers a request the server-wide body count cannot take now. */
+function sendBusy(response: ServerResponse): void {
+  response.setHeader('retry-after', '1');
+  sendJson(response, 503, {
+    message:
+      'The server is receiving too many request bodies at once (maxTotalRequestBodyBytes); retry shortly',
+  });
+}
+
 async function handleRequest(
   hub: RealtimeHub,
   data: DatabaseParts | null,
@@ -325,6 +334,20 @@ async function handleRequest(
   if (request.method === 'GET' && (url.pathname === '/' || url.pathname === '/health')) {
     return sendJson(response, 200, { name: '@roomkit/server', status: 'ok' });
   }
+  /**
+   * Reads the body and handles it while its bytes count against `maxTotalRequestBodyBytes`; a
+   * body the count cannot take is answered 503, one over `limit` is handed on as null.
+   */
+  const withBody = async (limit: number, handle: (body: Buffer | null) => Promise<void>) => {
+    const read = await hub.requestBodies.read(request, limit);
+    if (read === 'busy') return sendBusy(response);
+    try {
+      await handle(read.body);
+    } finally {
+      read.release();
+    }
+  };
+  const tooLarge = () => sendJson(response, 413, { message: 'Payload too large' });
   const api = /^\/(auth|rest)\/v1\/(.*)$/.exec(url.pathname);
   if (api) {
     if (!data) {
@@ -335,41 +358,39 @@ async function handleRequest(
     const path = api[2] ?? '';
     if (api[1] === 'auth') {
       // Over GoTrue's limit the body is null, and the auth API answers GoTrue's 413.
-      const body = await readBody(request, MAX_AUTH_BODY_BYTES);
-      return data.auth.handle(request, response, url, body, path);
+      return withBody(MAX_AUTH_BODY_BYTES, (body) =>
+        data.auth.handle(request, response, url, body, path),
+      );
     }
-    const body = await readBody(request, hub.limits.maxFrameBytes);
-    if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
-    return dataApi(
-      { database: data.database, verifier: hub.verifier },
-      request,
-      response,
-      url,
-      body,
-      path,
-    );
+    return withBody(hub.limits.maxFrameBytes, async (body) => {
+      if (body === null) return tooLarge();
+      const database = { database: data.database, verifier: hub.verifier };
+      return dataApi(database, request, response, url, body, path);
+    });
   }
   const dev = DEV_PATH.exec(url.pathname);
   if (dev) {
-    const body = await readBody(request, hub.limits.maxFrameBytes);
-    if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
-    return devApi(hub, request, response, dev[1] ?? '', body);
+    return withBody(hub.limits.maxFrameBytes, async (body) => {
+      if (body === null) return tooLarge();
+      return devApi(hub, request, response, dev[1] ?? '', body);
+    });
   }
   const single = SINGLE_BROADCAST.exec(url.pathname);
   const isBatch = BATCH_BROADCAST.test(url.pathname);
   if (!single && !isBatch) return sendJson(response, 404, { message: 'Not found' });
   if (request.method !== 'POST') return sendJson(response, 405, { message: 'Method not allowed' });
-  const body = await readBody(request, hub.limits.maxFrameBytes);
-  if (body === null) return sendJson(response, 413, { message: 'Payload too large' });
-  if (isBatch) return batchBroadcast(hub, request, response, body);
-  const [, topic = '', event = ''] = single ?? [];
-  let names: [string, string];
-  try {
-    names = [decodeURIComponent(topic), decodeURIComponent(event)];
-  } catch {
-    return sendJson(response, 400, {
-      message: 'The topic and event in the path must be percent-encoded UTF-8',
-    });
-  }
-  return singleBroadcast(hub, request, response, url, body, ...names);
+  return withBody(hub.limits.maxFrameBytes, async (body) => {
+    if (body === null) return tooLarge();
+    if (isBatch) return batchBroadcast(hub, request, response, body);
+    const [, topic = '', event = ''] = single ?? [];
+    let names: [string, string];
+    try {
+      names = [decodeURIComponent(topic), decodeURIComponent(event)];
+    } catch {
+      return sendJson(response, 400, {
+        message: 'The topic and event in the path must be percent-encoded UTF-8',
+      });
+    }
+    return singleBroadcast(hub, request, response, url, body, ...names);
+  });
 }

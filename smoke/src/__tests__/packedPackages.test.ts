@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../../testing/chromium';
+import { launchChromium } from '../../../testing/chromium';
 import { checkTarball } from '../checkTarball';
 import {
   packPublicPackages,
@@ -113,7 +113,7 @@ describe('the built apps in Chromium, against roomkit start --ephemeral from the
       join(workspace.dir, 'migrations'),
     ]);
     previews = await Promise.all([startPreview(react19), startPreview(workspace.app('react18'))]);
-    browser = await chromium.launch(chromiumLaunchOptions());
+    browser = await launchChromium();
     const [on19, on18] = previews.map((preview) => preview.info.url);
     [a, b, c] = await Promise.all([
       open(on19 ?? '', 'Ann'),

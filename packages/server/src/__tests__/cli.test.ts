@@ -182,6 +182,42 @@ describe('roomkit CLI', () => {
     expect(await exited).toBe(0);
   }, 60_000);
 
+  it('sets the presence and request body budgets with --max-presence-bytes and --max-total-request-body-bytes', async () => {
+    const bad = run(['start', '--max-presence-bytes', '2.5']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output().stderr).toContain(
+      '--max-presence-bytes must be a whole number, got "2.5".',
+    );
+
+    const { child, exited } = run([
+      'start',
+      '--port',
+      '0',
+      '--json',
+      '--db',
+      'none',
+      '--max-presence-bytes',
+      '2000',
+      '--max-total-request-body-bytes',
+      '1000',
+    ]);
+    const ready = JSON.parse(await firstLine(child)) as { url: string; anonKey: string };
+    const server = { url: ready.url, anonKey: ready.anonKey } as RoomkitServer;
+    const channel = await joined(
+      client(server).channel('budget', { config: { presence: { key: 'k' } } }),
+    );
+    expect(await channel.track({ note: 'x'.repeat(3000) })).toBe('error');
+    expect(await channel.track({ note: 'small' })).toBe('ok');
+    const response = await fetch(`${ready.url}/realtime/v1/api/broadcast`, {
+      method: 'POST',
+      headers: { apikey: ready.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ topic: 't', event: 'e', payload: 'x'.repeat(2000) }] }),
+    });
+    expect(response.status).toBe(503);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
   it('keeps the embedded data under .roomkit and starts again after being killed with SIGKILL', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'roomkit-cli-'));
     await chmod(cwd, 0o755);

@@ -1,6 +1,9 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionInfo } from '../devApi';
+import { DEFAULT_LIMITS } from '../options';
 import type { RoomkitServer } from '../startServer';
 import { failOnProcessErrors, recordingLogger, testServer, until } from './helpers';
 import { RawClient, socketUrl } from './rawClient';
@@ -25,6 +28,56 @@ async function nonReader(server: RoomkitServer): Promise<WebSocket> {
 /** The raw stream under a `ws` socket, to see how much the client itself has not yet sent. */
 function unsent(socket: WebSocket): number {
   return (socket as unknown as { _socket: { writableLength: number } })._socket.writableLength;
+}
+
+/** Heap and buffer memory still held after a full garbage collection. */
+function heldAfterGc(): number {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  // A second pass collects what the first only finalized.
+  gc();
+  gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
+
+/**
+ * A socket that joins topics and tracks presence, keeping only the replies it waits for: the
+ * large presence diffs it is sent are dropped unread, so RSS measures what the server holds.
+ */
+async function presenceTracker(server: RoomkitServer) {
+  const socket = new WebSocket(socketUrl(server, { apikey: server.anonKey, vsn: '2.0.0' }));
+  await new Promise((resolve) => socket.once('open', resolve));
+  const waiting = new Map<string, (status: string) => void>();
+  socket.on('message', (data: Buffer) => {
+    if (data.length > 10_000) return;
+    const [, ref, , event, body] = JSON.parse(data.toString()) as [
+      unknown,
+      string | null,
+      string,
+      string,
+      { status: string },
+    ];
+    if (event === 'phx_reply' && ref !== null) waiting.get(ref)?.(body.status);
+  });
+  let nextRef = 1;
+  const push = (joinRef: string | null, topic: string, event: string, body: unknown) => {
+    const ref = String(nextRef++);
+    const status = new Promise<string>((resolve) => waiting.set(ref, resolve));
+    socket.send(JSON.stringify([joinRef ?? ref, ref, topic, event, body]));
+    return { ref, status };
+  };
+  return {
+    socket,
+    async joinAndTrack(topic: string, payload: unknown): Promise<string> {
+      const join = push(null, topic, 'phx_join', {
+        config: { presence: { key: 'k', enabled: true } },
+      });
+      expect(await join.status).toBe('ok');
+      return push(join.ref, topic, 'presence', { type: 'presence', event: 'track', payload })
+        .status;
+    },
+  };
 }
 
 describe('memory under sockets that stop reading', () => {
@@ -119,4 +172,37 @@ describe('memory under sockets that stop reading', () => {
     await until(() => reader.broadcasts().length > probe, 10_000, 'the reader to get the probe');
     expect(server.connectionCount()).toBe(3);
   }, 60_000);
+
+  it('holds presence within maxPresenceBytes while four sockets track 3 MB payloads on 25 channels each', async () => {
+    const server = await testServer();
+    const limit = DEFAULT_LIMITS.maxPresenceBytes;
+    const heldBefore = heldAfterGc();
+    const before = rss();
+    let peak = before;
+    const payload = { blob: 'x'.repeat(3_000_000) };
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, async (_, socketIndex) => {
+        const tracker = await presenceTracker(server);
+        const statuses: string[] = [];
+        for (let channel = 0; channel < 25; channel++) {
+          statuses.push(
+            await tracker.joinAndTrack(`realtime:flood-${socketIndex}-${channel}`, payload),
+          );
+          peak = Math.max(peak, rss());
+          expect(server.stats.presenceBytes).toBeLessThanOrEqual(limit);
+        }
+        return { tracker, statuses };
+      }),
+    );
+    const statuses = outcomes.flatMap((outcome) => outcome.statuses);
+    const accepted = statuses.filter((status) => status === 'ok').length;
+    // 32 MiB holds eleven 3 MB metas; the other 89 tracks are refused.
+    expect(accepted).toBe(Math.floor(limit / 3_000_100));
+    expect(statuses.filter((status) => status === 'error')).toHaveLength(100 - accepted);
+    // Without the budget, the same flood keeps 300 MB of presence on the server.
+    expect(heldAfterGc() - heldBefore, 'memory kept after the flood').toBeLessThan(2 * limit);
+    expect(peak - before, 'peak RSS growth').toBeLessThan(300 * MB);
+    for (const { tracker } of outcomes) tracker.socket.terminate();
+    await until(() => server.stats.presenceBytes === 0, 10_000, 'presence to be given back');
+  }, 120_000);
 });

@@ -207,3 +207,44 @@ describe('presence keys named like Object.prototype members', () => {
     });
   });
 });
+
+describe('presence metas', () => {
+  it('puts the server refs after the payload, replacing refs the payload brings', async () => {
+    const server = await testServer();
+    const topic = 'realtime:refs';
+    const observer = await RawClient.open(server, '2.0.0');
+    await observer.join(topic, { presence: { key: 'observer', enabled: true } });
+    const raw = await RawClient.open(server, '2.0.0');
+    const joinRef = await raw.join(topic, { presence: { key: 'k', enabled: true } });
+    const track = (payload: unknown) =>
+      raw.reply(
+        raw.send(joinRef, topic, 'presence', { type: 'presence', event: 'track', payload }),
+      );
+    const joined = () =>
+      observer.received
+        .filter((message) => message.event === 'presence_diff')
+        .map(
+          (message) => (message.payload as { joins: Record<string, { metas: unknown[] }> }).joins,
+        )
+        .flatMap((joins) => joins.k?.metas ?? []);
+    expect((await track({ a: 1 })).payload).toMatchObject({ status: 'ok' });
+    await until(() => joined().length === 1, 3000, 'the first diff');
+    const first = joined()[0] as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual(['a', 'phx_ref']);
+    expect(first.phx_ref).toMatch(/^[\w-]{16}$/);
+
+    expect(
+      (await track({ phx_ref: 'mine', phx_ref_prev: 'also mine', b: 2 })).payload,
+    ).toMatchObject({
+      status: 'ok',
+    });
+    await until(() => joined().length === 2, 3000, 'the update');
+    const second = joined()[1] as Record<string, unknown>;
+    expect(second).toEqual({
+      phx_ref: expect.stringMatching(/^[\w-]{16}$/),
+      phx_ref_prev: first.phx_ref,
+      b: 2,
+    });
+    expect(second.phx_ref).not.toBe(first.phx_ref);
+  });
+});

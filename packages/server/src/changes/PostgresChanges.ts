@@ -13,6 +13,7 @@ import {
   type ValueFilter,
 } from './filters';
 import type { Logger } from '../options';
+import { backoffDelay, type Backoff } from '../backoff';
 import { PatternEvaluator, patternKey, type PatternTest } from './patternFilters';
 import { bindingId, type PostgresBinding } from './postgresBindings';
 
@@ -55,6 +56,9 @@ const CACHE_MS = 1000;
 
 /** How many times a change whose checks the database failed to answer is tried again (~13 s). */
 const DISPATCH_RETRIES = 10;
+
+/** The wait between tries of a change whose checks the database failed to answer. */
+const DISPATCH_BACKOFF: Backoff = { firstMs: 100, maxMs: 2000 };
 
 function eventOf(value: unknown): EventFilter {
   const upper = typeof value === 'string' ? value.toUpperCase() : '*';
@@ -391,7 +395,9 @@ export class PostgresChanges {
       } catch (error) {
         if (failures >= DISPATCH_RETRIES) throw error;
         this.logger.warn('change not checked; trying again', { error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** failures)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, backoffDelay(DISPATCH_BACKOFF, failures)),
+        );
       }
     }
   }

@@ -7,6 +7,7 @@ import type { JoinConfig } from './joinConfig';
 import { Outbound } from './Outbound';
 import type { Room, RoomMember } from './Room';
 import {
+  encodeJsonTextFrame,
   encodePostgresChange,
   type Frame,
   type Inbound,
@@ -195,6 +196,14 @@ export class Channel implements RoomMember {
     this.connection.push(this.joinRef, ref, this.topic, event, payload);
   }
 
+  /** Pushes a message whose payload is already JSON text (`presence_state`). */
+  pushJson(event: string, payloadJson: string): void {
+    const { vsn } = this.connection;
+    this.connection.sendFrame(
+      encodeJsonTextFrame(vsn, this.joinRef, null, this.topic, event, payloadJson),
+    );
+  }
+
   reply(ref: string | null, status: 'ok' | 'error', response: unknown): void {
     this.connection.push(this.joinRef, ref, this.topic, 'phx_reply', { status, response });
   }
@@ -368,10 +377,15 @@ export class Channel implements RoomMember {
     if (this.config.isPrivate && this.writeAccess.get('presence') === false) {
       return this.reply(message.ref, 'error', {});
     }
-    if (Buffer.byteLength(JSON.stringify(payload)) > this.host.maxPayloadBytes) {
+    const payloadJson = JSON.stringify(payload);
+    if (Buffer.byteLength(payloadJson) > this.host.maxPayloadBytes) {
       return this.shutdown('Track message size exceeded');
     }
-    this.room?.track(this, this.presenceKey, payload);
+    const refusal = this.room?.track(this, this.presenceKey, payload, payloadJson) ?? null;
+    if (refusal !== null) {
+      this.host.logger.warn('presence track refused', { topic: this.topic, reason: refusal });
+      return this.reply(message.ref, 'error', { reason: refusal });
+    }
     this.reply(message.ref, 'ok', {});
   }
 

@@ -331,7 +331,7 @@ export class Connection {
     }
     if (config.replicationReady) channel.awaitReplication();
     if (config.presenceEnabled && reads.presence) {
-      channel.push('presence_state', channel.room?.presenceState() ?? {});
+      channel.pushJson('presence_state', channel.room?.presenceStateJson() ?? '{}');
     }
     if (config.postgresChanges.length > 0) this.host.subscribePostgres(channel);
     channel.flushPending();

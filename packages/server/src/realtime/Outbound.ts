@@ -1,4 +1,5 @@
 import {
+  encodeJsonTextFrame,
   encodeTextFrame,
   encodeUserBroadcastFrame,
   type Frame,
@@ -54,6 +55,11 @@ export class Outbound {
       messageId,
       onUndeliverable,
     );
+  }
+
+  /** A fan-out message whose payload is already JSON text (presence diffs). */
+  static json(topic: string, event: string, payloadJson: string): Outbound {
+    return new Outbound((vsn) => encodeJsonTextFrame(vsn, null, null, topic, event, payloadJson));
   }
 
   /**

@@ -7,8 +7,14 @@ import { Outbound, type StoredMessage } from './Outbound';
 import type { PostgresChanges, RowChange } from '../changes';
 import type { Limits, Logger } from '../options';
 import { RateCounter } from './RateCounter';
+import { PresenceBudget } from './PresenceBudget';
 import { Room, type RoomMember } from './Room';
 import { total } from '../total';
+import { RequestBodies } from '../requestBodies';
+import { backoffDelay, type Backoff } from '../backoff';
+
+/** The wait between tries of postgres_changes bindings the database failed to check. */
+const SUBSCRIBE_BACKOFF: Backoff = { firstMs: 1000, maxMs: 10_000 };
 
 /** Public and private channels of one name are separate fan-out groups. */
 function roomKey(topic: string, isPrivate: boolean): string {
@@ -25,6 +31,10 @@ export interface ServerStats {
   broadcasts: number;
   /** Frames written to sockets since start: replies, heartbeats and every delivered message. */
   framesSent: number;
+  /** The presence bytes every room holds now, counted against `maxPresenceBytes`. */
+  readonly presenceBytes: number;
+  /** The HTTP request bodies held now, counted against `maxTotalRequestBodyBytes`. */
+  readonly requestBodyBytes: number;
 }
 
 /** What a hub is built from; the database and Postgres Changes are null with `--db none`. */
@@ -41,8 +51,11 @@ export interface RealtimeHubOptions {
 /** The state shared by every connection of one server: rooms, limits and counters. */
 export class RealtimeHub implements ConnectionHost {
   readonly connections = new Set<Connection>();
-  readonly stats: ServerStats = { connectionsOpened: 0, joins: 0, broadcasts: 0, framesSent: 0 };
+  readonly stats: ServerStats;
   private readonly rooms = new Map<string, Room>();
+  private readonly presence: PresenceBudget;
+  /** The HTTP request bodies the server holds, bounded server-wide. */
+  readonly requestBodies: RequestBodies;
   private readonly events: RateCounter;
   private readonly sweeper: NodeJS.Timeout;
 
@@ -64,6 +77,22 @@ export class RealtimeHub implements ConnectionHost {
     this.dev = options.dev;
     this.database = options.database;
     this.postgres = options.postgres;
+    const presence = new PresenceBudget(limits.maxPresenceBytes, limits.maxBufferedBytes);
+    this.presence = presence;
+    const bodies = new RequestBodies(limits.maxTotalRequestBodyBytes);
+    this.requestBodies = bodies;
+    this.stats = {
+      connectionsOpened: 0,
+      joins: 0,
+      broadcasts: 0,
+      framesSent: 0,
+      get presenceBytes() {
+        return presence.used;
+      },
+      get requestBodyBytes() {
+        return bodies.held;
+      },
+    };
     this.events = new RateCounter(
       limits.maxEventsPerSecond,
       limits.eventsTickMs,
@@ -185,7 +214,7 @@ export class RealtimeHub implements ConnectionHost {
     const key = roomKey(topic, isPrivate);
     let room = this.rooms.get(key);
     if (!room) {
-      room = new Room(topic, isPrivate);
+      room = new Room(topic, isPrivate, this.presence);
       this.rooms.set(key, room);
     }
     return room;
@@ -250,7 +279,7 @@ export class RealtimeHub implements ConnectionHost {
       if (channel.state !== 'joined' || this.postgresRetries.has(channel)) return;
       const timer = setTimeout(
         () => this.subscribePostgres(channel),
-        Math.min(10_000, 1000 * 2 ** failures),
+        backoffDelay(SUBSCRIBE_BACKOFF, failures),
       );
       timer.unref();
       this.postgresRetries.set(channel, { timer, failures: failures + 1 });

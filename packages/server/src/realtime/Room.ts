@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Outbound } from './Outbound';
+import type { PresenceBudget } from './PresenceBudget';
 
 /** What a room needs from a joined channel. */
 export interface RoomMember {
@@ -11,43 +12,73 @@ export interface RoomMember {
   deliver(message: Outbound, extension: 'broadcast' | 'presence'): void;
 }
 
-/** A presence meta as stored and sent: the client's payload plus Phoenix's refs. */
-export type PresenceMeta = Record<string, unknown> & { phx_ref: string; phx_ref_prev?: string };
-
-/** Presence for one key: every connection tracking it contributes one meta. */
-export type PresenceEntries = Record<string, { metas: PresenceMeta[] }>;
-
 interface Tracked {
-  key: string;
-  meta: PresenceMeta;
-  /** The payload as the client sent it, serialized, to detect a no-op track. */
-  fingerprint: string;
+  /** The presence key, as JSON. */
+  keyJson: string;
+  phxRef: string;
+  /**
+   * The meta as sent, serialized once: the client's payload plus Phoenix's refs. Kept as text,
+   * so what presence holds in memory is what the budget counts, whatever the payload's shape.
+   */
+  metaJson: string;
+  /** A digest of the payload as the client sent it, to detect a no-op track. */
+  digest: string;
+  /** What this meta costs against the presence budgets. */
+  bytes: number;
 }
 
-/**
- * An empty entries object without a prototype: presence keys are the client's, and a key such as
- * `__proto__` or `constructor` must be an entry like any other, not an inherited member.
- */
-function noEntries(): PresenceEntries {
-  return Object.create(null) as PresenceEntries;
-}
+/** `{"metas":[` and `]}` around a key's metas, its colon and a comma: 14 bytes, rounded up. */
+const ENTRY_OVERHEAD_BYTES = 16;
 
 function newRef(): string {
   return randomBytes(12).toString('base64url');
 }
 
+/** Presence entries as JSON, `{"<key>":{"metas":[…]}}`, grouped by key in first-seen order. */
+function entriesJson(entries: Iterable<Pick<Tracked, 'keyJson' | 'metaJson'>>): string {
+  // A Map, not an object: presence keys are the client's, and `__proto__` must be a key too.
+  const byKey = new Map<string, string[]>();
+  for (const { keyJson, metaJson } of entries) {
+    const metas = byKey.get(keyJson);
+    if (metas) metas.push(metaJson);
+    else byKey.set(keyJson, [metaJson]);
+  }
+  const parts: string[] = [];
+  for (const [keyJson, metas] of byKey) parts.push(`${keyJson}:{"metas":[${metas.join(',')}]}`);
+  return `{${parts.join(',')}}`;
+}
+
+/**
+ * A meta as JSON: the payload with Phoenix's refs after its own fields, spliced as text. A
+ * payload that sets a ref itself has it overwritten in place, as `{ ...payload, ...refs }` does.
+ */
+function metaJson(
+  payload: Record<string, unknown>,
+  payloadJson: string,
+  refs: Record<string, string>,
+  refsJson: string,
+): string {
+  if (Object.keys(refs).some((name) => Object.hasOwn(payload, name))) {
+    return JSON.stringify({ ...payload, ...refs });
+  }
+  return payloadJson === '{}' ? refsJson : `${payloadJson.slice(0, -1)},${refsJson.slice(1)}`;
+}
+
 /**
  * One fan-out group: every channel joined to a topic with the same private flag.
- * Holds the group's presence, keyed by presence key then by member.
+ * Holds the group's presence, one meta per member, within the server's presence budget.
  */
 export class Room {
   readonly members = new Set<RoomMember>();
   private readonly tracked = new Map<RoomMember, Tracked>();
+  /** The presence bytes this room holds. */
+  private presenceBytes = 0;
 
   constructor(
     /** The full topic, `realtime:<name>`. */
     readonly topic: string,
     readonly isPrivate: boolean,
+    private readonly budget: PresenceBudget,
   ) {}
 
   /**
@@ -64,32 +95,52 @@ export class Room {
     return delivered;
   }
 
-  /** The full presence state, as `presence_state` sends it. */
-  presenceState(): PresenceEntries {
-    const state = noEntries();
-    for (const { key, meta } of this.tracked.values()) {
-      (state[key] ??= { metas: [] }).metas.push(meta);
-    }
-    return state;
+  /** The full presence state as JSON, the payload `presence_state` sends. */
+  presenceStateJson(): string {
+    return entriesJson(this.tracked.values());
   }
 
   /**
-   * Tracks (or updates) a member's presence and fans out the diff.
-   * Returns false when the payload equals the member's current one, which is a no-op.
+   * Tracks (or updates) a member's presence and fans out the diff; a payload equal to the
+   * member's current one is a no-op. `payloadJson` is the payload serialized. Returns why the
+   * track is refused when it would take the room or the server past its presence budget (the
+   * member's current meta then stays), or null.
    */
-  track(member: RoomMember, key: string, payload: Record<string, unknown>): boolean {
-    const fingerprint = JSON.stringify(payload);
+  track(
+    member: RoomMember,
+    key: string,
+    payload: Record<string, unknown>,
+    payloadJson: string,
+  ): string | null {
+    const digest = createHash('sha256').update(payloadJson).digest('base64');
+    const keyJson = JSON.stringify(key);
     const previous = this.tracked.get(member);
-    if (previous && previous.key === key && previous.fingerprint === fingerprint) return false;
-    const meta: PresenceMeta = { ...payload, phx_ref: newRef() };
-    const leaves = noEntries();
-    if (previous) {
-      if (previous.key === key) meta.phx_ref_prev = previous.meta.phx_ref;
-      leaves[previous.key] = { metas: [previous.meta] };
-    }
-    this.tracked.set(member, { key, meta, fingerprint });
-    this.presenceDiff({ [key]: { metas: [meta] } }, leaves);
-    return true;
+    if (previous && previous.keyJson === keyJson && previous.digest === digest) return null;
+    const phxRef = newRef();
+    const refs: Record<string, string> = { phx_ref: phxRef };
+    if (previous && previous.keyJson === keyJson) refs.phx_ref_prev = previous.phxRef;
+    const refsJson = JSON.stringify(refs);
+    // The budget is checked before the meta is built, so a refused track costs no copy of it.
+    const bytes =
+      Buffer.byteLength(payloadJson) +
+      Buffer.byteLength(refsJson) +
+      Buffer.byteLength(keyJson) +
+      ENTRY_OVERHEAD_BYTES;
+    const delta = bytes - (previous?.bytes ?? 0);
+    const refusal = this.budget.refusal(this.presenceBytes, delta);
+    if (refusal !== null) return refusal;
+    this.presenceBytes += delta;
+    this.budget.hold(delta);
+    const next: Tracked = {
+      keyJson,
+      phxRef,
+      metaJson: metaJson(payload, payloadJson, refs, refsJson),
+      digest,
+      bytes,
+    };
+    this.tracked.set(member, next);
+    this.presenceDiff([next], previous ? [previous] : []);
+    return null;
   }
 
   /** Removes a member's presence, if any, and fans out the leave. */
@@ -97,7 +148,9 @@ export class Room {
     const previous = this.tracked.get(member);
     if (!previous) return;
     this.tracked.delete(member);
-    this.presenceDiff({}, { [previous.key]: { metas: [previous.meta] } });
+    this.presenceBytes -= previous.bytes;
+    this.budget.hold(-previous.bytes);
+    this.presenceDiff([], [previous]);
   }
 
   /** Removes a member (channel left, closed or its socket gone). */
@@ -110,8 +163,9 @@ export class Room {
     return this.members.size === 0;
   }
 
-  private presenceDiff(joins: PresenceEntries, leaves: PresenceEntries): void {
-    const diff = Outbound.text(this.topic, 'presence_diff', { joins, leaves });
+  private presenceDiff(joins: Tracked[], leaves: Tracked[]): void {
+    const json = `{"joins":${entriesJson(joins)},"leaves":${entriesJson(leaves)}}`;
+    const diff = Outbound.json(this.topic, 'presence_diff', json);
     for (const member of this.members) member.deliver(diff, 'presence');
   }
 }

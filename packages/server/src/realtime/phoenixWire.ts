@@ -216,22 +216,34 @@ export function encodeTextFrame(
 }
 
 /**
- * A `postgres_changes` frame whose `data` is already JSON text, spliced in without parsing it
- * again: the change is encoded once for every subscriber.
+ * A text frame whose payload is already JSON text, spliced in without parsing it again: a
+ * message held as JSON (a change, presence) is encoded once for every receiver.
  */
+export function encodeJsonTextFrame(
+  vsn: ProtocolVersion,
+  joinRef: string | null,
+  ref: string | null,
+  topic: string,
+  event: string,
+  payloadJson: string,
+): Frame {
+  const head = JSON.stringify([joinRef, ref, topic, event]);
+  const text =
+    vsn === '2.0.0'
+      ? `${head.slice(0, -1)},${payloadJson}]`
+      : `{"topic":${JSON.stringify(topic)},"event":${JSON.stringify(event)},"payload":${payloadJson},"ref":${JSON.stringify(ref)}}`;
+  return { data: Buffer.from(text, 'utf8'), binary: false };
+}
+
+/** A `postgres_changes` frame whose `data` is already JSON text. */
 export function encodePostgresChange(
   vsn: ProtocolVersion,
   topic: string,
   ids: number[],
   data: string,
 ): Frame {
-  const topicJson = JSON.stringify(topic);
   const payload = `{"ids":${JSON.stringify(ids)},"data":${data}}`;
-  const text =
-    vsn === '2.0.0'
-      ? `[null,null,${topicJson},"postgres_changes",${payload}]`
-      : `{"topic":${topicJson},"event":"postgres_changes","payload":${payload},"ref":null}`;
-  return { data: Buffer.from(text, 'utf8'), binary: false };
+  return encodeJsonTextFrame(vsn, null, null, topic, 'postgres_changes', payload);
 }
 
 /**

@@ -3,7 +3,7 @@ import { cleanup, render } from '@testing-library/react';
 import { usePresence, usePresenceSelector } from '@roomkit/react';
 import { useMemo, useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { page, userEvent } from 'vitest/browser';
+import { commands, page, userEvent } from 'vitest/browser';
 import '../../styles.css';
 import { Chat } from '../Chat';
 import { ChatComposer, type ChatComposerProps } from '../ChatComposer';
@@ -17,6 +17,8 @@ import {
   consoleOnFailure,
   countedRenders,
   failingFirst,
+  loggedRequests,
+  RoomPhase,
   sendMessages,
   Side,
   signedIn,
@@ -24,6 +26,7 @@ import {
   uuid,
   tableOf,
   untilJoined,
+  type SignedInUser,
 } from './helpers';
 
 afterEach(async () => {
@@ -567,6 +570,63 @@ function Badge(props: { room: string; table: ChatTableSource; testId: string }) 
   return <output data-testid={props.testId}>{unread ?? '…'}</output>;
 }
 
+/** One user's app showing only an unread badge, and the phase of the room it listens on. */
+function BadgeOf(props: { room: string; who: SignedInUser }) {
+  const table = tableOf(props.who.client);
+  return (
+    <Side client={props.who.client}>
+      <Badge room={props.room} table={table} testId="badge" />
+      <RoomPhase room={table.topic(props.room)} private testId="phase" />
+    </Side>
+  );
+}
+
+/**
+ * Ann's badge for a new room on a client that logs its counts, once it listens and has counted;
+ * Bo, who writes there.
+ */
+async function annsBadge() {
+  const room = `unread-${uuid()}`;
+  const counts = loggedRequests('POST', '/rest/v1/rpc/chat_unread_count');
+  const ann = await signedIn('Ann', counts);
+  const bo = await signedIn('Bo');
+  const view = render(<BadgeOf room={room} who={ann} />);
+  await untilJoined('phase');
+  await expect.element(page.getByTestId('badge')).toHaveTextContent('0');
+  // The counts of the mount and of the join are back.
+  await expect.poll(() => counts.log.filter((line) => line === 'answered').length).toBe(2);
+  return { room, ann, bo, log: counts.log, view };
+}
+
+/** `n` counts of `room`, each answered before the next is asked. */
+const countsOf = (room: string, n: number) =>
+  Array.from({ length: n }, () => [`asked ${JSON.stringify({ room })}`, 'answered']).flat();
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Holds every commit while Bo sends to `room` until Ann's badge has counted without his message
+ * (realtime tells her before the commit shows), then `then()` (still held), then lets go.
+ */
+async function sendHeld(bo: SignedInUser, room: string, log: string[], then: () => Promise<void>) {
+  const before = log.length;
+  await commands.holdCommits(true);
+  try {
+    const sent = tableOf(bo.client).client.send(room, { id: uuid(), body: 'are you there?' });
+    await commands.untilCommitHeld();
+    // Our server sends the change once the commit shows, or after about 1 s anyway; the badge
+    // counts at once.
+    await expect
+      .poll(() => log.slice(before, before + 2), { timeout: 15_000 })
+      .toEqual(countsOf(room, 1));
+    expect(page.getByTestId('badge').element().textContent).toBe('0');
+    await then();
+    return { sent };
+  } finally {
+    await commands.holdCommits(false);
+  }
+}
+
 /** One user's app: an unread badge for the room, and its chat behind an Open button. */
 function App(props: {
   room: string;
@@ -802,5 +862,56 @@ describe('useUnreadCount', () => {
     // The badge does not wait for the next message to count again.
     await expect.poll(drop.failed, { timeout: 10_000 }).toBe(3);
     await expect.element(page.getByTestId('badge-b'), { timeout: 15_000 }).toHaveTextContent('2');
+  });
+
+  it('counts a message of another user whose commit shows to others only after realtime told of it', async () => {
+    consoleOnFailure();
+    const { room, bo, log } = await annsBadge();
+    const before = log.length;
+    // The commit shows 1 s after the badge counted without it: the badge, asking again after
+    // 250 ms, 500 ms, 1 s and 2 s, sees it by then.
+    const { sent } = await sendHeld(bo, room, log, () => sleep(1000));
+    await sent;
+    await expect.element(page.getByTestId('badge'), { timeout: 10_000 }).toHaveTextContent('1');
+    // One count at a time, and none once the count shows the message (the next would have come
+    // within 2 s).
+    const asked = log.length;
+    await sleep(2500);
+    expect(log.length).toBe(asked);
+    expect(log.slice(before)).toEqual(countsOf(room, (asked - before) / 2));
+    expect(asked - before).toBeGreaterThanOrEqual(countsOf(room, 3).length);
+  });
+
+  it('counts once for a message of its own, a reaction, or a message the first count shows', async () => {
+    consoleOnFailure();
+    const { room, ann, bo, log } = await annsBadge();
+    const before = log.length;
+    const one = await tableOf(bo.client).client.send(room, { id: uuid(), body: 'one' });
+    await expect.element(page.getByTestId('badge')).toHaveTextContent('1');
+    await tableOf(bo.client).client.react(one.id, '👍');
+    await expect.poll(() => log.slice(before)).toEqual(countsOf(room, 2));
+    await tableOf(ann.client).client.send(room, { id: uuid(), body: 'mine' });
+    await expect.poll(() => log.slice(before)).toEqual(countsOf(room, 3));
+    // None of them is asked about again: the last ask again would come 3.75 s after its count.
+    await sleep(4500);
+    expect(log.slice(before)).toEqual(countsOf(room, 3));
+    expect(page.getByTestId('badge').element().textContent).toBe('1');
+  });
+
+  it('stops asking again about a room it no longer counts', async () => {
+    consoleOnFailure();
+    const { room, ann, bo, log, view } = await annsBadge();
+    const next = `unread-${uuid()}`;
+    let switched = 0;
+    const { sent } = await sendHeld(bo, room, log, async () => {
+      view.rerender(<BadgeOf room={next} who={ann} />);
+      switched = log.length;
+      // The next ask about the first room was due 250 ms after its count.
+      await sleep(1000);
+    });
+    await sent;
+    await sleep(1000);
+    expect(log.slice(switched).filter((line) => line.includes(room))).toEqual([]);
+    expect(log.slice(switched).filter((line) => line.includes(next)).length).toBeGreaterThan(0);
   });
 });

@@ -1,14 +1,27 @@
-// Loaded by vitest.config.ts, so it must not import the server: the global setup shares it here.
+// Loaded by vitest.config.ts and by the page (for its types), so it must not import the server
+// or pg: the global setup shares them here.
 import type { RoomkitServer } from '@roomkit/server';
 import type { BrowserCommand } from 'vitest/node';
 import type {} from '@vitest/browser-playwright';
+import type * as HeldCommits from './heldCommits';
 
 /** Where the global setup leaves the running server for the commands. */
 export const SERVERS = Symbol.for('@roomkit/ui:test-servers');
 
+/** Where the global setup leaves `heldCommits.ts` for the commands. */
+export const HELD_COMMITS = Symbol.for('@roomkit/ui:held-commits');
+
+const held = (): typeof HeldCommits => {
+  const current = (globalThis as { [HELD_COMMITS]?: typeof HeldCommits })[HELD_COMMITS];
+  if (!current) throw new Error('The ui global setup did not share heldCommits.');
+  return current;
+};
+
 /** The server handle shared through `globalThis`. */
 export interface TestServers {
   front: () => RoomkitServer;
+  /** The PostgreSQL both servers use. */
+  dbUrl: string;
   /** A second server on the same database that keeps running while `front` is stopped. */
   databaseUrl: string;
   stop: () => Promise<void>;
@@ -39,6 +52,11 @@ export const realtimeCommands = {
     servers().front().mintToken({ sub, role: 'authenticated' })) satisfies BrowserCommand<[string]>,
   realtimeStop: (() => servers().stop()) satisfies BrowserCommand<[]>,
   realtimeStart: (() => servers().start()) satisfies BrowserCommand<[]>,
+  /** Holds (or lets go of) every COMMIT of the test database: see `holdCommits`. */
+  holdCommits: ((_context, hold: boolean) =>
+    held().holdCommits(servers().dbUrl, hold)) satisfies BrowserCommand<[boolean]>,
+  /** Waits until a COMMIT waits on that hold. */
+  untilCommitHeld: (() => held().untilCommitHeld(servers().dbUrl)) satisfies BrowserCommand<[]>,
   /** Sets `prefers-reduced-motion` for the page, as the OS setting would. */
   reducedMotion: (async (context, reduce: boolean) => {
     await context.page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
@@ -52,5 +70,7 @@ declare module 'vitest/browser' {
     realtimeStop: () => Promise<void>;
     realtimeStart: () => Promise<void>;
     reducedMotion: (reduce: boolean) => Promise<void>;
+    holdCommits: (held: boolean) => Promise<void>;
+    untilCommitHeld: () => Promise<void>;
   }
 }

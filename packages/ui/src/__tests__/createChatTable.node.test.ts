@@ -1,10 +1,10 @@
 import type { RoomkitServer } from '@roomkit/server';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isoFromUs, parseChatChange, timestampUs } from '../chatRows';
 import { ChatTableError, createChatTable } from '../createChatTable';
 import { closeClients, listen, signIn, SQL, startChatServer, until } from './chatServer';
+import { holdCommits, untilCommitHeld } from './heldCommits';
 
 let server: RoomkitServer;
 
@@ -193,41 +193,21 @@ describe('createChatTable', () => {
     channel.on('broadcast', { event: 'INSERT' }, () => {
       void a.chat.unreadCount(room).then((count) => counts.push(count));
     });
-    const db = new pg.Client({ connectionString: server.dbUrl ?? '' });
-    await db.connect();
-    const hold = async (held: boolean) => {
-      await db.query(
-        held
-          ? `alter system set synchronous_standby_names = 'roomkit_absent_standby'`
-          : 'alter system reset synchronous_standby_names',
-      );
-      await db.query('select pg_reload_conf()');
-    };
+    const dbUrl = server.dbUrl ?? '';
     try {
       // A synchronous standby that never answers holds Bob's commit between replication, which
       // already streams it, and other sessions, which cannot see it yet: the moment a loaded
       // machine stretches.
-      await hold(true);
+      await holdCommits(dbUrl, true);
       const sent = b.chat.send(room, { id: randomUUID(), body: 'are you there?' });
-      const started = Date.now();
-      const held = async () =>
-        (
-          await db.query<{ n: number }>(
-            `select count(*)::int as n from pg_stat_activity where wait_event = 'SyncRep'`,
-          )
-        ).rows[0]?.n === 1;
-      while (!(await held())) {
-        if (Date.now() - started > 5000) throw new Error('the commit was not held');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await untilCommitHeld(dbUrl);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await hold(false);
+      await holdCommits(dbUrl, false);
       await sent;
       await until(() => counts.length === 1, 'the count on the INSERT');
       expect(counts).toEqual([1]);
     } finally {
-      await hold(false);
-      await db.end();
+      await holdCommits(dbUrl, false);
     }
   });
 });

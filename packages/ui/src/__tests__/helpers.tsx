@@ -93,6 +93,18 @@ export function countedRenders() {
   return { renders, renderMessage };
 }
 
+/** Whether a `fetch` call is a `method` request to `path`. */
+function isRequest(
+  input: Parameters<typeof fetch>[0],
+  init: RequestInit | undefined,
+  method: string,
+  path: string,
+) {
+  const url = input instanceof Request ? input.url : String(input);
+  const verb = init?.method ?? (input instanceof Request ? input.method : 'GET');
+  return verb === method && new URL(url).pathname === path;
+}
+
 /**
  * A `fetch` whose first `times` requests matching `method` and `path` fail as a dropped
  * connection does (a `TypeError`); `failed()` says how many it failed.
@@ -100,15 +112,31 @@ export function countedRenders() {
 export function failingFirst(method: string, path: string, times = 1) {
   let failed = 0;
   const fetchOnce: typeof fetch = (input, init) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const verb = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    if (failed < times && verb === method && new URL(url).pathname === path) {
+    if (failed < times && isRequest(input, init, method, path)) {
       failed++;
       return Promise.reject(new TypeError('Failed to fetch'));
     }
     return fetch(input, init);
   };
   return { fetch: fetchOnce, failed: () => failed };
+}
+
+/**
+ * A `fetch` that logs the requests matching `method` and `path` as they go out (`asked` and
+ * their body) and as their answers come back (`answered`), in order.
+ */
+export function loggedRequests(method: string, path: string) {
+  const log: string[] = [];
+  const logging: typeof fetch = async (input, init) => {
+    if (!isRequest(input, init, method, path)) return fetch(input, init);
+    log.push(`asked ${String(init?.body)}`);
+    try {
+      return await fetch(input, init);
+    } finally {
+      log.push('answered');
+    }
+  };
+  return { fetch: logging, log };
 }
 
 /**

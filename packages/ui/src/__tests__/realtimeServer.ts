@@ -2,10 +2,12 @@
 import type { ServerOptions } from '@roomkit/server';
 import { fileURLToPath } from 'node:url';
 import { startBrowserTestServers } from '../../../../testing/browserServers';
-import { SERVERS } from './commands';
+import { HELD_COMMITS, SERVERS } from './commands';
+import * as heldCommits from './heldCommits';
 
 /** Vitest global setup: finds (or installs) Chromium and starts one server for every ui test. */
 export default function setup() {
+  (globalThis as { [HELD_COMMITS]?: typeof heldCommits })[HELD_COMMITS] = heldCommits;
   return startUiServers();
 }
 

@@ -47,6 +47,8 @@ const page = {
   chat: [] as string[],
   users: [] as PresenceUser[],
   fetches: 0,
+  // When each read of the live query came back (`Date.now()`, the clock the test reads too).
+  fetchedAt: [] as number[],
   notes: [] as string[],
   send: (_text: string): Promise<SendStatus> => Promise.resolve('error'),
   // The devtools' leave and rejoin of `board`, from this tab.
@@ -106,6 +108,7 @@ function Notes() {
       queryFn: async () => {
         page.fetches++;
         const { data, error } = await supabase.from('notes').select('body').order('id');
+        page.fetchedAt.push(Date.now());
         if (error) throw error;
         return data as { body: string }[];
       },

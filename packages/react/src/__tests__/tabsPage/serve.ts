@@ -1,5 +1,4 @@
 import react from '@vitejs/plugin-react';
-import { chromium, type Browser } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { createServer, defaultClientConditions, type ViteDevServer } from 'vite';
 
@@ -15,12 +14,4 @@ export async function serveTabsPage(): Promise<{ vite: ViteDevServer; url: strin
   });
   await vite.listen();
   return { vite, url: vite.resolvedUrls?.local[0] ?? '' };
-}
-
-/** Debian's Chromium (or `CHROMIUM_PATH`), headless, as the e2e tests launch it. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
 }
