@@ -98,8 +98,8 @@ export interface ChatSource {
   /** What `<Chat>` shows on each stored message: reactions, reply, edit, delete. @default none */
   rowTools?: ComponentType<ChatRowToolsProps>;
   /**
-   * Shows this user in the presence of `liveTopic(room)` and, only while `@` suggests names, hands
-   * `<Chat>` the names of the others there (one per line). @default none
+   * Shows this user in the presence of `liveTopic(room)` and hands `<Chat>` the names of the
+   * others there (one per line), for `@` suggestions and mention marks. @default none
    */
   presence?: ComponentType<ChatPresenceProps>;
 }
