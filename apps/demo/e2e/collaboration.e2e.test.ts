@@ -68,6 +68,19 @@ describe('the demo, two users in two windows', () => {
         a.locator('[data-slot="chat-message"][data-own]').last().getAttribute('data-state'),
       )
       .toBe('sent');
+    // B read it: A's message says so by B's chat profile name, written at sign-in.
+    await expect
+      .poll(
+        () =>
+          a
+            .locator('[data-slot="chat-message"][data-own]')
+            .last()
+            .locator('[data-slot="chat-seen"]')
+            .getAttribute('title', { timeout: 1_000 })
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe('Bob');
     await screenshot(a, 'chat-a');
     await screenshot(b, 'chat-b');
   });

@@ -12,11 +12,20 @@ export function SignIn() {
     if (!chosen) return setError('Choose a name first.');
     setBusy(true);
     setError(null);
-    const { error: failed } = await supabase.auth.signInAnonymously({
-      options: { data: { name: chosen.slice(0, 40) } },
+    const display = chosen.slice(0, 40);
+    const { data, error: failed } = await supabase.auth.signInAnonymously({
+      options: { data: { name: display } },
     });
     setBusy(false);
-    if (failed) setError(`Could not sign in: ${failed.message}`);
+    if (failed || !data.user)
+      return setError(`Could not sign in: ${failed?.message ?? 'no user came back'}`);
+    // The chat's profile: the name beside messages and in "Seen by" (a reader is named only by a
+    // profile or their own messages in the room, never by sign-up metadata). The room is already
+    // showing; if this fails, messages still show the sign-up name and readers show 'Anonymous'.
+    const { error: unnamed } = await supabase
+      .from('chat_profiles')
+      .upsert({ id: data.user.id, display_name: display });
+    if (unnamed) console.warn(`Could not save the chat profile: ${unnamed.message}`);
   };
   return (
     <main className="demo-card demo-sign-in">

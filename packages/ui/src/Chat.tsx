@@ -14,7 +14,7 @@ import {
 import { ChatComposer, type ChatComposerProps } from './ChatComposer';
 import { ChatHistory } from './ChatHistory';
 import { ChatRow, type ChatLabels, type ChatRowActions, type ChatRowContext } from './ChatRow';
-import type { ChatEntry, ChatHistoryProps, ChatPersistence } from './chatTypes';
+import type { ChatEntry, ChatHistoryProps, ChatMessage, ChatPersistence } from './chatTypes';
 import type { ChatSource } from './chatSource';
 import { cx } from './cx';
 import { formatTyping } from './TypingIndicator';
@@ -110,7 +110,8 @@ const BOTTOM_SLACK = 48;
  * ephemeral broadcast), optimistic sends with an outbox, history, typing, grouping and a
  * virtualized, memoized log that stays smooth at 10,000 messages.
  * @example
- * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} table />
+ * const table = chatTable(supabase); // from '@roomkit/ui/table', made once
+ * <Chat room="lobby" user={{ id: session.user.id, name: 'Ann' }} table={table} />
  */
 export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   {
@@ -134,13 +135,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   ref,
 ) {
   const labels = useMemo(() => ({ ...chatLabels, ...labelsProp }), [labelsProp]);
-  const chat = useChat({
-    room,
-    user,
-    ...(table ? { table } : {}),
-    ...(persistence ? { persistence } : {}),
-    pageSize,
-  });
+  const chat = useChat(table ? { room, user, table, pageSize } : { room, user, persistence });
   const {
     messages: list,
     typing,
@@ -286,25 +281,37 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     ? 0
     : list.length - 1 - list.findLastIndex((entry) => entry.createdAt <= seen.at);
   const mentioned = useLatest(onMention);
-  // The newest time shown so far: what comes after it arrived live, not from history.
-  const newest = useRef<number | null>(null);
+  // The ids shown or read as history, and the newest time shown: a message with another id
+  // arrived live, whatever its sender's clock says (with a table, older pages come in too: only
+  // one after the newest time is live there).
+  // One per session (a new room starts again).
+  const heard = useMemo(() => session && { ids: new Set<string>(), newest: 0 }, [session]);
+  const addHistory = useMemo(() => {
+    const add = session.addHistory;
+    return (
+      add &&
+      ((page: readonly ChatMessage[]) => {
+        for (const message of page) heard.ids.add(message.id);
+        return add(page);
+      })
+    );
+  }, [session, heard]);
   useEffect(() => {
-    const known = newest.current;
-    if (!last) return;
-    newest.current = Math.max(known ?? 0, last.createdAt);
     // The first messages shown (history, or the first page) only set where "live" begins.
-    if (known === null) return;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const entry = list[i] as ChatEntry;
-      if (entry.createdAt <= known) break;
+    const first = !heard.ids.size;
+    for (const entry of list) {
+      if (heard.ids.has(entry.id)) continue;
+      heard.ids.add(entry.id);
       if (
+        !first &&
+        (!table || entry.createdAt > heard.newest) &&
         entry.user.id !== user.id &&
-        entry.status === 'sent' &&
         mentions(entry.body, user.name, names)
       )
         mentioned.current?.(entry);
     }
-  }, [list, last, user.id, user.name, names, mentioned]);
+    heard.newest = Math.max(heard.newest, last?.createdAt ?? 0);
+  }, [list, last, heard, table, user.id, user.name, names, mentioned]);
   useEffect(() => {
     // A log its pages do not fill has no scrollbar to scroll up with: fill it.
     const el = scrollRef.current;
@@ -365,12 +372,12 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       {table?.presence ? (
         <table.presence topic={table.liveTopic(room)} user={user} onNames={onNames} />
       ) : null}
-      {persistence && session.addHistory && session.setLoadOlder ? (
+      {persistence && addHistory && session.setLoadOlder ? (
         <History
           room={room}
           persistence={persistence}
           pageSize={pageSize}
-          add={session.addHistory}
+          add={addHistory}
           setLoadOlder={session.setLoadOlder}
         />
       ) : null}

@@ -35,8 +35,9 @@ export function ChatHistory({ room, persistence, pageSize, add, setLoadOlder }: 
     };
     const fill = async (before?: number): Promise<void> => {
       const page = await adapter.current.load(room, { before, limit: pageSize });
-      // A page of only new messages may have more behind it; one that overlaps closes the gap.
-      if (live && add(page) === pageSize) await fill(page[0]?.createdAt);
+      // A page of only new messages (it may hold more than pageSize, ties at its oldest time) may
+      // have more behind it; one that overlaps closes the gap.
+      if (live && add(page) >= pageSize) await fill(page[0]?.createdAt);
     };
     // Without a first page (it failed while offline) there is no gap to fill: load it again. A
     // failed fill waits for the next re-join; live messages keep arriving meanwhile.

@@ -101,8 +101,8 @@ export interface ChatSource {
   /** What `<Chat>` shows on each stored message: reactions, reply, edit, delete. @default none */
   rowTools?: ComponentType<ChatRowToolsProps>;
   /**
-   * Shows this user in the presence of `liveTopic(room)` and, only while `@` suggests names, hands
-   * `<Chat>` the names of the others there (one per line). @default none
+   * Shows this user in the presence of `liveTopic(room)` and hands `<Chat>` the names of the
+   * others there (one per line), for `@` suggestions and mention marks. @default none
    */
   presence?: ComponentType<ChatPresenceProps>;
   /** A reply's quote (it reads a message not loaded by its id). @default none: no quote shows */

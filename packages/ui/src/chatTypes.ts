@@ -39,7 +39,10 @@ export interface ChatEntry extends ChatMessage {
 
 /** Stores and loads a room's messages; pass one to `<Chat persistence>` for history. */
 export interface ChatPersistence {
-  /** Loads up to `limit` messages older than `before` (ms), oldest first. */
+  /**
+   * Loads `limit` messages older than `before` (ms), oldest first: fewer when no more are left,
+   * more when others share the oldest one's millisecond (the next page is before it).
+   */
   load(room: string, page: { before?: number; limit: number }): Promise<ChatMessage[]>;
   /** Stores a message; storing the same id twice must succeed without a duplicate. */
   save(room: string, message: ChatMessage): Promise<void>;

@@ -399,23 +399,34 @@ export function createTableSession(
     }
   };
 
-  // Optimistic: shown at once, put back as it was if the database refuses.
+  // Optimistic: shown at once; if the database refuses, `undo` takes back only what this write
+  // changed (given the entry now, as it was before, and as this write left it), so what arrived
+  // meanwhile (a delete, others' reactions) stays.
   const change = async (
     id: string,
     next: (entry: ChatEntry) => ChatEntry,
     write: () => Promise<StoredChatMessage | void>,
+    undo: (now: ChatEntry, was: ChatEntry, mine: ChatEntry) => ChatEntry,
   ) => {
-    const entry = store.get(id);
-    if (!entry || entry.status !== 'sent') return;
+    const was = store.get(id);
+    if (!was || was.status !== 'sent') return;
     store.update(id, next);
+    const mine = store.get(id) ?? was;
     try {
       const row = await write();
       if (row) accept([row]);
     } catch (error) {
-      store.update(id, () => entry);
+      store.update(id, (now) => undo(now, was, mine));
       throw error;
     }
   };
+  // Puts back `was`'s `fields` while they are still as this write left them.
+  const putBack =
+    (...fields: ('body' | 'editedAt' | 'deletedAt')[]) =>
+    (now: ChatEntry, was: ChatEntry, mine: ChatEntry) =>
+      fields.every((field) => now[field] === mine[field])
+        ? { ...now, ...Object.fromEntries(fields.map((field) => [field, was[field]])) }
+        : now;
 
   return {
     subscribe: snapshot.subscribe,
@@ -493,6 +504,7 @@ export function createTableSession(
         id,
         (entry) => ({ ...entry, body, editedAt: Date.now() }),
         () => table.edit(id, body),
+        putBack('body', 'editedAt'),
       ),
     async remove(id) {
       const entry = store.get(id);
@@ -501,6 +513,7 @@ export function createTableSession(
           id,
           (known) => ({ ...known, body: '', deletedAt: Date.now() }),
           () => table.remove(id),
+          putBack('body', 'deletedAt'),
         );
       // The message in flight may be stored already: it stays.
       if (!entry || (outbox.phase === 'sending' && outbox.queue[0]?.id === id)) return;
@@ -522,6 +535,7 @@ export function createTableSession(
         id,
         (entry) => withReaction(entry, emoji, userId, on),
         () => (on ? table.react(id, emoji) : table.unreact(id, emoji)),
+        (now) => withReaction(now, emoji, userId, !on),
       );
     },
     loadOlder: () => void loadOlder().catch(() => undefined),

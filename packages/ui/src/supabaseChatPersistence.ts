@@ -41,16 +41,24 @@ export function supabaseChatPersistence(
   const table = options.table ?? 'chat_messages';
   return {
     async load(room, { before, limit }) {
-      let query = client
-        .from(table)
-        .select('id, room, user_id, user_name, avatar_url, body, created_at')
-        .eq('room', room)
-        .order('created_at', { ascending: false })
-        .limit(limit);
-      if (before !== undefined) query = query.lt('created_at', new Date(before).toISOString());
-      const { data, error } = await query;
-      if (error) throw new Error(error.message);
-      return (data as Row[]).map(toMessage).reverse();
+      const read = async (from?: string) => {
+        let query = client
+          .from(table)
+          .select('id, room, user_id, user_name, avatar_url, body, created_at')
+          .eq('room', room)
+          .order('created_at', { ascending: false });
+        if (before !== undefined) query = query.lt('created_at', new Date(before).toISOString());
+        const { data, error } = await (from ? query.gte('created_at', from) : query.limit(limit));
+        if (error) throw new Error(error.message);
+        return data as Row[];
+      };
+      const rows = await read();
+      // The next page is what is before this one's oldest millisecond (`createdAt` drops the
+      // database's microseconds): a full page takes all of that millisecond, ties included.
+      const last = rows[limit - 1];
+      return (last ? await read(new Date(Date.parse(last.created_at)).toISOString()) : rows)
+        .map(toMessage)
+        .reverse();
     },
     async save(room, message) {
       const { error } = await client.from(table).insert({

@@ -8,24 +8,38 @@ import type { RoomUser } from './types';
 import { useLatest } from './useLatest';
 import { useTyping } from './useTyping';
 
-/** Options of {@link useChat}. */
-export interface UseChatOptions {
+/**
+ * Options of {@link useChat}: with `table` (stored messages, paged history) or without it
+ * (broadcast, optionally saved to `persistence`).
+ */
+export type UseChatOptions = {
   /** The room. */
   room: string;
   /** This user (with a table, `id` is their auth user id): the author of what they send. */
   user: RoomUser;
-  /**
-   * Where messages live: `chatTable(supabase)` from `@roomkit/ui/table` stores each one first and
-   * shows everyone, the sender included, only what the database stored. Without it the chat is
-   * broadcast only: ephemeral, with the author and time each sender claims. Make it once.
-   */
-  table?: ChatSource;
-  /** Broadcast mode only: where messages are also saved (`<Chat>` reads history from it). */
-  persistence?: ChatPersistence;
-  /** History page size. @default 50 */
-  pageSize?: number;
-}
-
+} & (
+  | {
+      /**
+       * Where messages live: `chatTable(supabase)` from `@roomkit/ui/table` stores each one first
+       * and shows everyone, the sender included, only what the database stored. Make it once.
+       */
+      table: ChatSource;
+      /** How many messages each history page holds. @default 50 */
+      pageSize?: number;
+      persistence?: never;
+    }
+  | {
+      /** Without a table the chat is broadcast only: ephemeral, with the author and time each sender claims. */
+      table?: undefined;
+      /**
+       * Where each message sent is also saved. The hook loads no history from it: a loader does,
+       * given `session.addHistory` and `session.setLoadOlder` (`<Chat>` renders one).
+       */
+      persistence?: ChatPersistence;
+      /** Broadcast mode pages nothing itself: its history loader's page size applies. */
+      pageSize?: never;
+    }
+);
 /** What {@link useChat} returns; every function is stable. */
 export interface UseChatResult
   extends
@@ -40,7 +54,10 @@ export interface UseChatResult
   typing: readonly string[];
   /** Tells the others this user is typing (`true`: stopped); cheap to call on every keystroke. */
   notifyTyping: (stop?: boolean) => void;
-  /** The connection itself (broadcast mode: `<Chat>`'s history loader adds pages through it). */
+  /**
+   * The connection itself; in broadcast mode a history loader (`<Chat>`'s, or `QueryChatHistory`
+   * from `@roomkit/ui/query`) adds pages through its `addHistory` and `setLoadOlder`.
+   */
   session: ChatConnection;
 }
 
@@ -55,7 +72,8 @@ const storage = () => {
 
 /**
  * A room's chat without UI: messages, sending (with an offline outbox when table-backed), edits,
- * deletes, reactions, replies, history, typing and read pointers. `<Chat>` is built on it.
+ * deletes, reactions, replies, history pages (table-backed; broadcast history comes from a
+ * loader, see `session`), typing and read pointers. `<Chat>` is built on it.
  * @example
  * const table = chatTable(supabase); // from '@roomkit/ui/table', made once
  * const { messages, send, hasOlder, loadOlder } = useChat({ room: 'lobby', user, table });

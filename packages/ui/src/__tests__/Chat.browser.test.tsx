@@ -104,7 +104,7 @@ describe('Chat', () => {
     await expect.element(page.getByTestId('b').getByText('are you there?')).toBeInTheDocument();
   });
 
-  it('renders at most 2 rows when one message is appended to 1,000', async () => {
+  it('renders at most 2 rows when one message is appended to 10,000', async () => {
     const room = `chat-${uuid()}`;
     const ann = { id: uuid(), name: 'Ann' };
     const a = await clientFor(ann.id);
@@ -113,7 +113,7 @@ describe('Chat', () => {
       renders++;
       return entry.body;
     };
-    const many = Array.from({ length: 1000 }, (_, i) => ({
+    const many = Array.from({ length: 10_000 }, (_, i) => ({
       id: `m${i}`,
       user: ann,
       body: `message ${i}`,
@@ -129,7 +129,7 @@ describe('Chat', () => {
           room={room}
           user={ann}
           persistence={persistence}
-          pageSize={2000}
+          pageSize={20_000}
           renderMessage={renderMessage}
           style={{ height: 400 }}
           data-testid="a"
@@ -137,7 +137,7 @@ describe('Chat', () => {
       </Side>,
     );
     const aSide = page.getByTestId('a');
-    await expect.element(aSide.getByText('message 999')).toBeInTheDocument();
+    await expect.element(aSide.getByText('message 9999')).toBeInTheDocument();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(aSide.element().querySelectorAll('[data-slot="chat-message"]').length).toBeLessThan(60);
     renders = 0;
@@ -148,6 +148,54 @@ describe('Chat', () => {
     const afterAppend = renders;
     expect(afterAppend).toBeGreaterThanOrEqual(1);
     expect(afterAppend).toBeLessThanOrEqual(2);
+  });
+
+  it('tells A of a live mention from a sender whose clock is behind, but not of history', async () => {
+    const room = `chat-${uuid()}`;
+    const ann = { id: uuid(), name: 'Ann' };
+    const bo = { id: uuid(), name: 'Bo' };
+    const [a, b] = await Promise.all([clientFor(ann.id), clientFor(bo.id)]);
+    const now = Date.now();
+    const history = [
+      { id: uuid(), user: bo, body: '@Ann from older history', createdAt: now - 20 * 60_000 },
+      { id: uuid(), user: bo, body: '@Ann from history', createdAt: now - 10 * 60_000 },
+    ];
+    // One message a page: the older one loads after the first showed.
+    const persistence = {
+      load: async (_room: string, { before = Infinity }: { before?: number }) =>
+        history.filter((message) => message.createdAt < before).slice(-1),
+      save: async () => {},
+    };
+    const mentioned: string[] = [];
+    render(
+      <Side client={a}>
+        <Chat
+          room={room}
+          user={ann}
+          persistence={persistence}
+          pageSize={1}
+          onMention={(entry) => mentioned.push(entry.body)}
+          data-testid="a"
+        />
+        <RoomPhase room={room} testId="a-phase" />
+      </Side>,
+    );
+    const aSide = page.getByTestId('a');
+    const bodies = () =>
+      [...aSide.element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
+    await expect.poll(bodies).toEqual(['@Ann from older history', '@Ann from history']);
+    await untilJoined('a-phase');
+    // Bo's clock is an hour behind: his message claims a time before everything shown.
+    const channel = b.channel(room);
+    await new Promise<void>((resolve) =>
+      channel.subscribe((status) => void (status === 'SUBSCRIBED' && resolve())),
+    );
+    const live = { id: uuid(), user: bo, body: '@Ann are you there?', createdAt: now - 3_600_000 };
+    expect(await channel.send({ type: 'broadcast', event: 'message', payload: live })).toBe('ok');
+    await expect
+      .poll(bodies)
+      .toEqual(['@Ann are you there?', '@Ann from older history', '@Ann from history']);
+    await expect.poll(() => mentioned).toEqual(['@Ann are you there?']);
   });
 
   it('has no axe violations', async () => {
