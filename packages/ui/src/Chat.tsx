@@ -162,13 +162,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   // Quoted messages a jump found gone or deleted.
   const [gone, setGone] = useState<ReadonlySet<string>>(new Set());
   const pinning = useRef(0);
-  // The names of the people here (table mode), one per line, and a lookup of their names by id.
-  const [[here, present], setHere] = useState<[string, ((id: string) => string | undefined)?]>([
-    '',
-  ]);
-  const [onNames] = useState(
-    () => (names: string, nameOf?: (id: string) => string | undefined) => setHere([names, nameOf]),
-  );
+  // The names of the people here (table mode), one per line.
+  const [here, setHere] = useState('');
   const actions = useMemo<ChatRowActions | undefined>(
     () =>
       table && {
@@ -193,13 +188,9 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
             (found) => (found ? setJumpTo(id) : setGone((ids) => new Set(ids).add(id))),
             ignore,
           ),
-        // An author shown, or someone here (this user too).
-        nameOf: (id) =>
-          listRef.current.findLast((entry) => entry.user.id === id)?.user.name ??
-          present?.(id) ??
-          '?',
+        nameOf: (id) => listRef.current.findLast((entry) => entry.user.id === id)?.user.name ?? '?',
       },
-    [table, user.id, present, reactions, remove, react, reveal],
+    [table, user.id, reactions, remove, react, reveal],
   );
   // Everyone a mention can name: the people here, then the authors shown, newest first.
   const people = useMemo(() => {
@@ -243,23 +234,12 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   const last = list[list.length - 1];
   // Whether the log shows its end, and the time of the newest message it showed there.
   const [seen, setSeen] = useState({ atBottom: true, at: 0 });
-  // What the user sees at the end of the log is read, while the page is visible: the newest
-  // message of others this render shows, never one the session holds that arrived after it.
-  const readEnd = useRef(ignore);
-  readEnd.current = () => {
-    const shown = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
-    if (shown && last?.status === 'sent' && atBottom.current && !document.hidden)
-      markRead(shown.id).catch(ignore);
-  };
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
     atBottom.current = bottom;
-    if (bottom !== seen.atBottom) {
-      setSeen({ atBottom: bottom, at: last?.createdAt ?? 0 });
-      readEnd.current();
-    }
+    if (bottom !== seen.atBottom) setSeen({ atBottom: bottom, at: last?.createdAt ?? 0 });
     if (el.scrollTop < 200) loadOlder.current();
   };
   const first = list[0];
@@ -277,9 +257,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
   }, [last, list.length, user.id, virtualizer]);
   // Only what arrived after the end the user last saw: older pages loaded above are not new.
-  const unseen = seen.atBottom
-    ? 0
-    : list.length - 1 - list.findLastIndex((entry) => entry.createdAt <= seen.at);
+  const unseen = seen.atBottom ? 0 : list.filter((entry) => entry.createdAt > seen.at).length;
   const mentioned = useLatest(onMention);
   // The ids shown or read as history, and the newest time shown: a message with another id
   // arrived live, whatever its sender's clock says (with a table, older pages come in too: only
@@ -318,12 +296,18 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     if (el && chat.hasOlder && el.scrollTop < 200) loadOlder.current();
   }, [list.length, chat.hasOlder]);
   useEffect(() => {
-    // Read what shows now, and again once the page shows.
-    const read = () => readEnd.current();
+    // What the user sees at the end of the log is read while the page is visible: the newest
+    // message of others this render shows, never one the session holds that arrived after it.
+    // Again when the user scrolls back to the end, and when the page shows again.
+    const read = () => {
+      const shown = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
+      if (shown && last?.status === 'sent' && atBottom.current && !document.hidden)
+        markRead(shown.id).catch(ignore);
+    };
     read();
     document.addEventListener('visibilitychange', read);
     return () => document.removeEventListener('visibilitychange', read);
-  }, [list]);
+  }, [list, last, user.id, markRead, seen.atBottom]);
   useEffect(() => {
     const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
     if (index < 0) return;
@@ -370,7 +354,7 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   return (
     <div ref={ref} data-slot="chat" className={cx('rk-root rk-chat', className)} {...props}>
       {table?.presence ? (
-        <table.presence topic={table.liveTopic(room)} user={user} onNames={onNames} />
+        <table.presence topic={table.liveTopic(room)} user={user} onNames={setHere} />
       ) : null}
       {persistence && addHistory && session.setLoadOlder ? (
         <History

@@ -58,10 +58,8 @@ export function ChatComposer({
   names = names.slice(0, 8);
   const at = Math.min(active, names.length - 1);
   const pick = (name: string) => {
-    const next = `${draft.slice(0, draft.length - (query ?? '').length)}${name} `;
-    // A name that does not fit the limit is not put in: the list closes instead.
-    if (next.length > MAX_LENGTH) setClosed(true);
-    else setDraft(next);
+    // Never past the limit: a name that does not fit is cut.
+    setDraft(`${draft.slice(0, draft.length - (query ?? '').length)}${name} `.slice(0, MAX_LENGTH));
     setActive(0);
   };
   const onKeyDown = (event: KeyboardEvent) => {

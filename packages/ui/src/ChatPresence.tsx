@@ -1,13 +1,14 @@
 'use client';
 import { usePresence } from '@roomkit/react';
 import { useEffect, useMemo } from 'react';
+import { presentNames } from './presentNames';
 import type { ChatPresenceProps } from './chatSource';
 
 /**
  * Shows this user (their name) in the presence of a table-backed chat's live topic and hands the
  * names of the others there to `onNames` (one per line, sorted, each once and at most 64
- * characters), for `@` suggestions and whole-name mentions, and a lookup of names by user id
- * (this user's too). It renders nothing, so a presence
+ * characters), for `@` suggestions and whole-name mentions; the names by user id (this user's
+ * too) name the reactions of people with no message shown. It renders nothing, so a presence
  * change re-renders it, and the chat only when the names change.
  * @example
  * <ChatPresence topic="chat-live:lobby" user={user} onNames={setNames} />
@@ -31,11 +32,7 @@ export function ChatPresence({ topic, user, onNames }: ChatPresenceProps) {
     )
     .sort()
     .join('\n');
-  const nameOf = useMemo(() => {
-    const byId = new Map(ids.split('\n').map((line) => line.split('\t') as [string, string]));
-    byId.set(user.id, user.name);
-    return (id: string) => byId.get(id);
-  }, [ids, user.id, user.name]);
-  useEffect(() => onNames(joined, nameOf), [joined, nameOf, onNames]);
+  useEffect(() => presentNames.add(`${ids}\n${user.id}\t${user.name}`), [ids, user.id, user.name]);
+  useEffect(() => onNames(joined), [joined, onNames]);
   return null;
 }

@@ -1,8 +1,9 @@
 'use client';
-import { useEffect, useState, type ComponentType } from 'react';
+import { useEffect, useState, useSyncExternalStore, type ComponentType } from 'react';
 import type { ChatRowToolsProps } from './ChatRow';
 import type { StoredChatMessage } from './chatRows';
 import type { ChatTable } from './createChatTable';
+import { presentNames } from './presentNames';
 
 /**
  * A reply's quote, a button that jumps to the quoted message: its author and text, read by its id
@@ -54,14 +55,25 @@ export function chatQuote(table: Pick<ChatTable, 'message'>): ComponentType<Chat
  * @example
  * <ChatRowTools entry={entry} context={context} actions={actions} />
  */
-export function ChatRowTools({ entry, context: { own, labels }, actions }: ChatRowToolsProps) {
+export function ChatRowTools({
+  entry,
+  context: { own, labels, self },
+  actions,
+}: ChatRowToolsProps) {
+  // Named again when someone's name shows in the presence.
+  useSyncExternalStore(presentNames.subscribe, presentNames.version);
   if (entry.status !== 'sent' || entry.deletedAt) return null;
+  // This user, an author shown, or someone seen here.
+  const nameOf = (id: string) => {
+    const name = id === actions.userId && self ? self : actions.nameOf(id);
+    return name === '?' ? (presentNames.get(id) ?? name) : name;
+  };
   return (
     <>
       {entry.reactions?.length ? (
         <span data-slot="chat-reactions">
           {entry.reactions.map(({ emoji, users }) => {
-            const names = users.map(actions.nameOf);
+            const names = users.map(nameOf);
             return (
               <button
                 key={emoji}

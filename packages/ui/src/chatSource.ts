@@ -84,11 +84,8 @@ export interface ChatPresenceProps {
   topic: string;
   /** This user. */
   user: RoomUser;
-  /**
-   * Gets the names of the others there, one per line, sorted, each once; and, if it can, a
-   * lookup of names by user id (theirs and this user's), for the names of reactions. Stable.
-   */
-  onNames: (names: string, nameOf?: (id: string) => string | undefined) => void;
+  /** Gets the names of the others there, one per line, sorted, each once. Stable. */
+  onNames: (names: string) => void;
 }
 
 export interface ChatSource {
