@@ -162,12 +162,15 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
   // Quoted messages a jump found gone or deleted.
   const [gone, setGone] = useState<ReadonlySet<string>>(new Set());
   const pinning = useRef(0);
+  // The names of the people here (table mode), one per line.
+  const [here, setHere] = useState('');
   const actions = useMemo<ChatRowActions | undefined>(
     () =>
       table && {
         userId: user.id,
         emoji: reactions,
         tools: table.rowTools,
+        quote: table.quote,
         reply: (entry) => {
           setTarget({ type: 'reply', entry });
           inputRef.current?.focus();
@@ -189,8 +192,6 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
       },
     [table, user.id, reactions, remove, react, reveal],
   );
-  // The names of the people here (table mode), one per line.
-  const [here, setHere] = useState('');
   // Everyone a mention can name: the people here, then the authors shown, newest first.
   const people = useMemo(() => {
     const names = new Set(here ? here.split('\n') : []);
@@ -230,19 +231,17 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     scrollPaddingStart: padding.start,
     scrollPaddingEnd: padding.end,
   });
-  const [seen, setSeen] = useState<{ atBottom: boolean; count: number }>({
-    atBottom: true,
-    count: 0,
-  });
+  const last = list[list.length - 1];
+  // Whether the log shows its end, and the time of the newest message it showed there.
+  const [seen, setSeen] = useState({ atBottom: true, at: 0 });
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK;
     atBottom.current = bottom;
-    if (bottom !== seen.atBottom) setSeen({ atBottom: bottom, count: list.length });
+    if (bottom !== seen.atBottom) setSeen({ atBottom: bottom, at: last?.createdAt ?? 0 });
     if (el.scrollTop < 200) loadOlder.current();
   };
-  const last = list[list.length - 1];
   const first = list[0];
   const previous = useRef({ first, total: 0 });
   useLayoutEffect(() => {
@@ -257,7 +256,8 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     if (last && (atBottom.current || (last.user.id === user.id && last.status === 'pending')))
       virtualizer.scrollToIndex(list.length - 1, { align: 'end' });
   }, [last, list.length, user.id, virtualizer]);
-  const unseen = seen.atBottom ? 0 : Math.max(0, list.length - seen.count);
+  // Only what arrived after the end the user last saw: older pages loaded above are not new.
+  const unseen = seen.atBottom ? 0 : list.filter((entry) => entry.createdAt > seen.at).length;
   const mentioned = useLatest(onMention);
   // The ids shown or read as history, and the newest time shown: a message with another id
   // arrived live, whatever its sender's clock says (with a table, older pages come in too: only
@@ -296,11 +296,18 @@ export const Chat = forwardRef<HTMLDivElement, ChatProps>(function Chat(
     if (el && chat.hasOlder && el.scrollTop < 200) loadOlder.current();
   }, [list.length, chat.hasOlder]);
   useEffect(() => {
-    // What the user sees at the end of the log is read: the newest message of others this render
-    // shows, never one the session holds that arrived after it (it may run before that renders).
-    const seen = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
-    if (seen && last?.status === 'sent' && atBottom.current) markRead(seen.id).catch(ignore);
-  }, [list, last, user.id, markRead]);
+    // What the user sees at the end of the log is read while the page is visible: the newest
+    // message of others this render shows, never one the session holds that arrived after it.
+    // Again when the user scrolls back to the end, and when the page shows again.
+    const read = () => {
+      const shown = list.findLast((entry) => entry.user.id !== user.id && entry.status === 'sent');
+      if (shown && last?.status === 'sent' && atBottom.current && !document.hidden)
+        markRead(shown.id).catch(ignore);
+    };
+    read();
+    document.addEventListener('visibilitychange', read);
+    return () => document.removeEventListener('visibilitychange', read);
+  }, [list, last, user.id, markRead, seen.atBottom]);
   useEffect(() => {
     const index = jumpTo === null ? -1 : list.findIndex((entry) => entry.id === jumpTo);
     if (index < 0) return;

@@ -24,6 +24,9 @@ export interface ChatComposerProps {
 
 // The `@name` being typed at the end of the draft: it may hold spaces (`@Ann L` for "Ann Lee"),
 // but not end in one, so a picked name and its space close the list.
+// The longest message the chat table stores.
+const MAX_LENGTH = 4000;
+
 const MENTION_QUERY = /(?:^|\s)@([^\s@](?:[^@]*\S)?|)$/u;
 
 /**
@@ -55,7 +58,8 @@ export function ChatComposer({
   names = names.slice(0, 8);
   const at = Math.min(active, names.length - 1);
   const pick = (name: string) => {
-    setDraft(`${draft.slice(0, draft.length - (query ?? '').length)}${name} `);
+    // Never past the limit: a name that does not fit is cut.
+    setDraft(`${draft.slice(0, draft.length - (query ?? '').length)}${name} `.slice(0, MAX_LENGTH));
     setActive(0);
   };
   const onKeyDown = (event: KeyboardEvent) => {
@@ -96,7 +100,7 @@ export function ChatComposer({
           aria-label={labels.input}
           placeholder={labels.placeholder}
           value={draft}
-          maxLength={4000}
+          maxLength={MAX_LENGTH}
           onChange={(event) => {
             setClosed(false);
             setDraft(event.target.value);

@@ -78,6 +78,11 @@ export interface ChatRowActions {
   /** The quick reactions offered on each message. */
   emoji: readonly string[];
   /**
+   * A reply's quote, a button that jumps to the quoted message: the table source's `quote`, which
+   * reads a message not loaded by its id.
+   */
+  quote?: ComponentType<ChatRowToolsProps> | undefined;
+  /**
    * A stored message's reaction pills and its reply, edit, delete and quick-reaction buttons: the
    * table source's `rowTools`, kept in `@roomkit/ui/table` with the rest of the table chat.
    */
@@ -131,19 +136,7 @@ export interface ChatRowProps extends ChatRowContext {
 }
 
 function defaultRender(entry: ChatEntry, context: ChatRowContext) {
-  const {
-    first,
-    labels,
-    retry,
-    formatTime,
-    quoted,
-    quoteGone,
-    actions,
-    self,
-    names,
-    refused,
-    seenBy,
-  } = context;
+  const { first, labels, retry, formatTime, actions, self, names, refused, seenBy } = context;
   return (
     <>
       {first ? (
@@ -154,18 +147,8 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           </time>
         </span>
       ) : null}
-      {entry.replyTo && actions ? (
-        <button
-          type="button"
-          data-slot="chat-quote"
-          onClick={() => actions.jump(entry.replyTo as string)}
-        >
-          {quoted
-            ? `${quoted.user.name}: ${quoted.deletedAt ? labels.deleted : quoted.body}`
-            : quoteGone
-              ? labels.unavailable
-              : '…'}
-        </button>
+      {entry.replyTo && actions?.quote ? (
+        <actions.quote entry={entry} context={context} actions={actions} />
       ) : null}
       {entry.deletedAt ? (
         <span data-slot="chat-body" data-deleted="">
@@ -193,7 +176,7 @@ function defaultRender(entry: ChatEntry, context: ChatRowContext) {
           {labels.failed} · {labels.retry}
         </button>
       ) : null}
-      {entry.status === 'failed' && actions ? (
+      {entry.status !== 'sent' && actions ? (
         <button type="button" data-slot="chat-discard" onClick={() => actions.remove(entry.id)}>
           {labels.remove}
         </button>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
+// A link ends before the punctuation of a sentence (a closing `)` too), but keeps a `(…)` it holds.
+const URL_PATTERN = /\bhttps?:\/\/(?:[^\s<>"'()]|\([^\s<>"'()]*\))+(?<![.,;:!?\]])/gi;
 const WORD = '[\\p{L}\\p{N}_]';
 
 // `@` and a known name in full, the longest first ("Ann Lee" before "Ann"), where no more of a

@@ -102,4 +102,6 @@ export interface ChatSource {
    * others there (one per line), for `@` suggestions and mention marks. @default none
    */
   presence?: ComponentType<ChatPresenceProps>;
+  /** A reply's quote (it reads a message not loaded by its id). @default none: no quote shows */
+  quote?: ComponentType<ChatRowToolsProps>;
 }

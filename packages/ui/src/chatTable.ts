@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ChatSource } from './chatSource';
 import { ChatPresence } from './ChatPresence';
-import { ChatRowTools } from './ChatRowTools';
+import { chatQuote, ChatRowTools } from './ChatRowTools';
 import { createChatTable, type ChatTable } from './createChatTable';
 import { createTableSession } from './createTableSession';
 
@@ -48,5 +48,6 @@ export function chatTable(
     connect: (connect) => createTableSession(client, connect, options),
     rowTools: ChatRowTools,
     presence: ChatPresence,
+    quote: chatQuote(client),
   };
 }

@@ -6,6 +6,6 @@ export { createChatTable, ChatTableError } from './createChatTable';
 export type { ChatReadPointer, ChatTable } from './createChatTable';
 export type { StoredChatMessage, StoredChatReaction } from './chatRows';
 export { useUnreadCount } from './useUnreadCount';
-export { ChatRowTools } from './ChatRowTools';
+export { chatQuote, ChatRowTools } from './ChatRowTools';
 export { ChatPresence } from './ChatPresence';
 export type { UnreadCountOptions } from './useUnreadCount';

@@ -27,6 +27,9 @@ import {
   tableOf,
   untilJoined,
   type SignedInUser,
+  side,
+  bodies,
+  write,
 } from './helpers';
 
 afterEach(async () => {
@@ -35,18 +38,10 @@ afterEach(async () => {
   sessionStorage.clear();
 });
 
-const side = (id: string) => page.getByTestId(id);
 const rowOf = (id: string, text: string) =>
   [...side(id).element().querySelectorAll<HTMLElement>('[data-slot="chat-message"]')].find(
     (row) => row.querySelector('[data-slot="chat-body"]')?.textContent === text,
   );
-const bodies = (id: string) =>
-  [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
-
-async function write(id: string, text: string) {
-  await userEvent.fill(side(id).getByRole('combobox', { name: 'Message' }), text);
-  await userEvent.keyboard('{Enter}');
-}
 
 /** Sends `original`, 45 fillers, then `reply` quoting it; returns the original's id. */
 async function replyPagesAway(table: ChatTable, room: string, original: string, reply: string) {
@@ -215,7 +210,10 @@ describe('Chat features with a table', () => {
     await expect.poll(() => rowOf('b', 'a reply to it'), { timeout: 10_000 }).toBeDefined();
     const quote = () =>
       rowOf('b', 'a reply to it')?.querySelector<HTMLElement>('[data-slot="chat-quote"]');
-    expect(quote()?.textContent).toBe('…');
+    // Read by its id, it shows unavailable at once.
+    await expect
+      .poll(() => quote()?.textContent, { timeout: 10_000 })
+      .toBe('Original message unavailable');
     // Older pages, each read with a cursor; the newest page and a catch-up after the join have none.
     const olderPages = () => pages.mock.calls.filter(([, options]) => options?.before).length;
     const read = olderPages();

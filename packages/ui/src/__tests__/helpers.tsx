@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import axe from 'axe-core';
 import { useState, type ReactNode } from 'react';
 import { expect, onTestFailed, onTestFinished, vi } from 'vitest';
-import { commands, page } from 'vitest/browser';
+import { commands, page, userEvent } from 'vitest/browser';
 import { Chat, type ChatProps } from '../Chat';
 import { chatTable, type ChatTableSource } from '../chatTable';
 import type { ChatEntry } from '../chatTypes';
@@ -237,4 +237,17 @@ export async function untilJoined(...testIds: string[]) {
       .element(page.getByTestId(testId), { timeout: 10_000 })
       .toHaveTextContent(/^joined$/);
   }
+}
+
+/** The element of one side of a test, by its `data-testid`. */
+export const side = (id: string) => page.getByTestId(id);
+
+/** The texts of the messages one side shows, in order. */
+export const bodies = (id: string) =>
+  [...side(id).element().querySelectorAll('[data-slot="chat-body"]')].map((el) => el.textContent);
+
+/** Types `text` in one side's composer and sends it with Enter. */
+export async function write(id: string, text: string) {
+  await userEvent.fill(side(id).getByRole('combobox', { name: 'Message' }), text);
+  await userEvent.keyboard('{Enter}');
 }
